@@ -1,0 +1,27 @@
+# Production-shaped image: gunicorn serving Django, the same image runs the worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    PATH="/opt/venv/bin:$PATH" \
+    DJANGO_SETTINGS_MODULE=backend.settings.production
+
+RUN pip install --no-cache-dir uv==0.13.8 \
+    && useradd --system --home /app --uid 10001 app
+
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+
+COPY . .
+RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    python manage.py collectstatic --no-input -v0 \
+    && mkdir -p /var/lib/buurtsignaal && chown app /var/lib/buurtsignaal
+
+USER app
+EXPOSE 8000
+ENTRYPOINT ["docker/entrypoint.sh"]
+CMD ["gunicorn", "backend.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-", "--forwarded-allow-ips", "*"]

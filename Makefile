@@ -1,0 +1,46 @@
+# Buurtsignaal. `make run` for the demo, `make test` for the suite. See README.md.
+PYTHON ?= python3
+PORT ?= 8000
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install run test lint format check-deploy compose-check bench clean
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | .tools/bin/uv
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.synced  ## virtualenv from the lock file
+
+run: install  ## demo on SQLite with a real Celery worker over the filesystem transport
+	PORT=$(PORT) DJANGO_SETTINGS_MODULE=backend.settings.demo scripts/run-demo
+
+test: install  ## the suite against PostgreSQL and Redis at 127.0.0.1
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+
+check-deploy: install  ## production settings pass Django's deployment checks
+	DJANGO_SETTINGS_MODULE=backend.settings.production DJANGO_SECRET_KEY=$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_ALLOWED_HOSTS=buurtsignaal.example \
+	$(VENV)/bin/python manage.py check --deploy --fail-level WARNING
+
+compose-check:  ## validate docker-compose.yml without a Docker engine
+	docker-compose -f docker-compose.yml config -q
+
+bench: install
+	$(VENV)/bin/python bench/run.py
+
+clean:
+	rm -rf var staticfiles

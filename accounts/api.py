@@ -1,0 +1,127 @@
+"""Auth and profile endpoints: thin views over accounts.services and accounts.selectors."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+
+
+class TokenPairOutput(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+def _pair_response(pair: services.TokenPair) -> Response:
+    return Response(TokenPairOutput({"access": pair.access, "refresh": pair.refresh}).data)
+
+
+class LoginApi(APIView):
+    """Log in with email and password; returns a short-lived access and a rotating refresh token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    class LoginInputSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    @extend_schema(request=LoginInputSerializer, responses={200: TokenPairOutput}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = self.LoginInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pair = services.login(request=request._request, **data.validated_data)
+        return _pair_response(pair)
+
+
+class RefreshApi(APIView):
+    """Exchange a refresh token for a new pair. The old refresh token stops working."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "refresh"
+
+    class RefreshInputSerializer(serializers.Serializer):
+        refresh = serializers.CharField(max_length=2048)
+
+    @extend_schema(request=RefreshInputSerializer, responses={200: TokenPairOutput}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = self.RefreshInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _pair_response(services.token_refresh(refresh=data.validated_data["refresh"]))
+
+
+class LogoutApi(APIView):
+    """End this login session; its access and refresh tokens are refused from now on."""
+
+    permission_classes = [IsAuthenticated]
+
+    class LogoutInputSerializer(serializers.Serializer):
+        refresh = serializers.CharField(max_length=2048, required=False)
+
+    @extend_schema(request=LogoutInputSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = self.LogoutInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.logout(
+            user=request.user,
+            session_id=getattr(request.user, "login_session_id", None),
+            refresh=data.validated_data.get("refresh"),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(APIView):
+    """The logged-in user with roles and teams."""
+
+    permission_classes = [IsAuthenticated]
+
+    class MeOutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField()
+        email = serializers.EmailField()
+        full_name = serializers.CharField()
+        language = serializers.CharField()
+        organisation = inline_serializer(
+            "MeOrganisation",
+            fields={
+                "id": serializers.UUIDField(),
+                "name": serializers.CharField(),
+                "kind": serializers.CharField(),
+            },
+            allow_null=True,
+        )
+        roles = serializers.ListField(child=serializers.CharField())
+        teams = inline_serializer(
+            "MeTeam",
+            fields={
+                "id": serializers.UUIDField(),
+                "name": serializers.CharField(),
+                "role": serializers.CharField(),
+            },
+            many=True,
+        )
+
+    @extend_schema(responses={200: MeOutputSerializer})
+    def get(self, request: Request) -> Response:
+        user = selectors.user_with_profile(user=request.user)
+        org = user.organisation
+        body = {
+            "id": user.id,
+            "email": user.email,
+            "full_name": user.full_name,
+            "language": user.language,
+            "organisation": ({"id": org.id, "name": org.name, "kind": org.kind} if org else None),
+            "roles": selectors.user_roles(user=user),
+            "teams": [
+                {"id": m.team.id, "name": m.team.name, "role": m.role}
+                for m in user.memberships.all()
+            ],
+        }
+        return Response(self.MeOutputSerializer(body).data)

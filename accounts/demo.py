@@ -1,0 +1,132 @@
+"""Demo organisations, teams, coverage and one user per role. For `make run` only."""
+
+from pathlib import Path
+
+from django.db import transaction
+
+from accounts import services
+from accounts.models import MappingVersion, Neighbourhood, Organisation, Team, TeamCoverage, User
+from accounts.neighbourhood_import import import_address_table
+from accounts.roles import Role
+
+DEMO_PASSWORD = "demo-verbinding-2026"
+DEMO_SAMPLE = Path(__file__).parent / "demo_data" / "demo-sample-utrecht_pc6hnr20240801_gwb.csv"
+DEMO_MAPPING_LABEL = "demo-2024"
+
+NEIGHBOURHOOD_NAMES = {
+    "BU03440610": ("Domplein e.o. (demo)", "Binnenstad"),
+    "BU03440611": ("Lange Nieuwstraat e.o. (demo)", "Binnenstad"),
+    "BU03440310": ("Zambesidreef e.o. (demo)", "Overvecht"),
+    "BU03440311": ("Tigrisdreef e.o. (demo)", "Overvecht"),
+    "BU03440810": ("Kanaleneiland-Noord (demo)", "Zuidwest"),
+    "BU03440910": ("Parkwijk (demo)", "Leidsche Rijn"),
+    "BU03440710": ("Lunetten-Zuid (demo)", "Zuid"),
+    "BU03440210": ("Zuilen-Oost (demo)", "Noordwest"),
+}
+
+TEAMS = {
+    "Buurtteam Binnenstad": ["BU03440610", "BU03440611"],
+    "Buurtteam Overvecht": ["BU03440310", "BU03440311"],
+    "Buurtteam Kanaleneiland": ["BU03440810"],
+    "Buurtteam Leidsche Rijn": ["BU03440910"],
+    "Buurtteam Lunetten": ["BU03440710"],
+}
+CENTRAL_TEAM = "Centraal team Buurtsignaal"
+
+# (email, name, organisation, roles, team memberships)
+USERS = [
+    (
+        "signaleerder@demo.buurtsignaal.nl",
+        "Sanne Signaleerder",
+        "Woonstichting Demo",
+        [Role.FIELD_WORKER],
+        [],
+    ),
+    (
+        "teamlid@demo.buurtsignaal.nl",
+        "Tom Teamlid",
+        "Buurtteams Utrecht (demo)",
+        [],
+        [("Buurtteam Binnenstad", "member")],
+    ),
+    (
+        "coordinator@demo.buurtsignaal.nl",
+        "Cora Coördinator",
+        "Buurtteams Utrecht (demo)",
+        [],
+        [("Buurtteam Binnenstad", "coordinator"), (CENTRAL_TEAM, "coordinator")],
+    ),
+    (
+        "overvecht@demo.buurtsignaal.nl",
+        "Omar Overvecht",
+        "Buurtteams Utrecht (demo)",
+        [],
+        [("Buurtteam Overvecht", "member")],
+    ),
+    (
+        "privacy@demo.buurtsignaal.nl",
+        "Pim Privacy",
+        "Gemeente Utrecht (demo)",
+        [Role.PRIVACY_OFFICER],
+        [],
+    ),
+    ("beheer@demo.buurtsignaal.nl", "Bea Beheer", "Gemeente Utrecht (demo)", [Role.ADMIN], []),
+]
+
+ORGANISATIONS = {
+    "Woonstichting Demo": Organisation.Kind.HOUSING_CORPORATION,
+    "Buurtteams Utrecht (demo)": Organisation.Kind.BUURTTEAM,
+    "Gemeente Utrecht (demo)": Organisation.Kind.MUNICIPALITY,
+}
+
+
+def load() -> list[str]:
+    """Loads the demo accounts; returns lines to print. Safe to run twice."""
+    if not MappingVersion.objects.filter(label=DEMO_MAPPING_LABEL).exists():
+        with DEMO_SAMPLE.open(encoding="utf-8", newline="") as stream:
+            import_address_table(
+                stream=stream,
+                version_label=DEMO_MAPPING_LABEL,
+                source_name=DEMO_SAMPLE.name,
+                is_demo=True,
+                activate=True,
+            )
+    with transaction.atomic():
+        for code, (name, wijk_name) in NEIGHBOURHOOD_NAMES.items():
+            Neighbourhood.objects.filter(code=code).update(
+                name=name, wijk_name=wijk_name, municipality_name="Utrecht"
+            )
+        orgs = {
+            name: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+            for name, kind in ORGANISATIONS.items()
+        }
+        teams_org = orgs["Buurtteams Utrecht (demo)"]
+        for team_name, codes in TEAMS.items():
+            team, _ = Team.objects.get_or_create(
+                name=team_name, defaults={"organisation": teams_org}
+            )
+            for code in codes:
+                TeamCoverage.objects.get_or_create(
+                    neighbourhood=Neighbourhood.objects.get(code=code), defaults={"team": team}
+                )
+        Team.objects.get_or_create(
+            name=CENTRAL_TEAM, defaults={"organisation": teams_org, "is_central": True}
+        )
+        for email, full_name, org_name, roles, memberships in USERS:
+            user = User.objects.filter(email=email).first() or services.user_create(
+                email=email,
+                password=DEMO_PASSWORD,
+                full_name=full_name,
+                organisation=orgs[org_name],
+                roles=list(roles),
+            )
+            for team_name, role in memberships:
+                services.team_membership_set(
+                    team=Team.objects.get(name=team_name), user=user, role=role
+                )
+    lines = [f"Demo users (password for all: {DEMO_PASSWORD}):"]
+    lines += [
+        f"  {email:<40} {', '.join(r.label for r in roles) or 'buurtteam'}"
+        for email, _, _, roles, _ in USERS
+    ]
+    return lines

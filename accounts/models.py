@@ -1,0 +1,233 @@
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from accounts.roles import CAPABILITIES
+
+
+class Language(models.TextChoices):
+    DUTCH = "nl", "Nederlands"
+    ENGLISH = "en", "English"
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        HOUSING_CORPORATION = "housing_corporation", "Woningcorporatie"
+        WELFARE = "welfare", "Welzijnsorganisatie"
+        BUURTTEAM = "buurtteam", "Buurtteam"
+        MUNICIPALITY = "municipality", "Gemeente"
+        OTHER = "other", "Anders"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email__iexact=username)
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(max_length=254, unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.DUTCH)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
+        permissions = CAPABILITIES
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class Team(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200, unique=True)
+    is_central = models.BooleanField(
+        default=False, help_text="Receives signals for unmapped addresses and uncovered buurten."
+    )
+    is_active = models.BooleanField(default=True)
+    members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_central"],
+                condition=models.Q(is_central=True),
+                name="team_single_central",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Teamlid"
+        COORDINATOR = "coordinator", "Coördinator"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.role})"
+
+
+class MappingVersion(models.Model):
+    """One import of the CBS postcode-house-number table; buurt borders change yearly."""
+
+    label = models.CharField(max_length=64, unique=True, help_text="e.g. 2024 or demo-2024")
+    source_name = models.CharField(max_length=255, blank=True)
+    is_demo = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=False)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="mapping_single_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label + (" (demo)" if self.is_demo else "")
+
+
+class Neighbourhood(models.Model):
+    """A CBS buurt. Codes are stable identifiers; names are optional (the CBS table has none)."""
+
+    code = models.CharField(max_length=10, unique=True, help_text="BU + 8 digits")
+    name = models.CharField(max_length=200, blank=True)
+    wijk_code = models.CharField(max_length=8, help_text="WK + 6 digits")
+    wijk_name = models.CharField(max_length=200, blank=True)
+    municipality_code = models.CharField(max_length=6, help_text="GM + 4 digits")
+    municipality_name = models.CharField(max_length=200, blank=True)
+    mapping_version = models.ForeignKey(
+        MappingVersion,
+        on_delete=models.PROTECT,
+        related_name="neighbourhoods",
+        help_text="The mapping this buurt was last seen in.",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [models.Index(fields=["wijk_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+
+class AddressPoint(models.Model):
+    """PC6 + house number to buurt, per mapping version. A PC6 can cross buurt borders."""
+
+    mapping_version = models.ForeignKey(
+        MappingVersion, on_delete=models.CASCADE, related_name="addresses"
+    )
+    postcode = models.CharField(max_length=6)
+    house_number = models.PositiveIntegerField()
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mapping_version", "postcode", "house_number"], name="address_point_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postcode} {self.house_number}"
+
+
+class TeamCoverage(models.Model):
+    """Which team covers a buurt. Buurtteams do not line up with wijken, so this is per buurt."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="coverage")
+    neighbourhood = models.OneToOneField(
+        Neighbourhood, on_delete=models.CASCADE, related_name="coverage"
+    )
+
+    class Meta:
+        verbose_name_plural = "team coverage"
+
+    def __str__(self) -> str:
+        return f"{self.team} covers {self.neighbourhood}"
+
+
+class LoginSession(models.Model):
+    """One login of one device. Every JWT carries its id; revoking it kills the tokens at once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=32, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"session {self.pk}"
+
+
+# Direct foreign-key object permissions (django-guardian), for per-object shares.
+class TeamUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Team, on_delete=models.CASCADE)
+
+
+class TeamGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Team, on_delete=models.CASCADE)

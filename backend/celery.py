@@ -1,0 +1,16 @@
+"""The Celery application. Configuration lives in Django settings under the CELERY_ prefix."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.demo")
+
+app = Celery("buurtsignaal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Propagate the request id from the web request into the tasks it enqueues.
+from backend import request_context  # noqa: E402
+
+request_context.connect_celery_signals()

@@ -1,0 +1,66 @@
+"""A request id that follows a request into logs and into the Celery tasks it enqueues."""
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from django.http import HttpRequest, HttpResponse
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+
+
+def current_request_id() -> str:
+    return request_id_var.get()
+
+
+class RequestIdMiddleware:
+    """Takes a well-formed incoming X-Request-ID or makes one, and echoes it in the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return True
+
+
+def connect_celery_signals() -> None:
+    """Carry the request id in task headers and restore it while the task runs."""
+    from celery.signals import before_task_publish, task_postrun, task_prerun
+
+    @before_task_publish.connect(weak=False)
+    def _add_request_id(headers: dict | None = None, **_: object) -> None:
+        if headers is not None and "request_id" not in headers:
+            headers["request_id"] = request_id_var.get()
+
+    @task_prerun.connect(weak=False)
+    def _restore_request_id(task: object = None, **_: object) -> None:
+        request = getattr(task, "request", None)
+        request_id = getattr(request, "request_id", None) or "-"
+        task._request_id_token = request_id_var.set(request_id)  # type: ignore[attr-defined]
+
+    @task_postrun.connect(weak=False)
+    def _clear_request_id(task: object = None, **_: object) -> None:
+        token = getattr(task, "_request_id_token", None)
+        if token is not None:
+            request_id_var.reset(token)

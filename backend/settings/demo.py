@@ -1,0 +1,46 @@
+"""Local demo: SQLite, Celery over kombu's filesystem transport, no Redis needed.
+
+Only this variant and the test variant carry default secrets; they must never reach production.
+"""
+
+import os
+
+from backend.settings._paths import BASE_DIR
+
+VAR_DIR = BASE_DIR / "var"
+os.environ.setdefault("DJANGO_SECRET_KEY", "demo-only-not-secret-1f9c0e2b7a5d4c3e8f6a")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{VAR_DIR / 'demo.sqlite3'}")
+os.environ.setdefault("CELERY_BROKER_URL", "filesystem://")
+os.environ.setdefault("LOG_FORMAT", "text")
+
+from backend.settings.base import *  # noqa: E402,F403
+from backend.settings.base import DATABASES, env  # noqa: E402
+
+# SQLite has no server-side connection to keep alive.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+ALLOWED_HOSTS = ["*"]
+
+# No Redis in the demo: an in-process cache is enough for throttling on one machine.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+_queue_dir = VAR_DIR / "celery" / "queue"
+_processed_dir = VAR_DIR / "celery" / "processed"
+if env.str("CELERY_BROKER_URL").startswith("filesystem"):
+    for _folder in (_queue_dir, _processed_dir):
+        _folder.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir),
+        "data_folder_out": str(_queue_dir),
+        "processed_folder": str(_processed_dir),
+        "store_processed": False,
+    }
+    # The filesystem transport has no fanout exchange, so no remote control.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False

@@ -1,0 +1,28 @@
+"""Shared fixtures: API clients logged in through the real token path."""
+
+from collections.abc import Callable
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from accounts.services import login_session_open
+
+
+def token_client(user: User) -> APIClient:
+    """A client carrying a real access token bound to a real login session."""
+    pair = login_session_open(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.access}")
+    client.token_pair = pair  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], APIClient]:
+    return token_client

@@ -1,0 +1,57 @@
+import json
+import logging
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_lists_the_auth_endpoints(api_client):
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    paths = json.loads(response.content)["paths"]
+    assert {
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+    } <= set(paths)
+
+
+def test_swagger_ui_is_served_from_local_static_files(api_client):
+    response = api_client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert "cdn" not in html.lower()
+    asset = api_client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+
+
+def test_admin_login_page(api_client):
+    assert api_client.get("/admin/login/").status_code == 200
+
+
+def test_request_id_is_echoed_or_made(api_client):
+    given = api_client.get("/healthz", HTTP_X_REQUEST_ID="abc12345-req")
+    assert given["X-Request-ID"] == "abc12345-req"
+    made = api_client.get("/healthz", HTTP_X_REQUEST_ID="bad id with spaces")
+    assert made["X-Request-ID"] != "bad id with spaces"
+    assert len(made["X-Request-ID"]) == 32
+
+
+def test_log_lines_are_json_with_the_request_id():
+    from backend.json_logging import JsonFormatter
+    from backend.request_context import RequestIdLogFilter, request_id_var
+
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello %s", ("world",), None)
+    record.signal_id = "42"
+    token = request_id_var.set("req-123456")
+    try:
+        RequestIdLogFilter().filter(record)
+    finally:
+        request_id_var.reset(token)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "hello world"
+    assert line["request_id"] == "req-123456"
+    assert line["signal_id"] == "42"
