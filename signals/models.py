@@ -1,0 +1,322 @@
+"""Signals: a consented observation that a resident may want more connection, its routing to a
+neighbourhood team and its follow-up. Every change goes through signals.services, which appends
+a SignalEvent in the same transaction (docs/adr/0005-one-write-path.md)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from signals.managers import SignalQuerySet
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Ontvangen"
+    ROUTED = "routed", "Toegewezen aan team"
+    ACKNOWLEDGED = "acknowledged", "Opgepakt"
+    CONTACTED = "contacted", "Contact gelegd"
+    IN_FOLLOW_UP = "in_follow_up", "In opvolging"
+    CLOSED = "closed", "Afgesloten"
+    DECLINED = "declined", "Niet opgepakt"
+    FORWARDED = "forwarded", "Doorgestuurd"
+    WITHDRAWN = "withdrawn", "Toestemming ingetrokken"
+
+
+class TargetGroup(models.TextChoices):
+    YOUNG_ADULT = "young_adult", "Jongvolwassene"
+    MIGRANT_ELDERLY = "migrant_elderly", "Migrantenoudere"
+    ELDERLY_AT_HOME = "elderly_at_home", "Thuiswonende oudere"
+    OTHER = "other", "Anders"
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "Normaal"
+    SOON = "soon", "Binnenkort"
+    URGENT = "urgent", "Dringend"
+
+
+class Outcome(models.TextChoices):
+    CONNECTED_TO_INITIATIVE = "connected_to_initiative", "Verbonden met een initiatief"
+    CONNECTED_TO_INFORMAL_NETWORK = "connected_to_informal_network", "Verbonden met eigen netwerk"
+    REFERRED_TO_PROFESSIONAL_CARE = "referred_to_professional_care", "Doorverwezen naar zorg"
+    RESIDENT_DECLINED_HELP = "resident_declined_help", "Bewoner wil geen hulp"
+    NO_CONTACT_POSSIBLE = "no_contact_possible", "Geen contact mogelijk"
+    OTHER = "other", "Anders"
+
+
+class ReasonCode(models.Model):
+    """Structured reasons; a fixed starting list (migration) that admins can extend."""
+
+    code = models.SlugField(max_length=48, unique=True)
+    label_nl = models.CharField(max_length=120)
+    label_en = models.CharField(max_length=120)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ConsentText(models.Model):
+    """The exact text shown to the resident. Immutable once used: a change is a new version."""
+
+    version = models.CharField(max_length=32)
+    language = models.CharField(max_length=8, default="nl")
+    body = models.TextField()
+    sha256 = models.CharField(max_length=64, editable=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language"], name="consent_text_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.language})"
+
+
+class Signal(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Pseudonymous resident id for the access log and data-subject requests; never the name.
+    subject_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client_uuid = models.UUIDField()
+    request_fingerprint = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submitted_signals"
+    )
+    source_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # Personal data (erased on withdrawal, erasure and retention).
+    resident_first_name = models.CharField(max_length=100, blank=True)
+    contact_phone = models.CharField(max_length=32, blank=True)
+    contact_email = models.CharField(max_length=254, blank=True)
+    postcode = models.CharField(max_length=6, blank=True)
+    house_number = models.PositiveIntegerField(null=True, blank=True)
+    house_number_addition = models.CharField(max_length=8, blank=True)
+    observation = models.TextField(blank=True)
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+
+    # Non-personal facts, kept for anonymous figures.
+    preferred_language = models.CharField(max_length=8, blank=True)
+    target_group = models.CharField(max_length=24, choices=TargetGroup.choices)
+    reasons = models.ManyToManyField(ReasonCode, related_name="signals", blank=True)
+    urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    neighbourhood = models.ForeignKey(
+        "accounts.Neighbourhood", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    mapping_version = models.ForeignKey(
+        "accounts.MappingVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # Workflow.
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    version = models.PositiveIntegerField(default=1)
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="signals"
+    )
+    forward_to_team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_signals",
+    )
+    routing_rule = models.ForeignKey(
+        "signals.RoutingRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
+    acknowledge_due_at = models.DateTimeField(null=True, blank=True)
+    first_contact_due_at = models.DateTimeField(null=True, blank=True)
+    # The deadline that matters in the current status; the queue orders by it.
+    due_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    routed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SignalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "client_uuid"], name="signal_client_uuid_per_user"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status", "due_at"]),
+            models.Index(fields=["status", "updated_at"]),
+        ]
+        permissions = [("break_glass_signal", "Can open a signal outside own team with reason")]
+
+    def __str__(self) -> str:
+        return f"signal {self.pk}"
+
+
+class Consent(models.Model):
+    """Demonstrable consent (AVG art. 7). Immutable: withdrawal is a ConsentWithdrawal row."""
+
+    class GivenBy(models.TextChoices):
+        RESIDENT = "resident", "Bewoner"
+        REPRESENTATIVE = "representative", "Vertegenwoordiger"
+
+    class Method(models.TextChoices):
+        VERBAL_IN_PERSON = "verbal_in_person", "Mondeling, persoonlijk"
+        SIGNED_ON_DEVICE = "signed_on_device", "Getekend op het apparaat"
+        ON_PAPER = "on_paper", "Op papier"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    signal = models.OneToOneField(Signal, on_delete=models.CASCADE, related_name="consent")
+    given_by = models.CharField(max_length=16, choices=GivenBy.choices)
+    representative_relation = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    purposes = models.JSONField(help_text="purpose code -> granted (bool)")
+    recipients = models.JSONField(default=list, help_text="named recipients the consent covers")
+    consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
+    consent_text_sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"consent {self.pk}"
+
+
+class ConsentWithdrawal(models.Model):
+    consent = models.OneToOneField(Consent, on_delete=models.CASCADE, related_name="withdrawal")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    withdrawn_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"withdrawal of {self.consent_id}"
+
+
+class SignalEvent(models.Model):
+    """Append-only history. Never updated or deleted by the application."""
+
+    class Type(models.TextChoices):
+        CREATED = "created"
+        ROUTED = "routed"
+        ROUTING_FAILED = "routing_failed"
+        TRANSITIONED = "transitioned"
+        FORWARDED = "forwarded"
+        ASSIGNED = "assigned"
+        ESCALATED = "escalated"
+        NOTE_ADDED = "note_added"
+        CONSENT_WITHDRAWN = "consent_withdrawn"
+        PERSONAL_DATA_ERASED = "personal_data_erased"
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=24, choices=Type.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    # Free text lives in SignalNote, which erasure can blank; the event row itself never changes.
+    note = models.ForeignKey(
+        "signals.SignalNote", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Non-personal facts only: team ids, outcome and reason codes, rule ids.
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["signal", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.from_status}->{self.to_status}"
+
+
+class SignalNote(models.Model):
+    """Append-only team notes. A correction is a new note that refers to the old one. The one
+    change ever made to a note is erasure of its body (withdrawal, AVG art. 17, retention)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+
+class RoutingRule(models.Model):
+    """Overrides buurt coverage. Active rules are tried by position; the first match wins. An
+    empty condition matches anything."""
+
+    name = models.CharField(max_length=120)
+    position = models.PositiveIntegerField(default=100)
+    is_active = models.BooleanField(default=True)
+    target_group = models.CharField(max_length=24, choices=TargetGroup.choices, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    reason = models.ForeignKey(ReasonCode, null=True, blank=True, on_delete=models.PROTECT)
+    urgency = models.CharField(max_length=8, choices=Urgency.choices, blank=True)
+    municipality_code = models.CharField(
+        max_length=6, blank=True, help_text="limit to one gemeente (GM....)"
+    )
+    wijk_code = models.CharField(max_length=8, blank=True, help_text="limit to one wijk (WK...)")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlinePolicy(models.Model):
+    """Acknowledgement and first-contact deadlines per urgency."""
+
+    urgency = models.CharField(max_length=8, choices=Urgency.choices, unique=True)
+    acknowledge_within_hours = models.PositiveIntegerField()
+    first_contact_within_hours = models.PositiveIntegerField()
+    working_hours = models.BooleanField(
+        default=True, help_text="count Mon-Fri 09:00-17:00 Europe/Amsterdam hours only"
+    )
+
+    class Meta:
+        verbose_name_plural = "deadline policies"
+
+    def __str__(self) -> str:
+        return self.urgency
+
+
+class SignalUserObjectPermission(UserObjectPermissionBase):
+    """Per-object shares and break-glass grants (django-guardian, direct foreign key)."""
+
+    content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)
+
+
+class SignalGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)
