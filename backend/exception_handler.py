@@ -6,6 +6,7 @@
 import math
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions
@@ -38,7 +39,8 @@ def handle_exception(exc: Exception, context: dict[str, Any]) -> Response | None
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message(), exc.details), status=exc.status)
 
-    if isinstance(exc, Http404):
+    # Selectors raise Model.DoesNotExist for anything outside the caller's visibility: 404.
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
