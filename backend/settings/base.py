@@ -184,7 +184,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"notifications.tasks.*": {"queue": "notifications"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-unrouted-signals": {"task": "signals.sweep_unrouted_signals", "schedule": 60.0},
+    "escalate-overdue-signals": {"task": "signals.escalate_overdue_signals", "schedule": 300.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Logging: JSON lines with the request id ------------------------------------------------
@@ -217,4 +220,9 @@ LOGGING = {
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Loaders run in order by `manage.py load_demo_data`.
-DEMO_DATA_LOADERS = ["accounts.demo.load"]
+DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load"]
+
+# Signals: how long an unrouted signal may wait before the sweeper re-enqueues it, and how far
+# ahead the next follow-up review of a contacted signal lies.
+ROUTING_GRACE_SECONDS = env.int("ROUTING_GRACE_SECONDS", default=120)
+FOLLOW_UP_REVIEW_DAYS = env.int("FOLLOW_UP_REVIEW_DAYS", default=14)

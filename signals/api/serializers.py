@@ -1,0 +1,282 @@
+"""Input and output shapes of the signals API. No business logic here."""
+
+import re
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from backend.serializers import StrictSerializer
+from signals.models import Consent, Outcome, Status, TargetGroup, Urgency
+
+POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,19}$")
+CONSENT_PURPOSES = ("team_contact", "share_with_initiative")
+
+
+class ResidentInput(StrictSerializer):
+    first_name = serializers.CharField(max_length=100)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+
+    def validate_phone(self, value: str) -> str:
+        if value and not PHONE.match(value):
+            raise serializers.ValidationError("Not a phone number.", code="invalid")
+        return value
+
+
+class AddressInput(StrictSerializer):
+    postcode = serializers.CharField(max_length=8)
+    house_number = serializers.IntegerField(min_value=1, max_value=99999)
+    addition = serializers.RegexField(
+        r"^[A-Za-z0-9 -]{0,8}$", max_length=8, required=False, allow_blank=True
+    )
+
+    def validate_postcode(self, value: str) -> str:
+        value = value.replace(" ", "").upper()
+        if not POSTCODE.match(value):
+            raise serializers.ValidationError("Not a Dutch postcode like 3511 AB.", code="invalid")
+        return value
+
+
+class PurposesInput(StrictSerializer):
+    team_contact = serializers.BooleanField()
+    share_with_initiative = serializers.BooleanField(default=False)
+
+
+class ConsentInput(StrictSerializer):
+    given_by = serializers.ChoiceField(choices=Consent.GivenBy.choices)
+    representative_relation = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    method = serializers.ChoiceField(choices=Consent.Method.choices)
+    given_at = serializers.DateTimeField()
+    purposes = PurposesInput()
+    initiatives = serializers.ListField(
+        child=serializers.CharField(max_length=120),
+        required=False,
+        max_length=10,
+        help_text="named initiatives the resident agreed to be shared with",
+    )
+    consent_text_id = serializers.IntegerField()
+    consent_text_sha256 = serializers.RegexField(r"^[0-9a-f]{64}$", required=False)
+
+    def validate_given_at(self, value):
+        now = timezone.now()
+        if value > now + timedelta(minutes=10):
+            raise serializers.ValidationError(
+                "Consent cannot be given in the future.", code="future"
+            )
+        if value < now - timedelta(days=30):
+            raise serializers.ValidationError("Consent is older than 30 days.", code="too_old")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["given_by"] == Consent.GivenBy.REPRESENTATIVE and not attrs.get(
+            "representative_relation"
+        ):
+            raise serializers.ValidationError(
+                {
+                    "representative_relation": [
+                        serializers.ErrorDetail(
+                            "Say how the representative relates to the resident.", code="required"
+                        )
+                    ]
+                }
+            )
+        initiatives = attrs.get("initiatives", [])
+        if attrs["purposes"]["share_with_initiative"] and not initiatives:
+            raise serializers.ValidationError(
+                {
+                    "initiatives": [
+                        serializers.ErrorDetail(
+                            "Name the initiatives the resident agreed to.", code="required"
+                        )
+                    ]
+                }
+            )
+        recipients = ["neighbourhood_team"] if attrs["purposes"]["team_contact"] else []
+        if attrs["purposes"]["share_with_initiative"]:
+            recipients += [f"initiative:{name}" for name in initiatives]
+        attrs["recipients"] = recipients
+        return attrs
+
+
+class SignalCreateInput(StrictSerializer):
+    client_uuid = serializers.UUIDField()
+    resident = ResidentInput()
+    address = AddressInput()
+    preferred_language = serializers.RegexField(r"^[a-z]{2}$", required=False, allow_blank=True)
+    target_group = serializers.ChoiceField(choices=TargetGroup.choices)
+    reasons = serializers.ListField(
+        child=serializers.SlugField(max_length=48), required=False, max_length=10
+    )
+    observation = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    consent = ConsentInput()
+
+
+class SignalReceiptOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    client_uuid = serializers.UUIDField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class MySignalOutput(SignalReceiptOutput):
+    updated_at = serializers.DateTimeField()
+
+
+class TransitionInput(StrictSerializer):
+    to = serializers.ChoiceField(choices=Status.choices)
+    version = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
+
+
+class AssignInput(StrictSerializer):
+    assignee = serializers.UUIDField(
+        required=False, allow_null=True, help_text="omit to claim the signal yourself"
+    )
+    version = serializers.IntegerField(min_value=1)
+
+
+class ForwardInput(StrictSerializer):
+    team = serializers.UUIDField()
+    version = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(max_length=2000)
+
+
+class NoteInput(StrictSerializer):
+    body = serializers.CharField(max_length=2000)
+    corrects = serializers.UUIDField(required=False)
+
+
+class WithdrawInput(StrictSerializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class RefOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class PersonRefOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    full_name = serializers.CharField()
+
+
+class NeighbourhoodOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    wijk_code = serializers.CharField()
+    wijk_name = serializers.CharField()
+
+
+class QueueItemOutput(serializers.Serializer):
+    """Queue rows carry no personal fields: the list is for choosing work, the detail for it."""
+
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    urgency = serializers.CharField()
+    target_group = serializers.CharField()
+    reasons = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    team = RefOutput()
+    neighbourhood = NeighbourhoodOutput(allow_null=True)
+    assigned_to = PersonRefOutput(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+    escalated_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    def get_overdue(self, signal) -> bool:
+        return bool(
+            signal.due_at
+            and signal.due_at < self.context["now"]
+            and signal.status in self.context["open_statuses"]
+        )
+
+
+class EventOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = PersonRefOutput(allow_null=True)
+    note_id = serializers.UUIDField(allow_null=True)
+    data = serializers.DictField()
+    created_at = serializers.DateTimeField()
+
+
+class NoteOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    body = serializers.CharField()
+    author = PersonRefOutput()
+    corrects_id = serializers.UUIDField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    erased_at = serializers.DateTimeField(allow_null=True)
+
+
+class ConsentOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    given_by = serializers.CharField()
+    representative_relation = serializers.CharField()
+    method = serializers.CharField()
+    given_at = serializers.DateTimeField()
+    purposes = serializers.DictField(child=serializers.BooleanField())
+    recipients = serializers.ListField(child=serializers.CharField())
+    consent_text_version = serializers.CharField(source="consent_text.version")
+    consent_text_language = serializers.CharField(source="consent_text.language")
+    withdrawn_at = serializers.SerializerMethodField()
+
+    def get_withdrawn_at(self, consent):
+        withdrawal = getattr(consent, "withdrawal", None)
+        return withdrawal.withdrawn_at if withdrawal else None
+
+
+class SignalDetailOutput(QueueItemOutput):
+    resident = serializers.SerializerMethodField()
+    address = serializers.SerializerMethodField()
+    preferred_language = serializers.CharField()
+    observation = serializers.CharField()
+    outcome = serializers.CharField()
+    acknowledge_due_at = serializers.DateTimeField(allow_null=True)
+    first_contact_due_at = serializers.DateTimeField(allow_null=True)
+    personal_data_erased_at = serializers.DateTimeField(allow_null=True)
+    consent = ConsentOutput()
+    allowed_transitions = serializers.SerializerMethodField()
+    events = EventOutput(many=True)
+    notes = NoteOutput(many=True)
+    updated_at = serializers.DateTimeField()
+
+    def get_resident(self, signal) -> dict:
+        return {
+            "first_name": signal.resident_first_name,
+            "phone": signal.contact_phone,
+            "email": signal.contact_email,
+        }
+
+    def get_address(self, signal) -> dict:
+        return {
+            "postcode": signal.postcode,
+            "house_number": signal.house_number,
+            "addition": signal.house_number_addition,
+        }
+
+    def get_allowed_transitions(self, signal) -> list[str]:
+        from signals.workflow import allowed_from
+
+        return allowed_from(signal.status)
+
+
+class ConsentTextOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.CharField()
+    language = serializers.CharField()
+    body = serializers.CharField()
+    sha256 = serializers.CharField()
+
+
+class ReasonCodeOutput(serializers.Serializer):
+    code = serializers.CharField()
+    label_nl = serializers.CharField()
+    label_en = serializers.CharField()

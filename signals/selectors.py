@@ -1,0 +1,111 @@
+"""Reads for signals. Every team read starts from Signal.objects.visible_to(user)."""
+
+from typing import Any
+
+import django_filters
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from accounts.models import User
+from signals import workflow
+from signals.models import (
+    ConsentText,
+    ReasonCode,
+    Signal,
+    SignalEvent,
+    SignalNote,
+    Status,
+    TargetGroup,
+    Urgency,
+)
+
+
+class QueueFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
+    target_group = django_filters.MultipleChoiceFilter(choices=TargetGroup.choices)
+    wijk = django_filters.CharFilter(field_name="neighbourhood__wijk_code")
+    buurt = django_filters.CharFilter(field_name="neighbourhood__code")
+    team = django_filters.UUIDFilter(field_name="team_id")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    assigned = django_filters.ChoiceFilter(
+        choices=[("me", "me"), ("none", "none")], method="filter_assigned"
+    )
+
+    class Meta:
+        model = Signal
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        now = timezone.now()
+        open_statuses = workflow.OPEN_FOR_TEAM
+        if value:
+            return queryset.filter(status__in=open_statuses, due_at__lt=now)
+        return queryset.exclude(status__in=open_statuses, due_at__lt=now)
+
+    def filter_assigned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "me":
+            return queryset.filter(assigned_to=self.request_user)
+        return queryset.filter(assigned_to__isnull=True)
+
+
+def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
+    """The queue of the caller's teams: open work by default, soonest deadline first."""
+    queryset = Signal.objects.visible_to(user)
+    if not filters.get("status"):
+        queryset = queryset.filter(status__in=workflow.OPEN_FOR_TEAM)
+    filterset = QueueFilter(filters, queryset)
+    filterset.request_user = user
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs.select_related("team", "neighbourhood", "assigned_to").prefetch_related(
+        Prefetch("reasons", queryset=ReasonCode.objects.only("id", "code"))
+    )
+
+
+def signal_get_for_team(*, user: User, signal_id: Any) -> Signal:
+    """One signal with its history and notes; outside the caller's visibility it is 404."""
+    return (
+        Signal.objects.visible_to(user)
+        .select_related(
+            "team", "neighbourhood", "assigned_to", "consent__consent_text", "consent__withdrawal"
+        )
+        .prefetch_related(
+            "reasons",
+            Prefetch("events", queryset=SignalEvent.objects.select_related("actor")),
+            Prefetch("notes", queryset=SignalNote.objects.select_related("author")),
+        )
+        .get(pk=signal_id)
+    )
+
+
+def signal_exists_for_team(*, user: User, signal_id: Any) -> bool:
+    return Signal.objects.visible_to(user).filter(pk=signal_id).exists()
+
+
+def signal_id_for_withdrawal(*, user: User, signal_id: Any) -> Any:
+    """Who may withdraw consent on the resident's word: the signaller, the team, or a privacy
+    officer. Raises Signal.DoesNotExist (404) for anyone else."""
+    if user.has_perm("accounts.handle_privacy_requests"):
+        queryset = Signal.objects.all()
+    else:
+        queryset = Signal.objects.visible_to(user) | Signal.objects.submitted_by(user)
+    return queryset.values_list("pk", flat=True).get(pk=signal_id)
+
+
+def my_signals(*, user: User) -> QuerySet[Signal]:
+    """The caller's own submissions, for status only."""
+    return (
+        Signal.objects.submitted_by(user)
+        .only("id", "client_uuid", "status", "created_at", "updated_at")
+        .order_by("-created_at")
+    )
+
+
+def active_consent_texts() -> QuerySet[ConsentText]:
+    return ConsentText.objects.filter(is_active=True).order_by("language", "-created_at")
+
+
+def active_reason_codes() -> QuerySet[ReasonCode]:
+    return ReasonCode.objects.filter(is_active=True)
