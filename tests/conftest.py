@@ -53,4 +53,4 @@ def _clean_cache() -> None:
     cache.clear()
 
 
-pytest_plugins = ["tests.fixtures"]
+pytest_plugins = ["tests.fixtures", "tests.worker"]

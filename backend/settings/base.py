@@ -183,7 +183,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"notifications.tasks.*": {"queue": "notifications"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Publishing gives up fast when the broker is down (the request still succeeds and a sweeper
+# re-enqueues from the database); the worker's own reconnect policy is separate.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-unrouted-signals": {"task": "signals.sweep_unrouted_signals", "schedule": 60.0},
     "escalate-overdue-signals": {"task": "signals.escalate_overdue_signals", "schedule": 300.0},

@@ -1,0 +1,130 @@
+"""Behaviour that depends on a real Celery worker process and the real Redis broker."""
+
+import contextlib
+from collections.abc import Iterator
+
+import pytest
+from django.test import override_settings
+
+from accounts.models import TeamMembership
+from backend.celery import app as celery_app
+from signals.models import Signal, SignalEvent, Status
+from signals.tasks import sweep_unrouted_signals
+from tests.factories import TeamFactory, UserFactory, member_of
+from tests.signals.factories import intake_payload, team_with_coverage
+from tests.worker import wait_for
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.worker,
+]
+
+
+@contextlib.contextmanager
+def broker_unreachable() -> Iterator[None]:
+    """Points the Celery app at a port where nothing listens, as when Redis is down."""
+    original = celery_app.conf.broker_url
+
+    def reset_pools() -> None:
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    reset_pools()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url = original
+        reset_pools()
+
+
+def event_types(signal_id) -> list[str]:
+    return list(
+        SignalEvent.objects.filter(signal_id=signal_id)
+        .order_by("id")
+        .values_list("type", flat=True)
+    )
+
+
+def status_of(signal_id) -> str:
+    return Signal.objects.values_list("status", flat=True).get(pk=signal_id)
+
+
+def test_end_to_end_from_intake_to_closure(celery_worker_process, client_for):
+    team = team_with_coverage()
+    TeamFactory(name="Centraal", is_central=True)
+    member = member_of(team)
+    member_of(team, TeamMembership.Role.COORDINATOR)
+    signaller = UserFactory(field_worker=True)
+
+    created = client_for(signaller).post("/api/v1/signals", intake_payload(), format="json")
+    assert created.status_code == 201
+    signal_id = created.json()["id"]
+
+    wait_for(
+        lambda: status_of(signal_id) == Status.ROUTED,
+        timeout=30,
+        message=lambda: celery_worker_process.read_text()[-3000:],
+    )
+    signal = Signal.objects.get(pk=signal_id)
+    assert signal.team == team
+
+    client = client_for(member)
+    for step in ("acknowledged", "contacted"):
+        version = client.get(f"/api/v1/signals/{signal_id}").json()["version"]
+        response = client.post(
+            f"/api/v1/signals/{signal_id}/transitions",
+            {"to": step, "version": version},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+    version = client.get(f"/api/v1/signals/{signal_id}").json()["version"]
+    closed = client.post(
+        f"/api/v1/signals/{signal_id}/transitions",
+        {"to": "closed", "version": version, "outcome": "connected_to_initiative"},
+        format="json",
+    )
+    assert closed.status_code == 200
+    assert closed.json()["outcome"] == "connected_to_initiative"
+
+    assert event_types(signal_id) == [
+        "created",
+        "routed",
+        "transitioned",
+        "transitioned",
+        "transitioned",
+    ]
+    steps = list(
+        SignalEvent.objects.filter(signal_id=signal_id, type="transitioned")
+        .order_by("id")
+        .values_list("to_status", flat=True)
+    )
+    assert steps == ["acknowledged", "contacted", "closed"]
+    # The routed event reached the notifications queue and was handled by the worker.
+    wait_for(lambda: "notifications" in celery_worker_process.read_text(), timeout=15)
+
+
+@override_settings(ROUTING_GRACE_SECONDS=0)
+def test_accepted_while_redis_is_down_and_routed_exactly_once_when_it_is_back(
+    celery_worker_process, client_for
+):
+    team_with_coverage()
+    signaller = UserFactory(field_worker=True)
+    with broker_unreachable():
+        response = client_for(signaller).post("/api/v1/signals", intake_payload(), format="json")
+    assert response.status_code == 201
+    signal_id = response.json()["id"]
+    assert status_of(signal_id) == Status.RECEIVED  # nothing reached the worker
+
+    # Broker back: the beat sweeper re-enqueues. Run it twice, as overlapping beats might.
+    assert sweep_unrouted_signals() == 1
+    sweep_unrouted_signals()
+    wait_for(
+        lambda: status_of(signal_id) == Status.ROUTED,
+        timeout=30,
+        message=lambda: celery_worker_process.read_text()[-3000:],
+    )
+    wait_for(lambda: "signals.route_signal" in celery_worker_process.read_text(), timeout=5)
+    # Let the second enqueued task run too, then check it changed nothing.
+    wait_for(lambda: celery_worker_process.read_text().count("succeeded") >= 2, timeout=15)
+    assert event_types(signal_id).count("routed") == 1
