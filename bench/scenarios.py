@@ -1,0 +1,148 @@
+"""The benchmark scenarios. Each returns a Result with its own baseline from the same run."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from bench.run import Result, peak_memory_kib, timed
+
+ALL: list[Callable[[int], Result]] = []
+
+
+def scenario(func: Callable[[int], Result]) -> Callable[[int], Result]:
+    ALL.append(func)
+    return func
+
+
+def _world() -> dict[str, Any]:
+    """Teams, a covered buurt, one user per role; made once per run."""
+    from accounts.models import AddressPoint, MappingVersion, Neighbourhood, Organisation, Team
+    from accounts.services import team_membership_set, user_create
+
+    if hasattr(_world, "cache"):
+        return _world.cache  # type: ignore[attr-defined]
+    org = Organisation.objects.create(name="Bench", kind="buurtteam")
+    version = MappingVersion.objects.create(label="bench", is_active=True)
+    buurt = Neighbourhood.objects.create(
+        code="BU03440610", wijk_code="WK034406", municipality_code="GM0344", mapping_version=version
+    )
+    AddressPoint.objects.bulk_create(
+        AddressPoint(
+            mapping_version=version, postcode="3511AB", house_number=n, neighbourhood=buurt
+        )
+        for n in range(1, 101)
+    )
+    team = Team.objects.create(name="Bench team", organisation=org)
+    Team.objects.create(name="Bench central", organisation=org, is_central=True)
+    team.coverage.create(neighbourhood=buurt)
+    signaller = user_create(
+        email="fw@bench.test", password=None, roles=["field_worker"], organisation=org
+    )
+    member = user_create(email="member@bench.test", password=None, organisation=org)
+    team_membership_set(team=team, user=member, role="member")
+    _world.cache = {"team": team, "signaller": signaller, "member": member}  # type: ignore[attr-defined]
+    return _world.cache  # type: ignore[attr-defined]
+
+
+def _client(user: Any) -> Any:
+    from rest_framework.test import APIClient
+
+    from accounts.services import login_session_open
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {login_session_open(user=user).access}")
+    return client
+
+
+def _payload() -> dict[str, Any]:
+    from tests.signals.factories import intake_payload
+
+    body = intake_payload()
+    body["client_uuid"] = str(uuid.uuid4())
+    return body
+
+
+def _make_signals(count: int, *, team: Any, member: Any) -> None:
+    from signals import services
+    from tests.signals.factories import service_data
+
+    signaller = _world()["signaller"]
+    for _ in range(count):
+        signal = services.signal_create(user=signaller, data=service_data()).signal
+        services.signal_route(signal_id=signal.pk)
+
+
+@scenario
+def intake(rounds: int) -> Result:
+    """POST /api/v1/signals against an authenticated GET /api/v1/me (auth + framework cost)."""
+    world = _world()
+    client = _client(world["signaller"])
+    baseline = timed(lambda: client.get("/api/v1/me"), rounds=rounds)
+
+    def post() -> None:
+        response = client.post("/api/v1/signals", _payload(), format="json")
+        assert response.status_code == 201, response.content
+
+    median = timed(post, rounds=rounds)
+    return Result("intake POST /signals", "GET /me", median, baseline, median / baseline, 6.0)
+
+
+@scenario
+def routing(rounds: int) -> Result:
+    """signal_route on a fresh signal against one locked single-row update (the floor)."""
+    from django.db import transaction
+
+    from signals import services
+    from signals.models import Signal
+    from tests.signals.factories import service_data
+
+    world = _world()
+    pending = [
+        services.signal_create(user=world["signaller"], data=service_data()).signal.pk
+        for _ in range(rounds + 4)
+    ]
+    spare = pending[0]
+
+    def floor() -> None:
+        with transaction.atomic():
+            signal = Signal.objects.select_for_update().get(pk=spare)
+            Signal.objects.filter(pk=signal.pk).update(version=signal.version)
+
+    baseline = timed(floor, rounds=rounds)
+    queue = iter(pending[1:])
+    median = timed(lambda: services.signal_route(signal_id=next(queue)), rounds=rounds)
+    return Result(
+        "routing one signal", "locked single-row update", median, baseline, median / baseline, 15.0
+    )
+
+
+@scenario
+def queue_page(rounds: int) -> Result:
+    """GET /queue with 50 rows against the same with 1 row: the page must not grow with rows."""
+    from accounts.models import Team
+    from accounts.services import team_membership_set, user_create
+
+    world = _world()
+    org = world["team"].organisation
+    small_team = Team.objects.create(name="Bench small", organisation=org)
+    small_member = user_create(email="small@bench.test", password=None, organisation=org)
+    team_membership_set(team=small_team, user=small_member, role="member")
+    _make_signals(60, team=world["team"], member=world["member"])
+    from signals.models import Signal
+
+    moved = Signal.objects.filter(team=world["team"]).values_list("pk", flat=True)[:1]
+    Signal.objects.filter(pk__in=list(moved)).update(team=small_team)
+
+    big, small = _client(world["member"]), _client(small_member)
+    baseline = timed(lambda: small.get("/api/v1/queue?page_size=50"), rounds=rounds)
+    median = timed(lambda: big.get("/api/v1/queue?page_size=50"), rounds=rounds)
+    peak = peak_memory_kib(lambda: big.get("/api/v1/queue?page_size=50"))
+    return Result(
+        "queue page of 50",
+        "queue page of 1",
+        median,
+        baseline,
+        median / baseline,
+        4.0,
+        peak_kib=peak,
+    )
