@@ -68,6 +68,11 @@ def test_end_to_end_from_intake_to_closure(celery_worker_process, client_for):
     )
     signal = Signal.objects.get(pk=signal_id)
     assert signal.team == team
+    # The request id of the POST followed the request into the routing task's log lines.
+    request_id = created["X-Request-ID"]
+    routed_lines = [line for line in celery_worker_process.read_text().splitlines()
+                    if request_id in line]
+    assert any("signals.route_signal" in line for line in routed_lines)
 
     client = client_for(member)
     for step in ("acknowledged", "contacted"):
