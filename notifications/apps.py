@@ -5,3 +5,6 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Notificaties"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from notifications import checks, errors  # noqa: F401  (registers codes and checks)

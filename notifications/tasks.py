@@ -1,12 +1,48 @@
-import logging
+"""Notification tasks. They run on their own queue ("notifications", see CELERY_TASK_ROUTES) so
+a slow push provider never delays routing. Each takes ids, reloads and calls one service; the
+services lock rows and skip what is done, so running a task twice is harmless."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError, transaction
 
-logger = logging.getLogger(__name__)
+from notifications import services
+from signals.models import SignalEvent
+
+# A database blip is worth a retry; push-provider answers are handled per row by the service.
+_DB_RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
-@shared_task(name="notifications.tasks.signal_event_fan_out")
+@shared_task(name="notifications.tasks.notifications_send", **_DB_RETRY)
+def notifications_send(notification_ids: list[int]) -> None:
+    """Pushes the given notifications that are still pending and due."""
+    services.notifications_deliver(notification_ids=notification_ids)
+
+
+@shared_task(name="notifications.tasks.notifications_requeue", **_DB_RETRY)
+def notifications_requeue() -> int:
+    """Beat, every minute: dispatches pending notifications that are due and have no task on
+    its way (quiet hours ended, retry back-off passed, task lost while the broker was down)."""
+    return services.notifications_requeue()
+
+
+@shared_task(name="notifications.tasks.devices_prune", **_DB_RETRY)
+def devices_prune() -> int:
+    """Beat, daily: deletes devices unseen for DEVICE_PRUNE_DAYS."""
+    return services.devices_prune()
+
+
+@shared_task(name="notifications.tasks.signal_event_fan_out", **_DB_RETRY)
 def signal_event_fan_out(event_id: int) -> None:
-    """Placeholder until delivery lands: records that the event reached the notifications
-    queue."""
-    logger.info("notification event received", extra={"event_id": event_id})
+    """Records (and sends) the pushes for an already committed event, e.g. to replay one by
+    hand. Signals code calls services.signal_event_notify directly, inside its transaction;
+    the dedupe key makes a replay add nothing that exists."""
+    event = SignalEvent.objects.select_related("signal").filter(pk=event_id).first()
+    if event is None:
+        return
+    with transaction.atomic():
+        services.signal_event_notify(event=event)

@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from django.urls import path
+
+from notifications import api
+
+urlpatterns = [
+    path("devices", api.DeviceListApi.as_view(), name="device-list"),
+    path("devices/<uuid:device_id>", api.DeviceDetailApi.as_view(), name="device-detail"),
+]

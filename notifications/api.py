@@ -1,0 +1,86 @@
+"""Device endpoints: thin views over notifications.services and notifications.selectors."""
+
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Language
+from notifications import selectors, services
+from notifications.models import Device
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a typo or an unexpected field is an error rather
+    than silently ignored."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["Unknown field."] for name in unknown}, code="unknown_field"
+            )
+        return attrs
+
+
+class DeviceOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    platform = serializers.ChoiceField(choices=Device.Platform.choices)
+    installation_id = serializers.CharField()
+    app_version = serializers.CharField()
+    language = serializers.ChoiceField(choices=Language.choices)
+    created_at = serializers.DateTimeField()
+    last_seen_at = serializers.DateTimeField()
+
+
+class DeviceListApi(APIView):
+    """The logged-in user's app installations that receive pushes."""
+
+    permission_classes = [IsAuthenticated]
+
+    class DeviceRegisterInputSerializer(StrictInputSerializer):
+        registration_token = serializers.CharField(max_length=4096, required=False, default="")
+        installation_id = serializers.CharField(max_length=64, required=False, default="")
+        platform = serializers.ChoiceField(choices=Device.Platform.choices)
+        app_version = serializers.CharField(max_length=32, required=False, default="")
+        language = serializers.ChoiceField(choices=Language.choices, required=False)
+
+    @extend_schema(responses={200: DeviceOutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        devices = selectors.devices_of(user=request.user)
+        return Response(DeviceOutputSerializer(devices, many=True).data)
+
+    @extend_schema(
+        request=DeviceRegisterInputSerializer,
+        responses={201: DeviceOutputSerializer, 200: DeviceOutputSerializer},
+        description="Registers this app installation for pushes (201), or refreshes it when "
+        "its registration token or Firebase installation id is known (200); give at least "
+        "one. A device registered by another user moves to you.",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.DeviceRegisterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        device, created = services.device_register(
+            user=request.user,
+            login_session_id=getattr(request.user, "login_session_id", None),
+            **data.validated_data,
+        )
+        return Response(
+            DeviceOutputSerializer(device).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class DeviceDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, device_id: UUID) -> Response:
+        """Stops pushes to one of your devices. Another user's device is not found (404)."""
+        services.device_delete(user=request.user, device_id=device_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

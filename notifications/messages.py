@@ -1,0 +1,97 @@
+"""The one place that builds a push message.
+
+Push payloads pass through Google (and Apple) and show on lock screens, so a message carries
+only the event type, the signal's opaque id and a generic title/body in the device's language.
+The builder takes nothing else as input: it cannot leak what it is never given. Texts speak of
+signals and the team, never of the resident or of loneliness.
+"""
+
+import warnings
+from datetime import timedelta
+from typing import Final
+
+from firebase_admin import messaging
+
+from notifications.models import Notification
+
+Kind = Notification.Kind
+
+# (title, body) per kind and language. Dutch is the default.
+TEXTS: Final[dict[str, dict[str, tuple[str, str]]]] = {
+    Kind.SIGNAL_ROUTED: {
+        "nl": ("Nieuw signaal voor je team", "Open de app om het te bekijken."),
+        "en": ("New signal for your team", "Open the app to view it."),
+    },
+    Kind.SIGNAL_FORWARDED: {
+        "nl": ("Signaal doorgestuurd naar je team", "Open de app om het te bekijken."),
+        "en": ("Signal forwarded to your team", "Open the app to view it."),
+    },
+    Kind.SIGNAL_ASSIGNED: {
+        "nl": ("Er is een signaal aan je toegewezen", "Open de app om het te bekijken."),
+        "en": ("A signal was assigned to you", "Open the app to view it."),
+    },
+    Kind.SIGNAL_ACKNOWLEDGED: {
+        "nl": ("Je signaal is opgepakt", "Het buurtteam is ermee aan de slag."),
+        "en": ("Your signal has been picked up", "The neighbourhood team is working on it."),
+    },
+    Kind.SIGNAL_ESCALATED: {
+        "nl": ("Een signaal vraagt aandacht", "De termijn is verstreken. Open de app."),
+        "en": ("A signal needs attention", "The deadline has passed. Open the app."),
+    },
+    Kind.CONSENT_WITHDRAWN: {
+        "nl": ("Toestemming ingetrokken", "Open de app voor wat dit betekent voor het signaal."),
+        "en": ("Consent withdrawn", "Open the app to see what this means for the signal."),
+    },
+}
+
+# A push about a signal is stale after a day; the queue in the app is the source of truth.
+TIME_TO_LIVE: Final = timedelta(days=1)
+
+
+def push_message_build(
+    *,
+    kind: str,
+    object_id: str,
+    language: str,
+    urgent: bool,
+    installation_id: str = "",
+    registration_token: str = "",
+) -> messaging.Message:
+    """A data-only FCM message (no top-level `notification`): the Android app renders it itself
+    from `title`/`body` and must honour `visibility` (FCM has no visibility field for data
+    messages). iOS only shows alerts, so APNs gets the same generic title/body. Addressed to
+    the installation id when known, else to the registration token."""
+    texts = TEXTS[kind]
+    title, body = texts.get(language, texts["nl"])
+    data = {
+        "type": str(kind),
+        "id": str(object_id),
+        "title": title,
+        "body": body,
+        "visibility": "private",
+    }
+    target = {"fid": installation_id} if installation_id else {"token": registration_token}
+    with warnings.catch_warnings():
+        # firebase-admin deprecates `token` for `fid`; app versions without an FID still need it.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return messaging.Message(
+            **target,
+            data=data,
+            android=messaging.AndroidConfig(
+                priority="high" if urgent else "normal",
+                ttl=TIME_TO_LIVE,
+            ),
+            apns=messaging.APNSConfig(
+                headers={
+                    "apns-priority": "10" if urgent else "5",
+                    "apns-push-type": "alert",
+                },
+                payload=messaging.APNSPayload(
+                    aps=messaging.Aps(
+                        alert=messaging.ApsAlert(title=title, body=body),
+                        sound="default" if urgent else None,
+                        thread_id=str(kind),
+                    ),
+                ),
+            ),
+        )

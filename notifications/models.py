@@ -1,0 +1,170 @@
+"""Push notifications: the app installations we push to, one delivery row per recipient device
+and event (the outbox), and per-user quiet hours.
+
+A Notification never holds signal content: only the kind of event and the signal's opaque id.
+The app fetches details over the authenticated API."""
+
+import uuid
+from datetime import time
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Language
+
+
+class Device(models.Model):
+    """One app installation of one user. Deactivated rather than deleted, so delivery rows keep
+    their device; devices unseen for DEVICE_PRUNE_DAYS are deleted by a beat task."""
+
+    class Platform(models.TextChoices):
+        ANDROID = "android", "Android"
+        IOS = "ios", "iOS"
+
+    class DeactivationReason(models.TextChoices):
+        LOGOUT = "logout", "Uitgelogd"
+        USER_DEACTIVATED = "user_deactivated", "Account gedeactiveerd"
+        DELETED_BY_OWNER = "deleted_by_owner", "Verwijderd door eigenaar"
+        UNREGISTERED = "unregistered", "Token niet meer geldig (FCM)"
+        SENDER_ID_MISMATCH = "sender_id_mismatch", "Token van een ander project (FCM)"
+        INVALID_TOKEN = "invalid_token", "Ongeldig token (FCM)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices"
+    )
+    # The login session that registered the device: logging out of it stops its pushes.
+    login_session = models.ForeignKey(
+        "accounts.LoginSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # FCM addresses an installation by its Firebase installation id (FID); older app versions
+    # only have a registration token. At least one is present; pushes use the FID when known.
+    registration_token = models.CharField(max_length=4096, blank=True)
+    installation_id = models.CharField(max_length=64, blank=True)
+    platform = models.CharField(max_length=8, choices=Platform.choices)
+    app_version = models.CharField(max_length=32, blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.DUTCH)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivation_reason = models.CharField(
+        max_length=24, choices=DeactivationReason.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_token"],
+                condition=~Q(registration_token=""),
+                name="device_registration_token_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["installation_id"],
+                condition=~Q(installation_id=""),
+                name="device_installation_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(registration_token="") | ~Q(installation_id=""),
+                name="device_has_push_address",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "is_active"]),
+            models.Index(fields=["last_seen_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} device {self.pk}"
+
+
+class Notification(models.Model):
+    """One push to one device about one event. Created pending in the transaction that recorded
+    the event; a task sends it after commit and a sweeper re-enqueues what never ran."""
+
+    class Kind(models.TextChoices):
+        SIGNAL_ROUTED = "signal_routed", "Nieuw signaal voor het team"
+        SIGNAL_FORWARDED = "signal_forwarded", "Signaal doorgestuurd naar het team"
+        SIGNAL_ASSIGNED = "signal_assigned", "Signaal toegewezen"
+        SIGNAL_ACKNOWLEDGED = "signal_acknowledged", "Signaal opgepakt"
+        SIGNAL_ESCALATED = "signal_escalated", "Signaal geëscaleerd"
+        CONSENT_WITHDRAWN = "consent_withdrawn", "Toestemming ingetrokken"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Wacht op verzending"
+        SENT = "sent", "Verzonden"
+        FAILED = "failed", "Mislukt"
+        DEAD = "dead", "Apparaat onbereikbaar"
+
+    event = models.ForeignKey(
+        "signals.SignalEvent",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    # The id the app uses to fetch details (the signal's UUID); opaque to anyone else.
+    object_id = models.UUIDField()
+    device = models.ForeignKey(
+        Device, null=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    is_urgent = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error_code = models.CharField(max_length=48, blank=True)
+    provider_message_id = models.CharField(max_length=255, blank=True)
+    # Quiet hours and retry back-off: not sent before this moment.
+    not_before = models.DateTimeField(default=timezone.now)
+    dedupe_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["not_before", "updated_at"],
+                condition=Q(status="pending"),
+                name="notification_pending_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} -> device {self.device_id} ({self.status})"
+
+
+def validate_timezone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"unknown time zone {value!r}")
+
+
+class NotificationPreference(models.Model):
+    """Per-user quiet hours. Equal start and end means no quiet hours. Users without a row get
+    the defaults below."""
+
+    DEFAULT_START = time(22, 0)
+    DEFAULT_END = time(7, 0)
+    DEFAULT_TIMEZONE = "Europe/Amsterdam"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    quiet_hours_start = models.TimeField(default=DEFAULT_START)
+    quiet_hours_end = models.TimeField(default=DEFAULT_END)
+    timezone = models.CharField(
+        max_length=64, default=DEFAULT_TIMEZONE, validators=[validate_timezone]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"quiet hours {self.quiet_hours_start:%H:%M}-{self.quiet_hours_end:%H:%M}"

@@ -1,0 +1,68 @@
+"""Reads for notifications."""
+
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from typing import NamedTuple
+from uuid import UUID
+
+from django.db.models import F, Q, QuerySet
+
+from accounts.models import TeamMembership, User
+from notifications.models import Device, Notification, NotificationPreference
+
+
+class QuietHours(NamedTuple):
+    start: time
+    end: time
+    timezone: str
+
+
+DEFAULT_QUIET_HOURS = QuietHours(
+    NotificationPreference.DEFAULT_START,
+    NotificationPreference.DEFAULT_END,
+    NotificationPreference.DEFAULT_TIMEZONE,
+)
+
+
+def devices_of(*, user: User) -> QuerySet[Device]:
+    """The user's active devices, most recently seen first."""
+    return Device.objects.filter(user=user, is_active=True).order_by("-last_seen_at")
+
+
+def team_member_ids(*, team_id: UUID | None, roles: Iterable[str]) -> set[UUID]:
+    if team_id is None:
+        return set()
+    return set(
+        TeamMembership.objects.filter(team_id=team_id, role__in=list(roles)).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def push_devices_of(*, user_ids: Iterable[UUID]) -> list[Device]:
+    """Active devices of active users: where a push for these users goes."""
+    return list(
+        Device.objects.filter(
+            user_id__in=list(user_ids), is_active=True, user__is_active=True
+        ).order_by("user_id", "created_at")
+    )
+
+
+def quiet_hours_of(*, user_ids: Iterable[UUID]) -> dict[UUID, QuietHours]:
+    """Quiet hours per user; users without preferences get DEFAULT_QUIET_HOURS."""
+    ids = list(user_ids)
+    found = {
+        pref.user_id: QuietHours(pref.quiet_hours_start, pref.quiet_hours_end, pref.timezone)
+        for pref in NotificationPreference.objects.filter(user_id__in=ids)
+    }
+    return {user_id: found.get(user_id, DEFAULT_QUIET_HOURS) for user_id in ids}
+
+
+def notifications_to_requeue(*, now: datetime, stale_after: timedelta) -> QuerySet[Notification]:
+    """Pending notifications that are due but have no task on its way: either they were
+    deferred (quiet hours, retry back-off: `not_before` lay ahead when the row was last
+    touched) or their task was lost (not touched for `stale_after`: broker down at commit,
+    worker killed)."""
+    return Notification.objects.filter(
+        status=Notification.Status.PENDING, not_before__lte=now
+    ).filter(Q(not_before__gt=F("updated_at")) | Q(updated_at__lte=now - stale_after))
