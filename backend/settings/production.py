@@ -19,3 +19,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+
+# No default outside demo/test: a deployment states whether it pushes through FCM or only logs.
+PUSH_GATEWAY = env.str("PUSH_GATEWAY")
