@@ -1,9 +1,12 @@
 """Reads for signals. Every team read starts from Signal.objects.visible_to(user)."""
 
+from datetime import timedelta
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django import forms
+from django.db.models import DateTimeField, F, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -21,6 +24,27 @@ from signals.models import (
 )
 
 
+class _StrictBooleanField(forms.NullBooleanField):
+    """NullBooleanField (and its select widget) read any unknown value as "no filter", so
+    `overdue=maybe` would quietly list everything; an unknown value must be a 400 instead."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool | None:
+        text = "" if value is None else str(value).strip().lower()
+        if not text:
+            return None
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = _StrictBooleanField
+
+
 class QueueFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
@@ -28,7 +52,7 @@ class QueueFilter(django_filters.FilterSet):
     wijk = django_filters.CharFilter(field_name="neighbourhood__wijk_code")
     buurt = django_filters.CharFilter(field_name="neighbourhood__code")
     team = django_filters.UUIDFilter(field_name="team_id")
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    overdue = StrictBooleanFilter(method="filter_overdue")
     assigned = django_filters.ChoiceFilter(
         choices=[("me", "me"), ("none", "none")], method="filter_assigned"
     )
@@ -50,8 +74,15 @@ class QueueFilter(django_filters.FilterSet):
         return queryset.filter(assigned_to__isnull=True)
 
 
+# Rows without a deadline (withdrawn; a shared signal not yet routed) sort after every deadline,
+# oldest first. The cursor pages on this key, and a NULL key would drop those rows from every page
+# after the first (`NULL > x` is never true).
+NO_DEADLINE_AFTER = timedelta(days=365 * 100)
+
+
 def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
-    """The queue of the caller's teams: open work by default, soonest deadline first."""
+    """The queue of the caller's teams: open work by default, soonest deadline first (order by
+    `queue_order`)."""
     queryset = Signal.objects.visible_to(user)
     if not filters.get("status"):
         queryset = queryset.filter(status__in=workflow.OPEN_FOR_TEAM)
@@ -59,8 +90,14 @@ def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
     filterset.request_user = user
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    return filterset.qs.select_related("team", "neighbourhood", "assigned_to").prefetch_related(
-        Prefetch("reasons", queryset=ReasonCode.objects.only("id", "code"))
+    return (
+        filterset.qs.select_related("team", "neighbourhood", "assigned_to")
+        .prefetch_related(Prefetch("reasons", queryset=ReasonCode.objects.only("id", "code")))
+        .annotate(
+            queue_order=Coalesce(
+                "due_at", F("created_at") + NO_DEADLINE_AFTER, output_field=DateTimeField()
+            )
+        )
     )
 
 
