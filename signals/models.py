@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from signals.managers import SignalQuerySet
@@ -142,8 +143,10 @@ class Signal(models.Model):
     outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
     acknowledge_due_at = models.DateTimeField(null=True, blank=True)
     first_contact_due_at = models.DateTimeField(null=True, blank=True)
-    # The deadline that matters in the current status; the queue orders by it.
-    due_at = models.DateTimeField(null=True, blank=True)
+    # The deadline that matters in the current status, never empty: routing (due at once on
+    # intake), acknowledgement, first contact, the next follow-up review, or the moment it
+    # ended. The queue orders and pages by it (docs/adr/0005).
+    due_at = models.DateTimeField(default=timezone.now)
     escalated_at = models.DateTimeField(null=True, blank=True)
     routed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -1,12 +1,10 @@
 """Reads for signals. Every team read starts from Signal.objects.visible_to(user)."""
 
-from datetime import timedelta
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import DateTimeField, F, Prefetch, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -74,15 +72,8 @@ class QueueFilter(django_filters.FilterSet):
         return queryset.filter(assigned_to__isnull=True)
 
 
-# Rows without a deadline (withdrawn; a shared signal not yet routed) sort after every deadline,
-# oldest first. The cursor pages on this key, and a NULL key would drop those rows from every page
-# after the first (`NULL > x` is never true).
-NO_DEADLINE_AFTER = timedelta(days=365 * 100)
-
-
 def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
-    """The queue of the caller's teams: open work by default, soonest deadline first (order by
-    `queue_order`)."""
+    """The queue of the caller's teams: open work by default, soonest deadline first."""
     queryset = Signal.objects.visible_to(user)
     if not filters.get("status"):
         queryset = queryset.filter(status__in=workflow.OPEN_FOR_TEAM)
@@ -93,11 +84,6 @@ def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
     return (
         filterset.qs.select_related("team", "neighbourhood", "assigned_to")
         .prefetch_related(Prefetch("reasons", queryset=ReasonCode.objects.only("id", "code")))
-        .annotate(
-            queue_order=Coalesce(
-                "due_at", F("created_at") + NO_DEADLINE_AFTER, output_field=DateTimeField()
-            )
-        )
     )
 
 

@@ -487,7 +487,7 @@ def consent_withdraw(*, signal_id: UUID | str, actor: User, reason: str = "") ->
         ConsentWithdrawal.objects.create(consent=consent, withdrawn_by=actor, reason=reason)
         from_status = signal.status
         signal.status = Status.WITHDRAWN
-        signal.due_at = None
+        signal.due_at = timezone.now()
         signal.forward_to_team = None
         _save(signal, "status", "due_at", "forward_to_team")
         _append_event(

@@ -22,7 +22,7 @@ CanWithdraw = has_any_capability(SUBMIT_SIGNAL, WORK_TEAM_QUEUE, HANDLE_PRIVACY_
 
 
 class QueuePagination(CursorPagination):
-    ordering = ("queue_order", "id")  # due_at, deadline-less rows last (selectors.queue_list)
+    ordering = ("due_at", "id")
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
