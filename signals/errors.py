@@ -78,3 +78,9 @@ register(
     nl="De notitie die je wilt corrigeren bestaat niet bij dit signaal.",
     en="The note you want to correct does not belong to this signal.",
 )
+register(
+    "processing_restricted",
+    423,
+    nl="De verwerking van dit signaal is beperkt op verzoek van de bewoner.",
+    en="Processing of this signal is restricted at the resident's request.",
+)

@@ -104,6 +104,8 @@ class Signal(models.Model):
     house_number_addition = models.CharField(max_length=8, blank=True)
     observation = models.TextField(blank=True)
     personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+    # AVG art. 18: while set, only the privacy officer's audit reads and rights actions proceed.
+    restricted_at = models.DateTimeField(null=True, blank=True)
 
     # Non-personal facts, kept for anonymous figures.
     preferred_language = models.CharField(max_length=8, blank=True)
@@ -229,6 +231,8 @@ class SignalEvent(models.Model):
         NOTE_ADDED = "note_added"
         CONSENT_WITHDRAWN = "consent_withdrawn"
         PERSONAL_DATA_ERASED = "personal_data_erased"
+        RESTRICTED = "restricted"
+        RESTRICTION_LIFTED = "restriction_lifted"
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=24, choices=Type.choices)

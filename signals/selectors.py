@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
+from backend.errors import DomainError
 from signals import workflow
 from signals.models import (
     ConsentText,
@@ -74,22 +75,22 @@ class QueueFilter(django_filters.FilterSet):
 
 def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
     """The queue of the caller's teams: open work by default, soonest deadline first."""
-    queryset = Signal.objects.visible_to(user)
+    queryset = Signal.objects.visible_to(user).filter(restricted_at__isnull=True)
     if not filters.get("status"):
         queryset = queryset.filter(status__in=workflow.OPEN_FOR_TEAM)
     filterset = QueueFilter(filters, queryset)
     filterset.request_user = user
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    return (
-        filterset.qs.select_related("team", "neighbourhood", "assigned_to")
-        .prefetch_related(Prefetch("reasons", queryset=ReasonCode.objects.only("id", "code")))
+    return filterset.qs.select_related("team", "neighbourhood", "assigned_to").prefetch_related(
+        Prefetch("reasons", queryset=ReasonCode.objects.only("id", "code"))
     )
 
 
 def signal_get_for_team(*, user: User, signal_id: Any) -> Signal:
-    """One signal with its history and notes; outside the caller's visibility it is 404."""
-    return (
+    """One signal with its history and notes; outside the caller's visibility it is 404, and a
+    restricted signal (AVG art. 18) is 423."""
+    signal = (
         Signal.objects.visible_to(user)
         .select_related(
             "team", "neighbourhood", "assigned_to", "consent__consent_text", "consent__withdrawal"
@@ -101,6 +102,9 @@ def signal_get_for_team(*, user: User, signal_id: Any) -> Signal:
         )
         .get(pk=signal_id)
     )
+    if signal.restricted_at:
+        raise DomainError("processing_restricted")
+    return signal
 
 
 def signal_exists_for_team(*, user: User, signal_id: Any) -> bool:

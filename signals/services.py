@@ -80,8 +80,11 @@ def _append_event(
     return event
 
 
-def _lock(signal_id: UUID | str) -> Signal:
-    return Signal.objects.select_for_update().get(pk=signal_id)
+def _lock(signal_id: UUID | str, *, allow_restricted: bool = False) -> Signal:
+    signal = Signal.objects.select_for_update().get(pk=signal_id)
+    if signal.restricted_at and not allow_restricted:
+        raise DomainError("processing_restricted")
+    return signal
 
 
 def _check_version(signal: Signal, expected: int | None) -> None:
@@ -210,7 +213,7 @@ def signal_route(*, signal_id: UUID | str) -> Signal | None:
     team); or a `routing_failed` event when no team and no central team exists."""
     with transaction.atomic():
         signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
-        if signal is None or signal.status not in workflow.ROUTABLE:
+        if signal is None or signal.status not in workflow.ROUTABLE or signal.restricted_at:
             return signal
         forwarded = signal.status == Status.FORWARDED
         if forwarded:
@@ -480,7 +483,9 @@ def consent_withdraw(*, signal_id: UUID | str, actor: User, reason: str = "") ->
     Side effects: ConsentWithdrawal; status `withdrawn`; `consent_withdrawn` event (notifies the
     team); personal fields and note bodies blanked; `personal_data_erased` event."""
     with transaction.atomic():
-        signal = _lock(signal_id)
+        # Withdrawal is the resident's right and only reduces processing: allowed under
+        # restriction (AVG art. 18(2)).
+        signal = _lock(signal_id, allow_restricted=True)
         consent = Consent.objects.select_for_update().get(signal=signal)
         if signal.status == Status.WITHDRAWN:
             raise DomainError("already_withdrawn")
@@ -512,6 +517,7 @@ def signal_escalate(*, signal_id: UUID | str) -> bool:
         now = timezone.now()
         if (
             signal is None
+            or signal.restricted_at
             or signal.status != Status.ROUTED
             or signal.escalated_at
             or signal.acknowledge_due_at is None
@@ -529,3 +535,52 @@ def signal_escalate(*, signal_id: UUID | str) -> bool:
             },
         )
     return True
+
+
+# --- data-subject rights (called by the privacy app) -----------------------------------------
+
+
+def signal_personal_data_erase(*, signal_id: UUID | str, actor: User | None, reason: str) -> Signal:
+    """Erases the resident's personal fields and note bodies (AVG art. 17, retention), keeping
+    the non-personal facts for anonymous figures. Idempotent: an erased signal is left alone.
+
+    Side effects: blanked fields, `personal_data_erased_at`, note bodies; a
+    `personal_data_erased` event."""
+    with transaction.atomic():
+        signal = _lock(signal_id, allow_restricted=True)
+        if signal.personal_data_erased_at is None:
+            _erase_personal_data(signal, actor=actor, reason=reason)
+    return signal
+
+
+def signal_restrict(*, signal_id: UUID | str, actor: User, request_id: str = "") -> Signal:
+    """Restricts processing (AVG art. 18): every team operation now gets 423, routing and
+    escalation skip the signal. Side effects: `restricted_at`; a `restricted` event."""
+    with transaction.atomic():
+        signal = _lock(signal_id, allow_restricted=True)
+        if signal.restricted_at is None:
+            signal.restricted_at = timezone.now()
+            _save(signal, "restricted_at")
+            _append_event(
+                signal, Event.RESTRICTED, actor=actor, data={"subject_request_id": request_id}
+            )
+    return signal
+
+
+def signal_restriction_lift(*, signal_id: UUID | str, actor: User, request_id: str = "") -> Signal:
+    """Lifts a restriction. Side effects: `restricted_at` cleared; a `restriction_lifted`
+    event; a signal still waiting for routing is routed on commit."""
+    with transaction.atomic():
+        signal = _lock(signal_id, allow_restricted=True)
+        if signal.restricted_at is not None:
+            signal.restricted_at = None
+            _save(signal, "restricted_at")
+            _append_event(
+                signal,
+                Event.RESTRICTION_LIFTED,
+                actor=actor,
+                data={"subject_request_id": request_id},
+            )
+            if signal.status in workflow.ROUTABLE:
+                _route_later(signal)
+    return signal
