@@ -1,7 +1,7 @@
 """Input and output shapes of the signals API. No business logic here."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from rest_framework import serializers
@@ -179,7 +179,7 @@ class QueueItemOutput(serializers.Serializer):
     version = serializers.IntegerField()
     urgency = serializers.CharField()
     target_group = serializers.CharField()
-    reasons = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    reasons = serializers.SerializerMethodField()
     team = RefOutput()
     neighbourhood = NeighbourhoodOutput(allow_null=True)
     assigned_to = PersonRefOutput(allow_null=True)
@@ -187,6 +187,9 @@ class QueueItemOutput(serializers.Serializer):
     overdue = serializers.SerializerMethodField()
     escalated_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
+
+    def get_reasons(self, signal) -> list[str]:
+        return [reason.code for reason in signal.reasons.all()]  # prefetched by the selector
 
     def get_overdue(self, signal) -> bool:
         return bool(
@@ -228,7 +231,7 @@ class ConsentOutput(serializers.Serializer):
     consent_text_language = serializers.CharField(source="consent_text.language")
     withdrawn_at = serializers.SerializerMethodField()
 
-    def get_withdrawn_at(self, consent):
+    def get_withdrawn_at(self, consent) -> datetime | None:
         withdrawal = getattr(consent, "withdrawal", None)
         return withdrawal.withdrawn_at if withdrawal else None
 

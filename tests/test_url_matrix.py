@@ -1,0 +1,77 @@
+"""Generated from the URL configuration: every API endpoint is in the OpenAPI schema and refuses
+anonymous callers, unless it is on the short list of public ones. A new endpoint that forgets
+authentication or the schema fails here without anyone writing a test for it."""
+
+import json
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"auth-login", "auth-refresh", "auth-mfa-verify"}
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def api_patterns() -> list[tuple[str, URLPattern]]:
+    found: list[tuple[str, URLPattern]] = []
+
+    def walk(patterns: list, prefix: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                found.append((prefix + str(entry.pattern), entry))
+
+    walk(get_resolver().url_patterns, "")
+    return [(route, p) for route, p in found if route.startswith("api/v1/")]
+
+
+def concrete(route: str) -> str:
+    for converter in (
+        "<uuid:signal_id>",
+        "<uuid:pk>",
+        "<uuid:device_id>",
+        "<uuid:subject_id>",
+        "<uuid:request_id>",
+        "<uuid:id>",
+    ):
+        route = route.replace(converter, str(uuid.uuid4()))
+    assert "<" not in route, f"add a sample value for the converter in {route}"
+    return "/" + route
+
+
+def endpoint_methods(pattern: URLPattern) -> list[str]:
+    view = pattern.callback.view_class
+    return [m for m in METHODS if hasattr(view, m)]
+
+
+ENDPOINTS = [(route, m, p.name) for route, p in api_patterns() for m in endpoint_methods(p)]
+
+
+def test_there_are_endpoints_to_check():
+    assert len(ENDPOINTS) >= 10
+
+
+@pytest.mark.parametrize(
+    ("route", "method", "name"), ENDPOINTS, ids=[f"{m.upper()} {r}" for r, m, _ in ENDPOINTS]
+)
+def test_anonymous_is_refused_unless_public(api_client, route, method, name):
+    response = getattr(api_client, method)(concrete(route), {}, format="json")
+    if name in PUBLIC:
+        assert response.status_code != 401
+    else:
+        assert response.status_code == 401, (route, response.status_code)
+        assert response.json()["code"] == "not_authenticated"
+
+
+def test_every_endpoint_is_in_the_openapi_schema(api_client):
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    paths = json.loads(response.content)["paths"]
+    documented = {(path, method) for path, ops in paths.items() for method in ops}
+    for route, method, _ in ENDPOINTS:
+        schema_path = "/" + route
+        for name in ("signal_id", "pk", "device_id", "subject_id", "request_id", "id"):
+            schema_path = schema_path.replace(f"<uuid:{name}>", "{" + name + "}")
+        assert (schema_path, method) in documented, (schema_path, method)
