@@ -1,10 +1,24 @@
 from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import override_settings
 
 from notifications import gateways
 from tests.notifications import fcm_server
+
+# A weekday morning in the past: outside default quiet hours whenever the suite runs, and not
+# ahead of the real clock a worker process sees.
+DAYTIME = datetime(2025, 6, 10, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+@pytest.fixture(autouse=True)
+def _daytime() -> Iterator[None]:
+    """Quiet hours depend on the clock; tests that care travel further themselves."""
+    with time_machine.travel(DAYTIME):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -251,7 +251,9 @@ class LocalGoogle:
 
 
 def _certificates(folder: Path) -> tuple[Path, Path, Path]:
-    now = dt.datetime.now(dt.UTC)
+    # Fixed, wide validity: tests travel in time, OpenSSL checks against the real clock.
+    valid_from = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    valid_until = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Buurtsignaal test CA")])
     ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
@@ -261,8 +263,8 @@ def _certificates(folder: Path) -> tuple[Path, Path, Path]:
         .issuer_name(ca_name)
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
+        .not_valid_before(valid_from)
+        .not_valid_after(valid_until)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -288,8 +290,8 @@ def _certificates(folder: Path) -> tuple[Path, Path, Path]:
         .issuer_name(ca_name)
         .public_key(leaf_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
+        .not_valid_before(valid_from)
+        .not_valid_after(valid_until)
         .add_extension(
             x509.SubjectAlternativeName([x509.DNSName(FCM_HOST), x509.DNSName(OAUTH_HOST)]),
             critical=False,

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from django.test import override_settings
 from django.utils import timezone
 
-from notifications.gateways import OutgoingPush, Outcome, push_gateway
+from notifications.gateways import Outcome, OutgoingPush, push_gateway
 from notifications.messages import push_message_build
 from notifications.models import Device, Notification
 from notifications.services import signal_event_notify
