@@ -34,6 +34,7 @@ format: install
 check-deploy: install  ## production settings pass Django's deployment checks
 	DJANGO_SETTINGS_MODULE=backend.settings.production DJANGO_SECRET_KEY=$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_ALLOWED_HOSTS=buurtsignaal.example PUSH_GATEWAY=console \
+	FIELD_ENCRYPTION_KEYS=$$($(VENV)/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	$(VENV)/bin/python manage.py check --deploy --fail-level WARNING
 
 compose-check:  ## validate docker-compose.yml without a Docker engine

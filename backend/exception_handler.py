@@ -36,6 +36,10 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 
 
 def handle_exception(exc: Exception, context: dict[str, Any]) -> Response | None:
+    from privacy.denials import access_denied_record  # app models: import once apps are ready
+
+    # 401/403/404 denials go to the access log; a failing write there never masks the denial.
+    access_denied_record(exc=exc, context=context)
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message(), exc.details), status=exc.status)
 

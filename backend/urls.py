@@ -2,12 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from accounts.admin_site import LoggedOTPAdminSite
 from backend import health
+
+# Staff need a verified second factor for /admin/ (docs/adr/0010-second-factor.md).
+admin.site.__class__ = LoggedOTPAdminSite
 
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("signals.urls")),
     path("", include("notifications.urls")),
+    path("", include("privacy.urls")),
 ]
 
 urlpatterns = [

@@ -11,4 +11,15 @@ if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
   DJANGO_SECRET_KEY=$(cat "$key_file")
   export DJANGO_SECRET_KEY
 fi
+# Same for the field encryption key (docs/privacy.md); set FIELD_ENCRYPTION_KEYS to rotate.
+if [ -z "${FIELD_ENCRYPTION_KEYS:-}" ]; then
+  keys_file=/var/lib/buurtsignaal/field_encryption_keys
+  if [ ! -s "$keys_file" ]; then
+    python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' \
+      > "$keys_file.tmp"
+    mv "$keys_file.tmp" "$keys_file"
+  fi
+  FIELD_ENCRYPTION_KEYS=$(cat "$keys_file")
+  export FIELD_ENCRYPTION_KEYS
+fi
 exec "$@"

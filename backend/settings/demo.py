@@ -13,6 +13,8 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{VAR_DIR / 'demo.sqlite3'}")
 os.environ.setdefault("CELERY_BROKER_URL", "filesystem://")
 os.environ.setdefault("LOG_FORMAT", "text")
+# base64 of "demo-only-not-secret-key-32bytes"
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "ZGVtby1vbmx5LW5vdC1zZWNyZXQta2V5LTMyYnl0ZXM=")
 
 from backend.settings.base import *  # noqa: E402,F403
 from backend.settings.base import DATABASES, env  # noqa: E402

@@ -1,0 +1,213 @@
+"""The access log for privacy officers: list (cursor-paginated) and CSV export.
+
+Every query is itself logged as an audit_read row in the same transaction as the response is
+built: if that write fails, the officer gets an error, not the data.
+"""
+
+import csv
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils.cache import add_never_cache_headers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import has_capability
+from accounts.roles import VIEW_ACCESS_LOG
+from backend.errors import DomainError
+from privacy import selectors
+from privacy.context import AccessContext
+from privacy.models import AccessLog, Action, Outcome, Purpose
+from privacy.services import AccessLogDraft, access_logged
+
+AUTHORISATION_RULE = f"capability:{VIEW_ACCESS_LOG}"
+
+
+class AccessLogFilterInput(serializers.Serializer):
+    subject = serializers.UUIDField(required=False, help_text="Pseudonymous subject id.")
+    actor = serializers.UUIDField(required=False, help_text="User id of the actor.")
+    action = serializers.ChoiceField(choices=Action.choices, required=False)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # `from` is a Python keyword, so these cannot be class attributes.
+        fields["from"] = serializers.DateTimeField(required=False, help_text="Inclusive.")
+        fields["to"] = serializers.DateTimeField(required=False, help_text="Exclusive.")
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("from") and attrs.get("to") and attrs["from"] >= attrs["to"]:
+            raise serializers.ValidationError({"to": "must be after from"}, code="invalid_period")
+        return attrs
+
+    def to_filter(self) -> selectors.AccessLogFilter:
+        data = self.validated_data
+        return selectors.AccessLogFilter(
+            subject_id=data.get("subject"),
+            actor_id=data.get("actor"),
+            action=data.get("action"),
+            outcome=data.get("outcome"),
+            period_from=data.get("from"),
+            period_to=data.get("to"),
+        )
+
+
+class AccessLogEntryOutput(serializers.ModelSerializer):
+    class Meta:
+        model = AccessLog
+        fields = [
+            "sequence",
+            "event_id",
+            "occurred_at",
+            "action",
+            "outcome",
+            "actor_id",
+            "actor_roles",
+            "actor_organisation_id",
+            "client_address",
+            "user_agent",
+            "subject_id",
+            "object_type",
+            "object_id",
+            "fields_touched",
+            "purpose",
+            "authorisation_rule",
+            "consent_id",
+            "request_id",
+            "details",
+        ]
+        read_only_fields = fields
+
+    occurred_at = serializers.DateTimeField(default_timezone=UTC)
+    actor_roles = serializers.ListField(child=serializers.CharField())
+    fields_touched = serializers.ListField(child=serializers.CharField())
+    details = serializers.DictField()
+
+
+class AccessLogPagination(CursorPagination):
+    ordering = "-sequence"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _audit_draft(filters: selectors.AccessLogFilter, fmt: str) -> AccessLogDraft:
+    return AccessLogDraft(
+        subject_id=filters.subject_id,
+        object_type="privacy.accesslog",
+        details={"filters": filters.as_details(), "format": fmt},
+    )
+
+
+def _filters(request: Request) -> selectors.AccessLogFilter:
+    data = AccessLogFilterInput(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    return data.to_filter()
+
+
+class AccessLogListApi(generics.ListAPIView):
+    """The access log, newest first. The query itself is logged."""
+
+    permission_classes = [has_capability(VIEW_ACCESS_LOG)]
+    pagination_class = AccessLogPagination
+    serializer_class = AccessLogEntryOutput
+    queryset = AccessLog.objects.none()  # schema only; rows come from the selector
+    filter_backends: list = []
+
+    @extend_schema(parameters=[AccessLogFilterInput])
+    def get(self, request: Request) -> Response:
+        filters = _filters(request)
+        with access_logged(
+            context=AccessContext.from_request(request),
+            action=Action.AUDIT_READ,
+            purpose=Purpose.AUDIT,
+            authorisation_rule=AUTHORISATION_RULE,
+            draft=_audit_draft(filters, "json"),
+        ):
+            page = self.paginate_queryset(selectors.access_log_list(filters=filters))
+            data = self.get_serializer(page, many=True).data
+        response = self.get_paginated_response(data)
+        add_never_cache_headers(response)
+        return response
+
+
+CSV_COLUMNS = AccessLogEntryOutput.Meta.fields
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, list):
+        value = ";".join(str(item) for item in value)
+    elif isinstance(value, dict):
+        value = json.dumps(value, sort_keys=True)
+    text = str(value)
+    # A user agent is client-controlled: keep spreadsheets from running it as a formula.
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(rows: Any) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for row in rows.iterator(chunk_size=2000):
+        yield writer.writerow([_csv_cell(getattr(row, name)) for name in CSV_COLUMNS])
+
+
+class CsvErrorRenderer(BaseRenderer):
+    """Lets clients send `Accept: text/csv`. The rows themselves stream past the renderers; only
+    an error body (a dict) is rendered here, as JSON text."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+        return json.dumps(data).encode()
+
+
+class AccessLogExportApi(APIView):
+    """The access log as CSV with the same filters. The export itself is logged."""
+
+    permission_classes = [has_capability(VIEW_ACCESS_LOG)]
+    renderer_classes = [JSONRenderer, CsvErrorRenderer]
+
+    @extend_schema(
+        parameters=[AccessLogFilterInput],
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        filters = _filters(request)
+        rows = selectors.access_log_list(filters=filters)
+        limit = settings.ACCESS_LOG_EXPORT_MAX_ROWS
+        with access_logged(
+            context=AccessContext.from_request(request),
+            action=Action.AUDIT_READ,
+            purpose=Purpose.AUDIT,
+            authorisation_rule=AUTHORISATION_RULE,
+            draft=_audit_draft(filters, "csv"),
+        ):
+            if rows.count() > limit:
+                raise DomainError("access_log_export_too_large", limit=limit)
+        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
+        add_never_cache_headers(response)
+        return response

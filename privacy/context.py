@@ -1,0 +1,87 @@
+"""Who is acting and from where: the actor part of an access log row, built from a request."""
+
+import ipaddress
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from accounts.roles import Role
+from backend.request_context import current_request_id
+
+USER_AGENT_MAX = 255
+_ROLE_NAMES = frozenset(role.value for role in Role)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address. X-Forwarded-For is believed only as far as TRUSTED_PROXY_COUNT
+    proxies of our own appended to it; anything further left is client-controlled."""
+    meta = request.META
+    address = meta.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            address = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return ""
+
+
+def _clean_user_agent(value: str) -> str:
+    printable = "".join(ch for ch in value if ch.isprintable())
+    return printable[:USER_AGENT_MAX]
+
+
+def actor_roles(user: Any) -> list[str]:
+    """Role names for the log, cached on the user object for the rest of the request."""
+    cached = getattr(user, "_access_log_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = sorted(names & _ROLE_NAMES)
+        if user.is_superuser:
+            cached.append("superuser")
+        user._access_log_roles = cached
+    return list(cached)
+
+
+@dataclass(frozen=True)
+class AccessContext:
+    actor_id: uuid.UUID | None = None
+    actor_roles: list[str] = field(default_factory=list)
+    actor_organisation_id: uuid.UUID | None = None
+    client_address: str = ""
+    user_agent: str = ""
+    request_id: str = ""
+
+    @classmethod
+    def from_request(cls, request: Any, *, user: Any = None) -> "AccessContext":
+        """Actor and origin of a Django or DRF request. Pass `user` when request.user is not
+        (yet) the actor, e.g. during login, or must not trigger authentication."""
+        http_request: HttpRequest = getattr(request, "_request", request)
+        if user is None:
+            user = getattr(request, "user", None)
+        authenticated = bool(user is not None and user.is_authenticated)
+        return cls(
+            actor_id=user.pk if authenticated else None,
+            actor_roles=actor_roles(user) if authenticated else [],
+            actor_organisation_id=getattr(user, "organisation_id", None) if authenticated else None,
+            client_address=client_address(http_request),
+            user_agent=_clean_user_agent(http_request.headers.get("User-Agent", "")),
+            request_id=_request_id(http_request),
+        )
+
+    @classmethod
+    def system(cls, *, role: str = "system") -> "AccessContext":
+        """For work no person started (retention, Celery tasks)."""
+        request_id = current_request_id()
+        return cls(actor_roles=[role], request_id="" if request_id == "-" else request_id)
+
+
+def _request_id(request: HttpRequest) -> str:
+    value = getattr(request, "request_id", None) or current_request_id()
+    return "" if value == "-" else str(value)[:64]

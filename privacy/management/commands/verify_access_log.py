@@ -1,0 +1,42 @@
+"""Recomputes the access log's hash chain; exits non-zero and names the rows on tampering."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from privacy.verify import verify_chain
+
+
+def _head(value: str) -> tuple[int, str]:
+    sequence, _, row_hash = value.partition(":")
+    if not sequence.isdigit() or len(row_hash) != 64:
+        raise CommandError("--expect-head takes SEQUENCE:SHA256 as printed by an earlier run")
+    return int(sequence), row_hash.lower()
+
+
+class Command(BaseCommand):
+    help = "Verify the access log hash chain and the append-only triggers."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--expect-head",
+            metavar="SEQUENCE:SHA256",
+            help="A head printed by an earlier run and kept elsewhere; catches deleted newest "
+            "rows and a rewritten chain.",
+        )
+        parser.add_argument("--chunk-size", type=int, default=2000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        expect = _head(options["expect_head"]) if options["expect_head"] else None
+        report = verify_chain(expect_head=expect, chunk_size=options["chunk_size"])
+        for finding in report.findings:
+            self.stderr.write(f"TAMPERED {finding.kind}: {finding.message}")
+        if not report.ok:
+            raise CommandError(
+                f"access log verification failed: {len(report.findings)} finding(s) "
+                f"in {report.rows} rows",
+                returncode=1,
+            )
+        self.stdout.write(
+            f"access log intact: {report.rows} rows; head {report.head_sequence}:{report.head_hash}"
+        )

@@ -1,0 +1,46 @@
+"""Reads of the access log, for privacy officers."""
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from privacy.models import AccessLog
+
+
+@dataclass(frozen=True)
+class AccessLogFilter:
+    subject_id: uuid.UUID | None = None
+    actor_id: uuid.UUID | None = None
+    action: str | None = None
+    outcome: str | None = None
+    period_from: datetime | None = None
+    period_to: datetime | None = None
+
+    def as_details(self) -> dict[str, Any]:
+        """The filter as logged with the audit read: ids and codes, no values."""
+        return {
+            key: value.astimezone(UTC).isoformat() if isinstance(value, datetime) else str(value)
+            for key, value in asdict(self).items()
+            if value is not None
+        }
+
+
+def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
+    """Rows matching `filters`, newest first (by sequence, the chain order)."""
+    rows = AccessLog.objects.all()
+    if filters.subject_id:
+        rows = rows.filter(subject_id=filters.subject_id)
+    if filters.actor_id:
+        rows = rows.filter(actor_id=filters.actor_id)
+    if filters.action:
+        rows = rows.filter(action=filters.action)
+    if filters.outcome:
+        rows = rows.filter(outcome=filters.outcome)
+    if filters.period_from:
+        rows = rows.filter(occurred_at__gte=filters.period_from)
+    if filters.period_to:
+        rows = rows.filter(occurred_at__lt=filters.period_to)
+    return rows.order_by("-sequence")

@@ -1,0 +1,190 @@
+"""Writes for privacy: appending to the access log.
+
+`access_log_record` writes one row in the caller's transaction, so a read and its log row
+commit or fail together (fail closed). Appends are serialised by a chain lock, taken as late as
+possible: callers should record after the response body is built (`access_logged` does that).
+"""
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from privacy import chain
+from privacy.context import AccessContext
+from privacy.models import AccessLog, Action, Outcome, Purpose
+
+# pg_advisory_xact_lock key: any constant no other code uses ("NEN7513" in ASCII).
+CHAIN_LOCK_KEY = 0x4E454E37353133
+DETAIL_TEXT_MAX = 200
+_DETAIL_SCALARS = (str, int, bool, type(None))
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    # SQLite (demo) allows one writer at a time; the unique sequence refuses a fork either way.
+
+
+def _as_uuid(value: uuid.UUID | str | None) -> uuid.UUID | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _clean_details(details: dict[str, Any] | None) -> dict[str, Any]:
+    """Details are codes and ids: short strings, ints, booleans, lists and dicts of those."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, uuid.UUID):
+            return str(value)
+        if isinstance(value, str):
+            return value[:DETAIL_TEXT_MAX]
+        if isinstance(value, _DETAIL_SCALARS):
+            return value
+        if isinstance(value, list | tuple):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {str(key): clean(item) for key, item in value.items()}
+        raise TypeError(f"unsupported access log detail type {type(value).__name__}")
+
+    return clean(details or {})
+
+
+def access_log_record(
+    *,
+    context: AccessContext,
+    action: str,
+    purpose: str,
+    outcome: str = Outcome.SUCCESS,
+    subject_id: uuid.UUID | str | None = None,
+    object_type: str = "",
+    object_id: str | uuid.UUID = "",
+    fields_touched: Sequence[str] = (),
+    authorisation_rule: str = "",
+    consent_id: str | uuid.UUID = "",
+    details: dict[str, Any] | None = None,
+) -> AccessLog:
+    """Appends one row to the access log in the current transaction (or a new one).
+
+    Never pass personal values: ids, field names and codes only. Raises on any failure, which
+    rolls back the caller's transaction: the read it logs must fail with it.
+
+    Side effects: takes the chain lock until the transaction ends; one AccessLog row."""
+    action, outcome, purpose = Action(action), Outcome(outcome), Purpose(purpose)
+    clean_details = _clean_details(details)  # refuse bad input before touching the chain
+    with transaction.atomic(savepoint=False):
+        _lock_chain()
+        head = AccessLog.objects.order_by("-sequence").values_list("sequence", "row_hash").first()
+        sequence, previous_hash = (head[0] + 1, head[1]) if head else (1, chain.GENESIS_HASH)
+        row = AccessLog(
+            event_id=uuid.uuid4(),
+            sequence=sequence,
+            occurred_at=timezone.now(),
+            action=action.value,
+            outcome=outcome.value,
+            actor_id=_as_uuid(context.actor_id),
+            actor_roles=sorted(context.actor_roles),
+            actor_organisation_id=_as_uuid(context.actor_organisation_id),
+            client_address=context.client_address,
+            user_agent=context.user_agent,
+            subject_id=_as_uuid(subject_id),
+            object_type=object_type,
+            object_id=str(object_id),
+            fields_touched=sorted(set(fields_touched)),
+            purpose=purpose.value,
+            authorisation_rule=authorisation_rule,
+            consent_id=str(consent_id),
+            request_id=context.request_id,
+            details=clean_details,
+            previous_hash=previous_hash,
+        )
+        row.row_hash = chain.row_hash(chain.row_values(row))
+        row.save(force_insert=True)
+    return row
+
+
+@dataclass
+class AccessLogDraft:
+    """What a logged block fills in once it knows it (e.g. the subject after the lookup)."""
+
+    subject_id: uuid.UUID | str | None = None
+    object_type: str = ""
+    object_id: str | uuid.UUID = ""
+    fields_touched: Sequence[str] = ()
+    consent_id: str | uuid.UUID = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def access_logged(
+    *,
+    context: AccessContext,
+    action: str,
+    purpose: str,
+    authorisation_rule: str,
+    draft: AccessLogDraft | None = None,
+) -> Iterator[AccessLogDraft]:
+    """Runs the block (which reads and builds the response) and its log row in one transaction.
+
+    The row is written after the block, so the chain lock is held only until commit. If the
+    block raises, nothing is logged here (denials are logged by the exception handler); if the
+    log write raises, the whole block is rolled back and the request fails.
+
+    Side effects: one AccessLog row, as access_log_record."""
+    draft = draft or AccessLogDraft()
+    with transaction.atomic():
+        yield draft
+        access_log_record(
+            context=context,
+            action=action,
+            purpose=purpose,
+            authorisation_rule=authorisation_rule,
+            subject_id=draft.subject_id,
+            object_type=draft.object_type,
+            object_id=draft.object_id,
+            fields_touched=draft.fields_touched,
+            consent_id=draft.consent_id,
+            details=draft.details,
+        )
+
+
+def credential_hash(login_name: str) -> str:
+    """A keyed hash of an attempted login name: repeated attempts on one account can be linked
+    without the log holding the email address."""
+    normalised = login_name.strip().lower()
+    return salted_hmac("privacy.login_failed", normalised, algorithm="sha256").hexdigest()[:32]
+
+
+def access_log_login(*, context: AccessContext, method: str, session_id: str = "") -> AccessLog:
+    """Logs a successful login. Side effects: one AccessLog row."""
+    return access_log_record(
+        context=context,
+        action=Action.LOGIN,
+        purpose=Purpose.AUTHENTICATION,
+        authorisation_rule="credentials",
+        object_type="accounts.loginsession" if session_id else "",
+        object_id=session_id,
+        details={"method": method},
+    )
+
+
+def access_log_login_failed(
+    *, context: AccessContext, attempted_login: str, reason: str
+) -> AccessLog:
+    """Logs a refused login: the attempted name only as a keyed hash. Side effects: one
+    AccessLog row (committed even though the login itself fails)."""
+    return access_log_record(
+        context=context,
+        action=Action.LOGIN_FAILED,
+        outcome=Outcome.FAILED,
+        purpose=Purpose.AUTHENTICATION,
+        authorisation_rule="credentials",
+        details={"reason": reason, "credential_hash": credential_hash(attempted_login)},
+    )

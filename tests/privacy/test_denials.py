@@ -1,0 +1,59 @@
+"""Authorisation denials in the API are logged as access_denied; a failing log write there does
+not change the answer the client gets."""
+
+import logging
+import uuid
+
+import pytest
+from django.db import connection
+
+from privacy.models import AccessLog, Action, Outcome
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.privacy.denial_urls")]
+
+
+def test_a_404_on_an_object_is_logged_with_its_id(client_for):
+    user = UserFactory()
+    object_id = str(uuid.uuid4())
+    response = client_for(user).get(f"/hidden/{object_id}")
+    assert response.status_code == 404
+    row = AccessLog.objects.get()
+    assert (row.action, row.outcome) == (Action.ACCESS_DENIED, Outcome.DENIED)
+    assert row.actor_id == user.pk
+    assert row.object_id == object_id
+    assert row.details == {"view": "test-hidden", "method": "GET", "reason": "not_found"}
+    assert row.authorisation_rule == "view:test-hidden"
+
+
+def test_permission_denied_and_domain_refusals_are_logged(client_for):
+    client = client_for(UserFactory())
+    assert client.get("/forbidden").status_code == 403
+    assert client.get("/domain").status_code == 403
+    reasons = list(AccessLog.objects.order_by("sequence").values_list("details__reason", flat=True))
+    assert reasons == ["permission_denied", "permission_denied"]
+
+
+def test_other_errors_are_not_denials(client_for):
+    assert client_for(UserFactory()).get("/invalid").status_code == 400
+    assert not AccessLog.objects.exists()
+
+
+def test_a_failing_log_write_does_not_mask_the_denial(client_for, caplog):
+    client = client_for(UserFactory())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION pg_temp.refuse_insert() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'log storage unavailable'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_refuse_insert BEFORE INSERT ON privacy_accesslog "
+            "FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse_insert()"
+        )
+    with caplog.at_level(logging.ERROR, logger="privacy.denials"):
+        response = client.get("/forbidden")
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert "access log write for a denial failed" in caplog.text
+    # The failed write left the connection usable.
+    assert AccessLog.objects.count() == 0
