@@ -1,6 +1,7 @@
 """Auth and profile endpoints: thin views over accounts.services and accounts.selectors."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils.cache import add_never_cache_headers
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -9,6 +10,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.mfa import MfaChallenge
 
 
 class TokenPairOutput(serializers.Serializer):
@@ -16,8 +18,27 @@ class TokenPairOutput(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+class MfaChallengeOutput(serializers.Serializer):
+    mfa_required = serializers.BooleanField()
+    enrolment_required = serializers.BooleanField(
+        help_text="True: link an authenticator app first (POST /auth/mfa/totp with "
+        "`Authorization: MFA-Enrolment <mfa_token>`); false: POST /auth/mfa/verify."
+    )
+    mfa_token = serializers.CharField()
+
+
 def _pair_response(pair: services.TokenPair) -> Response:
-    return Response(TokenPairOutput({"access": pair.access, "refresh": pair.refresh}).data)
+    response = Response(TokenPairOutput({"access": pair.access, "refresh": pair.refresh}).data)
+    add_never_cache_headers(response)  # tokens must not sit in any cache
+    return response
+
+
+def _login_response(result: services.TokenPair | MfaChallenge) -> Response:
+    if not isinstance(result, MfaChallenge):
+        return _pair_response(result)
+    response = Response(MfaChallengeOutput({"mfa_required": True, **vars(result)}).data)
+    add_never_cache_headers(response)
+    return response
 
 
 class LoginApi(APIView):
@@ -32,12 +53,21 @@ class LoginApi(APIView):
         email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
-    @extend_schema(request=LoginInputSerializer, responses={200: TokenPairOutput}, auth=[])
+    @extend_schema(
+        request=LoginInputSerializer,
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="LoginResult",
+                serializers=[TokenPairOutput, MfaChallengeOutput],
+                resource_type_field_name=None,
+            )
+        },
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         data = self.LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        pair = services.login(request=request._request, **data.validated_data)
-        return _pair_response(pair)
+        return _login_response(services.login(request=request._request, **data.validated_data))
 
 
 class RefreshApi(APIView):

@@ -5,6 +5,8 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts import services
+from accounts.mfa import user_requires_mfa
+from accounts.mfa_services import demo_totp_enrol
 from accounts.models import MappingVersion, Neighbourhood, Organisation, Team, TeamCoverage, User
 from accounts.neighbourhood_import import import_address_table
 from accounts.roles import Role
@@ -12,6 +14,9 @@ from accounts.roles import Role
 DEMO_PASSWORD = "demo-verbinding-2026"
 DEMO_SAMPLE = Path(__file__).parent / "demo_data" / "demo-sample-utrecht_pc6hnr20240801_gwb.csv"
 DEMO_MAPPING_LABEL = "demo-2024"
+# One known TOTP secret for every demo user who needs a second factor (b"demo-totp-not-secret").
+DEMO_TOTP_KEY_HEX = "64656d6f2d746f74702d6e6f742d736563726574"
+DEMO_TOTP_SECRET_B32 = "MRSW23ZNORXXI4BNNZXXILLTMVRXEZLU"
 
 NEIGHBOURHOOD_NAMES = {
     "BU03440610": ("Domplein e.o. (demo)", "Binnenstad"),
@@ -124,9 +129,18 @@ def load() -> list[str]:
                 services.team_membership_set(
                     team=Team.objects.get(name=team_name), user=user, role=role
                 )
+            user = User.objects.get(pk=user.pk)  # fresh permission cache after the memberships
+            if user_requires_mfa(user=user) and not user.totpdevice_set.exists():
+                demo_totp_enrol(user=user, key_hex=DEMO_TOTP_KEY_HEX)
     lines = [f"Demo users (password for all: {DEMO_PASSWORD}):"]
     lines += [
         f"  {email:<40} {', '.join(r.label for r in roles) or 'buurtteam'}"
         for email, _, _, roles, _ in USERS
+    ]
+    lines += [
+        "Second factor (TOTP) for everyone but the signaleerder; demo authenticator secret:",
+        f"  {DEMO_TOTP_SECRET_B32}  (login -> mfa_token -> POST /api/v1/auth/mfa/verify).",
+        "  Current code: .venv/bin/python -c 'from django_otp.oath import TOTP; "
+        f'print("%06d" % TOTP(bytes.fromhex("{DEMO_TOTP_KEY_HEX}")).token())\'',
     ]
     return lines

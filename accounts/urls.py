@@ -1,10 +1,17 @@
 from django.urls import path
 
-from accounts import api
+from accounts import api, mfa_api
 
 urlpatterns = [
     path("auth/login", api.LoginApi.as_view(), name="auth-login"),
     path("auth/refresh", api.RefreshApi.as_view(), name="auth-refresh"),
     path("auth/logout", api.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/mfa/verify", mfa_api.MfaVerifyApi.as_view(), name="auth-mfa-verify"),
+    path("auth/mfa/totp", mfa_api.TotpEnrolmentBeginApi.as_view(), name="auth-mfa-totp"),
+    path(
+        "auth/mfa/totp/confirm",
+        mfa_api.TotpEnrolmentConfirmApi.as_view(),
+        name="auth-mfa-totp-confirm",
+    ),
     path("me", api.MeApi.as_view(), name="me"),
 ]

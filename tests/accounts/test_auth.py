@@ -117,11 +117,13 @@ def test_login_is_throttled_per_client(api_client, settings):
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
+    original_rates = SimpleRateThrottle.THROTTLE_RATES
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
         codes = [login(api_client, "nobody@example.test", "x").status_code for _ in range(4)]
     finally:
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        # The override is still active here: put back what was there, or 3/min leaks on.
+        SimpleRateThrottle.THROTTLE_RATES = original_rates
     assert codes[:3] == [401, 401, 401]
     assert codes[3] == 429
 

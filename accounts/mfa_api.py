@@ -1,0 +1,135 @@
+"""Second-factor endpoints: the TOTP login step and enrolment. Thin views over
+accounts.mfa_services. Every response here carries secrets or tokens: Cache-Control no-store."""
+
+from typing import Any
+
+from django.utils.cache import add_never_cache_headers
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import mfa, mfa_services
+from accounts.api import TokenPairOutput
+from accounts.authentication import SessionBoundJWTAuthentication
+from accounts.models import User
+from accounts.services import login_complete
+from privacy.context import AccessContext
+
+ENROLMENT_SCHEME = "MFA-Enrolment"
+
+
+class EnrolmentTokenAuthentication(BaseAuthentication):
+    """`Authorization: MFA-Enrolment <token>`: the restricted token a user who must enrol gets
+    from the password step. Accepted by the enrolment endpoints only."""
+
+    def authenticate(self, request: Request) -> tuple[User, str] | None:
+        parts = get_authorization_header(request).split()
+        if len(parts) != 2 or parts[0].decode(errors="replace") != ENROLMENT_SCHEME:
+            return None
+        token = parts[1].decode(errors="replace")
+        return mfa.mfa_token_user(token=token, purpose=mfa.PURPOSE_ENROL), ENROLMENT_SCHEME
+
+    def authenticate_header(self, request: Request) -> str:
+        return ENROLMENT_SCHEME
+
+
+class EnrolmentTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.mfa_api.EnrolmentTokenAuthentication"
+    name = "mfaEnrolmentToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": f"`{ENROLMENT_SCHEME} <mfa_token>` from a login that answered "
+            "enrolment_required.",
+        }
+
+
+def _no_store(response: Response) -> Response:
+    add_never_cache_headers(response)
+    return response
+
+
+class MfaVerifyApi(APIView):
+    """Second login step: the mfa_token from /auth/login plus a TOTP code or a recovery code."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    class MfaVerifyInputSerializer(serializers.Serializer):
+        mfa_token = serializers.CharField(max_length=1024)
+        code = serializers.CharField(max_length=32)
+
+    @extend_schema(request=MfaVerifyInputSerializer, responses={200: TokenPairOutput}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = self.MfaVerifyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pair = mfa_services.mfa_login_verify(request=request._request, **data.validated_data)
+        return _no_store(Response(TokenPairOutput(pair).data))
+
+
+class _EnrolmentApi(APIView):
+    authentication_classes = [SessionBoundJWTAuthentication, EnrolmentTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+
+class TotpEnrolmentBeginApi(_EnrolmentApi):
+    """Start linking an authenticator app: returns the otpauth URI, its secret and a QR code.
+    Someone who already has a second factor must send a current code (or recovery code)."""
+
+    class TotpBeginInputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+    class TotpBeginOutputSerializer(serializers.Serializer):
+        otpauth_uri = serializers.CharField()
+        secret = serializers.CharField()
+        qr_svg_data_uri = serializers.CharField()
+
+    @extend_schema(request=TotpBeginInputSerializer, responses={200: TotpBeginOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.TotpBeginInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrolment = mfa_services.totp_enrolment_begin(
+            user=request.user, code=data.validated_data.get("code", "")
+        )
+        return _no_store(Response(self.TotpBeginOutputSerializer(enrolment).data))
+
+
+class TotpEnrolmentConfirmApi(_EnrolmentApi):
+    """Confirm the app with a code from it. Returns ten one-time recovery codes (shown once)
+    and, when called with an enrolment token, the first access/refresh pair."""
+
+    class TotpConfirmInputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=32)
+
+    class TotpConfirmOutputSerializer(serializers.Serializer):
+        recovery_codes = serializers.ListField(child=serializers.CharField())
+        tokens = TokenPairOutput(allow_null=True)
+
+    @extend_schema(request=TotpConfirmInputSerializer, responses={200: TotpConfirmOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.TotpConfirmInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        codes = mfa_services.totp_enrolment_confirm(
+            user=user,
+            code=data.validated_data["code"],
+            context=AccessContext.from_request(request),
+        )
+        pair = None
+        if request.auth == ENROLMENT_SCHEME:  # first login: enrolling was the second factor
+            pair = login_complete(request=request._request, user=user, method="totp_enrolment")
+        body = {"recovery_codes": codes, "tokens": pair}
+        return _no_store(Response(self.TotpConfirmOutputSerializer(body).data))

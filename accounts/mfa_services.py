@@ -1,0 +1,146 @@
+"""Writes for the second factor: TOTP enrolment, recovery codes, and the TOTP login step."""
+
+import base64
+import io
+from binascii import unhexlify
+from dataclasses import dataclass
+
+import qrcode
+import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp import devices_for_user, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.mfa import PURPOSE_VERIFY, mfa_token_user
+from accounts.models import User
+from accounts.services import TokenPair, login_complete
+from backend.errors import DomainError
+from privacy.context import AccessContext
+from privacy.models import Action, Purpose
+from privacy.services import access_log_login_failed, access_log_record
+
+TOTP_DEVICE_NAME = "authenticator"
+RECOVERY_DEVICE_NAME = "recovery-codes"
+RECOVERY_CODE_COUNT = 10
+
+
+@dataclass(frozen=True)
+class TotpEnrolment:
+    otpauth_uri: str
+    secret: str  # base32, for typing into an app by hand
+    qr_svg_data_uri: str
+
+
+def _qr_data_uri(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _verify_any(*, user: User, code: str) -> object | None:
+    """The confirmed device (TOTP or recovery code) that accepts `code`. Throttled per device by
+    django-otp; commits its throttle counters even when the caller later fails."""
+    code = code.strip().replace(" ", "").lower()
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_token(code):
+                return device
+    return None
+
+
+def _method(device: object) -> str:
+    return "recovery_code" if isinstance(device, StaticDevice) else "totp"
+
+
+def totp_enrolment_begin(*, user: User, code: str = "") -> TotpEnrolment:
+    """Starts (or restarts) linking an authenticator app: a new unconfirmed TOTP device.
+
+    A user who already has a second factor must prove it with `code` first (TOTP or recovery
+    code), so a stolen access token alone cannot swap the device.
+
+    Side effects: replaces the user's unconfirmed TOTP devices; may consume a recovery code."""
+    enrolled = user_has_device(user, confirmed=True)
+    if enrolled and (not code or _verify_any(user=user, code=code) is None):
+        raise DomainError("mfa_reverification_required")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    uri = device.config_url
+    return TotpEnrolment(
+        otpauth_uri=uri,
+        secret=base64.b32encode(unhexlify(device.key)).decode(),
+        qr_svg_data_uri=_qr_data_uri(uri),
+    )
+
+
+def totp_enrolment_confirm(*, user: User, code: str, context: AccessContext) -> list[str]:
+    """Confirms the pending TOTP device with a code from the app; returns fresh recovery codes
+    (shown once). Older TOTP devices and recovery codes of the user are replaced.
+
+    Side effects: TOTPDevice confirmed, others deleted; StaticDevice with new StaticTokens;
+    an access log row (mfa_enrol)."""
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if pending is None:
+        raise DomainError("mfa_enrolment_not_started")
+    with transaction.atomic():
+        pending = TOTPDevice.objects.select_for_update().get(pk=pending.pk)
+        verified = pending.verify_token(code.strip().replace(" ", ""))
+    if not verified:  # the throttle counter above is committed on purpose
+        raise DomainError("mfa_code_invalid")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=pending.pk).delete()
+        pending.confirmed = True
+        pending.save(update_fields=["confirmed"])
+        codes = recovery_codes_replace(user=user)
+        access_log_record(
+            context=context,
+            action=Action.MFA_ENROL,
+            purpose=Purpose.AUTHENTICATION,
+            authorisation_rule="own_account",
+            object_type="otp_totp.totpdevice",
+            object_id=str(pending.pk),
+        )
+    return codes
+
+
+def recovery_codes_replace(*, user: User) -> list[str]:
+    """New one-time recovery codes; the old ones stop working. Side effects: StaticDevice and
+    StaticToken rows (django-otp stores these codes as given)."""
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME)
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+def mfa_login_verify(*, request: HttpRequest, mfa_token: str, code: str) -> TokenPair:
+    """The second login step: the token from the password step plus a TOTP or recovery code.
+
+    A wrong code counts as a failed login for the lockout (django-axes) and is logged.
+
+    Side effects: as accounts.services.login_complete on success; on failure an access log row
+    (login_failed), an axes failure record and the device's throttle counter."""
+    user = mfa_token_user(token=mfa_token, purpose=PURPOSE_VERIFY)
+    credentials = {"email": user.email}
+    context = AccessContext.from_request(request, user=user)
+    if AxesProxyHandler.is_locked(request, credentials=credentials):
+        access_log_login_failed(context=context, attempted_login=user.email, reason="locked")
+        raise DomainError("login_locked")
+    device = _verify_any(user=user, code=code)
+    if device is None:
+        access_log_login_failed(context=context, attempted_login=user.email, reason="mfa_code")
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        raise DomainError("mfa_code_invalid")
+    return login_complete(request=request, user=user, method=_method(device))
+
+
+def demo_totp_enrol(*, user: User, key_hex: str) -> TOTPDevice:
+    """Demo only: a confirmed TOTP device with a known secret. Side effects: TOTPDevice."""
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=key_hex, confirmed=True)
