@@ -1,6 +1,7 @@
 """A real Celery worker process for the tests whose behaviour depends on one, plus helpers to
 look at the real Redis broker."""
 
+import contextlib
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import kombu.pools
 import pytest
 import redis
 from django.conf import settings
@@ -118,3 +120,25 @@ def wait_for(
             return result
         time.sleep(0.1)
     pytest.fail(message() if callable(message) else message)
+
+
+@contextlib.contextmanager
+def broker_unreachable() -> Iterator[None]:
+    """Points the Celery app at a port where nothing listens, as when Redis is down, then back."""
+    from backend.celery import app as celery_app
+
+    original = celery_app.conf.broker_url
+
+    def reset_pools() -> None:
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        # kombu keeps producer pools per broker URL globally; one would hold a closed pool.
+        kombu.pools.reset()
+
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    reset_pools()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url = original
+        reset_pools()

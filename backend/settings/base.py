@@ -30,9 +30,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "signals",
     "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for the admin
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -144,6 +149,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Unique enum names where another app has a field of the same name (e.g. signal outcome).
+    "ENUM_NAME_OVERRIDES": {
+        "AccessLogActionEnum": "privacy.models.Action",
+        "AccessLogOutcomeEnum": "privacy.models.Outcome",
+        "AccessLogPurposeEnum": "privacy.models.Purpose",
+    },
 }
 
 SIMPLE_JWT = {
@@ -195,6 +206,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-unrouted-signals": {"task": "signals.sweep_unrouted_signals", "schedule": 60.0},
     "escalate-overdue-signals": {"task": "signals.escalate_overdue_signals", "schedule": 300.0},
+    "requeue-pending-notifications": {
+        "task": "notifications.tasks.notifications_requeue",
+        "schedule": 60.0,
+    },
+    "prune-unseen-devices": {"task": "notifications.tasks.devices_prune", "schedule": 86400.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -234,3 +250,21 @@ DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load"]
 # ahead the next follow-up review of a contacted signal lies.
 ROUTING_GRACE_SECONDS = env.int("ROUTING_GRACE_SECONDS", default=120)
 FOLLOW_UP_REVIEW_DAYS = env.int("FOLLOW_UP_REVIEW_DAYS", default=14)
+
+# Push notifications: "console" logs the (PII-free) payload instead of sending; production
+# settings require an explicit choice. FCM reads a service-account key file.
+PUSH_GATEWAY = env.str("PUSH_GATEWAY", default="console")
+FIREBASE_CREDENTIALS_FILE = env.str("FIREBASE_CREDENTIALS_FILE", default="")
+PUSH_MAX_ATTEMPTS = env.int("PUSH_MAX_ATTEMPTS", default=5)
+DEVICE_PRUNE_DAYS = env.int("DEVICE_PRUNE_DAYS", default=30)
+
+# --- Privacy: access log, second factor, encryption at rest ---------------------------------
+# Fernet keys for encrypted fields, comma-separated, newest first. No default: the demo and
+# test settings set a fixed non-secret one; `check --deploy` fails without (privacy.E001).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+ACCESS_LOG_EXPORT_MAX_ROWS = env.int("ACCESS_LOG_EXPORT_MAX_ROWS", default=100_000)
+# TOTP for every role beyond submitting signals (docs/adr/0010-second-factor.md).
+MFA_EXEMPT_FIELD_WORKERS = env.bool("MFA_EXEMPT_FIELD_WORKERS", default=True)
+MFA_TOKEN_MAX_AGE = env.int("MFA_TOKEN_MAX_AGE_SECONDS", default=300)
+MFA_ENROLMENT_TOKEN_MAX_AGE = env.int("MFA_ENROLMENT_TOKEN_MAX_AGE_SECONDS", default=900)
+OTP_TOTP_ISSUER = "Buurtsignaal"

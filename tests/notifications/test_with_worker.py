@@ -1,46 +1,21 @@
 """Delivery by a real Celery worker process (console gateway) over the real Redis broker."""
 
-import contextlib
-from collections.abc import Iterator
 from datetime import timedelta
 
-import kombu.pools
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from backend.celery import app as celery_app
 from notifications.models import Notification
 from notifications.services import notifications_requeue, signal_event_notify
 from tests.factories import TeamFactory, member_of
 from tests.notifications.factories import DeviceFactory, SignalFactory, routed_event
-from tests.worker import wait_for
+from tests.worker import broker_unreachable, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.worker,
 ]
-
-
-@contextlib.contextmanager
-def broker_unreachable() -> Iterator[None]:
-    """Points the Celery app at a port where nothing listens, as when Redis is down."""
-    original = celery_app.conf.broker_url
-
-    def reset_pools() -> None:
-        celery_app.pool.force_close_all()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        # kombu keeps producer pools per broker URL globally; one would hold a closed pool.
-        kombu.pools.reset()
-
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    reset_pools()
-    try:
-        yield
-    finally:
-        celery_app.conf.broker_url = original
-        reset_pools()
 
 
 def statuses() -> list[str]:

@@ -1,41 +1,20 @@
 """Behaviour that depends on a real Celery worker process and the real Redis broker."""
 
-import contextlib
-from collections.abc import Iterator
-
 import pytest
 from django.test import override_settings
 
 from accounts.models import TeamMembership
-from backend.celery import app as celery_app
+from notifications.models import Notification
 from signals.models import Signal, SignalEvent, Status
 from signals.tasks import sweep_unrouted_signals
 from tests.factories import TeamFactory, UserFactory, member_of
 from tests.signals.factories import intake_payload, team_with_coverage
-from tests.worker import wait_for
+from tests.worker import broker_unreachable, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.worker,
 ]
-
-
-@contextlib.contextmanager
-def broker_unreachable() -> Iterator[None]:
-    """Points the Celery app at a port where nothing listens, as when Redis is down."""
-    original = celery_app.conf.broker_url
-
-    def reset_pools() -> None:
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    reset_pools()
-    try:
-        yield
-    finally:
-        celery_app.conf.broker_url = original
-        reset_pools()
 
 
 def event_types(signal_id) -> list[str]:
@@ -56,8 +35,18 @@ def test_end_to_end_from_intake_to_closure(celery_worker_process, client_for):
     member = member_of(team)
     member_of(team, TeamMembership.Role.COORDINATOR)
     signaller = UserFactory(field_worker=True)
+    for user, token in ((member, "member-phone-token"), (signaller, "signaller-phone-token")):
+        registered = client_for(user).post(
+            "/api/v1/devices",
+            {"registration_token": token, "platform": "android", "language": "nl"},
+            format="json",
+        )
+        assert registered.status_code == 201, registered.json()
 
-    created = client_for(signaller).post("/api/v1/signals", intake_payload(), format="json")
+    # Urgent, so the pushes go out at once whatever the hour (quiet hours hold the others).
+    created = client_for(signaller).post(
+        "/api/v1/signals", intake_payload(urgency="urgent"), format="json"
+    )
     assert created.status_code == 201
     signal_id = created.json()["id"]
 
@@ -70,8 +59,9 @@ def test_end_to_end_from_intake_to_closure(celery_worker_process, client_for):
     assert signal.team == team
     # The request id of the POST followed the request into the routing task's log lines.
     request_id = created["X-Request-ID"]
-    routed_lines = [line for line in celery_worker_process.read_text().splitlines()
-                    if request_id in line]
+    routed_lines = [
+        line for line in celery_worker_process.read_text().splitlines() if request_id in line
+    ]
     assert any("signals.route_signal" in line for line in routed_lines)
 
     client = client_for(member)
@@ -105,8 +95,24 @@ def test_end_to_end_from_intake_to_closure(celery_worker_process, client_for):
         .values_list("to_status", flat=True)
     )
     assert steps == ["acknowledged", "contacted", "closed"]
-    # The routed event reached the notifications queue and was handled by the worker.
-    wait_for(lambda: "notifications" in celery_worker_process.read_text(), timeout=15)
+
+    # Routing pushed to the team member's device; acknowledging told the signaller. Both went
+    # out through the console gateway, sent by the worker.
+    def sent_kinds() -> list[tuple[str, str]]:
+        return sorted(
+            Notification.objects.filter(object_id=signal_id, status="sent").values_list(
+                "kind", "user__email"
+            )
+        )
+
+    wait_for(
+        lambda: len(sent_kinds()) == 2,
+        timeout=30,
+        message=lambda: f"{sent_kinds()}\n{celery_worker_process.read_text()[-3000:]}",
+    )
+    assert sent_kinds() == sorted(
+        [("signal_routed", member.email), ("signal_acknowledged", signaller.email)]
+    )
 
 
 @override_settings(ROUTING_GRACE_SECONDS=0)
