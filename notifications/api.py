@@ -1,6 +1,5 @@
 """Device endpoints: thin views over notifications.services and notifications.selectors."""
 
-from typing import Any
 from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
@@ -11,21 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Language
+from backend.serializers import StrictSerializer
 from notifications import selectors, services
 from notifications.models import Device
-
-
-class StrictInputSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo or an unexpected field is an error rather
-    than silently ignored."""
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(self.initial_data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["Unknown field."] for name in unknown}, code="unknown_field"
-            )
-        return attrs
 
 
 class DeviceOutputSerializer(serializers.Serializer):
@@ -43,7 +30,7 @@ class DeviceListApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class DeviceRegisterInputSerializer(StrictInputSerializer):
+    class DeviceRegisterInputSerializer(StrictSerializer):
         registration_token = serializers.CharField(max_length=4096, required=False, default="")
         installation_id = serializers.CharField(max_length=64, required=False, default="")
         platform = serializers.ChoiceField(choices=Device.Platform.choices)
