@@ -7,6 +7,7 @@ holds personal values: only pseudonymous ids, field names and codes
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -86,3 +87,102 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.outcome}"
+
+
+# --- Data-subject requests and retention (AVG art. 12, 15, 17, 18; docs/adr/0013) -----------
+
+
+class SubjectRequest(models.Model):
+    """A request from a resident about their data, tracked until it is answered. Due one
+    calendar month after receipt (AVG art. 12(3)). Refers to the resident by the pseudonymous
+    subject id only."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", "Inzage (art. 15)"
+        ERASURE = "erasure", "Wissen (art. 17)"
+        RESTRICTION = "restriction", "Beperking (art. 18)"
+        RESTRICTION_LIFT = "restriction_lift", "Beperking opheffen (art. 18(3))"
+        OBJECTION = "objection", "Bezwaar (art. 21)"
+        OTHER = "other", "Anders"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETED = "completed", "Afgehandeld"
+        REFUSED = "refused", "Geweigerd"
+
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", "Persoonlijk"
+        LETTER = "letter", "Brief"
+        EMAIL = "email", "E-mail"
+        PHONE = "phone", "Telefoon"
+        VIA_TEAM = "via_team", "Via het buurtteam of de signaleerder"
+        OTHER = "other", "Anders"
+
+    # Kinds the privacy officer carries out through an action endpoint, never by closing alone.
+    ACTION_KINDS = ("erasure", "restriction", "restriction_lift")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    subject_id = models.UUIDField(db_index=True, help_text="Pseudonymous resident id.")
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.OTHER)
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField(help_text="received_at plus one calendar month")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    reason = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The stated grounds (required for erasure and restriction). No names or "
+        "contact details.",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    outcome_note = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="subjectrequest_open_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["erasure", "restriction", "restriction_lift"])
+                | ~models.Q(reason=""),
+                name="subjectrequest_reason_required",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open", completed_at__isnull=True)
+                | (~models.Q(status="open") & models.Q(completed_at__isnull=False)),
+                name="subjectrequest_completed_at_iff_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} request {self.pk} ({self.status})"
+
+
+class RetentionPolicy(models.Model):
+    """How long personal data is kept once a signal has ended in a status. A status without a
+    policy keeps its data; open statuses have no end and are never listed here."""
+
+    class EndedStatus(models.TextChoices):
+        CLOSED = "closed", "Afgesloten"
+        DECLINED = "declined", "Niet opgepakt"
+        WITHDRAWN = "withdrawn", "Toestemming ingetrokken"
+
+    status = models.CharField(max_length=16, choices=EndedStatus.choices, unique=True)
+    erase_after_days = models.PositiveIntegerField(
+        help_text="Days after the signal ended (closed_at, or the withdrawal) until its personal "
+        "fields and note bodies are erased."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status"]
+        verbose_name_plural = "retention policies"
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.erase_after_days} days"

@@ -1,0 +1,340 @@
+"""Data-subject rights and registers for privacy officers (capability handle_privacy_requests):
+the Art. 15 export (JSON or PDF), erasure (Art. 17), restriction and its lifting (Art. 18),
+request tracking, the consent register (JSON or CSV) and the Art. 30 processing register (JSON or
+Markdown). Thin views: validate, call one service or selector, serialize. Reads of personal data
+are access-logged in the transaction that builds the response (fail closed)."""
+
+import json
+from typing import Any
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions
+from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import has_capability
+from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from privacy import registers, rights_selectors, subject_rights
+from privacy import rights_serializers as s
+from privacy.context import AccessContext
+from privacy.export_pdf import subject_export_pdf
+from privacy.models import Action, Purpose
+from privacy.services import access_logged
+
+CanHandleRequests = has_capability(HANDLE_PRIVACY_REQUESTS)
+AUTHORISATION_RULE = subject_rights.AUTHORISATION_RULE
+SUBJECT_ID = OpenApiParameter(
+    "subject_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Pseudonymous subject id."
+)
+REQUEST_ID = OpenApiParameter("request_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+class _FileRenderer(BaseRenderer):
+    """Selected by ?format= or Accept; the views return the file themselves, so this renders
+    nothing but passes bytes through."""
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+        return data if isinstance(data, bytes) else json.dumps(data).encode()
+
+
+class PdfRenderer(_FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+
+class CsvRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+
+class MarkdownRenderer(_FileRenderer):
+    media_type = "text/markdown"
+    format = "md"
+    charset = "utf-8"
+
+
+class _PrivacyApi(APIView):
+    """Every response is no-store; errors are JSON even when a file format was asked for."""
+
+    permission_classes = [CanHandleRequests]
+    renderer_classes = [JSONRenderer]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404 as error:  # DRF's answer to an unknown ?format=
+            raise exceptions.NotAcceptable() from error
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+
+def _context(request: Request) -> AccessContext:
+    return AccessContext.from_request(request)
+
+
+def _query(serializer_class: type, request: Request) -> dict[str, Any]:
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
+# --- Art. 15 export ---------------------------------------------------------------------------
+
+
+class SubjectExportApi(_PrivacyApi):
+    """Everything held about one resident, what for, with whom shared, until when, and who
+    accessed it. `?format=pdf` gives a readable PDF. The export itself is logged."""
+
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    @extend_schema(
+        parameters=[SUBJECT_ID, s.SubjectExportQuery],
+        responses={
+            (200, "application/json"): s.SubjectExportOutput,
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+        },
+    )
+    def get(self, request: Request, subject_id: Any) -> HttpResponse:
+        include_staff = _query(s.SubjectExportQuery, request)["include_staff"]
+        fmt = request.accepted_renderer.format
+        with access_logged(
+            context=_context(request),
+            action=Action.EXPORT,
+            purpose=Purpose.DATA_SUBJECT_REQUEST,
+            authorisation_rule=AUTHORISATION_RULE,
+        ) as draft:
+            export = rights_selectors.subject_export(subject_id=subject_id)
+            data = s.SubjectExportOutput(export, context={"include_staff": include_staff}).data
+            content = subject_export_pdf(data) if fmt == "pdf" else None
+            signal_ids = [str(signal.pk) for signal in export.signals]
+            consents = [str(signal.consent.pk) for signal in export.signals]
+            draft.subject_id = export.subject_id
+            draft.object_type = "signals.signal"
+            draft.object_id = signal_ids[0] if len(signal_ids) == 1 else ""
+            draft.consent_id = consents[0] if len(consents) == 1 else ""
+            draft.fields_touched = subject_rights.ERASED_FIELDS
+            draft.details = {
+                "format": fmt,
+                "include_staff": include_staff,
+                "signal_ids": signal_ids,
+                "access_rows": len(export.access_history),
+            }
+        if content is None:
+            return Response(data)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="inzage-{export.subject_id}.pdf"'
+        return response
+
+
+# --- Art. 17 and 18 actions -------------------------------------------------------------------
+
+
+class _SubjectActionApi(_PrivacyApi):
+    service: Any = None
+
+    @extend_schema(
+        parameters=[SUBJECT_ID],
+        request=s.SubjectActionInput,
+        responses={200: s.SubjectRequestOutput},
+    )
+    def post(self, request: Request, subject_id: Any) -> Response:
+        data = s.SubjectActionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        subject_request = type(self).service(
+            context=_context(request),
+            actor=request.user,
+            subject_id=subject_id,
+            reason=data.validated_data["reason"],
+            subject_request_id=data.validated_data.get("request"),
+            note=data.validated_data.get("note", ""),
+        )
+        return Response(s.SubjectRequestOutput(subject_request).data)
+
+
+class SubjectErasureApi(_SubjectActionApi):
+    """Erase the resident's personal data in every signal (Art. 17); a signal still being
+    worked on has its consent withdrawn. Records a completed request."""
+
+    service = staticmethod(subject_rights.subject_erase)
+
+
+class SubjectRestrictionApi(_SubjectActionApi):
+    """Restrict processing (Art. 18): team operations get 423, routing and retention pause."""
+
+    service = staticmethod(subject_rights.subject_restrict)
+
+
+class SubjectRestrictionLiftApi(_SubjectActionApi):
+    """Lift the restriction (Art. 18(3): tell the resident first)."""
+
+    service = staticmethod(subject_rights.subject_restriction_lift)
+
+
+# --- request tracking -------------------------------------------------------------------------
+
+
+class SubjectRequestPagination(CursorPagination):
+    ordering = ("due_at", "id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class SubjectRequestListApi(_PrivacyApi):
+    """Requests with their one-month due date, soonest first (`overdue=true`: open and late);
+    POST registers one received by letter, phone or in person."""
+
+    @extend_schema(
+        parameters=[s.SubjectRequestFilterInput],
+        responses={200: s.SubjectRequestOutput(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = _query(s.SubjectRequestFilterInput, request)
+        now = timezone.now()
+        overdue = {"true": True, "false": False}.get(filters.get("overdue", ""))
+        paginator = SubjectRequestPagination()
+        with access_logged(
+            context=_context(request),
+            action=Action.LIST,
+            purpose=Purpose.DATA_SUBJECT_REQUEST,
+            authorisation_rule=AUTHORISATION_RULE,
+        ) as draft:
+            rows = rights_selectors.subject_request_list(
+                status=filters.get("status"),
+                overdue=overdue,
+                kind=filters.get("kind"),
+                subject_id=filters.get("subject"),
+                now=now,
+            )
+            page = paginator.paginate_queryset(rows, request, view=self)
+            data = s.SubjectRequestOutput(page, many=True, context={"now": now}).data
+            draft.subject_id = filters.get("subject")
+            draft.object_type = "privacy.subjectrequest"
+            draft.details = {
+                "filters": {k: str(v) for k, v in filters.items() if k not in ("cursor",)}
+            }
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(request=s.SubjectRequestCreateInput, responses={201: s.SubjectRequestOutput})
+    def post(self, request: Request) -> Response:
+        data = s.SubjectRequestCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        subject_request = subject_rights.subject_request_register(
+            context=_context(request), actor=request.user, **data.validated_data
+        )
+        return Response(s.SubjectRequestOutput(subject_request).data, status=201)
+
+
+class SubjectRequestCloseApi(_PrivacyApi):
+    """Close an open request: completed (e.g. the export was sent) or refused with reasons.
+    Erasure and restriction requests are completed by their action."""
+
+    @extend_schema(
+        parameters=[REQUEST_ID],
+        request=s.SubjectRequestCloseInput,
+        responses={200: s.SubjectRequestOutput},
+    )
+    def post(self, request: Request, request_id: Any) -> Response:
+        data = s.SubjectRequestCloseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        subject_request = subject_rights.subject_request_close(
+            context=_context(request),
+            actor=request.user,
+            subject_request_id=request_id,
+            status=data.validated_data["status"],
+            outcome_note=data.validated_data.get("outcome_note", ""),
+        )
+        return Response(s.SubjectRequestOutput(subject_request).data)
+
+
+# --- registers --------------------------------------------------------------------------------
+
+
+class ConsentRegisterPagination(CursorPagination):
+    ordering = ("-recorded_at", "-id")
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ConsentRegisterApi(_PrivacyApi):
+    """Every consent record: ids, dates, method, purposes, recipients, text version and hash,
+    recording organisation, withdrawal date. No names or contact data. `?format=csv` streams
+    all rows. The read is logged."""
+
+    renderer_classes = [JSONRenderer, CsvRenderer]
+
+    @extend_schema(
+        parameters=[s.ConsentRegisterQuery],
+        responses={
+            (200, "application/json"): s.ConsentRegisterEntryOutput(many=True),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+        },
+    )
+    def get(self, request: Request) -> Any:
+        _query(s.ConsentRegisterQuery, request)
+        fmt = request.accepted_renderer.format
+        rows = registers.consent_register_rows()
+        paginator = ConsentRegisterPagination()
+        with access_logged(
+            context=_context(request),
+            action=Action.EXPORT if fmt == "csv" else Action.LIST,
+            purpose=Purpose.AUDIT,
+            authorisation_rule=AUTHORISATION_RULE,
+        ) as draft:
+            draft.object_type = "signals.consent"
+            draft.details = {"format": fmt, "register": "consent"}
+            if fmt != "csv":
+                page = paginator.paginate_queryset(rows, request, view=self)
+                entries = [registers.consent_register_entry(consent) for consent in page]
+                data = s.ConsentRegisterEntryOutput(entries, many=True).data
+        if fmt != "csv":
+            return paginator.get_paginated_response(data)
+        entries = (registers.consent_register_entry(c) for c in rows.iterator(chunk_size=1000))
+        response = StreamingHttpResponse(
+            registers.csv_lines(registers.CONSENT_REGISTER_COLUMNS, entries),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="consent-register.csv"'
+        return response
+
+
+class ProcessingRegisterApi(_PrivacyApi):
+    """The Art. 30 register of processing activities, generated from the code and settings
+    (personal and encrypted fields, retention policy, push payload, security settings).
+    `?format=md` gives Markdown. Holds no personal data."""
+
+    renderer_classes = [JSONRenderer, MarkdownRenderer]
+
+    @extend_schema(
+        parameters=[s.ProcessingRegisterQuery],
+        responses={
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT),
+            (200, "text/markdown"): OpenApiResponse(OpenApiTypes.STR),
+        },
+    )
+    def get(self, request: Request) -> Any:
+        _query(s.ProcessingRegisterQuery, request)
+        register = registers.processing_register()
+        if request.accepted_renderer.format == "md":
+            return HttpResponse(
+                registers.processing_register_markdown(register),
+                content_type="text/markdown; charset=utf-8",
+            )
+        return Response(register)

@@ -1,0 +1,92 @@
+"""Reads for data-subject requests: the request list and one resident's export (AVG art. 15).
+
+The privacy officer reads by capability, not by team visibility, and restricted signals are
+included: an audit read is what restriction still allows."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.models import Organisation
+from backend.errors import DomainError
+from privacy.models import AccessLog, SubjectRequest
+from privacy.retention import retention_policies
+from signals.models import Signal, SignalEvent, SignalNote
+
+
+def subject_request_list(
+    *,
+    status: str | None = None,
+    overdue: bool | None = None,
+    kind: str | None = None,
+    subject_id: UUID | None = None,
+    now: datetime | None = None,
+) -> QuerySet[SubjectRequest]:
+    """Requests, soonest due first. `overdue=True`: open and past the due date; `False`: the
+    others."""
+    now = now or timezone.now()
+    rows = SubjectRequest.objects.all()
+    if status:
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if subject_id:
+        rows = rows.filter(subject_id=subject_id)
+    if overdue is True:
+        rows = rows.filter(status=SubjectRequest.Status.OPEN, due_at__lt=now)
+    elif overdue is False:
+        rows = rows.exclude(status=SubjectRequest.Status.OPEN, due_at__lt=now)
+    return rows.order_by("due_at", "id")
+
+
+@dataclass(frozen=True)
+class SubjectExport:
+    subject_id: UUID
+    generated_at: datetime
+    signals: list[Signal]
+    access_history: list[AccessLog]
+    organisation_names: dict[UUID, str]
+    retention_policies: dict[str, int]
+
+
+def subject_signals(*, subject_id: UUID | str) -> QuerySet[Signal]:
+    return (
+        Signal.objects.filter(subject_id=subject_id)
+        .select_related(
+            "source_organisation",
+            "team__organisation",
+            "neighbourhood",
+            "consent__consent_text",
+            "consent__withdrawal",
+        )
+        .prefetch_related(
+            "reasons",
+            Prefetch("events", SignalEvent.objects.order_by("created_at", "id")),
+            Prefetch("notes", SignalNote.objects.order_by("created_at", "id")),
+        )
+        .order_by("created_at")
+    )
+
+
+def subject_export(*, subject_id: UUID | str) -> SubjectExport:
+    """Everything held about one resident: signals with consent, history and notes, and every
+    access log row about them (oldest first). Raises `unknown_subject` when there is none."""
+    signals = list(subject_signals(subject_id=subject_id))
+    if not signals:
+        raise DomainError("unknown_subject")
+    history = list(AccessLog.objects.filter(subject_id=subject_id).order_by("sequence"))
+    organisation_ids: set[Any] = {row.actor_organisation_id for row in history}
+    organisation_ids.discard(None)
+    names = dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name"))
+    return SubjectExport(
+        subject_id=signals[0].subject_id,
+        generated_at=timezone.now(),
+        signals=signals,
+        access_history=history,
+        organisation_names=names,
+        retention_policies=retention_policies(),
+    )

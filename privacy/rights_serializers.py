@@ -1,0 +1,307 @@
+"""Input and output shapes of the data-subject rights and register endpoints (api_rights.py).
+Inputs are strict: an unknown field is a 400. Outputs never carry staff names; staff ids only
+when the export is asked for with include_staff."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from backend.serializers import StrictSerializer
+from privacy.models import SubjectRequest
+from privacy.registers import purpose_description
+from privacy.retention import retention_info
+
+FUTURE_SLACK = timedelta(minutes=10)
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+class SubjectExportQuery(StrictSerializer):
+    format = serializers.ChoiceField(choices=["json", "pdf"], required=False)
+    include_staff = serializers.BooleanField(
+        required=False, default=False, help_text="Include staff user ids (never names)."
+    )
+
+
+class SubjectActionInput(StrictSerializer):
+    reason = serializers.CharField(
+        max_length=500, help_text="The stated grounds. No names or contact details."
+    )
+    request = serializers.UUIDField(
+        required=False, help_text="An open registered request of this kind this carries out."
+    )
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class SubjectRequestFilterInput(StrictSerializer):
+    status = serializers.ChoiceField(choices=SubjectRequest.Status.choices, required=False)
+    kind = serializers.ChoiceField(choices=SubjectRequest.Kind.choices, required=False)
+    subject = serializers.UUIDField(required=False, help_text="Pseudonymous subject id.")
+    overdue = serializers.ChoiceField(
+        choices=["true", "false"], required=False, help_text="Open and past the due date."
+    )
+    cursor = serializers.CharField(required=False)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
+
+
+class SubjectRequestCreateInput(StrictSerializer):
+    kind = serializers.ChoiceField(choices=SubjectRequest.Kind.choices)
+    subject_id = serializers.UUIDField()
+    received_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+    channel = serializers.ChoiceField(
+        choices=SubjectRequest.Channel.choices, default=SubjectRequest.Channel.OTHER
+    )
+    reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="Required for erasure and restriction. No names or contact details.",
+    )
+
+    def validate_received_at(self, value: Any) -> Any:
+        if value > timezone.now() + FUTURE_SLACK:
+            raise serializers.ValidationError("Cannot be in the future.", code="future")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["kind"] in SubjectRequest.ACTION_KINDS and not attrs.get("reason", "").strip():
+            raise serializers.ValidationError(
+                {"reason": [serializers.ErrorDetail("State the reason.", code="required")]}
+            )
+        attrs.setdefault("received_at", timezone.now())
+        return attrs
+
+
+class SubjectRequestCloseInput(StrictSerializer):
+    status = serializers.ChoiceField(
+        choices=[SubjectRequest.Status.COMPLETED, SubjectRequest.Status.REFUSED]
+    )
+    outcome_note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class ConsentRegisterQuery(StrictSerializer):
+    format = serializers.ChoiceField(choices=["json", "csv"], required=False)
+    cursor = serializers.CharField(required=False)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=500)
+
+
+class ProcessingRegisterQuery(StrictSerializer):
+    format = serializers.ChoiceField(choices=["json", "md"], required=False)
+
+
+# --- outputs ----------------------------------------------------------------------------------
+
+
+class SubjectRequestOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    subject_id = serializers.UUIDField()
+    channel = serializers.CharField()
+    status = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    overdue = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+    registered_by_id = serializers.UUIDField()
+    handled_by_id = serializers.UUIDField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    outcome_note = serializers.CharField()
+
+    def get_overdue(self, request: SubjectRequest) -> bool:
+        now = self.context.get("now") or timezone.now()
+        return request.status == SubjectRequest.Status.OPEN and request.due_at < now
+
+
+class _StaffIdsOptional(serializers.Serializer):
+    """Drops staff id fields unless the export was asked for with include_staff."""
+
+    STAFF_FIELDS: tuple[str, ...] = ()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("include_staff"):
+            for name in self.STAFF_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class ExportPersonalDataOutput(serializers.Serializer):
+    first_name = serializers.CharField(source="resident_first_name")
+    phone = serializers.CharField(source="contact_phone")
+    email = serializers.CharField(source="contact_email")
+    postcode = serializers.CharField()
+    house_number = serializers.IntegerField(allow_null=True)
+    house_number_addition = serializers.CharField()
+    observation = serializers.CharField()
+
+
+class ExportNamedOutput(serializers.Serializer):
+    name = serializers.CharField()
+
+
+class ExportNeighbourhoodOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ExportReasonOutput(serializers.Serializer):
+    code = serializers.CharField()
+    label_nl = serializers.CharField()
+    label_en = serializers.CharField()
+
+
+class ExportEventOutput(_StaffIdsOptional):
+    STAFF_FIELDS = ("actor_id",)
+    at = serializers.DateTimeField(source="created_at")
+    type = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor_id = serializers.UUIDField(allow_null=True, required=False)
+
+
+class ExportNoteOutput(_StaffIdsOptional):
+    STAFF_FIELDS = ("author_id",)
+    id = serializers.UUIDField()
+    created_at = serializers.DateTimeField()
+    body = serializers.CharField()
+    erased_at = serializers.DateTimeField(allow_null=True)
+    corrects_id = serializers.UUIDField(allow_null=True)
+    author_id = serializers.UUIDField(required=False)
+
+
+class ExportPurposeOutput(serializers.Serializer):
+    code = serializers.CharField()
+    granted = serializers.BooleanField()
+    description = serializers.CharField()
+
+
+class ExportConsentTextOutput(serializers.Serializer):
+    version = serializers.CharField()
+    language = serializers.CharField()
+    sha256 = serializers.CharField()
+    body = serializers.CharField()
+
+
+class ExportConsentOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    given_at = serializers.DateTimeField()
+    recorded_at = serializers.DateTimeField()
+    given_by = serializers.CharField()
+    representative_relation = serializers.CharField()
+    method = serializers.CharField()
+    purposes = serializers.SerializerMethodField()
+    recipients = serializers.ListField(child=serializers.CharField())
+    consent_text = ExportConsentTextOutput()
+    withdrawn_at = serializers.DateTimeField(source="withdrawal.withdrawn_at", allow_null=True)
+
+    @extend_schema_field(ExportPurposeOutput(many=True))
+    def get_purposes(self, consent: Any) -> list[dict[str, Any]]:
+        return [
+            {"code": code, "granted": bool(granted), "description": purpose_description(code)}
+            for code, granted in consent.purposes.items()
+        ]
+
+
+class ExportRetentionOutput(serializers.Serializer):
+    rule = serializers.ChoiceField(
+        choices=["after_end", "while_open", "no_policy", "erased", "restricted"]
+    )
+    erase_after_days = serializers.IntegerField(allow_null=True)
+    clock_started_at = serializers.DateTimeField(allow_null=True)
+    erase_at = serializers.DateTimeField(allow_null=True)
+    erased_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExportSignalOutput(serializers.Serializer):
+    signal_id = serializers.UUIDField(source="id")
+    created_at = serializers.DateTimeField()
+    source_organisation = ExportNamedOutput(allow_null=True)
+    personal_data = ExportPersonalDataOutput(source="*")
+    personal_data_erased_at = serializers.DateTimeField(allow_null=True)
+    preferred_language = serializers.CharField()
+    target_group = serializers.CharField()
+    reasons = ExportReasonOutput(many=True)
+    urgency = serializers.CharField()
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    team = ExportNamedOutput(allow_null=True)
+    neighbourhood = ExportNeighbourhoodOutput(allow_null=True)
+    restricted_at = serializers.DateTimeField(allow_null=True)
+    status_history = ExportEventOutput(source="events", many=True)
+    notes = ExportNoteOutput(many=True)
+    consent = serializers.SerializerMethodField()
+    retention = serializers.SerializerMethodField()
+
+    @extend_schema_field(ExportConsentOutput(allow_null=True))
+    def get_consent(self, signal: Any) -> dict[str, Any] | None:
+        consent = getattr(signal, "consent", None)
+        return ExportConsentOutput(consent, context=self.context).data if consent else None
+
+    @extend_schema_field(ExportRetentionOutput)
+    def get_retention(self, signal: Any) -> dict[str, Any]:
+        info = retention_info(signal=signal, policies=self.context["retention_policies"])
+        return ExportRetentionOutput(info).data
+
+
+class ExportAccessOutput(_StaffIdsOptional):
+    STAFF_FIELDS = ("actor_id",)
+    occurred_at = serializers.DateTimeField()
+    action = serializers.CharField()
+    outcome = serializers.CharField()
+    purpose = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField(), source="actor_roles")
+    organisation = serializers.SerializerMethodField()
+    actor_id = serializers.UUIDField(allow_null=True, required=False)
+
+    def get_organisation(self, row: Any) -> str | None:
+        return self.context["organisation_names"].get(row.actor_organisation_id)
+
+
+class ExportControllerOutput(serializers.Serializer):
+    name = serializers.CharField()
+    contact = serializers.CharField()
+
+
+class SubjectExportOutput(serializers.Serializer):
+    subject_id = serializers.UUIDField()
+    generated_at = serializers.DateTimeField()
+    include_staff = serializers.SerializerMethodField()
+    controller = serializers.SerializerMethodField()
+    signals = ExportSignalOutput(many=True)
+    access_history = ExportAccessOutput(many=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        self.context["organisation_names"] = instance.organisation_names
+        self.context["retention_policies"] = instance.retention_policies
+        return super().to_representation(instance)
+
+    def get_include_staff(self, export: Any) -> bool:
+        return bool(self.context.get("include_staff"))
+
+    @extend_schema_field(ExportControllerOutput)
+    def get_controller(self, export: Any) -> dict[str, str]:
+        return {
+            "name": settings.PRIVACY_CONTROLLER_NAME,
+            "contact": settings.PRIVACY_CONTROLLER_CONTACT,
+        }
+
+
+class ConsentRegisterEntryOutput(serializers.Serializer):
+    consent_id = serializers.UUIDField()
+    subject_id = serializers.UUIDField()
+    given_at = serializers.DateTimeField()
+    recorded_at = serializers.DateTimeField()
+    method = serializers.CharField()
+    given_by = serializers.CharField()
+    purposes = serializers.DictField(child=serializers.BooleanField())
+    recipients = serializers.ListField(child=serializers.CharField())
+    consent_text_version = serializers.CharField()
+    consent_text_language = serializers.CharField()
+    consent_text_sha256 = serializers.CharField()
+    recorded_by_organisation = serializers.CharField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)

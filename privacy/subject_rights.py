@@ -1,0 +1,391 @@
+"""Writes for data-subject requests (AVG art. 12, 17, 18): tracking requests with their
+one-month due date, and the privacy officer's erasure and restriction actions.
+
+Every action runs in one transaction with its SubjectRequest row and its access log rows, so an
+erasure that is not logged does not happen (fail closed). The signal changes themselves go
+through the public services of the signals app (docs/adr/0013)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from backend.errors import DomainError
+from privacy.context import AccessContext
+from privacy.due_dates import one_month_after
+from privacy.models import Action, Purpose, SubjectRequest
+from privacy.services import access_log_record
+from signals import workflow
+from signals.models import Consent, Signal
+from signals.services import (
+    PERSONAL_FIELDS,
+    consent_withdraw,
+    signal_personal_data_erase,
+    signal_restrict,
+    signal_restriction_lift,
+)
+
+AUTHORISATION_RULE = f"capability:{HANDLE_PRIVACY_REQUESTS}"
+# Codes, not the officer's text, go into signal events: events hold non-personal facts only.
+ERASURE_REASON = "erasure_request"
+ERASED_FIELDS = (*PERSONAL_FIELDS, "notes.body")
+Kind = SubjectRequest.Kind
+RequestStatus = SubjectRequest.Status
+
+
+@dataclass
+class _LogEntry:
+    action: str
+    subject_id: UUID
+    object_type: str
+    object_id: Any
+    fields_touched: tuple[str, ...] = ()
+    consent_id: Any = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _write_log(context: AccessContext, entries: list[_LogEntry]) -> None:
+    # Written last: the chain lock is then held only from here to commit.
+    for entry in entries:
+        access_log_record(
+            context=context,
+            action=entry.action,
+            purpose=Purpose.DATA_SUBJECT_REQUEST,
+            authorisation_rule=AUTHORISATION_RULE,
+            subject_id=entry.subject_id,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            fields_touched=entry.fields_touched,
+            consent_id=entry.consent_id or "",
+            details=entry.details,
+        )
+
+
+def _request_entry(action: str, request: SubjectRequest, **details: Any) -> _LogEntry:
+    return _LogEntry(
+        action=action,
+        subject_id=request.subject_id,
+        object_type="privacy.subjectrequest",
+        object_id=request.pk,
+        details={"kind": request.kind, "status": request.status, **details},
+    )
+
+
+def _require_subject(subject_id: UUID | str) -> None:
+    if not Signal.objects.filter(subject_id=subject_id).exists():
+        raise DomainError("unknown_subject")
+
+
+def _require_reason(kind: str, reason: str) -> None:
+    if kind in SubjectRequest.ACTION_KINDS and not reason.strip():
+        raise DomainError("reason_required")
+
+
+def subject_request_register(
+    *,
+    context: AccessContext,
+    actor: User,
+    kind: str,
+    subject_id: UUID | str,
+    received_at: datetime,
+    channel: str,
+    reason: str = "",
+) -> SubjectRequest:
+    """Registers a request received by letter, phone or in person, due one calendar month after
+    receipt. Erasure and restriction requests need the stated reason.
+
+    Side effects: an open SubjectRequest; one AccessLog row (create)."""
+    _require_reason(kind, reason)
+    with transaction.atomic():
+        _require_subject(subject_id)
+        request = SubjectRequest.objects.create(
+            kind=kind,
+            subject_id=subject_id,
+            channel=channel,
+            received_at=received_at,
+            due_at=one_month_after(received_at),
+            reason=reason.strip(),
+            registered_by=actor,
+        )
+        _write_log(context, [_request_entry(Action.CREATE, request)])
+    return request
+
+
+def _lock_open_request(request_id: UUID | str) -> SubjectRequest:
+    request = SubjectRequest.objects.select_for_update().filter(pk=request_id).first()
+    if request is None:
+        raise DomainError("subject_request_not_found")
+    if request.status != RequestStatus.OPEN:
+        raise DomainError("subject_request_closed")
+    return request
+
+
+def subject_request_close(
+    *,
+    context: AccessContext,
+    actor: User,
+    subject_request_id: UUID | str,
+    status: str,
+    outcome_note: str = "",
+) -> SubjectRequest:
+    """Closes an open request as completed (e.g. the export was sent) or refused (with the
+    reasons, AVG art. 12(4)). Erasure and restriction requests are completed by their action,
+    not here; they may be refused here.
+
+    Side effects: status, handled_by, completed_at and outcome note on the request; one
+    AccessLog row (update)."""
+    if status not in (RequestStatus.COMPLETED, RequestStatus.REFUSED):
+        raise ValueError(f"cannot close a request as {status!r}")
+    if status == RequestStatus.REFUSED and not outcome_note.strip():
+        raise DomainError("outcome_note_required")
+    with transaction.atomic():
+        request = _lock_open_request(subject_request_id)
+        if status == RequestStatus.COMPLETED and request.kind in SubjectRequest.ACTION_KINDS:
+            raise DomainError("subject_request_needs_action")
+        request.status = status
+        request.handled_by = actor
+        request.completed_at = timezone.now()
+        request.outcome_note = outcome_note.strip()
+        request.save(update_fields=["status", "handled_by", "completed_at", "outcome_note"])
+        _write_log(context, [_request_entry(Action.UPDATE, request)])
+    return request
+
+
+def _request_for_action(
+    *,
+    actor: User,
+    kind: str,
+    subject_id: UUID | str,
+    reason: str,
+    subject_request_id: UUID | str | None,
+) -> tuple[SubjectRequest, bool]:
+    """The registered request this action carries out (locked), or a new one received now."""
+    if subject_request_id is None:
+        now = timezone.now()
+        request = SubjectRequest.objects.create(
+            kind=kind,
+            subject_id=subject_id,
+            channel=SubjectRequest.Channel.OTHER,
+            received_at=now,
+            due_at=one_month_after(now),
+            reason=reason,
+            registered_by=actor,
+        )
+        return request, True
+    request = _lock_open_request(subject_request_id)
+    if request.kind != kind or str(request.subject_id) != str(subject_id):
+        raise DomainError("subject_request_mismatch")
+    return request, False
+
+
+def _complete(request: SubjectRequest, *, actor: User, reason: str, note: str) -> None:
+    request.status = RequestStatus.COMPLETED
+    request.handled_by = actor
+    request.completed_at = timezone.now()
+    request.reason = reason
+    request.outcome_note = note
+    request.save(update_fields=["status", "handled_by", "completed_at", "reason", "outcome_note"])
+
+
+def _lock_subject_signals(subject_id: UUID | str) -> list[Signal]:
+    # Ordered by primary key, so two actions on one subject lock in the same order.
+    signals = list(Signal.objects.select_for_update().filter(subject_id=subject_id).order_by("pk"))
+    if not signals:
+        raise DomainError("unknown_subject")
+    return signals
+
+
+def _consent_ids(signals: list[Signal]) -> dict[Any, Any]:
+    return dict(Consent.objects.filter(signal__in=signals).values_list("signal_id", "pk"))
+
+
+@dataclass(frozen=True)
+class _Action:
+    kind: str
+    nothing_to_do: str  # error code when no signal of the subject needs the action
+
+    def needed(self, signal: Signal) -> bool:
+        if self.kind == Kind.ERASURE:
+            return signal.personal_data_erased_at is None
+        if self.kind == Kind.RESTRICTION:
+            return signal.restricted_at is None
+        return signal.restricted_at is not None
+
+
+ERASE = _Action(Kind.ERASURE, "subject_already_erased")
+RESTRICT = _Action(Kind.RESTRICTION, "subject_already_restricted")
+LIFT = _Action(Kind.RESTRICTION_LIFT, "subject_not_restricted")
+
+
+def _carry_out(
+    action: _Action,
+    *,
+    context: AccessContext,
+    actor: User,
+    subject_id: UUID | str,
+    reason: str,
+    subject_request_id: UUID | str | None,
+    note: str,
+) -> SubjectRequest:
+    reason = reason.strip()
+    _require_reason(action.kind, reason)
+    with transaction.atomic():
+        signals = _lock_subject_signals(subject_id)
+        pending = [signal for signal in signals if action.needed(signal)]
+        if not pending:
+            raise DomainError(action.nothing_to_do)
+        request, created = _request_for_action(
+            actor=actor,
+            kind=action.kind,
+            subject_id=subject_id,
+            reason=reason,
+            subject_request_id=subject_request_id,
+        )
+        consent_ids = _consent_ids(pending)
+        entries = [_request_entry(Action.CREATE, request)] if created else []
+        for signal in pending:
+            entries += _apply(action, signal, actor=actor, request=request, consent_ids=consent_ids)
+        _complete(request, actor=actor, reason=reason, note=note.strip())
+        entries.append(_request_entry(Action.UPDATE, request, signals=len(pending)))
+        _write_log(context, entries)
+    return request
+
+
+def _apply(
+    action: _Action,
+    signal: Signal,
+    *,
+    actor: User,
+    request: SubjectRequest,
+    consent_ids: dict[Any, Any],
+) -> list[_LogEntry]:
+    consent_id = consent_ids.get(signal.pk, "")
+    base = {
+        "subject_id": signal.subject_id,
+        "object_type": "signals.signal",
+        "object_id": signal.pk,
+    }
+    details: dict[str, Any] = {"subject_request_id": str(request.pk)}
+    entries = []
+    if action is ERASE:
+        # Consent is the basis of the processing: a signal still in the workflow cannot go on
+        # without the resident's data, so erasure withdraws the consent too (art. 17(1)(b)),
+        # which stops routing and tells the team. Ended signals are only erased.
+        if signal.status not in workflow.TERMINAL:
+            consent_withdraw(signal_id=signal.pk, actor=actor, reason=ERASURE_REASON)
+            entries.append(
+                _LogEntry(
+                    action=Action.CONSENT_CHANGE,
+                    consent_id=consent_id,
+                    fields_touched=("consent.withdrawal",),
+                    details={**details, "change": "withdrawn"},
+                    **base,
+                )
+            )
+        else:
+            signal_personal_data_erase(signal_id=signal.pk, actor=actor, reason=ERASURE_REASON)
+        entries.append(
+            _LogEntry(
+                action=Action.DELETE,
+                consent_id=consent_id,
+                fields_touched=ERASED_FIELDS,
+                details=details,
+                **base,
+            )
+        )
+    else:
+        service = signal_restrict if action is RESTRICT else signal_restriction_lift
+        service(signal_id=signal.pk, actor=actor, request_id=str(request.pk))
+        entries.append(
+            _LogEntry(
+                action=Action.UPDATE,
+                consent_id=consent_id,
+                fields_touched=("restricted_at",),
+                details={**details, "change": action.kind},
+                **base,
+            )
+        )
+    return entries
+
+
+def subject_erase(
+    *,
+    context: AccessContext,
+    actor: User,
+    subject_id: UUID | str,
+    reason: str,
+    subject_request_id: UUID | str | None = None,
+    note: str = "",
+) -> SubjectRequest:
+    """Erases the personal data of every signal of the subject (AVG art. 17). A signal still in
+    the workflow has its consent withdrawn (which erases, stops routing and tells the team);
+    an ended one is erased. Carries out a registered request, or records a new one.
+
+    Side effects, in one transaction: consent withdrawals and `consent_withdrawn` events (open
+    signals); blanked personal fields and note bodies and `personal_data_erased` events; a
+    completed SubjectRequest; AccessLog rows (create/update request, consent_change, delete)."""
+    return _carry_out(
+        ERASE,
+        context=context,
+        actor=actor,
+        subject_id=subject_id,
+        reason=reason,
+        subject_request_id=subject_request_id,
+        note=note,
+    )
+
+
+def subject_restrict(
+    *,
+    context: AccessContext,
+    actor: User,
+    subject_id: UUID | str,
+    reason: str,
+    subject_request_id: UUID | str | None = None,
+    note: str = "",
+) -> SubjectRequest:
+    """Restricts processing of every signal of the subject (AVG art. 18): team operations get
+    423, routing, escalation and retention erasure pause.
+
+    Side effects, in one transaction: `restricted_at` and `restricted` events; a completed
+    SubjectRequest; AccessLog rows (create/update request, update per signal)."""
+    return _carry_out(
+        RESTRICT,
+        context=context,
+        actor=actor,
+        subject_id=subject_id,
+        reason=reason,
+        subject_request_id=subject_request_id,
+        note=note,
+    )
+
+
+def subject_restriction_lift(
+    *,
+    context: AccessContext,
+    actor: User,
+    subject_id: UUID | str,
+    reason: str,
+    subject_request_id: UUID | str | None = None,
+    note: str = "",
+) -> SubjectRequest:
+    """Lifts the restriction of every restricted signal of the subject (AVG art. 18(3): tell the
+    resident before lifting).
+
+    Side effects, in one transaction: `restricted_at` cleared and `restriction_lifted` events;
+    routing enqueued on commit for signals still waiting for it; a completed SubjectRequest;
+    AccessLog rows (create/update request, update per signal)."""
+    return _carry_out(
+        LIFT,
+        context=context,
+        actor=actor,
+        subject_id=subject_id,
+        reason=reason,
+        subject_request_id=subject_request_id,
+        note=note,
+    )
