@@ -38,6 +38,11 @@ class AccessLogFilterInput(serializers.Serializer):
     actor = serializers.UUIDField(required=False, help_text="User id of the actor.")
     action = serializers.ChoiceField(choices=Action.choices, required=False)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
+    break_glass = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="true: only rows of break-glass openings and reads; false: none of those.",
+    )
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -58,6 +63,7 @@ class AccessLogFilterInput(serializers.Serializer):
             actor_id=data.get("actor"),
             action=data.get("action"),
             outcome=data.get("outcome"),
+            break_glass=data.get("break_glass"),
             period_from=data.get("from"),
             period_to=data.get("to"),
         )

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -23,17 +24,20 @@ from privacy.services import access_log_record
 logger = logging.getLogger(__name__)
 
 _OBJECT_KWARGS = ("pk", "id", "uuid", "signal_id", "subject_id", "object_id")
+# 423: a restricted resident's data (AVG art. 18) refused to everyone but the audit.
+_DENIAL_STATUSES = (403, 404, 423)
 
 
 def denial_reason(exc: Exception) -> str | None:
     """The reason code when `exc` is an authorisation denial worth logging, else None."""
     if isinstance(exc, DomainError):
-        return exc.code if exc.status in (403, 404) else None
+        return exc.code if exc.status in _DENIAL_STATUSES else None
     if isinstance(exc, exceptions.NotAuthenticated):
         return "not_authenticated"
     if isinstance(exc, exceptions.PermissionDenied | DjangoPermissionDenied):
         return "permission_denied"
-    if isinstance(exc, exceptions.NotFound | Http404):
+    # Selectors raise Model.DoesNotExist outside the caller's visibility; the handler makes it 404.
+    if isinstance(exc, exceptions.NotFound | Http404 | ObjectDoesNotExist):
         return "not_found"
     return None
 

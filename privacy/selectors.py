@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from privacy.models import AccessLog
 
@@ -16,6 +16,7 @@ class AccessLogFilter:
     actor_id: uuid.UUID | None = None
     action: str | None = None
     outcome: str | None = None
+    break_glass: bool | None = None  # rows flagged details.break_glass (signals ADR 0014)
     period_from: datetime | None = None
     period_to: datetime | None = None
 
@@ -39,6 +40,11 @@ def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
         rows = rows.filter(action=filters.action)
     if filters.outcome:
         rows = rows.filter(outcome=filters.outcome)
+    if filters.break_glass is True:
+        rows = rows.filter(details__break_glass=True)
+    elif filters.break_glass is False:
+        # Not exclude(): on a row without the key the comparison is NULL and would drop it.
+        rows = rows.filter(Q(details__break_glass__isnull=True) | Q(details__break_glass=False))
     if filters.period_from:
         rows = rows.filter(occurred_at__gte=filters.period_from)
     if filters.period_to:

@@ -84,3 +84,15 @@ register(
     nl="De verwerking van dit signaal is beperkt op verzoek van de bewoner.",
     en="Processing of this signal is restricted at the resident's request.",
 )
+register(
+    "break_glass_read_only",
+    403,
+    nl="Via break-glass kun je dit signaal alleen inzien; het team van het signaal werkt het af.",
+    en="Break-glass access lets you read this signal only; its team handles it.",
+)
+register(
+    "break_glass_not_needed",
+    409,
+    nl="Je hebt al toegang tot dit signaal via je team; break-glass is niet nodig.",
+    en="You already have access to this signal through your team; break-glass is not needed.",
+)

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from privacy.fields import EncryptedTextField
 from signals.managers import SignalQuerySet
 
 
@@ -95,14 +96,16 @@ class Signal(models.Model):
         "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    # Personal data (erased on withdrawal, erasure and retention).
-    resident_first_name = models.CharField(max_length=100, blank=True)
-    contact_phone = models.CharField(max_length=32, blank=True)
-    contact_email = models.CharField(max_length=254, blank=True)
-    postcode = models.CharField(max_length=6, blank=True)
+    # Personal data (erased on withdrawal, erasure and retention). Text is encrypted at rest
+    # (privacy.fields): nothing may filter on these values; "" (erased, never given) still can.
+    # The house number alone identifies no one and stays an integer.
+    resident_first_name = EncryptedTextField(max_length=100, blank=True)
+    contact_phone = EncryptedTextField(max_length=32, blank=True)
+    contact_email = EncryptedTextField(max_length=254, blank=True)
+    postcode = EncryptedTextField(max_length=6, blank=True)
     house_number = models.PositiveIntegerField(null=True, blank=True)
-    house_number_addition = models.CharField(max_length=8, blank=True)
-    observation = models.TextField(blank=True)
+    house_number_addition = EncryptedTextField(max_length=8, blank=True)
+    observation = EncryptedTextField(blank=True)
     personal_data_erased_at = models.DateTimeField(null=True, blank=True)
     # AVG art. 18: while set, only the privacy officer's audit reads and rights actions proceed.
     restricted_at = models.DateTimeField(null=True, blank=True)
@@ -210,7 +213,8 @@ class ConsentWithdrawal(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.CharField(max_length=200, blank=True)
+    # Free text on the resident's word: encrypted like the notes.
+    reason = EncryptedTextField(max_length=200, blank=True)
     withdrawn_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -264,7 +268,7 @@ class SignalNote(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
+    body = EncryptedTextField()
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )
@@ -320,9 +324,34 @@ class DeadlinePolicy(models.Model):
 
 
 class SignalUserObjectPermission(UserObjectPermissionBase):
-    """Per-object shares and break-glass grants (django-guardian, direct foreign key)."""
+    """Per-object shares and break-glass grants (django-guardian, direct foreign key).
+
+    A standing share has no expiry; a break-glass grant expires, and `visible_to` ignores it
+    from that moment on (docs/adr/0014-access-logging-and-break-glass.md)."""
 
     content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+
+class BreakGlassAccess(models.Model):
+    """One opening of a signal outside the opener's teams, with the typed reason: the register
+    the privacy officer reviews. Never changed; the live grant is the object permission."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="break_glass")
+    # The staff member's justification; may mention the resident, so encrypted like notes.
+    reason = EncryptedTextField(max_length=500)
+    opened_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["user", "signal", "expires_at"])]
+        verbose_name_plural = "break-glass accesses"
+
+    def __str__(self) -> str:
+        return f"break-glass {self.pk}"
 
 
 class SignalGroupObjectPermission(GroupObjectPermissionBase):

@@ -59,3 +59,9 @@ def escalate_overdue_signals() -> int:
         status=Status.ROUTED, escalated_at__isnull=True, acknowledge_due_at__lt=timezone.now()
     ).values_list("pk", flat=True)[:1000]
     return sum(services.signal_escalate(signal_id=signal_id) for signal_id in ids)
+
+
+@shared_task(name="signals.expire_break_glass_grants")
+def expire_break_glass_grants() -> int:
+    """Housekeeping: removes expired break-glass grants (visibility already ignores them)."""
+    return services.break_glass_grants_expire()

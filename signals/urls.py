@@ -20,6 +20,12 @@ urlpatterns = [
         views.ConsentWithdrawApi.as_view(),
         name="signal-withdraw-consent",
     ),
+    path(
+        "signals/<uuid:signal_id>/break-glass",
+        views.SignalBreakGlassApi.as_view(),
+        name="signal-break-glass",
+    ),
+    path("audit/break-glass", views.BreakGlassListApi.as_view(), name="audit-break-glass"),
     path("queue", views.QueueApi.as_view(), name="queue"),
     path("my/signals", views.MySignalsApi.as_view(), name="my-signals"),
     path("consent-texts", views.ConsentTextListApi.as_view(), name="consent-texts"),

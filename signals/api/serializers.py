@@ -154,6 +154,30 @@ class WithdrawInput(StrictSerializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
+class BreakGlassInput(StrictSerializer):
+    reason = serializers.CharField(
+        min_length=10,
+        max_length=500,
+        help_text="Why you need this signal outside your team; the privacy officer reviews it.",
+    )
+
+
+class BreakGlassOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    signal_id = serializers.UUIDField()
+    opened_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+
+
+class BreakGlassEntryOutput(BreakGlassOutput):
+    """For the privacy officer: who opened which subject's signal, when and why."""
+
+    user_id = serializers.UUIDField()
+    user_organisation_id = serializers.UUIDField(source="user.organisation_id", allow_null=True)
+    subject_id = serializers.UUIDField(source="signal.subject_id")
+    reason = serializers.CharField()
+
+
 class RefOutput(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()

@@ -1,4 +1,7 @@
-"""Thin views: validate input, call one service or selector, serialize the output."""
+"""Thin views: validate input, call one service or selector, serialize the output.
+
+Every view that touches a resident's data runs inside `logged(...)`: the work, the response
+body and its access log row share one transaction (signals/api/access_log.py, ADR 0014)."""
 
 from typing import Any
 
@@ -11,14 +14,27 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import has_any_capability, has_capability
-from accounts.roles import HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, WORK_TEAM_QUEUE
+from accounts.roles import HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, VIEW_ACCESS_LOG, WORK_TEAM_QUEUE
+from privacy.models import Action, Purpose
 from signals import selectors, services, workflow
+from signals.api import access_log
 from signals.api import serializers as s
-from signals.models import Signal
+from signals.api.access_log import LogEntry
+from signals.grounds import (
+    BREAK_GLASS_REASON,
+    NOTE_BODY,
+    SIGNAL_FIELDS,
+    WITHDRAWAL_REASON,
+    Grounds,
+    Rule,
+    filled_fields,
+)
 
 CanSubmit = has_capability(SUBMIT_SIGNAL)
 CanWorkQueue = has_capability(WORK_TEAM_QUEUE)
 CanWithdraw = has_any_capability(SUBMIT_SIGNAL, WORK_TEAM_QUEUE, HANDLE_PRIVACY_REQUESTS)
+CanBreakGlass = has_capability("signals.break_glass_signal")
+CanAudit = has_capability(VIEW_ACCESS_LOG)
 
 
 class QueuePagination(CursorPagination):
@@ -28,13 +44,28 @@ class QueuePagination(CursorPagination):
     max_page_size = 100
 
 
+class BreakGlassPagination(CursorPagination):
+    ordering = ("-opened_at", "id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
 def _output_context() -> dict[str, Any]:
     return {"now": timezone.now(), "open_statuses": workflow.OPEN_FOR_TEAM}
 
 
-def _detail_response(request: Request, signal_id: Any, code: int = 200) -> Response:
+def _detail(request: Request, signal_id: Any, entry: LogEntry, **details: Any) -> dict:
+    """Reads the signal, builds the detail body and tells the log entry what it disclosed."""
     signal = selectors.signal_get_for_team(user=request.user, signal_id=signal_id)
-    return Response(s.SignalDetailOutput(signal, context=_output_context()).data, status=code)
+    data = s.SignalDetailOutput(signal, context=_output_context()).data
+    fields = filled_fields(signal, signal.notes.all())
+    entry.about(selectors.grounds_of(signal), object_id=signal.pk, fields=fields, **details)
+    return data
+
+
+def _subject_ids(rows: Any) -> list[str]:
+    return [str(row.subject_id) for row in rows]
 
 
 class SignalCreateApi(APIView):
@@ -50,100 +81,125 @@ class SignalCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = s.SignalCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.signal_create(user=request.user, data=data.validated_data)
+        with access_log.logged(request, action=Action.CREATE) as entry:
+            result = services.signal_create(user=request.user, data=data.validated_data)
+            signal = result.signal
+            body = s.SignalReceiptOutput(signal).data
+            grounds = Grounds(
+                rule=Rule.SIGNALLER_WITH_CONSENT,
+                subject_id=signal.subject_id,
+                consent_id=signal.consent.pk,
+            )
+            fields = filled_fields(signal) if result.created else []
+            entry.about(grounds, object_id=signal.pk, fields=fields, created=result.created)
         return Response(
-            s.SignalReceiptOutput(result.signal).data,
-            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+            body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
 
 
 class SignalDetailApi(APIView):
-    """One signal of your team, with its history and notes."""
+    """One signal of your team (or opened by break-glass), with its history and notes."""
 
     permission_classes = [CanWorkQueue]
 
     @extend_schema(responses={200: s.SignalDetailOutput})
     def get(self, request: Request, signal_id: Any) -> Response:
-        return _detail_response(request, signal_id)
+        with access_log.logged(request, action=Action.READ) as entry:
+            data = _detail(request, signal_id, entry)
+        return Response(data)
 
 
-class _SignalWriteApi(APIView):
-    permission_classes = [CanWorkQueue]
-
-    def check_visible(self, request: Request, signal_id: Any) -> None:
-        if not selectors.signal_exists_for_team(user=request.user, signal_id=signal_id):
-            raise Signal.DoesNotExist
-
-
-class SignalTransitionApi(_SignalWriteApi):
+class SignalTransitionApi(APIView):
     """Move the signal along its workflow. 409 lists the allowed transitions."""
+
+    permission_classes = [CanWorkQueue]
 
     @extend_schema(request=s.TransitionInput, responses={200: s.SignalDetailOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
-        self.check_visible(request, signal_id)
-        data = s.TransitionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.signal_transition(
-            signal_id=signal_id,
-            actor=request.user,
-            to_status=data.validated_data["to"],
-            expected_version=data.validated_data["version"],
-            note=data.validated_data.get("note", ""),
-            outcome=data.validated_data.get("outcome", ""),
-        )
-        return _detail_response(request, signal_id)
+        with access_log.logged(request, action=Action.UPDATE) as entry:
+            selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
+            data = s.TransitionInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.signal_transition(
+                signal_id=signal_id,
+                actor=request.user,
+                to_status=data.validated_data["to"],
+                expected_version=data.validated_data["version"],
+                note=data.validated_data.get("note", ""),
+                outcome=data.validated_data.get("outcome", ""),
+            )
+            body = _detail(
+                request, signal_id, entry, operation="transition", to=data.validated_data["to"]
+            )
+        return Response(body)
 
 
-class SignalAssignApi(_SignalWriteApi):
+class SignalAssignApi(APIView):
     """Claim the signal, or (coordinator) assign it to a member of its team."""
+
+    permission_classes = [CanWorkQueue]
 
     @extend_schema(request=s.AssignInput, responses={200: s.SignalDetailOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
-        self.check_visible(request, signal_id)
-        data = s.AssignInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.signal_assign(
-            signal_id=signal_id,
-            actor=request.user,
-            assignee_id=data.validated_data.get("assignee"),
-            expected_version=data.validated_data["version"],
-        )
-        return _detail_response(request, signal_id)
+        with access_log.logged(request, action=Action.UPDATE) as entry:
+            selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
+            data = s.AssignInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.signal_assign(
+                signal_id=signal_id,
+                actor=request.user,
+                assignee_id=data.validated_data.get("assignee"),
+                expected_version=data.validated_data["version"],
+            )
+            body = _detail(request, signal_id, entry, operation="assign")
+        return Response(body)
 
 
-class SignalForwardApi(_SignalWriteApi):
+class SignalForwardApi(APIView):
     """Coordinator: send the signal to another team, which receives it as newly routed."""
+
+    permission_classes = [CanWorkQueue]
 
     @extend_schema(request=s.ForwardInput, responses={202: s.SignalReceiptOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
-        self.check_visible(request, signal_id)
-        data = s.ForwardInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        signal = services.signal_forward(
-            signal_id=signal_id,
-            actor=request.user,
-            team_id=data.validated_data["team"],
-            expected_version=data.validated_data["version"],
-            reason=data.validated_data["reason"],
-        )
-        return Response(s.SignalReceiptOutput(signal).data, status=status.HTTP_202_ACCEPTED)
+        with access_log.logged(request, action=Action.UPDATE) as entry:
+            grounds = selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
+            data = s.ForwardInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            signal = services.signal_forward(
+                signal_id=signal_id,
+                actor=request.user,
+                team_id=data.validated_data["team"],
+                expected_version=data.validated_data["version"],
+                reason=data.validated_data["reason"],
+            )
+            body = s.SignalReceiptOutput(signal).data
+            # The reason is stored as a note; the receipt shows no personal field.
+            entry.about(grounds, object_id=signal.pk, fields=[NOTE_BODY], operation="forward")
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
-class SignalNoteApi(_SignalWriteApi):
+class SignalNoteApi(APIView):
     """Add a note; to correct one, add a new note that refers to it."""
+
+    permission_classes = [CanWorkQueue]
 
     @extend_schema(request=s.NoteInput, responses={201: s.NoteOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
-        self.check_visible(request, signal_id)
-        data = s.NoteInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        note = services.signal_note_add(
-            signal_id=signal_id,
-            actor=request.user,
-            body=data.validated_data["body"],
-            corrects_id=data.validated_data.get("corrects"),
-        )
-        return Response(s.NoteOutput(note).data, status=status.HTTP_201_CREATED)
+        with access_log.logged(request, action=Action.CREATE) as entry:
+            grounds = selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
+            data = s.NoteInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            note = services.signal_note_add(
+                signal_id=signal_id,
+                actor=request.user,
+                body=data.validated_data["body"],
+                corrects_id=data.validated_data.get("corrects"),
+            )
+            body = s.NoteOutput(note).data
+            entry.about(grounds, object_id=note.pk, fields=[NOTE_BODY], signal_id=signal_id)
+            entry.object_type = "signals.signalnote"
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ConsentWithdrawApi(APIView):
@@ -154,13 +210,86 @@ class ConsentWithdrawApi(APIView):
 
     @extend_schema(request=s.WithdrawInput, responses={200: s.MySignalOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
-        signal_id = selectors.signal_id_for_withdrawal(user=request.user, signal_id=signal_id)
-        data = s.WithdrawInput(data=request.data)
+        with access_log.logged(
+            request, action=Action.CONSENT_CHANGE, purpose=Purpose.DATA_SUBJECT_REQUEST
+        ) as entry:
+            signal_id, grounds = selectors.signal_grounds_for_withdrawal(
+                user=request.user, signal_id=signal_id
+            )
+            data = s.WithdrawInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            reason = data.validated_data.get("reason", "")
+            signal = services.consent_withdraw(
+                signal_id=signal_id, actor=request.user, reason=reason
+            )
+            body = s.MySignalOutput(signal).data
+            # Withdrawal blanks every personal field and note body; the reason is written.
+            fields = [*SIGNAL_FIELDS, NOTE_BODY, *([WITHDRAWAL_REASON] if reason else [])]
+            entry.about(grounds, object_id=signal.pk, fields=fields, operation="withdraw")
+        return Response(body)
+
+
+class SignalBreakGlassApi(APIView):
+    """Open a signal outside your teams, for reading only, with a typed reason. The grant lasts
+    BREAK_GLASS_HOURS; every read under it is flagged in the access log and the privacy
+    officer reviews the openings."""
+
+    permission_classes = [CanBreakGlass]
+
+    @extend_schema(request=s.BreakGlassInput, responses={201: s.BreakGlassOutput})
+    def post(self, request: Request, signal_id: Any) -> Response:
+        data = s.BreakGlassInput(data=request.data)
         data.is_valid(raise_exception=True)
-        signal = services.consent_withdraw(
-            signal_id=signal_id, actor=request.user, reason=data.validated_data.get("reason", "")
-        )
-        return Response(s.MySignalOutput(signal).data)
+        with access_log.logged(request, action=Action.CREATE) as entry:
+            access = services.signal_break_glass_open(
+                signal_id=signal_id, actor=request.user, reason=data.validated_data["reason"]
+            )
+            body = s.BreakGlassOutput(access).data
+            grounds = Grounds(
+                rule=Rule.BREAK_GLASS,
+                subject_id=access.signal.subject_id,
+                consent_id=access.signal.consent.pk,
+                break_glass_id=access.pk,
+            )
+            entry.about(
+                grounds,
+                object_id=access.pk,
+                fields=[BREAK_GLASS_REASON],
+                signal_id=access.signal_id,
+                expires_at=body["expires_at"],
+            )
+            entry.object_type = "signals.breakglassaccess"
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class BreakGlassListApi(APIView):
+    """Privacy officer: every break-glass opening with its reason, newest first. The query is
+    itself logged."""
+
+    permission_classes = [CanAudit]
+    pagination_class = BreakGlassPagination
+
+    @extend_schema(
+        parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)],
+        responses={200: s.BreakGlassEntryOutput(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        with access_log.logged(
+            request,
+            action=Action.AUDIT_READ,
+            rule=f"capability:{VIEW_ACCESS_LOG}",
+            purpose=Purpose.AUDIT,
+        ) as entry:
+            page = paginator.paginate_queryset(selectors.break_glass_list(), request, view=self)
+            data = s.BreakGlassEntryOutput(page, many=True).data
+            entry.object_type = "signals.breakglassaccess"
+            entry.fields = [BREAK_GLASS_REASON] if page else []
+            entry.details = {
+                "count": len(page),
+                "subject_ids": [str(a.signal.subject_id) for a in page],
+            }
+        return paginator.get_paginated_response(data)
 
 
 class QueueApi(APIView):
@@ -185,10 +314,13 @@ class QueueApi(APIView):
         responses={200: s.QueueItemOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
-        queryset = selectors.queue_list(user=request.user, filters=request.query_params)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = s.QueueItemOutput(page, many=True, context=_output_context()).data
+        # Queue rows show no personal field; the row names whose signals were listed.
+        with access_log.logged(request, action=Action.LIST, rule=Rule.TEAM_QUEUE) as entry:
+            queryset = selectors.queue_list(user=request.user, filters=request.query_params)
+            page = paginator.paginate_queryset(queryset, request, view=self)
+            data = s.QueueItemOutput(page, many=True, context=_output_context()).data
+            entry.details = {"count": len(page), "subject_ids": _subject_ids(page)}
         return paginator.get_paginated_response(data)
 
 
@@ -199,9 +331,14 @@ class MySignalsApi(APIView):
 
     @extend_schema(responses={200: s.MySignalOutput(many=True)})
     def get(self, request: Request) -> Response:
-        return Response(
-            s.MySignalOutput(selectors.my_signals(user=request.user)[:200], many=True).data
-        )
+        # Status only, but the status of a known resident's follow-up: logged as a list.
+        with access_log.logged(
+            request, action=Action.LIST, rule=Rule.SIGNALLER_OWN_SIGNAL
+        ) as entry:
+            rows = list(selectors.my_signals(user=request.user)[:200])
+            data = s.MySignalOutput(rows, many=True).data
+            entry.details = {"count": len(rows), "subject_ids": _subject_ids(rows)}
+        return Response(data)
 
 
 class ConsentTextListApi(APIView):

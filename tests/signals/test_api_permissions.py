@@ -11,7 +11,14 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Team, TeamMembership, User
-from signals.models import ConsentWithdrawal, Signal, SignalEvent, SignalNote, Status
+from signals.models import (
+    BreakGlassAccess,
+    ConsentWithdrawal,
+    Signal,
+    SignalEvent,
+    SignalNote,
+    Status,
+)
 from tests.factories import UserFactory, member_of
 from tests.fixtures import token_client
 from tests.signals.factories import intake_payload, make_signal, team_with_coverage
@@ -45,6 +52,8 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "my_signals":    (401, 200, 200, 403, 403, 403, 403, 403, 403),
     "consent_texts": (401, 200, 200, 403, 403, 403, 403, 403, 403),
     "reason_codes":  (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    "break_glass":   (401, 403, 403, 409, 201, 409, 201, 403, 403),
+    "break_glass_list": (401, 403, 403, 403, 403, 403, 403, 200, 403),
 }
 # fmt: on
 CASES = [
@@ -56,8 +65,11 @@ CASES = [
 DOMAIN_REFUSALS = {
     ("assign_other", "member"): "coordinator_required",
     ("forward", "member"): "coordinator_required",
+    ("break_glass", "member"): "break_glass_not_needed",
+    ("break_glass", "coordinator"): "break_glass_not_needed",
 }
 ERROR_CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found"}
+BREAK_GLASS_REASON = "Bewoner belde de centrale lijn; haar buurtteam is onbereikbaar."
 
 
 @dataclass
@@ -124,6 +136,8 @@ def _requests(w: World, signal_id: Any) -> dict[str, tuple[str, str, dict | None
         "my_signals": ("get", "/api/v1/my/signals", None),
         "consent_texts": ("get", "/api/v1/consent-texts", None),
         "reason_codes": ("get", "/api/v1/reason-codes", None),
+        "break_glass": ("post", _url(signal_id, "/break-glass"), {"reason": BREAK_GLASS_REASON}),
+        "break_glass_list": ("get", "/api/v1/audit/break-glass", None),
     }
 
 
@@ -147,6 +161,7 @@ def snapshot(signal: Signal) -> tuple:
         s.events.count(),
         s.notes.count(),
         ConsentWithdrawal.objects.filter(consent__signal=s).exists(),
+        s.break_glass.count(),
     )
 
 
@@ -247,6 +262,18 @@ def _reason_codes(w: World, caller: User, body: Any, before: tuple) -> None:
     assert "few_contacts" in {r["code"] for r in body}
 
 
+def _broke_glass(w: World, caller: User, body: Any, before: tuple) -> None:
+    access = BreakGlassAccess.objects.get(pk=body["id"])
+    assert (access.user, access.signal, access.reason) == (caller, w.signal, BREAK_GLASS_REASON)
+    assert Signal.objects.visible_to(caller).filter(pk=w.signal.pk).exists()
+    assert snapshot(w.signal)[:-1] == before[0][:-1]  # the signal itself did not change
+
+
+def _break_glass_list(w: World, caller: User, body: Any, before: tuple) -> None:
+    assert body["results"] == []  # nobody opened anything in this world
+    assert _world_state(w) == before
+
+
 EFFECTS: dict[str, Callable[..., None]] = {
     "create": _created,
     "detail": _read_detail,
@@ -260,13 +287,15 @@ EFFECTS: dict[str, Callable[..., None]] = {
     "my_signals": _my_signals,
     "consent_texts": _consent_texts,
     "reason_codes": _reason_codes,
+    "break_glass": _broke_glass,
+    "break_glass_list": _break_glass_list,
 }
 
 
 def test_the_matrix_covers_every_signals_route():
     from signals.urls import urlpatterns
 
-    assert len(urlpatterns) == 11  # claim and assign_other share the assign route
+    assert len(urlpatterns) == 13  # claim and assign_other share the assign route
     assert set(EFFECTS) == set(EXPECTED)
 
 
@@ -279,7 +308,7 @@ def test_permission_matrix(world, endpoint, role, expected):
         EFFECTS[endpoint](world, world.users.get(role), response.json(), before)
         return
     body = response.json()
-    assert body["code"] == DOMAIN_REFUSALS.get((endpoint, role), ERROR_CODES[expected])
+    assert body["code"] == DOMAIN_REFUSALS.get((endpoint, role)) or ERROR_CODES[expected]
     assert set(body) == {"code", "message", "details"}
     assert _world_state(world) == before
 

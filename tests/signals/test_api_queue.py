@@ -22,8 +22,12 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 PERSONAL_KEYS = {"resident", "first_name", "phone", "email", "address", "postcode", "observation"}
 PERSONAL_VALUES = ["Wilhelmina", "wilhelmina@", "12345678", "3511AB", "3512CD", "bankje"]
-MAX_QUEUE_QUERIES = 6
-MAX_DETAIL_QUERIES = 10
+# The access log row of each call costs a fixed 6 here: the actor's roles, the chain lock, the
+# chain head, the insert, and the savepoint pair the test's own transaction turns the view's
+# transaction into (ADR 0014). It must not grow with rows either.
+LOG_WRITE_QUERIES = 6
+MAX_QUEUE_QUERIES = 6 + LOG_WRITE_QUERIES
+MAX_DETAIL_QUERIES = 10 + LOG_WRITE_QUERIES
 
 
 def at(moment: datetime):
