@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "backend.request_context.RequestIdMiddleware",
+    "backend.cache_control.NoStoreApiMiddleware",  # every /api/ answer may hold personal data
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,6 +212,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
     },
     "prune-unseen-devices": {"task": "notifications.tasks.devices_prune", "schedule": 86400.0},
+    "expire-break-glass-grants": {"task": "signals.expire_break_glass_grants", "schedule": 900.0},
+    "enforce-retention": {"task": "privacy.tasks.enforce_retention", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -250,6 +253,8 @@ DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load"]
 # ahead the next follow-up review of a contacted signal lies.
 ROUTING_GRACE_SECONDS = env.int("ROUTING_GRACE_SECONDS", default=120)
 FOLLOW_UP_REVIEW_DAYS = env.int("FOLLOW_UP_REVIEW_DAYS", default=14)
+# How long a break-glass opening lets a team member outside the signal's team read it.
+BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
 
 # Push notifications: "console" logs the (PII-free) payload instead of sending; production
 # settings require an explicit choice. FCM reads a service-account key file.
@@ -263,6 +268,12 @@ DEVICE_PRUNE_DAYS = env.int("DEVICE_PRUNE_DAYS", default=30)
 # test settings set a fixed non-secret one; `check --deploy` fails without (privacy.E001).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 ACCESS_LOG_EXPORT_MAX_ROWS = env.int("ACCESS_LOG_EXPORT_MAX_ROWS", default=100_000)
+# Data-subject rights and registers (docs/adr/0013). Periods per end status are the
+# RetentionPolicy rows (admin); the hourly beat task erases at most this many signals per run.
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
+PRIVACY_CONTROLLER_NAME = env.str("PRIVACY_CONTROLLER_NAME", default="")
+PRIVACY_CONTROLLER_CONTACT = env.str("PRIVACY_CONTROLLER_CONTACT", default="")
+PRIVACY_DPO_CONTACT = env.str("PRIVACY_DPO_CONTACT", default="")
 # TOTP for every role beyond submitting signals (docs/adr/0010-second-factor.md).
 MFA_EXEMPT_FIELD_WORKERS = env.bool("MFA_EXEMPT_FIELD_WORKERS", default=True)
 MFA_TOKEN_MAX_AGE = env.int("MFA_TOKEN_MAX_AGE_SECONDS", default=300)
