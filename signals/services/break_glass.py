@@ -1,0 +1,83 @@
+"""Break-glass: a time-limited, logged read of a signal outside the own team."""
+
+import logging
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from backend.errors import DomainError
+from signals.models import (
+    BreakGlassAccess,
+    Signal,
+    SignalUserObjectPermission,
+    Status,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _break_glass_eligible(signal: Signal) -> bool:
+    """Only a signal a team works on, with its data still there and not restricted: a withdrawn
+    or erased signal has nothing left to read, and a restricted one is for audit only."""
+    return (
+        signal.team_id is not None
+        and signal.status != Status.WITHDRAWN
+        and signal.personal_data_erased_at is None
+        and signal.restricted_at is None
+    )
+
+
+def signal_break_glass_open(*, signal_id: UUID | str, actor: User, reason: str) -> BreakGlassAccess:
+    """Opens one signal outside the actor's teams for reading, for BREAK_GLASS_HOURS, on a typed
+    reason. The caller checks the `signals.break_glass_signal` permission and writes the access
+    log row in the same transaction. Opening again records a new reason and extends the grant.
+
+    Raises Signal.DoesNotExist (404) for a missing or ineligible signal, and
+    break_glass_not_needed when the actor can already open it as team work.
+
+    Side effects: a BreakGlassAccess row; a view_signal SignalUserObjectPermission (django-
+    guardian) with `expires_at`, created or extended."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("reason_required")
+    with transaction.atomic():
+        signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
+        if signal is None or not _break_glass_eligible(signal):
+            raise Signal.DoesNotExist
+        if Signal.objects.visible_to(actor, break_glass=False).filter(pk=signal.pk).exists():
+            raise DomainError("break_glass_not_needed")
+        now = timezone.now()
+        expires_at = now + timedelta(hours=settings.BREAK_GLASS_HOURS)
+        access = BreakGlassAccess.objects.create(
+            user=actor, signal=signal, reason=reason, opened_at=now, expires_at=expires_at
+        )
+        permission = Permission.objects.get(
+            content_type__app_label="signals", codename="view_signal"
+        )
+        grant, created = SignalUserObjectPermission.objects.select_for_update().get_or_create(
+            user=actor,
+            permission=permission,
+            content_object=signal,
+            defaults={"expires_at": expires_at},
+        )
+        if not created and grant.expires_at is not None and grant.expires_at < expires_at:
+            grant.expires_at = expires_at
+            grant.save(update_fields=["expires_at"])
+    return access
+
+
+def break_glass_grants_expire(*, now: Any = None) -> int:
+    """Deletes break-glass object permissions past their expiry, so django-guardian's own checks
+    (and the admin) agree with `visible_to`, which already ignores them. The BreakGlassAccess
+    register stays. Returns how many grants it removed.
+
+    Side effects: deletes SignalUserObjectPermission rows with `expires_at` in the past."""
+    now = now or timezone.now()
+    deleted, _ = SignalUserObjectPermission.objects.filter(expires_at__lte=now).delete()
+    return deleted

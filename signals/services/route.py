@@ -1,0 +1,136 @@
+"""Routing to a team, and escalation past the acknowledgement deadline."""
+
+import logging
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from signals import routing, workflow
+from signals.deadlines import deadline
+from signals.models import (
+    DeadlinePolicy,
+    Signal,
+    Status,
+)
+from signals.services._core import (
+    Event,
+    _append_event,
+    _save,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _deadlines_from(signal: Signal, start: Any) -> None:
+    policy = DeadlinePolicy.objects.filter(urgency=signal.urgency).first()
+    if policy is None:  # admins deleted it: fall back to calendar hours of the normal defaults
+        signal.acknowledge_due_at = start + timedelta(hours=24)
+        signal.first_contact_due_at = start + timedelta(hours=72)
+        return
+    signal.acknowledge_due_at = deadline(
+        start, policy.acknowledge_within_hours, working_hours=policy.working_hours
+    )
+    signal.first_contact_due_at = deadline(
+        start, policy.first_contact_within_hours, working_hours=policy.working_hours
+    )
+
+
+def signal_route(*, signal_id: UUID | str) -> Signal | None:
+    """Routes a received or forwarded signal to a team. Idempotent: anything else returns as is.
+
+    Side effects: team, deadlines and status on the signal; a `routed` event (which notifies the
+    team); or a `routing_failed` event when no team and no central team exists."""
+    with transaction.atomic():
+        signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
+        if signal is None or signal.status not in workflow.ROUTABLE or signal.restricted_at:
+            return signal
+        forwarded = signal.status == Status.FORWARDED
+        if forwarded:
+            decision = routing.RouteDecision(
+                signal.forward_to_team, "forwarded", signal.neighbourhood, signal.mapping_version
+            )
+        else:
+            decision = routing.decide(signal)
+        if decision.team is None:
+            last = signal.events.order_by("-created_at", "-id").first()
+            if last is None or last.type != Event.ROUTING_FAILED:
+                _append_event(signal, Event.ROUTING_FAILED, data={"reason": decision.reason})
+            logger.error(
+                "no team to route to; configure a central team",
+                extra={"signal_id": str(signal.pk), "reason": decision.reason},
+            )
+            return signal
+        now = timezone.now()
+        from_status = signal.status
+        signal.team = decision.team
+        signal.neighbourhood = decision.neighbourhood
+        signal.mapping_version = decision.mapping_version
+        signal.routing_rule = decision.rule
+        signal.forward_to_team = None
+        signal.assigned_to = None
+        signal.escalated_at = None
+        signal.routed_at = now
+        signal.status = Status.ROUTED
+        _deadlines_from(signal, now)
+        signal.due_at = signal.acknowledge_due_at
+        _save(
+            signal,
+            "team",
+            "neighbourhood",
+            "mapping_version",
+            "routing_rule",
+            "forward_to_team",
+            "assigned_to",
+            "escalated_at",
+            "routed_at",
+            "status",
+            "acknowledge_due_at",
+            "first_contact_due_at",
+            "due_at",
+        )
+        _append_event(
+            signal,
+            Event.ROUTED,
+            from_status=from_status,
+            to_status=Status.ROUTED,
+            data={
+                "team_id": str(decision.team.pk),
+                "reason": decision.reason,
+                "rule_id": decision.rule.pk if decision.rule else None,
+                "forwarded": forwarded,
+            },
+        )
+    return signal
+
+
+def signal_escalate(*, signal_id: UUID | str) -> bool:
+    """Escalates a routed signal past its acknowledgement deadline to the team's coordinators,
+    once. Returns whether it escalated now.
+
+    Side effects: escalated_at; an `escalated` event (notifies the coordinators)."""
+    with transaction.atomic():
+        signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
+        now = timezone.now()
+        if (
+            signal is None
+            or signal.restricted_at
+            or signal.status != Status.ROUTED
+            or signal.escalated_at
+            or signal.acknowledge_due_at is None
+            or signal.acknowledge_due_at > now
+        ):
+            return False
+        signal.escalated_at = now
+        signal.save(update_fields=["escalated_at", "updated_at"])
+        _append_event(
+            signal,
+            Event.ESCALATED,
+            data={
+                "team_id": str(signal.team_id),
+                "acknowledge_due_at": signal.acknowledge_due_at.isoformat(),
+            },
+        )
+    return True

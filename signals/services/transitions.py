@@ -1,0 +1,205 @@
+"""Workflow changes by the team: transitions, assignment, forwarding, notes."""
+
+import logging
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Team, TeamMembership, User
+from backend.errors import DomainError
+from signals import workflow
+from signals.models import (
+    Signal,
+    SignalNote,
+    Status,
+)
+from signals.services._core import (
+    Event,
+    _append_event,
+    _check_version,
+    _lock,
+    _note,
+    _route_later,
+    _save,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _review_date(now: Any) -> Any:
+    return now + timedelta(days=settings.FOLLOW_UP_REVIEW_DAYS)
+
+
+def signal_transition(
+    *,
+    signal_id: UUID | str,
+    actor: User,
+    to_status: str,
+    expected_version: int | None,
+    note: str = "",
+    outcome: str = "",
+) -> Signal:
+    """Moves a signal along the transition table (acknowledge, contacted, follow-up, close,
+    decline). Closing needs an outcome, declining a reason (the note).
+
+    Side effects: status, deadlines and version; an optional SignalNote; a `transitioned` event
+    (acknowledgement notifies the signaller)."""
+    with transaction.atomic():
+        signal = _lock(signal_id)
+        _check_version(signal, expected_version)
+        if not workflow.is_allowed(signal.status, to_status):
+            raise DomainError(
+                "illegal_transition",
+                status=signal.status,
+                details={"status": signal.status, "allowed": workflow.allowed_from(signal.status)},
+            )
+        if to_status == Status.CLOSED and not outcome:
+            raise DomainError("outcome_required")
+        if to_status == Status.DECLINED and not note.strip():
+            raise DomainError("reason_required")
+        now = timezone.now()
+        from_status = signal.status
+        signal.status = to_status
+        fields = ["status", "due_at"]
+        if to_status == Status.ACKNOWLEDGED:
+            signal.due_at = signal.first_contact_due_at or _review_date(now)
+        elif to_status in (Status.CONTACTED, Status.IN_FOLLOW_UP):
+            signal.due_at = _review_date(now)
+        elif to_status in (Status.CLOSED, Status.DECLINED):
+            signal.due_at = now
+            signal.closed_at = now
+            signal.outcome = outcome if to_status == Status.CLOSED else ""
+            fields += ["closed_at", "outcome"]
+        _save(signal, *fields)
+        data = {"outcome": outcome} if outcome else {}
+        _append_event(
+            signal,
+            Event.TRANSITIONED,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            note=_note(signal, actor, note),
+            data=data,
+        )
+    return signal
+
+
+def _membership(user: User, team_id: Any) -> TeamMembership | None:
+    return TeamMembership.objects.filter(user=user, team_id=team_id).first()
+
+
+def _require_coordinator(actor: User, signal: Signal) -> None:
+    membership = _membership(actor, signal.team_id)
+    if (
+        membership is None
+        or membership.role != TeamMembership.Role.COORDINATOR
+        or not actor.has_perm("accounts.coordinate_team")
+    ):
+        raise DomainError("coordinator_required")
+
+
+def signal_assign(
+    *,
+    signal_id: UUID | str,
+    actor: User,
+    assignee_id: UUID | str | None,
+    expected_version: int | None,
+) -> Signal:
+    """Claims a signal (no assignee, or oneself) or, for a coordinator, assigns it to a member of
+    the signal's team.
+
+    Side effects: assigned_to and version; an `assigned` event (notifies the assignee)."""
+    with transaction.atomic():
+        signal = _lock(signal_id)
+        _check_version(signal, expected_version)
+        if signal.status not in workflow.OPEN_FOR_TEAM:
+            raise DomainError(
+                "illegal_transition",
+                status=signal.status,
+                details={"status": signal.status, "allowed": []},
+            )
+        target_id = assignee_id or actor.pk
+        if str(target_id) != str(actor.pk):
+            _require_coordinator(actor, signal)
+        assignee = User.objects.filter(pk=target_id, is_active=True).first()
+        if assignee is None or _membership(assignee, signal.team_id) is None:
+            raise DomainError("not_a_team_member")
+        if signal.assigned_to_id == assignee.pk:
+            return signal
+        signal.assigned_to = assignee
+        _save(signal, "assigned_to")
+        _append_event(signal, Event.ASSIGNED, actor=actor, data={"assignee_id": str(assignee.pk)})
+    return signal
+
+
+def signal_forward(
+    *,
+    signal_id: UUID | str,
+    actor: User,
+    team_id: UUID | str,
+    expected_version: int | None,
+    reason: str,
+) -> Signal:
+    """A coordinator sends the signal to another team; it is routed again to that team.
+
+    Side effects: status `forwarded` and version; a SignalNote with the reason; a `forwarded`
+    event; on commit the routing task (which appends `routed` and notifies the new team)."""
+    with transaction.atomic():
+        signal = _lock(signal_id)
+        _check_version(signal, expected_version)
+        _require_coordinator(actor, signal)
+        if signal.status not in workflow.FORWARDABLE:
+            raise DomainError(
+                "illegal_transition",
+                status=signal.status,
+                details={"status": signal.status, "allowed": workflow.allowed_from(signal.status)},
+            )
+        if not reason.strip():
+            raise DomainError("reason_required")
+        target = Team.objects.filter(pk=team_id, is_active=True).first()
+        if target is None or target.pk == signal.team_id:
+            raise DomainError("invalid_forward_target")
+        from_status = signal.status
+        signal.status = Status.FORWARDED
+        signal.forward_to_team = target
+        _save(signal, "status", "forward_to_team")
+        _append_event(
+            signal,
+            Event.FORWARDED,
+            actor=actor,
+            from_status=from_status,
+            to_status=Status.FORWARDED,
+            note=_note(signal, actor, reason),
+            data={"from_team_id": str(signal.team_id), "to_team_id": str(target.pk)},
+        )
+        _route_later(signal)
+    return signal
+
+
+def signal_note_add(
+    *, signal_id: UUID | str, actor: User, body: str, corrects_id: UUID | str | None = None
+) -> SignalNote:
+    """Appends a team note; a correction refers to the note it corrects.
+
+    Side effects: a SignalNote and a `note_added` event."""
+    with transaction.atomic():
+        signal = _lock(signal_id)
+        corrects = None
+        if corrects_id:
+            corrects = SignalNote.objects.filter(pk=corrects_id, signal=signal).first()
+            if corrects is None:
+                raise DomainError("unknown_note")
+        note = _note(signal, actor, body, corrects)
+        assert note is not None  # the serializer refuses an empty body
+        _append_event(
+            signal,
+            Event.NOTE_ADDED,
+            actor=actor,
+            note=note,
+            data={"corrects": str(corrects.pk) if corrects else None},
+        )
+    return note
