@@ -60,8 +60,14 @@ def test_the_chain_lock_serialises_concurrent_appends(monkeypatch):
 
 
 def test_without_the_lock_the_unique_sequence_still_refuses_a_fork(monkeypatch):
+    # How many writers collide depends on timing (a late one may read the new head and append
+    # correctly), so assert the invariant, not a count: every writer either appended to an
+    # unbroken chain or was refused by the unique sequence, never a fork.
     errors = append_concurrently(monkeypatch, with_lock=False)
-    assert len(errors) == WRITERS - 1
     assert all(isinstance(e, IntegrityError) for e in errors)
-    assert AccessLog.objects.count() == 1
+    stored = AccessLog.objects.count()
+    assert stored + len(errors) == WRITERS
+    assert list(AccessLog.objects.order_by("sequence").values_list("sequence", flat=True)) == list(
+        range(1, stored + 1)
+    )
     assert verify_chain().ok
