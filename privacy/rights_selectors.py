@@ -15,6 +15,7 @@ from accounts.models import Organisation
 from backend.errors import DomainError
 from privacy.models import AccessLog, SubjectRequest
 from privacy.retention import retention_policies
+from privacy.selectors import access_log_about_subject
 from signals.models import Signal, SignalEvent, SignalNote
 
 
@@ -78,7 +79,7 @@ def subject_export(*, subject_id: UUID | str) -> SubjectExport:
     signals = list(subject_signals(subject_id=subject_id))
     if not signals:
         raise DomainError("unknown_subject")
-    history = list(AccessLog.objects.filter(subject_id=subject_id).order_by("sequence"))
+    history = list(access_log_about_subject(subject_id=subject_id).order_by("sequence"))
     organisation_ids: set[Any] = {row.actor_organisation_id for row in history}
     organisation_ids.discard(None)
     names = dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name"))

@@ -29,11 +29,20 @@ class AccessLogFilter:
         }
 
 
+def access_log_about_subject(*, subject_id: Any) -> QuerySet[AccessLog]:
+    """Rows about one resident: single-subject rows, and list rows (queue, my-signals) whose
+    `details.subject_ids` name them. A text match on the JSON keeps this working on SQLite too;
+    these queries are rare (privacy officer) and bounded by the other filters."""
+    return AccessLog.objects.filter(
+        Q(subject_id=subject_id) | Q(details__subject_ids__icontains=str(subject_id))
+    )
+
+
 def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
     """Rows matching `filters`, newest first (by sequence, the chain order)."""
     rows = AccessLog.objects.all()
     if filters.subject_id:
-        rows = rows.filter(subject_id=filters.subject_id)
+        rows = access_log_about_subject(subject_id=filters.subject_id)
     if filters.actor_id:
         rows = rows.filter(actor_id=filters.actor_id)
     if filters.action:
