@@ -38,3 +38,11 @@ def test_privacy_officer_has_no_routine_queue_access():
     assert not officer.has_perm(WORK_TEAM_QUEUE)
     assert not officer.has_perm(SUBMIT_SIGNAL)
     assert officer.has_perm("accounts.view_access_log")
+
+
+def test_admin_maintains_retention_periods_and_officer_reads_them():
+    admin = UserFactory(admin=True)
+    officer = UserFactory(privacy_officer=True)
+    assert admin.has_perm("privacy.change_retentionpolicy")
+    assert officer.has_perm("privacy.view_retentionpolicy")
+    assert not officer.has_perm("privacy.change_retentionpolicy")
