@@ -8,7 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH="/opt/venv/bin:$PATH" \
     DJANGO_SETTINGS_MODULE=backend.settings.production
 
-RUN pip install --no-cache-dir uv==0.13.8 \
+# DejaVu gives the art. 15 PDF export glyphs beyond Latin-1 (reportlab falls back to Vera).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir uv==0.13.8 \
     && useradd --system --home /app --uid 10001 app
 
 WORKDIR /app
@@ -16,7 +20,7 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 
 COPY . .
-RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 PUSH_GATEWAY=console \
     python manage.py collectstatic --no-input -v0 \
     && mkdir -p /var/lib/buurtsignaal && chown app /var/lib/buurtsignaal
 
