@@ -1,6 +1,5 @@
 """Auth and profile endpoints: thin views over accounts.services and accounts.selectors."""
 
-from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -28,17 +27,14 @@ class MfaChallengeOutput(serializers.Serializer):
 
 
 def _pair_response(pair: services.TokenPair) -> Response:
-    response = Response(TokenPairOutput({"access": pair.access, "refresh": pair.refresh}).data)
-    add_never_cache_headers(response)  # tokens must not sit in any cache
-    return response
+    # No caching of tokens: backend.cache_control marks every /api/ response no-store.
+    return Response(TokenPairOutput({"access": pair.access, "refresh": pair.refresh}).data)
 
 
 def _login_response(result: services.TokenPair | MfaChallenge) -> Response:
     if not isinstance(result, MfaChallenge):
         return _pair_response(result)
-    response = Response(MfaChallengeOutput({"mfa_required": True, **vars(result)}).data)
-    add_never_cache_headers(response)
-    return response
+    return Response(MfaChallengeOutput({"mfa_required": True, **vars(result)}).data)
 
 
 class LoginApi(APIView):

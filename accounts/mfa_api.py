@@ -1,9 +1,9 @@
 """Second-factor endpoints: the TOTP login step and enrolment. Thin views over
-accounts.mfa_services. Every response here carries secrets or tokens: Cache-Control no-store."""
+accounts.mfa_services. Every response here carries secrets or tokens; backend.cache_control
+marks them no-store."""
 
 from typing import Any
 
-from django.utils.cache import add_never_cache_headers
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -53,11 +53,6 @@ class EnrolmentTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-def _no_store(response: Response) -> Response:
-    add_never_cache_headers(response)
-    return response
-
-
 class MfaVerifyApi(APIView):
     """Second login step: the mfa_token from /auth/login plus a TOTP code or a recovery code."""
 
@@ -75,7 +70,7 @@ class MfaVerifyApi(APIView):
         data = self.MfaVerifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         pair = mfa_services.mfa_login_verify(request=request._request, **data.validated_data)
-        return _no_store(Response(TokenPairOutput(pair).data))
+        return Response(TokenPairOutput(pair).data)
 
 
 class _EnrolmentApi(APIView):
@@ -104,7 +99,7 @@ class TotpEnrolmentBeginApi(_EnrolmentApi):
         enrolment = mfa_services.totp_enrolment_begin(
             user=request.user, code=data.validated_data.get("code", "")
         )
-        return _no_store(Response(self.TotpBeginOutputSerializer(enrolment).data))
+        return Response(self.TotpBeginOutputSerializer(enrolment).data)
 
 
 class TotpEnrolmentConfirmApi(_EnrolmentApi):
@@ -132,4 +127,4 @@ class TotpEnrolmentConfirmApi(_EnrolmentApi):
         if request.auth == ENROLMENT_SCHEME:  # first login: enrolling was the second factor
             pair = login_complete(request=request._request, user=user, method="totp_enrolment")
         body = {"recovery_codes": codes, "tokens": pair}
-        return _no_store(Response(self.TotpConfirmOutputSerializer(body).data))
+        return Response(self.TotpConfirmOutputSerializer(body).data)

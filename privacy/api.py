@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
-from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -143,9 +142,7 @@ class AccessLogListApi(generics.ListAPIView):
         ):
             page = self.paginate_queryset(selectors.access_log_list(filters=filters))
             data = self.get_serializer(page, many=True).data
-        response = self.get_paginated_response(data)
-        add_never_cache_headers(response)
-        return response
+        return self.get_paginated_response(data)
 
 
 CSV_COLUMNS = AccessLogEntryOutput.Meta.fields
@@ -215,5 +212,4 @@ class AccessLogExportApi(APIView):
                 raise DomainError("access_log_export_too_large", limit=limit)
         response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
-        add_never_cache_headers(response)
         return response

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -64,7 +63,7 @@ class MarkdownRenderer(_FileRenderer):
 
 
 class _PrivacyApi(APIView):
-    """Every response is no-store; errors are JSON even when a file format was asked for."""
+    """Errors are JSON even when a file format was asked for (no-store: backend.cache_control)."""
 
     permission_classes = [CanHandleRequests]
     renderer_classes = [JSONRenderer]
@@ -79,9 +78,7 @@ class _PrivacyApi(APIView):
         if isinstance(response, Response) and response.status_code >= 400:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
-        response = super().finalize_response(request, response, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def _context(request: Request) -> AccessContext:
