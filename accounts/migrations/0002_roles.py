@@ -1,8 +1,9 @@
 """Creates the role groups and gives each its permissions. Later migrations of other apps add
 the permissions of their own models to these groups."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from accounts.migration_helpers import grant_role_permissions
 
 # Frozen copy of accounts.roles.ROLE_PERMISSIONS at the time of this migration.
 ROLE_PERMISSIONS = {'admin': ['accounts.manage_configuration', 'accounts.add_organisation',
@@ -26,24 +27,8 @@ ROLE_PERMISSIONS = {'admin': ['accounts.manage_configuration', 'accounts.add_org
  'team_member': ['accounts.work_team_queue']}
 
 
-def ensure_permissions(apps):  # noqa: ANN001
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-
 def create_roles(apps, schema_editor):  # noqa: ANN001
-    ensure_permissions(apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, permissions in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=str(role))
-        for dotted in permissions:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    grant_role_permissions(apps, ROLE_PERMISSIONS)
 
 
 def remove_roles(apps, schema_editor):  # noqa: ANN001

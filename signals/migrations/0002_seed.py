@@ -2,8 +2,9 @@
 
 import hashlib
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from accounts.migration_helpers import grant_role_permissions
 
 REASONS = [
     ("lost_partner", "Partner verloren", "Lost partner"),
@@ -50,10 +51,6 @@ ROLE_PERMISSIONS = {
 
 
 def seed(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
     ReasonCode = apps.get_model("signals", "ReasonCode")
     for position, (code, nl, en) in enumerate(REASONS):
         ReasonCode.objects.get_or_create(
@@ -72,15 +69,7 @@ def seed(apps, schema_editor):
             version="2026-1", language=language,
             defaults={"body": body, "sha256": hashlib.sha256(body.encode()).hexdigest()},
         )
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, permissions in ROLE_PERMISSIONS.items():
-        group = Group.objects.get(name=role)
-        for dotted in permissions:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    grant_role_permissions(apps, ROLE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
