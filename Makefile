@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test lint format check-deploy compose-check bench clean
+.PHONY: install run test lint format check-deploy schema-check compose-check bench clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -36,6 +36,9 @@ check-deploy: install  ## production settings pass Django's deployment checks
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_ALLOWED_HOSTS=buurtsignaal.example PUSH_GATEWAY=console \
 	FIELD_ENCRYPTION_KEYS=$$($(VENV)/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	$(VENV)/bin/python manage.py check --deploy --fail-level WARNING
+
+schema-check: install  ## the OpenAPI schema generates without warnings
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/python manage.py spectacular --fail-on-warn --validate --file /dev/null
 
 compose-check:  ## validate docker-compose.yml without a Docker engine
 	docker-compose -f docker-compose.yml config -q
