@@ -96,3 +96,10 @@ register(
     nl="Je hebt al toegang tot dit signaal via je team; break-glass is niet nodig.",
     en="You already have access to this signal through your team; break-glass is not needed.",
 )
+register(
+    "signal_erased",
+    409,
+    nl="De toestemming is ingetrokken of de gegevens zijn gewist; er kan niets meer worden "
+    "toegevoegd.",
+    en="Consent was withdrawn or the data erased; nothing more can be added.",
+)

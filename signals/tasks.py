@@ -36,7 +36,9 @@ def sweep_unrouted_signals() -> int:
     (for instance because the broker was down when they were accepted)."""
     cutoff = timezone.now() - timedelta(seconds=settings.ROUTING_GRACE_SECONDS)
     ids = list(
-        Signal.objects.filter(status__in=workflow.ROUTABLE, updated_at__lt=cutoff)
+        Signal.objects.filter(
+            status__in=workflow.ROUTABLE, updated_at__lt=cutoff, restricted_at__isnull=True
+        )
         .order_by("updated_at")
         .values_list("pk", flat=True)[:500]
     )
@@ -56,7 +58,10 @@ def sweep_unrouted_signals() -> int:
 def escalate_overdue_signals() -> int:
     """Escalates routed signals past their acknowledgement deadline, once each."""
     ids = Signal.objects.filter(
-        status=Status.ROUTED, escalated_at__isnull=True, acknowledge_due_at__lt=timezone.now()
+        status=Status.ROUTED,
+        escalated_at__isnull=True,
+        restricted_at__isnull=True,
+        acknowledge_due_at__lt=timezone.now(),
     ).values_list("pk", flat=True)[:1000]
     return sum(services.signal_escalate(signal_id=signal_id) for signal_id in ids)
 

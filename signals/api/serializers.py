@@ -151,14 +151,21 @@ class NoteInput(StrictSerializer):
 
 
 class WithdrawInput(StrictSerializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="How the withdrawal reached you (kept, encrypted, as evidence of it); no "
+        "details about the resident.",
+    )
 
 
 class BreakGlassInput(StrictSerializer):
     reason = serializers.CharField(
         min_length=10,
         max_length=500,
-        help_text="Why you need this signal outside your team; the privacy officer reviews it.",
+        help_text="Why you need this signal outside your team; the privacy officer reviews it. "
+        "No details about the resident.",
     )
 
 

@@ -59,7 +59,9 @@ def signal_create(*, user: User, data: dict[str, Any]) -> IntakeResult:
     consent_data = data["consent"]
     if not consent_data["purposes"].get("team_contact"):
         raise DomainError("consent_required")
-    body_hash = fingerprint(data)
+    # The order of reason codes carries no meaning: a retry that lists them differently is
+    # the same signal.
+    body_hash = fingerprint({**data, "reasons": sorted(data.get("reasons", []))})
     existing = Signal.objects.filter(created_by=user, client_uuid=data["client_uuid"]).first()
     if existing is not None:
         return _repeat(existing, body_hash)

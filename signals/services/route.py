@@ -62,6 +62,8 @@ def signal_route(*, signal_id: UUID | str) -> Signal | None:
                 "no team to route to; configure a central team",
                 extra={"signal_id": str(signal.pk), "reason": decision.reason},
             )
+            # Move it to the back of the sweeper's line, so stuck signals cannot starve others.
+            signal.save(update_fields=["updated_at"])
             return signal
         now = timezone.now()
         from_status = signal.status

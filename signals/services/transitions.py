@@ -185,9 +185,14 @@ def signal_note_add(
 ) -> SignalNote:
     """Appends a team note; a correction refers to the note it corrects.
 
+    Refused once consent is withdrawn or the personal data erased: a note is personal data, and
+    nothing would erase it later.
+
     Side effects: a SignalNote and a `note_added` event."""
     with transaction.atomic():
         signal = _lock(signal_id)
+        if signal.status == Status.WITHDRAWN or signal.personal_data_erased_at:
+            raise DomainError("signal_erased")
         corrects = None
         if corrects_id:
             corrects = SignalNote.objects.filter(pk=corrects_id, signal=signal).first()

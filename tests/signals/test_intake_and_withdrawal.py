@@ -107,3 +107,12 @@ def test_withdrawal_over_the_api_for_the_signaller_and_404_for_another(client_fo
     )
     assert response.status_code == 200
     assert response.json()["status"] == "withdrawn"
+
+
+def test_the_order_of_reason_codes_does_not_make_a_retry_a_new_signal():
+    signaller = UserFactory(field_worker=True)
+    first = service_data(reasons=["few_contacts", "recently_moved"])
+    again = {**first, "reasons": ["recently_moved", "few_contacts"]}
+    created = services.signal_create(user=signaller, data=first)
+    repeated = services.signal_create(user=signaller, data=again)
+    assert not repeated.created and repeated.signal.pk == created.signal.pk

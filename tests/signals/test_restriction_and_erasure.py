@@ -58,3 +58,37 @@ def test_erasure_keeps_non_personal_facts_and_is_idempotent(team):
     assert erased.resident_first_name == "" and erased.postcode == ""
     assert erased.outcome == "connected_to_initiative" and erased.status == Status.CLOSED
     assert signal.events.filter(type=SignalEvent.Type.PERSONAL_DATA_ERASED).count() == 1
+
+
+def test_no_notes_after_withdrawal_or_erasure(team, client_for):
+    worker = member_of(team)
+    withdrawn = make_signal(state=Status.ACKNOWLEDGED, worker=worker)
+    services.consent_withdraw(signal_id=withdrawn.pk, actor=withdrawn.created_by)
+    erased = make_signal(state=Status.CLOSED, worker=worker)
+    services.signal_personal_data_erase(signal_id=erased.pk, actor=None, reason="retention")
+    for signal in (withdrawn, erased):
+        response = client_for(worker).post(
+            f"/api/v1/signals/{signal.pk}/notes", {"body": "Woont op nummer 3."}, format="json"
+        )
+        assert response.status_code == 409
+        assert response.json()["code"] == "signal_erased"
+        assert not signal.notes.exclude(body="").exists()
+
+
+def test_the_sweeper_skips_restricted_signals(team, settings, broker):
+    from signals.tasks import sweep_unrouted_signals
+
+    settings.ROUTING_GRACE_SECONDS = 0
+    officer = UserFactory(privacy_officer=True)
+    restricted = make_signal()
+    services.signal_restrict(signal_id=restricted.pk, actor=officer)
+    waiting = make_signal()
+    assert sweep_unrouted_signals() == 1
+    import json
+
+    from tests.worker import broker_client
+
+    queued = [
+        json.loads(raw)["headers"]["argsrepr"] for raw in broker_client().lrange("default", 0, -1)
+    ]
+    assert queued == [repr((str(waiting.pk),))]
