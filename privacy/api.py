@@ -4,10 +4,9 @@ Every query is itself logged as an audit_read row in the same transaction as the
 built: if that write fails, the officer gets an error, not the data.
 """
 
-import csv
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from accounts.roles import VIEW_ACCESS_LOG
 from backend.errors import DomainError
 from privacy import selectors
 from privacy.context import AccessContext
+from privacy.csv_export import csv_lines
 from privacy.models import AccessLog, Action, Outcome, Purpose
 from privacy.services import AccessLogDraft, access_logged
 
@@ -146,33 +146,13 @@ class AccessLogListApi(generics.ListAPIView):
 
 
 CSV_COLUMNS = AccessLogEntryOutput.Meta.fields
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, list):
-        value = ";".join(str(item) for item in value)
-    elif isinstance(value, dict):
-        value = json.dumps(value, sort_keys=True)
-    text = str(value)
-    # A user agent is client-controlled: keep spreadsheets from running it as a formula.
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 def _csv_lines(rows: Any) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for row in rows.iterator(chunk_size=2000):
-        yield writer.writerow([_csv_cell(getattr(row, name)) for name in CSV_COLUMNS])
+    values = (
+        [getattr(row, name) for name in CSV_COLUMNS] for row in rows.iterator(chunk_size=2000)
+    )
+    return csv_lines(CSV_COLUMNS, values)
 
 
 class CsvErrorRenderer(BaseRenderer):

@@ -5,9 +5,8 @@ retention policy, roles, push payload, security settings), so it describes what 
 does rather than what someone last wrote down. The texts around those facts live here and are
 maintained with the code (docs/adr/0013)."""
 
-import csv
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from django.apps import apps
@@ -16,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from accounts.roles import Role
+from privacy import csv_export
 from privacy.fields import EncryptedTextField
 from privacy.models import Purpose
 from privacy.retention import RETENTION_CLOCK, retention_policies
@@ -92,33 +92,14 @@ def consent_register_entry(consent: Consent) -> dict[str, Any]:
     }
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (recipients are typed by people)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, dict):
-        value = ";".join(f"{key}={'yes' if item else 'no'}" for key, item in value.items())
-    elif isinstance(value, list | tuple):
-        value = ";".join(str(item) for item in value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+def _yes_no(purposes: dict[str, Any]) -> str:
+    return ";".join(f"{key}={'yes' if granted else 'no'}" for key, granted in purposes.items())
 
 
 def csv_lines(columns: list[str], entries: Iterable[dict[str, Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(columns)
-    for entry in entries:
-        yield writer.writerow([csv_cell(entry[column]) for column in columns])
+    """The consent register as CSV: purposes read `team_contact=yes;...`."""
+    rows = ([entry[column] for column in columns] for entry in entries)
+    return csv_export.csv_lines(columns, rows, format_dict=_yes_no)
 
 
 # --- processing register (art. 30) --------------------------------------------------------------
