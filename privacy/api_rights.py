@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from backend.throttling import ScopedThrottle
 from privacy import registers, rights_selectors, subject_rights
 from privacy import rights_serializers as s
 from privacy.context import AccessContext
@@ -96,9 +97,12 @@ def _query(serializer_class: type, request: Request) -> dict[str, Any]:
 
 class SubjectExportApi(_PrivacyApi):
     """Everything held about one resident, what for, with whom shared, until when, and who
-    accessed it. `?format=pdf` gives a readable PDF. The export itself is logged."""
+    accessed it. `?format=pdf` gives a readable PDF. The export itself is logged. Exports are
+    limited per user (EXPORT_THROTTLE_RATE, shared with the other exports)."""
 
     renderer_classes = [JSONRenderer, PdfRenderer]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "export"
 
     @extend_schema(
         parameters=[SUBJECT_ID, s.SubjectExportQuery],
@@ -273,9 +277,14 @@ class ConsentRegisterPagination(CursorPagination):
 class ConsentRegisterApi(_PrivacyApi):
     """Every consent record: ids, dates, method, purposes, recipients, text version and hash,
     recording organisation, withdrawal date. No names or contact data. `?format=csv` streams
-    all rows. The read is logged."""
+    all rows. The read is logged. The CSV counts as an export (EXPORT_THROTTLE_RATE)."""
 
     renderer_classes = [JSONRenderer, CsvRenderer]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "export"
+
+    def throttle_applies(self, request: Request) -> bool:
+        return request.accepted_renderer.format == "csv"
 
     @extend_schema(
         parameters=[s.ConsentRegisterQuery],

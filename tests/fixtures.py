@@ -26,3 +26,19 @@ def api_client() -> APIClient:
 @pytest.fixture
 def client_for() -> Callable[[User], APIClient]:
     return token_client
+
+
+@pytest.fixture
+def throttle_rates(settings) -> Callable[..., None]:
+    """Lowers the rate of some throttle scopes for one test: `throttle_rates(login="3/min")`.
+    The test settings keep every scope high so other tests never meet a throttle; the project
+    throttle reads its rates per request, so the override applies at once."""
+
+    def set_rates(**rates: str) -> None:
+        framework = settings.REST_FRAMEWORK
+        settings.REST_FRAMEWORK = {
+            **framework,
+            "DEFAULT_THROTTLE_RATES": {**framework["DEFAULT_THROTTLE_RATES"], **rates},
+        }
+
+    return set_rates

@@ -27,5 +27,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "refresh": "1000/min"},
+    # High enough never to interfere; throttle tests lower one scope (tests/throttling.py).
+    "DEFAULT_THROTTLE_RATES": {
+        scope: "1000/min"
+        for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # noqa: F405
+    },
 }
