@@ -259,8 +259,11 @@ LOGGING = {
 
 # --- Buurtsignaal -------------------------------------------------------------------------
 
-# Loaders run in order by `manage.py load_demo_data`.
+# Loaders run in order by `manage.py load_demo_data`. The demo accounts share a published
+# password and TOTP secret, so the loader refuses unless the settings variant allows it: only
+# backend.settings.demo and backend.settings.test do (a constant, not an environment switch).
 DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load"]
+DEMO_DATA_ALLOWED = False
 
 # Signals: how long an unrouted signal may wait before the sweeper re-enqueues it, and how far
 # ahead the next follow-up review of a contacted signal lies.

@@ -20,6 +20,7 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
         "-c buurtsignaal.allow_access_log_truncate=on"
     )
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEMO_DATA_ALLOWED = True  # only here and in backend.settings.demo
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
