@@ -1,5 +1,6 @@
 """Shared fixtures: API clients logged in through the real token path."""
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -29,10 +30,18 @@ def client_for() -> Callable[[User], APIClient]:
 
 
 @pytest.fixture
-def throttle_rates(settings) -> Callable[..., None]:
+def throttle_rates(settings, monkeypatch) -> Callable[..., None]:
     """Lowers the rate of some throttle scopes for one test: `throttle_rates(login="3/min")`.
     The test settings keep every scope high so other tests never meet a throttle; the project
-    throttle reads its rates per request, so the override applies at once."""
+    throttle reads its rates per request, so the override applies at once.
+
+    The throttle's clock stands still in the middle of a day (hence of its minute and hour), so
+    a test's requests never straddle the end of a fixed window and flake."""
+    from backend.throttling import ScopedThrottle
+
+    day = 86_400
+    standing = time.time() // day * day + day / 2 + 30
+    monkeypatch.setattr(ScopedThrottle, "timer", staticmethod(lambda: standing))
 
     def set_rates(**rates: str) -> None:
         framework = settings.REST_FRAMEWORK
