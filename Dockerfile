@@ -20,7 +20,8 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 
 COPY . .
-RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 PUSH_GATEWAY=console \
+RUN DJANGO_SETTINGS_MODULE=backend.settings.production DJANGO_SECRET_KEY=build-only \
+    DATABASE_URL=sqlite:////tmp/build.sqlite3 PUSH_GATEWAY=console \
     python manage.py collectstatic --no-input -v0 \
     && mkdir -p /var/lib/buurtsignaal && chown app /var/lib/buurtsignaal
 

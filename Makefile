@@ -1,4 +1,6 @@
 # Buurtsignaal. `make run` for the demo, `make test` for the suite. See README.md.
+# Every target that starts Django names its settings module: without one, manage.py, wsgi and
+# Celery fall back to backend.settings.production, which needs its environment.
 PYTHON ?= python3
 PORT ?= 8000
 UV_VERSION := 0.13.8
@@ -23,7 +25,7 @@ run: install  ## demo on SQLite with a real Celery worker over the filesystem tr
 	PORT=$(PORT) DJANGO_SETTINGS_MODULE=backend.settings.demo scripts/run-demo
 
 test: install  ## the suite against PostgreSQL and Redis at 127.0.0.1
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -43,8 +45,8 @@ schema-check: install  ## the OpenAPI schema generates without warnings
 compose-check:  ## validate docker-compose.yml without a Docker engine
 	docker-compose -f docker-compose.yml config -q
 
-bench: install
-	$(VENV)/bin/python bench/run.py
+bench: install  ## bench/run.py uses backend.settings.test on its own database
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/python bench/run.py
 
 clean:
 	rm -rf var staticfiles

@@ -6,7 +6,9 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.demo")
+    from backend import DEFAULT_SETTINGS_MODULE  # production: it refuses to run unconfigured
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS_MODULE)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -5,11 +5,11 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.mfa import MfaChallenge
+from backend.throttling import ScopedThrottle
 
 
 class TokenPairOutput(serializers.Serializer):
@@ -42,7 +42,7 @@ class LoginApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "login"
 
     class LoginInputSerializer(serializers.Serializer):
@@ -71,7 +71,7 @@ class RefreshApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "refresh"
 
     class RefreshInputSerializer(serializers.Serializer):

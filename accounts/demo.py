@@ -1,12 +1,17 @@
-"""Demo organisations, teams, coverage and one user per role. For `make run` only."""
+"""Demo organisations, teams, coverage and one user per role. For `make run` only: everything
+demo-only about accounts lives here, and it refuses to run where the settings do not allow demo
+data (settings.DEMO_DATA_ALLOWED)."""
 
 from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.mfa import user_requires_mfa
-from accounts.mfa_services import demo_totp_enrol
+from accounts.mfa_services import TOTP_DEVICE_NAME
 from accounts.models import MappingVersion, Neighbourhood, Organisation, Team, TeamCoverage, User
 from accounts.neighbourhood_import import import_address_table
 from accounts.roles import Role
@@ -85,8 +90,27 @@ ORGANISATIONS = {
 }
 
 
+def demo_totp_enrol(*, user: User, key_hex: str) -> TOTPDevice:
+    """A confirmed TOTP device with a known, published secret. Side effects: the user's TOTP
+    devices replaced."""
+    _require_demo_settings()
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=key_hex, confirmed=True)
+
+
+def _require_demo_settings() -> None:
+    # The management command says so first; this holds for any other caller (a shell, a script).
+    if not settings.DEMO_DATA_ALLOWED:
+        raise ImproperlyConfigured(f"demo accounts are refused under {settings.SETTINGS_MODULE}")
+
+
 def load() -> list[str]:
-    """Loads the demo accounts; returns lines to print. Safe to run twice."""
+    """Loads the demo accounts; returns lines to print. Safe to run twice. Refuses unless the
+    settings allow demo data.
+
+    Side effects: the demo mapping version, organisations, teams, coverage, users with the demo
+    password, memberships and TOTP devices."""
+    _require_demo_settings()
     if not MappingVersion.objects.filter(label=DEMO_MAPPING_LABEL).exists():
         with DEMO_SAMPLE.open(encoding="utf-8", newline="") as stream:
             import_address_table(

@@ -11,7 +11,6 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import mfa, mfa_services
@@ -19,6 +18,7 @@ from accounts.api import TokenPairOutput
 from accounts.authentication import SessionBoundJWTAuthentication
 from accounts.models import User
 from accounts.services import login_complete
+from backend.throttling import ScopedThrottle
 from privacy.context import AccessContext
 
 ENROLMENT_SCHEME = "MFA-Enrolment"
@@ -58,7 +58,7 @@ class MfaVerifyApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "login"
 
     class MfaVerifyInputSerializer(serializers.Serializer):
@@ -76,7 +76,7 @@ class MfaVerifyApi(APIView):
 class _EnrolmentApi(APIView):
     authentication_classes = [SessionBoundJWTAuthentication, EnrolmentTokenAuthentication]
     permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "login"
 
 

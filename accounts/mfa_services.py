@@ -139,8 +139,3 @@ def mfa_login_verify(*, request: HttpRequest, mfa_token: str, code: str) -> Toke
         raise DomainError("mfa_code_invalid")
     return login_complete(request=request, user=user, method=_method(device))
 
-
-def demo_totp_enrol(*, user: User, key_hex: str) -> TOTPDevice:
-    """Demo only: a confirmed TOTP device with a known secret. Side effects: TOTPDevice."""
-    TOTPDevice.objects.filter(user=user).delete()
-    return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=key_hex, confirmed=True)

@@ -4,7 +4,9 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.demo")
+from backend import DEFAULT_SETTINGS_MODULE
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS_MODULE)
 
 app = Celery("buurtsignaal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

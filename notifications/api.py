@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Language
 from backend.serializers import StrictSerializer
+from backend.throttling import ScopedThrottle
 from notifications import selectors, services
 from notifications.models import Device
 
@@ -29,6 +30,11 @@ class DeviceListApi(APIView):
     """The logged-in user's app installations that receive pushes."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "device_register"
+
+    def throttle_applies(self, request: Request) -> bool:
+        return request.method == "POST"  # registering is limited, listing is not
 
     class DeviceRegisterInputSerializer(StrictSerializer):
         registration_token = serializers.CharField(max_length=4096, required=False, default="")
@@ -47,7 +53,9 @@ class DeviceListApi(APIView):
         responses={201: DeviceOutputSerializer, 200: DeviceOutputSerializer},
         description="Registers this app installation for pushes (201), or refreshes it when "
         "its registration token or Firebase installation id is known (200); give at least "
-        "one. A device registered by another user moves to you.",
+        "one. A device registered by another user moves to you. Beyond "
+        "DEVICE_MAX_ACTIVE_PER_USER active devices, your least recently seen one stops "
+        "receiving pushes. Limited per user (DEVICE_REGISTER_THROTTLE_RATE).",
     )
     def post(self, request: Request) -> Response:
         data = self.DeviceRegisterInputSerializer(data=request.data)

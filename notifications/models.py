@@ -32,6 +32,7 @@ class Device(models.Model):
         UNREGISTERED = "unregistered", "Token niet meer geldig (FCM)"
         SENDER_ID_MISMATCH = "sender_id_mismatch", "Token van een ander project (FCM)"
         INVALID_TOKEN = "invalid_token", "Ongeldig token (FCM)"
+        DISPLACED = "displaced", "Vervangen door een nieuwer apparaat (maximum bereikt)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(

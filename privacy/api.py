@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from accounts.permissions import has_capability
 from accounts.roles import VIEW_ACCESS_LOG
 from backend.errors import DomainError
+from backend.throttling import ScopedThrottle
 from privacy import selectors
 from privacy.context import AccessContext
 from privacy.csv_export import csv_lines
@@ -168,9 +169,12 @@ class CsvErrorRenderer(BaseRenderer):
 
 
 class AccessLogExportApi(APIView):
-    """The access log as CSV with the same filters. The export itself is logged."""
+    """The access log as CSV with the same filters. The export itself is logged. Exports are
+    limited per user (EXPORT_THROTTLE_RATE, shared with the other exports)."""
 
     permission_classes = [has_capability(VIEW_ACCESS_LOG)]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "export"
     renderer_classes = [JSONRenderer, CsvErrorRenderer]
 
     @extend_schema(

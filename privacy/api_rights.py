@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from backend.throttling import ScopedThrottle
 from privacy import registers, rights_selectors, subject_rights
 from privacy import rights_serializers as s
 from privacy.context import AccessContext
@@ -96,9 +97,14 @@ def _query(serializer_class: type, request: Request) -> dict[str, Any]:
 
 class SubjectExportApi(_PrivacyApi):
     """Everything held about one resident, what for, with whom shared, until when, and who
-    accessed it. `?format=pdf` gives a readable PDF. The export itself is logged."""
+    accessed it, for the resident's open access request named in `?request=` (refused without
+    one; the export does not close it: close it once the export was sent). `?format=pdf` gives
+    a readable PDF. The export itself is logged. Exports are limited per user
+    (EXPORT_THROTTLE_RATE, shared with the other exports)."""
 
     renderer_classes = [JSONRenderer, PdfRenderer]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "export"
 
     @extend_schema(
         parameters=[SUBJECT_ID, s.SubjectExportQuery],
@@ -108,7 +114,8 @@ class SubjectExportApi(_PrivacyApi):
         },
     )
     def get(self, request: Request, subject_id: Any) -> HttpResponse:
-        include_staff = _query(s.SubjectExportQuery, request)["include_staff"]
+        query = _query(s.SubjectExportQuery, request)
+        include_staff = query["include_staff"]
         fmt = request.accepted_renderer.format
         with access_logged(
             context=_context(request),
@@ -116,7 +123,9 @@ class SubjectExportApi(_PrivacyApi):
             purpose=Purpose.DATA_SUBJECT_REQUEST,
             authorisation_rule=AUTHORISATION_RULE,
         ) as draft:
-            export = rights_selectors.subject_export(subject_id=subject_id)
+            export = rights_selectors.subject_export(
+                subject_id=subject_id, subject_request_id=query["request"]
+            )
             data = s.SubjectExportOutput(export, context={"include_staff": include_staff}).data
             content = subject_export_pdf(data) if fmt == "pdf" else None
             signal_ids = [str(signal.pk) for signal in export.signals]
@@ -127,6 +136,7 @@ class SubjectExportApi(_PrivacyApi):
             draft.consent_id = consents[0] if len(consents) == 1 else ""
             draft.fields_touched = subject_rights.ERASED_FIELDS
             draft.details = {
+                "subject_request_id": str(export.subject_request.pk),
                 "format": fmt,
                 "include_staff": include_staff,
                 "signal_ids": signal_ids,
@@ -158,7 +168,7 @@ class _SubjectActionApi(_PrivacyApi):
             actor=request.user,
             subject_id=subject_id,
             reason=data.validated_data["reason"],
-            subject_request_id=data.validated_data.get("request"),
+            subject_request_id=data.validated_data["request"],
             note=data.validated_data.get("note", ""),
         )
         return Response(s.SubjectRequestOutput(subject_request).data)
@@ -166,19 +176,22 @@ class _SubjectActionApi(_PrivacyApi):
 
 class SubjectErasureApi(_SubjectActionApi):
     """Erase the resident's personal data in every signal (Art. 17); a signal still being
-    worked on has its consent withdrawn. Records a completed request."""
+    worked on has its consent withdrawn. Carries out and completes the resident's open
+    erasure request named in `request`; without one nothing happens."""
 
     service = staticmethod(subject_rights.subject_erase)
 
 
 class SubjectRestrictionApi(_SubjectActionApi):
-    """Restrict processing (Art. 18): team operations get 423, routing and retention pause."""
+    """Restrict processing (Art. 18): team operations get 423, routing and retention pause.
+    Carries out and completes the resident's open restriction request named in `request`."""
 
     service = staticmethod(subject_rights.subject_restrict)
 
 
 class SubjectRestrictionLiftApi(_SubjectActionApi):
-    """Lift the restriction (Art. 18(3): tell the resident first)."""
+    """Lift the restriction (Art. 18(3): tell the resident first). Carries out and completes
+    the resident's open restriction_lift request named in `request`."""
 
     service = staticmethod(subject_rights.subject_restriction_lift)
 
@@ -273,9 +286,14 @@ class ConsentRegisterPagination(CursorPagination):
 class ConsentRegisterApi(_PrivacyApi):
     """Every consent record: ids, dates, method, purposes, recipients, text version and hash,
     recording organisation, withdrawal date. No names or contact data. `?format=csv` streams
-    all rows. The read is logged."""
+    all rows. The read is logged. The CSV counts as an export (EXPORT_THROTTLE_RATE)."""
 
     renderer_classes = [JSONRenderer, CsvRenderer]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "export"
+
+    def throttle_applies(self, request: Request) -> bool:
+        return request.accepted_renderer.format == "csv"
 
     @extend_schema(
         parameters=[s.ConsentRegisterQuery],

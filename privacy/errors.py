@@ -15,6 +15,13 @@ register(
     en="No data is known for this subject id.",
 )
 register(
+    "subject_request_required",
+    400,
+    nl="Geef het geregistreerde, openstaande verzoek van de betrokkene op (request); zonder "
+    "verzoek gebeurt er niets.",
+    en="Give the resident's registered open request (request); nothing happens without one.",
+)
+register(
     "subject_request_not_found",
     404,
     nl="Dit verzoek bestaat niet.",

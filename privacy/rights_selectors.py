@@ -1,7 +1,10 @@
-"""Reads for data-subject requests: the request list and one resident's export (AVG art. 15).
+"""Reads for data-subject requests: the request list, the open request a rights action carries
+out, and one resident's export (AVG art. 15).
 
 The privacy officer reads by capability, not by team visibility, and restricted signals are
-included: an audit read is what restriction still allows."""
+included: an audit read is what restriction still allows. But no rights action, the export
+included, runs without an open registered request of its kind for that very resident
+(`subject_request_for_action`, docs/adr/0018)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,9 +47,34 @@ def subject_request_list(
     return rows.order_by("due_at", "id")
 
 
+def subject_request_for_action(
+    *,
+    kind: str,
+    subject_id: UUID | str,
+    subject_request_id: UUID | str | None,
+    lock: bool = False,
+) -> SubjectRequest:
+    """The open registered request of `kind` for `subject_id` that a rights action carries out
+    (locked for update with `lock`). Anything else is refused before the action touches data:
+    `subject_request_required` (none given), `subject_request_not_found`,
+    `subject_request_mismatch` (another kind or another resident), `subject_request_closed`."""
+    if not subject_request_id:
+        raise DomainError("subject_request_required", details={"kind": kind})
+    rows = SubjectRequest.objects.select_for_update() if lock else SubjectRequest.objects.all()
+    request = rows.filter(pk=subject_request_id).first()
+    if request is None:
+        raise DomainError("subject_request_not_found")
+    if request.kind != kind or str(request.subject_id) != str(subject_id):
+        raise DomainError("subject_request_mismatch", details={"kind": kind})
+    if request.status != SubjectRequest.Status.OPEN:
+        raise DomainError("subject_request_closed")
+    return request
+
+
 @dataclass(frozen=True)
 class SubjectExport:
     subject_id: UUID
+    subject_request: SubjectRequest
     generated_at: datetime
     signals: list[Signal]
     access_history: list[AccessLog]
@@ -73,9 +101,19 @@ def subject_signals(*, subject_id: UUID | str) -> QuerySet[Signal]:
     )
 
 
-def subject_export(*, subject_id: UUID | str) -> SubjectExport:
+def subject_export(
+    *, subject_id: UUID | str, subject_request_id: UUID | str | None
+) -> SubjectExport:
     """Everything held about one resident: signals with consent, history and notes, and every
-    access log row about them (oldest first). Raises `unknown_subject` when there is none."""
+    access log row about them (oldest first), for the open access request
+    `subject_request_id` of that resident (refused otherwise, see
+    `subject_request_for_action`). Raises `unknown_subject` when there is nothing. Completes
+    nothing: the request is closed by hand once the export was sent (docs/adr/0018)."""
+    subject_request = subject_request_for_action(
+        kind=SubjectRequest.Kind.ACCESS,
+        subject_id=subject_id,
+        subject_request_id=subject_request_id,
+    )
     signals = list(subject_signals(subject_id=subject_id))
     if not signals:
         raise DomainError("unknown_subject")
@@ -85,6 +123,7 @@ def subject_export(*, subject_id: UUID | str) -> SubjectExport:
     names = dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name"))
     return SubjectExport(
         subject_id=signals[0].subject_id,
+        subject_request=subject_request,
         generated_at=timezone.now(),
         signals=signals,
         access_history=history,

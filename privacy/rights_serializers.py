@@ -21,7 +21,30 @@ FUTURE_SLACK = timedelta(minutes=10)
 # --- inputs -----------------------------------------------------------------------------------
 
 
+class SubjectRequestIdField(serializers.UUIDField):
+    """The registered request a rights action carries out. Required, but a missing one is
+    passed on as None, so the refusal is the service's stable `subject_request_required` (with
+    the kind needed) rather than a field error: one answer whatever front end calls it."""
+
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text",
+            f"Required: the id of the resident's open registered request of kind {kind} "
+            "(POST /privacy/requests) that this carries out. Missing: 400 "
+            "subject_request_required; "
+            "unknown: 404 subject_request_not_found; another kind or resident: 400 "
+            "subject_request_mismatch; closed: 409 subject_request_closed.",
+        )
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is serializers.empty or data in (None, ""):
+            return True, None
+        return super().validate_empty_values(data)
+
+
 class SubjectExportQuery(StrictSerializer):
+    request = SubjectRequestIdField(kind="`access`")
     format = serializers.ChoiceField(choices=["json", "pdf"], required=False)
     include_staff = serializers.BooleanField(
         required=False, default=False, help_text="Include staff user ids (never names)."
@@ -29,11 +52,11 @@ class SubjectExportQuery(StrictSerializer):
 
 
 class SubjectActionInput(StrictSerializer):
+    request = SubjectRequestIdField(
+        kind="`erasure`, `restriction` or `restriction_lift` (the one of this endpoint)"
+    )
     reason = serializers.CharField(
         max_length=500, help_text="The stated grounds. No names or contact details."
-    )
-    request = serializers.UUIDField(
-        required=False, help_text="An open registered request of this kind this carries out."
     )
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 

@@ -1,5 +1,7 @@
 """Writes for data-subject requests (AVG art. 12, 17, 18): tracking requests with their
-one-month due date, and the privacy officer's erasure and restriction actions.
+one-month due date, and the privacy officer's erasure and restriction actions. An action only
+carries out an open registered request of its kind for that resident; it never makes one up
+(docs/adr/0018).
 
 Every action runs in one transaction with its SubjectRequest row and its access log rows, so an
 erasure that is not logged does not happen (fail closed). The signal changes themselves go
@@ -19,6 +21,7 @@ from backend.errors import DomainError
 from privacy.context import AccessContext
 from privacy.due_dates import one_month_after
 from privacy.models import Action, Purpose, SubjectRequest
+from privacy.rights_selectors import subject_request_for_action
 from privacy.services import access_log_record
 from signals import workflow
 from signals.models import Consent, Signal
@@ -156,33 +159,6 @@ def subject_request_close(
     return request
 
 
-def _request_for_action(
-    *,
-    actor: User,
-    kind: str,
-    subject_id: UUID | str,
-    reason: str,
-    subject_request_id: UUID | str | None,
-) -> tuple[SubjectRequest, bool]:
-    """The registered request this action carries out (locked), or a new one received now."""
-    if subject_request_id is None:
-        now = timezone.now()
-        request = SubjectRequest.objects.create(
-            kind=kind,
-            subject_id=subject_id,
-            channel=SubjectRequest.Channel.OTHER,
-            received_at=now,
-            due_at=one_month_after(now),
-            reason=reason,
-            registered_by=actor,
-        )
-        return request, True
-    request = _lock_open_request(subject_request_id)
-    if request.kind != kind or str(request.subject_id) != str(subject_id):
-        raise DomainError("subject_request_mismatch")
-    return request, False
-
-
 def _complete(request: SubjectRequest, *, actor: User, reason: str, note: str) -> None:
     request.status = RequestStatus.COMPLETED
     request.handled_by = actor
@@ -235,19 +211,19 @@ def _carry_out(
     reason = reason.strip()
     _require_reason(action.kind, reason)
     with transaction.atomic():
+        # The gate first: without the resident's registered request nothing is read or locked.
+        request = subject_request_for_action(
+            kind=action.kind,
+            subject_id=subject_id,
+            subject_request_id=subject_request_id,
+            lock=True,
+        )
         signals = _lock_subject_signals(subject_id)
         pending = [signal for signal in signals if action.needed(signal)]
         if not pending:
             raise DomainError(action.nothing_to_do)
-        request, created = _request_for_action(
-            actor=actor,
-            kind=action.kind,
-            subject_id=subject_id,
-            reason=reason,
-            subject_request_id=subject_request_id,
-        )
         consent_ids = _consent_ids(pending)
-        entries = [_request_entry(Action.CREATE, request)] if created else []
+        entries: list[_LogEntry] = []
         for signal in pending:
             entries += _apply(action, signal, actor=actor, request=request, consent_ids=consent_ids)
         _complete(request, actor=actor, reason=reason, note=note.strip())
@@ -319,16 +295,18 @@ def subject_erase(
     actor: User,
     subject_id: UUID | str,
     reason: str,
-    subject_request_id: UUID | str | None = None,
+    subject_request_id: UUID | str | None,
     note: str = "",
 ) -> SubjectRequest:
     """Erases the personal data of every signal of the subject (AVG art. 17). A signal still in
     the workflow has its consent withdrawn (which erases, stops routing and tells the team);
-    an ended one is erased. Carries out a registered request, or records a new one.
+    an ended one is erased. Carries out the open erasure request `subject_request_id` of this
+    subject; without one nothing happens (`subject_request_required` and the other refusals of
+    `subject_request_for_action`).
 
     Side effects, in one transaction: consent withdrawals and `consent_withdrawn` events (open
-    signals); blanked personal fields and note bodies and `personal_data_erased` events; a
-    completed SubjectRequest; AccessLog rows (create/update request, consent_change, delete)."""
+    signals); blanked personal fields and note bodies and `personal_data_erased` events; the
+    request completed; AccessLog rows (update request, consent_change, delete)."""
     return _carry_out(
         ERASE,
         context=context,
@@ -346,14 +324,15 @@ def subject_restrict(
     actor: User,
     subject_id: UUID | str,
     reason: str,
-    subject_request_id: UUID | str | None = None,
+    subject_request_id: UUID | str | None,
     note: str = "",
 ) -> SubjectRequest:
     """Restricts processing of every signal of the subject (AVG art. 18): team operations get
-    423, routing, escalation and retention erasure pause.
+    423, routing, escalation and retention erasure pause. Carries out the open restriction
+    request `subject_request_id` of this subject, and nothing without one.
 
-    Side effects, in one transaction: `restricted_at` and `restricted` events; a completed
-    SubjectRequest; AccessLog rows (create/update request, update per signal)."""
+    Side effects, in one transaction: `restricted_at` and `restricted` events; the request
+    completed; AccessLog rows (update request, update per signal)."""
     return _carry_out(
         RESTRICT,
         context=context,
@@ -371,15 +350,16 @@ def subject_restriction_lift(
     actor: User,
     subject_id: UUID | str,
     reason: str,
-    subject_request_id: UUID | str | None = None,
+    subject_request_id: UUID | str | None,
     note: str = "",
 ) -> SubjectRequest:
     """Lifts the restriction of every restricted signal of the subject (AVG art. 18(3): tell the
-    resident before lifting).
+    resident before lifting). Carries out the open restriction_lift request
+    `subject_request_id` of this subject, and nothing without one.
 
     Side effects, in one transaction: `restricted_at` cleared and `restriction_lifted` events;
-    routing enqueued on commit for signals still waiting for it; a completed SubjectRequest;
-    AccessLog rows (create/update request, update per signal)."""
+    routing enqueued on commit for signals still waiting for it; the request completed;
+    AccessLog rows (update request, update per signal)."""
     return _carry_out(
         LIFT,
         context=context,

@@ -40,6 +40,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     from django.conf import settings
 
     settings.DATABASES  # noqa: B018 - loads backend.settings.test, which sets the env defaults
+    if settings.SETTINGS_MODULE != "backend.settings.test":
+        # DJANGO_SETTINGS_MODULE in the shell wins over pyproject's; never test elsewhere.
+        pytest.exit(
+            f"The tests run with backend.settings.test, not {settings.SETTINGS_MODULE}: "
+            "use `make test` or unset DJANGO_SETTINGS_MODULE.",
+            returncode=4,
+        )
     problems = _check_services()
     if problems:
         pytest.exit("\n".join(problems) + "\n" + SERVICES_HINT, returncode=3)

@@ -1,5 +1,6 @@
 """Shared fixtures: API clients logged in through the real token path."""
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -26,3 +27,27 @@ def api_client() -> APIClient:
 @pytest.fixture
 def client_for() -> Callable[[User], APIClient]:
     return token_client
+
+
+@pytest.fixture
+def throttle_rates(settings, monkeypatch) -> Callable[..., None]:
+    """Lowers the rate of some throttle scopes for one test: `throttle_rates(login="3/min")`.
+    The test settings keep every scope high so other tests never meet a throttle; the project
+    throttle reads its rates per request, so the override applies at once.
+
+    The throttle's clock stands still in the middle of a day (hence of its minute and hour), so
+    a test's requests never straddle the end of a fixed window and flake."""
+    from backend.throttling import ScopedThrottle
+
+    day = 86_400
+    standing = time.time() // day * day + day / 2 + 30
+    monkeypatch.setattr(ScopedThrottle, "timer", staticmethod(lambda: standing))
+
+    def set_rates(**rates: str) -> None:
+        framework = settings.REST_FRAMEWORK
+        settings.REST_FRAMEWORK = {
+            **framework,
+            "DEFAULT_THROTTLE_RATES": {**framework["DEFAULT_THROTTLE_RATES"], **rates},
+        }
+
+    return set_rates

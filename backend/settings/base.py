@@ -120,6 +120,11 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# How many reverse proxies in front of us add X-Forwarded-For; 0 means trust none. The one
+# source of client addresses is privacy.context.client_address, which reads this: the access
+# log, the throttles (backend.throttling) and the login lockout (AXES_CLIENT_IP_CALLABLE).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -130,10 +135,19 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "backend.exception_handler.handle_exception",
+    # Rates per scope of backend.throttling.ScopedThrottle, the only throttle class in use:
+    # per client address before login, per user after (docs/adr/0018).
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
         "refresh": env.str("REFRESH_THROTTLE_RATE", default="30/min"),
+        "signal_create": env.str("SIGNAL_CREATE_THROTTLE_RATE", default="30/hour"),
+        "device_register": env.str("DEVICE_REGISTER_THROTTLE_RATE", default="30/hour"),
+        "export": env.str("EXPORT_THROTTLE_RATE", default="20/hour"),
+        "break_glass": env.str("BREAK_GLASS_THROTTLE_RATE", default="10/day"),
     },
+    # Only for DRF's own throttles, should one ever be used: no trust in X-Forwarded-For beyond
+    # our proxies (DRF's default, None, believes the header as sent).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -178,7 +192,8 @@ AXES_USERNAME_CALLABLE = "accounts.services.login_username_from_credentials"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "accounts.services.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The lockout counts per address as the access log and the throttles see it (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "privacy.context.client_address"
 AXES_VERBOSE = False
 
 GUARDIAN_RAISE_403 = False
@@ -243,11 +258,12 @@ LOGGING = {
 }
 
 # --- Buurtsignaal -------------------------------------------------------------------------
-# How many reverse proxies in front of us add X-Forwarded-For; 0 means trust none.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Loaders run in order by `manage.py load_demo_data`.
+# Loaders run in order by `manage.py load_demo_data`. The demo accounts share a published
+# password and TOTP secret, so the loader refuses unless the settings variant allows it: only
+# backend.settings.demo and backend.settings.test do (a constant, not an environment switch).
 DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load"]
+DEMO_DATA_ALLOWED = False
 
 # Signals: how long an unrouted signal may wait before the sweeper re-enqueues it, and how far
 # ahead the next follow-up review of a contacted signal lies.
@@ -262,6 +278,9 @@ PUSH_GATEWAY = env.str("PUSH_GATEWAY", default="console")
 FIREBASE_CREDENTIALS_FILE = env.str("FIREBASE_CREDENTIALS_FILE", default="")
 PUSH_MAX_ATTEMPTS = env.int("PUSH_MAX_ATTEMPTS", default=5)
 DEVICE_PRUNE_DAYS = env.int("DEVICE_PRUNE_DAYS", default=30)
+# Active devices per user; registering one more deactivates the least recently seen (one
+# signal fans out to at most this many pushes per team member).
+DEVICE_MAX_ACTIVE_PER_USER = env.int("DEVICE_MAX_ACTIVE_PER_USER", default=10)
 
 # --- Privacy: access log, second factor, encryption at rest ---------------------------------
 # Fernet keys for encrypted fields, comma-separated, newest first. No default: the demo and

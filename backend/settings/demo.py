@@ -24,6 +24,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 ALLOWED_HOSTS = ["*"]
 
+# `manage.py load_demo_data` (accounts with a published password) runs here and in the tests only.
+DEMO_DATA_ALLOWED = True
+
 # No Redis in the demo: an in-process cache is enough for throttling on one machine.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -20,6 +20,7 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
         "-c buurtsignaal.allow_access_log_truncate=on"
     )
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEMO_DATA_ALLOWED = True  # only here and in backend.settings.demo
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -27,5 +28,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "refresh": "1000/min"},
+    # High enough never to interfere; throttle tests lower one scope (tests/throttling.py).
+    "DEFAULT_THROTTLE_RATES": {
+        scope: "1000/min"
+        for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # noqa: F405
+    },
 }

@@ -31,8 +31,14 @@ def device_register(
     registered by another user moves to this user: a shared phone pushes to whoever logged in
     last. Returns the device and whether it is new.
 
+    A user has at most DEVICE_MAX_ACTIVE_PER_USER active devices: beyond that the least
+    recently seen stop receiving pushes (displaced), so one signal never fans out to more than
+    that many pushes per person. Registrations of one user take a lock on the user row, so the
+    cap holds under concurrent calls too.
+
     Side effects: a Device row created or updated (owner, addresses, details, last_seen_at,
-    reactivated); a second row for the same installation deleted."""
+    reactivated); a second row for the same installation deleted; the user's surplus active
+    devices deactivated (reason displaced)."""
     if not registration_token and not installation_id:
         raise DomainError("device_address_required")
     fields: dict[str, Any] = {
@@ -52,21 +58,44 @@ def device_register(
     if installation_id:
         fields["installation_id"] = installation_id
     with transaction.atomic():
-        device = _device_to_refresh(registration_token, installation_id)
-        if device is None:
-            try:
-                with transaction.atomic():
-                    return Device.objects.create(**fields), True
-            except IntegrityError:  # a concurrent registration of the same installation won
-                device = _device_to_refresh(registration_token, installation_id)
-                if device is None:
-                    raise
-        if device.user_id != user.pk:
-            logger.info("device moved to another user", extra={"device_id": str(device.pk)})
-        for name, value in fields.items():
-            setattr(device, name, value)
-        device.save()
+        # Serialises this user's registrations: the count below cannot race another one.
+        User.objects.select_for_update().get(pk=user.pk)
+        device, created = _device_upsert(registration_token, installation_id, fields)
+        _displace_beyond_cap(user=user, keep=device)
+    return device, created
+
+
+def _device_upsert(
+    registration_token: str, installation_id: str, fields: dict[str, Any]
+) -> tuple[Device, bool]:
+    device = _device_to_refresh(registration_token, installation_id)
+    if device is None:
+        try:
+            with transaction.atomic():
+                return Device.objects.create(**fields), True
+        except IntegrityError:  # a concurrent registration of the same installation won
+            device = _device_to_refresh(registration_token, installation_id)
+            if device is None:
+                raise
+    if device.user_id != fields["user"].pk:
+        logger.info("device moved to another user", extra={"device_id": str(device.pk)})
+    for name, value in fields.items():
+        setattr(device, name, value)
+    device.save()
     return device, False
+
+
+def _displace_beyond_cap(*, user: User, keep: Device) -> None:
+    others = (
+        Device.objects.filter(user=user, is_active=True)
+        .exclude(pk=keep.pk)
+        .order_by("-last_seen_at", "-created_at")
+        .values_list("pk", flat=True)
+    )
+    surplus = list(others[max(settings.DEVICE_MAX_ACTIVE_PER_USER - 1, 0) :])
+    if surplus:
+        _deactivate(Device.objects.filter(pk__in=surplus), Device.DeactivationReason.DISPLACED)
+        logger.info("devices displaced by a newer one", extra={"count": len(surplus)})
 
 
 def _device_to_refresh(registration_token: str, installation_id: str) -> Device | None:

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_any_capability, has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, VIEW_ACCESS_LOG, WORK_TEAM_QUEUE
+from backend.throttling import ScopedThrottle
 from privacy.models import Action, Purpose
 from signals import selectors, services, workflow
 from signals.api import access_log
@@ -70,9 +71,12 @@ def _subject_ids(rows: Any) -> list[str]:
 
 class SignalCreateApi(APIView):
     """Submit a signal with the resident's consent. Retrying with the same client_uuid and body
-    returns 200 with the same signal."""
+    returns 200 with the same signal. Limited per user (SIGNAL_CREATE_THROTTLE_RATE; retries
+    count too)."""
 
     permission_classes = [CanSubmit]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "signal_create"
 
     @extend_schema(
         request=s.SignalCreateInput,
@@ -232,9 +236,11 @@ class ConsentWithdrawApi(APIView):
 class SignalBreakGlassApi(APIView):
     """Open a signal outside your teams, for reading only, with a typed reason. The grant lasts
     BREAK_GLASS_HOURS; every read under it is flagged in the access log and the privacy
-    officer reviews the openings."""
+    officer reviews the openings. Limited per user (BREAK_GLASS_THROTTLE_RATE)."""
 
     permission_classes = [CanBreakGlass]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "break_glass"
 
     @extend_schema(request=s.BreakGlassInput, responses={201: s.BreakGlassOutput})
     def post(self, request: Request, signal_id: Any) -> Response:

@@ -109,21 +109,9 @@ def test_successful_login_resets_failure_count(api_client, settings):
     assert login(api_client, user.email).status_code == 200
 
 
-def test_login_is_throttled_per_client(api_client, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"login": "3/min", "refresh": "3/min"},
-    }
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
-
-    original_rates = SimpleRateThrottle.THROTTLE_RATES
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    try:
-        codes = [login(api_client, "nobody@example.test", "x").status_code for _ in range(4)]
-    finally:
-        # The override is still active here: put back what was there, or 3/min leaks on.
-        SimpleRateThrottle.THROTTLE_RATES = original_rates
+def test_login_is_throttled_per_client(api_client, throttle_rates):
+    throttle_rates(login="3/min")
+    codes = [login(api_client, "nobody@example.test", "x").status_code for _ in range(4)]
     assert codes[:3] == [401, 401, 401]
     assert codes[3] == 429
 

@@ -9,11 +9,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import Team, User
 from privacy.context import AccessContext, actor_roles
 from privacy.models import Action, Purpose
 from privacy.services import access_log_record
+from privacy.subject_rights import subject_request_register
 from signals import services
 from signals.models import Signal, Status
 from tests.factories import OrganisationFactory, UserFactory, member_of
@@ -60,6 +62,21 @@ def case(state: str = Status.ACKNOWLEDGED, *, note: bool = True, team_read: bool
         )
     signal.refresh_from_db()
     return Case(team=team, worker=worker, signaller=signaller, officer=officer, signal=signal)
+
+
+def open_request(officer: User, subject_id, kind: str = "access") -> str:
+    """Registers an open request of `kind` received by letter, as a rights action needs, and
+    returns its id."""
+    request = subject_request_register(
+        context=AccessContext(actor_id=officer.pk, actor_roles=actor_roles(officer)),
+        actor=officer,
+        kind=kind,
+        subject_id=subject_id,
+        received_at=timezone.now(),
+        channel="letter",
+        reason="Verzoek per brief",
+    )
+    return str(request.pk)
 
 
 # --- PDF text -----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from signals import services
 from signals.models import SignalEvent, SignalNote, Status
 from signals.services import PERSONAL_FIELDS
 from tests.factories import UserFactory
-from tests.privacy.rights import NOTE, case
+from tests.privacy.rights import NOTE, case, open_request
 
 pytestmark = pytest.mark.django_db
 ERASED = SignalEvent.Type.PERSONAL_DATA_ERASED
@@ -151,7 +151,10 @@ def test_batch_size_limits_one_run(settings):
 
 def test_export_tells_when_the_data_will_be_erased(client_for):
     c = case(state=Status.CLOSED, team_read=False)
-    body = client_for(c.officer).get(f"/api/v1/privacy/subjects/{c.signal.subject_id}/export")
+    body = client_for(c.officer).get(
+        f"/api/v1/privacy/subjects/{c.signal.subject_id}/export",
+        {"request": open_request(c.officer, c.signal.subject_id)},
+    )
     retention = body.json()["signals"][0]["retention"]
     assert retention["rule"] == "after_end" and retention["erase_after_days"] == 365
     erase_at = timezone.datetime.fromisoformat(retention["erase_at"])

@@ -8,6 +8,7 @@ from privacy.models import Action
 from privacy.rights_selectors import subject_export
 from signals.models import Status
 from tests.factories import UserFactory, member_of
+from tests.privacy.rights import open_request
 from tests.signals.factories import make_signal, team_with_coverage
 
 pytestmark = pytest.mark.django_db
@@ -34,5 +35,8 @@ def test_queue_list_rows_are_found_by_subject(client_for):
     )
     assert nothing == []
 
-    history = subject_export(subject_id=listed.subject_id).access_history
+    access_request = open_request(officer, listed.subject_id)
+    history = subject_export(
+        subject_id=listed.subject_id, subject_request_id=access_request
+    ).access_history
     assert Action.LIST in {row.action for row in history}

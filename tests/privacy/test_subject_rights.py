@@ -1,6 +1,9 @@
 """Data-subject rights end to end through the API: the Art. 15 export (JSON and PDF), erasure
-(Art. 17), restriction and its lifting (Art. 18), with their access log rows and request
-records, and who may call them."""
+(Art. 17), restriction and its lifting (Art. 18), each carrying out a registered request, with
+their access log rows and request records, and who may call them. The refusals without a
+fitting request are in test_rights_gate.py."""
+
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -9,7 +12,7 @@ from privacy.models import AccessLog, Action, Purpose, SubjectRequest
 from signals.models import ConsentWithdrawal, SignalEvent, SignalNote, Status
 from signals.services import PERSONAL_FIELDS
 from tests.factories import TeamFactory, UserFactory, member_of
-from tests.privacy.rights import NOTE, access_log_writes_failing, case, pdf_text
+from tests.privacy.rights import NOTE, access_log_writes_failing, case, open_request, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +25,31 @@ def action_url(name: str, subject_id) -> str:
     return reverse(f"privacy-subject-{name}", kwargs={"subject_id": subject_id})
 
 
+def requested(c, kind: str = "access") -> str:
+    """The id of a fresh open request of `kind` by the case's resident."""
+    return open_request(c.officer, c.signal.subject_id, kind)
+
+
+def export(client, c, **params):
+    return client.get(export_url(c.signal.subject_id), {"request": requested(c), **params})
+
+
+def act(client, c, name: str, **body):
+    kind = name.replace("-", "_")
+    if "request" not in body:
+        body["request"] = requested(c, kind)
+    return client.post(action_url(name, c.signal.subject_id), body, format="json")
+
+
 # --- export -----------------------------------------------------------------------------------
 
 
 def test_export_gives_the_residents_data_and_is_logged_in_the_same_request(client_for):
     c = case()
-    response = client_for(c.officer).get(export_url(c.signal.subject_id))
+    access_request = requested(c)
+    response = client_for(c.officer).get(
+        export_url(c.signal.subject_id), {"request": access_request}
+    )
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -64,7 +86,8 @@ def test_export_gives_the_residents_data_and_is_logged_in_the_same_request(clien
     assert consent["consent_text"]["version"] == "2026-1"
     assert consent["consent_text"]["sha256"] == c.signal.consent.consent_text_sha256
     assert signal["retention"]["rule"] == "while_open"
-    [team_read] = body["access_history"]
+    [team_read, registration] = body["access_history"]
+    assert (registration["action"], registration["roles"]) == ("create", ["privacy_officer"])
     assert team_read["action"] == "read"
     assert team_read["roles"] == ["team_member"]
     assert team_read["organisation"] == c.worker.organisation.name
@@ -87,12 +110,14 @@ def test_export_gives_the_residents_data_and_is_logged_in_the_same_request(clien
     assert row.consent_id == str(c.signal.consent.pk)
     assert set(PERSONAL_FIELDS) | {"notes.body"} == set(row.fields_touched)
     assert row.details["format"] == "json" and row.details["include_staff"] is False
+    assert row.details["subject_request_id"] == access_request
+    # The export completes nothing: the officer closes the request once it was sent.
+    assert SubjectRequest.objects.get(pk=access_request).status == "open"
 
 
 def test_export_with_staff_ids_on_request(client_for):
     c = case()
-    body = client_for(c.officer).get(export_url(c.signal.subject_id), {"include_staff": "true"})
-    body = body.json()
+    body = export(client_for(c.officer), c, include_staff="true").json()
     [signal] = body["signals"]
     assert body["include_staff"] is True
     assert body["access_history"][0]["actor_id"] == str(c.worker.pk)
@@ -104,7 +129,7 @@ def test_export_with_staff_ids_on_request(client_for):
 
 def test_export_as_pdf_is_a_readable_pdf_with_the_residents_data(client_for):
     c = case()
-    response = client_for(c.officer).get(export_url(c.signal.subject_id), {"format": "pdf"})
+    response = export(client_for(c.officer), c, format="pdf")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -134,7 +159,7 @@ def test_pdf_escapes_free_text_and_prints_non_latin1_names(client_for):
     from signals import services
 
     services.signal_note_add(signal_id=c.signal.pk, actor=c.worker, body="<b>niet vet</b> & Şükrü")
-    response = client_for(c.officer).get(export_url(c.signal.subject_id), {"format": "pdf"})
+    response = export(client_for(c.officer), c, format="pdf")
     # Characters outside the ASCII subset are shown as separate strings: compare without spaces.
     assert "<b>nietvet</b>&Şükrü" in "".join(pdf_text(response.content).split())
 
@@ -142,26 +167,19 @@ def test_pdf_escapes_free_text_and_prints_non_latin1_names(client_for):
 def test_export_in_english_on_request(client_for):
     c = case()
     response = client_for(c.officer).get(
-        export_url(c.signal.subject_id), {"format": "pdf"}, HTTP_ACCEPT_LANGUAGE="en"
+        export_url(c.signal.subject_id),
+        {"format": "pdf", "request": requested(c)},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "Your personal data" in pdf_text(response.content)
-
-
-def test_export_of_an_unknown_subject_is_404_and_not_logged_as_export(client_for):
-    officer = UserFactory(privacy_officer=True)
-    response = client_for(officer).get(export_url("6f1c2a8e-0000-4000-8000-000000000000"))
-    assert response.status_code == 404
-    assert response.json()["code"] == "unknown_subject"
-    assert not AccessLog.objects.filter(action=Action.EXPORT).exists()
-    assert AccessLog.objects.filter(action=Action.ACCESS_DENIED).exists()
 
 
 def test_export_refuses_unknown_query_parameters_and_formats(client_for):
     c = case(team_read=False)
     client = client_for(c.officer)
-    unknown = client.get(export_url(c.signal.subject_id), {"staff": "true"})
+    unknown = export(client, c, staff="true")
     assert unknown.status_code == 400 and unknown.json()["code"] == "validation_error"
-    xml = client.get(export_url(c.signal.subject_id), {"format": "xml"})
+    xml = export(client, c, format="xml")
     assert xml.status_code == 406 and xml["Content-Type"] == "application/json"
     assert not AccessLog.objects.filter(action=Action.EXPORT).exists()
 
@@ -169,11 +187,9 @@ def test_export_refuses_unknown_query_parameters_and_formats(client_for):
 def test_a_restricted_signal_can_still_be_exported(client_for):
     c = case()
     client = client_for(c.officer)
-    restrict = client.post(
-        action_url("restriction", c.signal.subject_id), {"reason": "Betwist"}, format="json"
-    )
+    restrict = act(client, c, "restriction", reason="Betwist")
     assert restrict.status_code == 200
-    response = client.get(export_url(c.signal.subject_id))
+    response = export(client, c)
     assert response.status_code == 200
     assert response.json()["signals"][0]["restricted_at"] is not None
     assert response.json()["signals"][0]["personal_data"]["first_name"] == "Wilhelmina"
@@ -184,10 +200,12 @@ def test_a_restricted_signal_can_still_be_exported(client_for):
 
 def test_erasure_of_a_closed_signal_erases_records_and_logs(client_for):
     c = case(state=Status.CLOSED)
-    response = client_for(c.officer).post(
-        action_url("erasure", c.signal.subject_id),
-        {"reason": "Bewoner vraagt om wissen (art. 17(1)(b))", "note": "Per brief bevestigd"},
-        format="json",
+    response = act(
+        client_for(c.officer),
+        c,
+        "erasure",
+        reason="Bewoner vraagt om wissen (art. 17(1)(b))",
+        note="Per brief bevestigd",
     )
 
     assert response.status_code == 200
@@ -220,16 +238,14 @@ def test_erasure_of_a_closed_signal_erases_records_and_logs(client_for):
     # The reason text is the officer's; the log holds codes and ids only.
     assert not AccessLog.objects.filter(details__icontains="Bewoner").exists()
 
-    export = client_for(c.officer).get(export_url(c.signal.subject_id)).json()
-    assert export["signals"][0]["personal_data"]["first_name"] == ""
-    assert export["signals"][0]["retention"]["rule"] == "erased"
+    exported = export(client_for(c.officer), c).json()
+    assert exported["signals"][0]["personal_data"]["first_name"] == ""
+    assert exported["signals"][0]["retention"]["rule"] == "erased"
 
 
 def test_erasure_of_a_signal_in_follow_up_withdraws_consent_and_stops_the_work(client_for):
     c = case(state=Status.ACKNOWLEDGED)
-    response = client_for(c.officer).post(
-        action_url("erasure", c.signal.subject_id), {"reason": "Wil niet meer"}, format="json"
-    )
+    response = act(client_for(c.officer), c, "erasure", reason="Wil niet meer")
     assert response.status_code == 200
     c.signal.refresh_from_db()
     assert c.signal.status == Status.WITHDRAWN
@@ -248,12 +264,12 @@ def test_erasure_of_a_signal_in_follow_up_withdraws_consent_and_stops_the_work(c
 def test_erasing_twice_is_a_conflict_that_stores_nothing(client_for):
     c = case(state=Status.CLOSED)
     client = client_for(c.officer)
-    url = action_url("erasure", c.signal.subject_id)
-    assert client.post(url, {"reason": "Verzoek"}, format="json").status_code == 200
+    assert act(client, c, "erasure", reason="Verzoek").status_code == 200
+    second = requested(c, "erasure")
     rows = AccessLog.objects.count()
-    again = client.post(url, {"reason": "Verzoek"}, format="json")
+    again = act(client, c, "erasure", reason="Verzoek", request=second)
     assert again.status_code == 409 and again.json()["code"] == "subject_already_erased"
-    assert SubjectRequest.objects.count() == 1
+    assert SubjectRequest.objects.get(pk=second).status == "open"
     assert AccessLog.objects.count() == rows
     assert c.signal.events.filter(type=SignalEvent.Type.PERSONAL_DATA_ERASED).count() == 1
 
@@ -272,27 +288,19 @@ def test_erasing_twice_is_a_conflict_that_stores_nothing(client_for):
 )
 def test_bad_erasure_input_stores_nothing(client_for, body):
     c = case(state=Status.CLOSED)
+    erasure_request = requested(c, "erasure")
     rows = AccessLog.objects.count()
     response = client_for(c.officer).post(
-        action_url("erasure", c.signal.subject_id), body, format="json"
+        action_url("erasure", c.signal.subject_id),
+        {"request": erasure_request, **body},
+        format="json",
     )
     assert response.status_code == 400
     assert response.json()["code"] == "validation_error"
     c.signal.refresh_from_db()
     assert c.signal.resident_first_name == "Wilhelmina"
-    assert not SubjectRequest.objects.exists()
+    assert SubjectRequest.objects.get().status == "open"
     assert AccessLog.objects.count() == rows
-
-
-def test_erasure_of_an_unknown_subject_is_404(client_for):
-    officer = UserFactory(privacy_officer=True)
-    response = client_for(officer).post(
-        action_url("erasure", "6f1c2a8e-0000-4000-8000-000000000000"),
-        {"reason": "Verzoek"},
-        format="json",
-    )
-    assert response.status_code == 404 and response.json()["code"] == "unknown_subject"
-    assert not SubjectRequest.objects.exists()
 
 
 def test_erasure_carries_out_a_registered_request(client_for):
@@ -356,11 +364,7 @@ def test_restriction_blocks_the_team_until_lifted(client_for):
     detail = f"/api/v1/signals/{c.signal.pk}"
     assert team.get(detail).status_code == 200
 
-    response = officer.post(
-        action_url("restriction", c.signal.subject_id),
-        {"reason": "Juistheid betwist (art. 18(1)(a))"},
-        format="json",
-    )
+    response = act(officer, c, "restriction", reason="Juistheid betwist (art. 18(1)(a))")
     assert response.status_code == 200
     assert response.json()["kind"] == "restriction" and response.json()["status"] == "completed"
     c.signal.refresh_from_db()
@@ -372,38 +376,28 @@ def test_restriction_blocks_the_team_until_lifted(client_for):
     assert row.fields_touched == ["restricted_at"]
     assert row.details["change"] == "restriction"
 
-    again = officer.post(
-        action_url("restriction", c.signal.subject_id), {"reason": "Nogmaals"}, format="json"
-    )
+    again = act(officer, c, "restriction", reason="Nogmaals")
     assert again.status_code == 409 and again.json()["code"] == "subject_already_restricted"
 
-    lifted = officer.post(
-        action_url("restriction-lift", c.signal.subject_id),
-        {"reason": "Gegevens gecorrigeerd; bewoner ingelicht"},
-        format="json",
-    )
+    lifted = act(officer, c, "restriction-lift", reason="Gegevens gecorrigeerd; bewoner ingelicht")
     assert lifted.status_code == 200 and lifted.json()["kind"] == "restriction_lift"
     c.signal.refresh_from_db()
     assert c.signal.restricted_at is None
     assert team.get(detail).status_code == 200
     assert SubjectRequest.objects.filter(status="completed").count() == 2
 
-    not_restricted = officer.post(
-        action_url("restriction-lift", c.signal.subject_id), {"reason": "x"}, format="json"
-    )
+    not_restricted = act(officer, c, "restriction-lift", reason="x")
     assert not_restricted.status_code == 409
     assert not_restricted.json()["code"] == "subject_not_restricted"
 
 
 def test_restriction_needs_a_reason(client_for):
     c = case()
-    response = client_for(c.officer).post(
-        action_url("restriction", c.signal.subject_id), {"note": "zonder reden"}, format="json"
-    )
+    response = act(client_for(c.officer), c, "restriction", note="zonder reden")
     assert response.status_code == 400
     c.signal.refresh_from_db()
     assert c.signal.restricted_at is None
-    assert not SubjectRequest.objects.exists()
+    assert SubjectRequest.objects.get().status == "open"
 
 
 # --- fail closed ------------------------------------------------------------------------------
@@ -413,8 +407,11 @@ def test_no_export_without_its_log_row(client_for):
     c = case()
     client = client_for(c.officer)
     client.raise_request_exception = False
+    access_request = requested(c)
     with access_log_writes_failing():
-        response = client.get(export_url(c.signal.subject_id), {"format": "pdf"})
+        response = client.get(
+            export_url(c.signal.subject_id), {"format": "pdf", "request": access_request}
+        )
     assert response.status_code == 500
     assert b"Wilhelmina" not in response.content and not response.content.startswith(b"%PDF")
 
@@ -423,26 +420,45 @@ def test_no_erasure_without_its_log_rows(client_for):
     c = case()
     client = client_for(c.officer)
     client.raise_request_exception = False
+    erasure_request = requested(c, "erasure")
     with access_log_writes_failing():
-        response = client.post(
-            action_url("erasure", c.signal.subject_id), {"reason": "Verzoek"}, format="json"
-        )
+        response = act(client, c, "erasure", reason="Verzoek", request=erasure_request)
     assert response.status_code == 500
     c.signal.refresh_from_db()
     assert c.signal.resident_first_name == "Wilhelmina" and c.signal.status == Status.ACKNOWLEDGED
-    assert not SubjectRequest.objects.exists() and not ConsentWithdrawal.objects.exists()
+    assert SubjectRequest.objects.get().status == "open"
+    assert not ConsentWithdrawal.objects.exists()
     assert SignalNote.objects.get(signal=c.signal).body == NOTE
 
 
 # --- who may call what ------------------------------------------------------------------------
 
 
-def _calls(subject_id):
+def _calls(subject_id, requests=None):
+    """Every privacy endpoint once; `requests` maps a kind to the open request to carry out
+    (random ids when the caller is refused before they matter)."""
+    requests = requests or {}
+
+    def request(kind: str) -> str:
+        return requests.get(kind) or str(uuid.uuid4())
+
     return [
-        ("get", export_url(subject_id), {}),
-        ("post", action_url("erasure", subject_id), {"reason": "Verzoek"}),
-        ("post", action_url("restriction", subject_id), {"reason": "Verzoek"}),
-        ("post", action_url("restriction-lift", subject_id), {"reason": "Verzoek"}),
+        ("get", export_url(subject_id), {"request": request("access")}),
+        (
+            "post",
+            action_url("erasure", subject_id),
+            {"reason": "Verzoek", "request": request("erasure")},
+        ),
+        (
+            "post",
+            action_url("restriction", subject_id),
+            {"reason": "Verzoek", "request": request("restriction")},
+        ),
+        (
+            "post",
+            action_url("restriction-lift", subject_id),
+            {"reason": "Verzoek", "request": request("restriction_lift")},
+        ),
         ("get", reverse("privacy-requests"), {}),
         ("post", reverse("privacy-requests"), {"kind": "access", "subject_id": str(subject_id)}),
         (
@@ -486,9 +502,11 @@ def test_anonymous_callers_get_401(api_client):
 def test_privacy_officer_reaches_every_endpoint(client_for):
     c = case(state=Status.CLOSED)
     client = client_for(c.officer)
+    kinds = ("access", "erasure", "restriction", "restriction_lift")
+    requests = {kind: requested(c, kind) for kind in kinds}
     statuses = [
         getattr(client, method)(url, body, format="json").status_code
-        for method, url, body in _calls(c.signal.subject_id)
+        for method, url, body in _calls(c.signal.subject_id, requests)
     ]
     # The close call names no real request: 404 from the service, after the permission check.
     assert statuses == [200, 200, 200, 200, 200, 201, 404, 200, 200]

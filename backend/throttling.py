@@ -1,0 +1,80 @@
+"""The project's one API throttle (docs/adr/0018-client-addresses-throttles-rights-gate.md).
+
+A view names a `throttle_scope`; its rate is the REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] entry
+of that scope, each fed by an environment setting. Callers are told apart by user id once
+authenticated, and before that by the client address exactly as the access log derives it
+(`privacy.context.client_address`, TRUSTED_PROXY_COUNT), never by a header the client chose.
+"""
+
+import logging
+from typing import Any
+
+from redis.exceptions import RedisError
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+
+from privacy.context import client_address
+
+logger = logging.getLogger(__name__)
+
+
+class ScopedThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle with three changes:
+
+    - the address is `client_address` (DRF's own `get_ident` believes X-Forwarded-For);
+    - requests are counted per fixed window with an atomic add + incr, so a burst of concurrent
+      requests cannot all pass one read-then-write of DRF's request history;
+    - when the cache cannot be reached the request goes through and a warning is logged: a
+      throttle is a resource limit, and signal intake must keep working while Redis is down
+      (the hard limits, such as the device cap and the login lockout, live in the database).
+
+    A view may define `throttle_applies(request) -> bool` to throttle only some of its calls
+    (a POST next to a GET, a CSV export next to a JSON page)."""
+
+    cache_format = "throttle:%(scope)s:%(ident)s"
+
+    @property
+    def THROTTLE_RATES(self) -> dict[str, str]:
+        # Read per request rather than at import, so settings overrides take effect.
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+    def get_ident(self, request: Request) -> str:
+        return client_address(request) or "unknown"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        applies = getattr(view, "throttle_applies", None)
+        if applies is not None and not applies(request):
+            return True
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        if self.num_requests is None:
+            return True
+        now = self.timer()
+        window = int(now // self.duration)
+        key = f"{self.get_cache_key(request, view)}:{window}"
+        try:
+            count = self._count(key)
+        except (RedisError, OSError):
+            logger.warning(
+                "throttle counter unavailable; request let through",
+                extra={"throttle_scope": self.scope},
+            )
+            return True
+        self.seconds_to_wait = (window + 1) * self.duration - now
+        return count <= self.num_requests
+
+    def _count(self, key: str) -> int:
+        # The window number is part of the key, so a counter is never read after its window.
+        self.cache.add(key, 0, timeout=self.duration + 1)
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # expired between add and incr
+            self.cache.set(key, 1, timeout=self.duration + 1)
+            return 1
+
+    def wait(self) -> float:
+        return self.seconds_to_wait
