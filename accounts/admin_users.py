@@ -96,8 +96,9 @@ class UserAdmin(admin.ModelAdmin):
     def credential_status(self, obj: User) -> str:
         parts = [
             "wachtwoord ingesteld" if obj.has_usable_password() else "geen wachtwoord",
-            "tweede factor gekoppeld" if user_has_device(obj, confirmed=True) else "geen tweede "
-            "factor",
+            "tweede factor gekoppeld"
+            if user_has_device(obj, confirmed=True)
+            else "geen tweede factor",
         ]
         code = CredentialCode.objects.filter(user=obj).first()
         if code is not None:
@@ -106,9 +107,7 @@ class UserAdmin(admin.ModelAdmin):
         return "; ".join(parts)
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        return not lookup.startswith("password") and super().lookup_allowed(
-            lookup, value, request
-        )
+        return not lookup.startswith("password") and super().lookup_allowed(lookup, value, request)
 
     def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
         return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)

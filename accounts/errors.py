@@ -111,8 +111,7 @@ register(
     403,
     nl="Alleen een superuser reset de inloggegevens van een beheerder, privacy officer of "
     "superuser.",
-    en="Only a superuser resets the credentials of an administrator, privacy officer or "
-    "superuser.",
+    en="Only a superuser resets the credentials of an administrator, privacy officer or superuser.",
 )
 register(
     "credential_code_invalid",

@@ -32,9 +32,7 @@ ASSIGNABLE_ROLES = frozenset(role.value for role in Role) - TEAM_ROLES
 def user_is_privileged(user: User) -> bool:
     """Admin, privacy officer, staff or superuser: roles that hold no team role."""
     return bool(
-        user.is_staff
-        or user.is_superuser
-        or user.groups.filter(name__in=PRIVILEGED_ROLES).exists()
+        user.is_staff or user.is_superuser or user.groups.filter(name__in=PRIVILEGED_ROLES).exists()
     )
 
 
