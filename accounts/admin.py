@@ -83,6 +83,14 @@ class TeamAdmin(GuardedModelAdmin):
     search_fields = ["name"]
     inlines = [MembershipInline, CoverageInline]
 
+    def delete_model(self, request: HttpRequest, obj: Team) -> None:
+        _end_memberships(request, Team.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        _end_memberships(request, queryset)
+        super().delete_queryset(request, queryset)
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not TeamMembership:
             super().save_formset(request, form, formset, change)
@@ -102,6 +110,17 @@ class TeamAdmin(GuardedModelAdmin):
             team_membership_set(
                 team=team, user=membership.user, role=membership.role, actor=actor, context=context
             )
+
+
+def _end_memberships(request: HttpRequest, teams: Any) -> None:
+    """Deleting a team ends its memberships through the service first, so each is logged and
+    the members lose the team role groups that came with it."""
+    context = AccessContext.from_request(request)
+    memberships = TeamMembership.objects.filter(team__in=teams).select_related("team", "user")
+    for membership in memberships:
+        team_membership_remove(
+            team=membership.team, user=membership.user, actor=request.user, context=context
+        )
 
 
 @admin.register(MappingVersion)

@@ -156,7 +156,7 @@ def user_access_check(
     wanted = {Role(role).value for role in roles}
     if wanted & TEAM_ROLES:
         raise DomainError("role_via_membership")
-    current = _assignable_roles_of(user) if user.pk else set()
+    current = _assignable_roles_of(user)
     changed_roles = wanted ^ current
     changed_flags = (is_staff != user.is_staff) or (is_superuser != user.is_superuser)
     if not changed_roles and not changed_flags:
@@ -168,7 +168,7 @@ def user_access_check(
     if touches_privilege and actor is not None and not actor.is_superuser:
         raise DomainError("role_change_not_allowed")
     becomes_privileged = bool(wanted & PRIVILEGED_ROLES) or is_staff or is_superuser
-    if becomes_privileged and user.pk and user_has_team_role(user):
+    if becomes_privileged and user_has_team_role(user):
         raise DomainError("privileged_role_with_team")
     return True
 

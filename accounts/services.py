@@ -91,7 +91,10 @@ def password_reverify(*, request: HttpRequest, user: User, password: str) -> Non
     access token alone cannot make it. Goes through django-axes like a login: wrong passwords
     count towards the lockout, and a locked account is refused.
 
-    Side effects on a refusal: an axes failure record; an access log row (login_failed)."""
+    Side effects on a refusal: an axes failure record; an access log row (login_failed). A
+    missing password is refused without either: it is not an attempt."""
+    if not password:
+        raise DomainError("password_reverification_failed")
     again = authenticate(request=request, email=user.email, password=password)
     if again is not None and again.pk == user.pk:
         return

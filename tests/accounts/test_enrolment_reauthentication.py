@@ -26,6 +26,7 @@ def test_a_stolen_field_worker_access_token_alone_cannot_enrol_an_authenticator(
         assert response.status_code == 403
         assert response.json()["code"] == "password_reverification_failed"
     assert not TOTPDevice.objects.filter(user=worker).exists()
+    assert AccessAttempt.objects.get().failures_since_start == 1  # a guess counts, no password not
     refused = stolen.post(CONFIRM, {"code": "123456"}, format="json")
     assert refused.json()["code"] == "password_reverification_failed"
 

@@ -271,3 +271,14 @@ def test_a_revoked_login_session_cannot_be_revived_in_the_admin(superuser_client
     superuser_client.post(url, {"revoked_at_0": "", "revoked_at_1": "", "revoked_reason": ""})
     session.refresh_from_db()
     assert session.revoked_at is not None
+
+
+def test_deleting_a_team_in_the_admin_ends_and_logs_its_memberships(admin_client):
+    team = TeamFactory()
+    member = UserFactory()
+    team_membership_set(team=team, user=member, role="member", **SYSTEM)
+    url = reverse("admin:accounts_team_delete", args=[team.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not fresh(member).has_perm(WORK_TEAM_QUEUE)
+    removed = AccessLog.objects.get(action=Action.MEMBERSHIP_CHANGE, details__change="removed")
+    assert removed.object_id == str(member.pk)
