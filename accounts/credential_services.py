@@ -78,10 +78,12 @@ def credentials_reset_check(*, user: User, actor: User | None) -> None:
 def second_factor_remove(*, user: User) -> int:
     """Deletes every TOTP device and recovery code of `user`. Returns how many devices.
     Side effects: TOTPDevice and StaticDevice rows deleted (with their tokens)."""
-    totp, _ = TOTPDevice.objects.filter(user=user).delete()
-    static = StaticDevice.objects.filter(user=user).count()
-    StaticDevice.objects.filter(user=user).delete()
-    return totp + static
+    totp = TOTPDevice.objects.filter(user=user)
+    static = StaticDevice.objects.filter(user=user)
+    removed = totp.count() + static.count()
+    totp.delete()
+    static.delete()  # with its recovery codes
+    return removed
 
 
 def credentials_reset(
@@ -97,13 +99,13 @@ def credentials_reset(
     accounts.services.login_sessions_end (reason credentials_reset); a CredentialCode row (its
     hash) replacing any earlier one; access log rows credential_change and, when a second
     factor was removed, mfa_change."""
-    credentials_reset_check(user=user, actor=actor)
     purpose = CredentialCode.Purpose(purpose).value
     code = _new_code()
     expires_at = timezone.now() + timedelta(hours=settings.CREDENTIAL_RESET_HOURS)
     rule = actor_rule(actor, CHANGE_USER)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        credentials_reset_check(user=user, actor=actor)
         user.set_unusable_password()
         user.save(update_fields=["password"])
         devices = second_factor_remove(user=user)
