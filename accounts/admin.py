@@ -1,11 +1,18 @@
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import Group
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdmin
 
+from accounts import admin_users  # noqa: F401  (registers the user admin)
+from accounts.membership_services import (
+    team_membership_check,
+    team_membership_remove,
+    team_membership_set,
+)
 from accounts.models import (
     AddressPoint,
     LoginSession,
@@ -15,66 +22,16 @@ from accounts.models import (
     Team,
     TeamCoverage,
     TeamMembership,
-    User,
 )
-from accounts.roles import Role
-from accounts.services import team_membership_set
+from backend.errors import DomainError
+from privacy.context import AccessContext
 
-
-@admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    ordering = ["email"]
-    list_display = ["email", "full_name", "organisation", "is_active", "is_staff"]
-    list_filter = ["is_active", "is_staff", "groups", "organisation"]
-    search_fields = ["email", "full_name"]
-    fieldsets = (
-        (None, {"fields": ("email", "password")}),
-        ("Profiel", {"fields": ("full_name", "organisation", "language")}),
-        ("Rechten", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
-        ("Datums", {"fields": ("last_login", "date_joined")}),
-    )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-    filter_horizontal = ("groups",)
-
-    # A functional admin manages field workers and team members, but must not be able to make
-    # anyone (itself included) superuser, admin or privacy officer, nor take over such an
-    # account: those roles read the access log and resident exports.
-    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
-        fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            fields += ["is_superuser", "is_staff", "user_permissions"]
-        return fields
-
-    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.exclude(name__in=PRIVILEGED_ROLES)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
-        if obj is not None and not request.user.is_superuser and _is_privileged(obj):
-            return obj.pk == request.user.pk and super().has_change_permission(request, obj)
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
-        if obj is not None and not request.user.is_superuser and _is_privileged(obj):
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        kept = []
-        if change and not request.user.is_superuser:
-            # The groups field hides privileged roles; saving must not strip them.
-            kept = list(form.instance.groups.filter(name__in=PRIVILEGED_ROLES))
-        super().save_related(request, form, formsets, change)
-        if kept:
-            form.instance.groups.add(*kept)
-
-
-PRIVILEGED_ROLES = [Role.ADMIN.value, Role.PRIVACY_OFFICER.value]
-
-
-def _is_privileged(user: User) -> bool:
-    return user.is_superuser or user.groups.filter(name__in=PRIVILEGED_ROLES).exists()
+# django-otp's device admins let a superuser create a device with a chosen key for anyone and
+# show any device's secret as a QR code: choosing someone's credentials. Second factors are
+# only enrolled by their owner and removed by "reset credentials" (docs/adr/0016).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.register(Organisation)
@@ -84,10 +41,33 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """Shows the services' refusals (self-grant, privileged user) on the row that caused them."""
+
+    actor: Any = None
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            user = data.get("user")
+            if user is None or data.get("DELETE") or not form.has_changed():
+                continue
+            try:
+                team_membership_check(user=user, actor=self.actor)
+            except DomainError as exc:
+                form.add_error("user", exc.message())
+
+
 class MembershipInline(admin.TabularInline):
     model = TeamMembership
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ["user"]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"actor": request.user})
 
 
 class CoverageInline(admin.TabularInline):
@@ -103,17 +83,44 @@ class TeamAdmin(GuardedModelAdmin):
     search_fields = ["name"]
     inlines = [MembershipInline, CoverageInline]
 
+    def delete_model(self, request: HttpRequest, obj: Team) -> None:
+        _end_memberships(request, Team.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        _end_memberships(request, queryset)
+        super().delete_queryset(request, queryset)
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not TeamMembership:
             super().save_formset(request, form, formset, change)
             return
-        # Through the service, so the member also gets the role group that carries the
-        # capabilities (work the queue, coordinate).
+        # Through the services: they refuse what separation of duties forbids, keep the role
+        # groups (the capabilities) in step with the memberships and log every change.
+        team, actor = form.instance, request.user
+        context = AccessContext.from_request(request)
         memberships = formset.save(commit=False)
         for removed in formset.deleted_objects:
-            removed.delete()
+            team_membership_remove(team=team, user=removed.user, actor=actor, context=context)
+        for membership, changed in formset.changed_objects:
+            if "user" in changed:  # the row now names someone else: the old member leaves
+                before = TeamMembership.objects.select_related("user").get(pk=membership.pk)
+                team_membership_remove(team=team, user=before.user, actor=actor, context=context)
         for membership in memberships:
-            team_membership_set(team=form.instance, user=membership.user, role=membership.role)
+            team_membership_set(
+                team=team, user=membership.user, role=membership.role, actor=actor, context=context
+            )
+
+
+def _end_memberships(request: HttpRequest, teams: Any) -> None:
+    """Deleting a team ends its memberships through the service first, so each is logged and
+    the members lose the team role groups that came with it."""
+    context = AccessContext.from_request(request)
+    memberships = TeamMembership.objects.filter(team__in=teams).select_related("team", "user")
+    for membership in memberships:
+        team_membership_remove(
+            team=membership.team, user=membership.user, actor=request.user, context=context
+        )
 
 
 @admin.register(MappingVersion)
@@ -138,6 +145,22 @@ class AddressPointAdmin(admin.ModelAdmin):
 
 @admin.register(LoginSession)
 class LoginSessionAdmin(admin.ModelAdmin):
+    """Read only: a revoked session must not be revived by clearing revoked_at."""
+
     list_display = ["id", "user", "created_at", "last_refreshed_at", "revoked_at"]
     list_select_related = ["user"]
-    readonly_fields = ["id", "user", "created_at", "last_refreshed_at", "user_agent"]
+    readonly_fields = [
+        "id",
+        "user",
+        "created_at",
+        "last_refreshed_at",
+        "revoked_at",
+        "revoked_reason",
+        "user_agent",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -2,10 +2,15 @@
 
 from typing import Any
 
+from django.contrib.admin.forms import AdminPasswordChangeForm
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import PasswordChangeView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django_otp.admin import OTPAdminSite
 
+from accounts.credential_services import password_change
 from privacy.context import AccessContext
 from privacy.services import access_log_login, access_log_login_failed
 
@@ -13,7 +18,8 @@ from privacy.services import access_log_login, access_log_login_failed
 class LoggedOTPAdminSite(OTPAdminSite):
     """OTPAdminSite: staff without a device verified in this session are treated as non-staff,
     and the login form asks for a TOTP or recovery code. Logins and refusals are logged like
-    API logins. Installed on the default admin.site by backend/urls.py."""
+    API logins. This login form is the only place a Django session is opened. Installed on the
+    default admin.site by backend/urls.py."""
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         response: HttpResponse = super().login(request, extra_context)
@@ -32,3 +38,30 @@ class LoggedOTPAdminSite(OTPAdminSite):
                 reason="login_locked" if locked else "admin_login_refused",
             )
         return response
+
+    def password_change(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        """Changing one's own password (the old one required) goes through the credential
+        service, so it is logged and every other session of the user ends; this one stays."""
+        defaults: dict[str, Any] = {
+            "form_class": AdminPasswordChangeForm,
+            "success_url": reverse("admin:password_change_done", current_app=self.name),
+            "extra_context": {**self.each_context(request), **(extra_context or {})},
+        }
+        if self.password_change_template is not None:
+            defaults["template_name"] = self.password_change_template
+        request.current_app = self.name
+        return OwnPasswordChangeView.as_view(**defaults)(request)
+
+
+class OwnPasswordChangeView(PasswordChangeView):
+    def form_valid(self, form: Any) -> HttpResponse:
+        password_change(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            context=AccessContext.from_request(self.request),
+        )
+        form.user.refresh_from_db()
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())

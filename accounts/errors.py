@@ -50,3 +50,84 @@ register(
     nl="Bevestig eerst met een code van je huidige authenticator-app of een herstelcode.",
     en="First confirm with a code from your current authenticator app or a recovery code.",
 )
+register(
+    "password_reverification_failed",
+    403,
+    nl="Bevestig dit met je wachtwoord; het opgegeven wachtwoord klopt niet.",
+    en="Confirm this with your password; the password given is incorrect.",
+)
+
+# Separation of duties (accounts.membership_services, docs/adr/0016).
+register(
+    "membership_self_grant",
+    403,
+    nl="Je kunt jezelf geen teamrol geven; vraag een andere beheerder.",
+    en="You cannot give yourself a team role; ask another administrator.",
+)
+register(
+    "team_role_for_privileged",
+    409,
+    nl="Beheerders, privacy officers en medewerkers met beheertoegang hebben geen teamrol.",
+    en="Administrators, privacy officers and staff cannot hold a team role.",
+)
+register(
+    "privileged_role_with_team",
+    409,
+    nl="Iemand met een teamrol kan geen beheerder, privacy officer of medewerker met "
+    "beheertoegang worden; beëindig eerst de teamlidmaatschappen.",
+    en="Someone with a team role cannot become administrator, privacy officer or staff; end "
+    "their team memberships first.",
+)
+register(
+    "role_self_change",
+    403,
+    nl="Je kunt je eigen rollen niet wijzigen; vraag een andere beheerder.",
+    en="You cannot change your own roles; ask another administrator.",
+)
+register(
+    "role_change_not_allowed",
+    403,
+    nl="Alleen een superuser kent de rollen beheerder en privacy officer of beheertoegang toe "
+    "of trekt ze in.",
+    en="Only a superuser grants or revokes the administrator and privacy officer roles or "
+    "staff access.",
+)
+register(
+    "role_via_membership",
+    400,
+    nl="Teamrollen horen bij een teamlidmaatschap; voeg de persoon toe aan een team.",
+    en="Team roles come with a team membership; add the person to a team.",
+)
+
+# Credential reset and the one-time code (accounts.credential_services, docs/adr/0016).
+register(
+    "credential_reset_self",
+    403,
+    nl="Je kunt je eigen inloggegevens niet resetten; vraag een andere beheerder.",
+    en="You cannot reset your own credentials; ask another administrator.",
+)
+register(
+    "credential_reset_not_allowed",
+    403,
+    nl="Alleen een superuser reset de inloggegevens van een beheerder, privacy officer of "
+    "superuser.",
+    en="Only a superuser resets the credentials of an administrator, privacy officer or superuser.",
+)
+register(
+    "credential_code_invalid",
+    400,
+    nl="Deze code klopt niet, is al gebruikt of hoort niet bij dit e-mailadres.",
+    en="This code is incorrect, has been used already or does not belong to this email address.",
+)
+register(
+    "credential_code_expired",
+    400,
+    nl="Deze code is verlopen; vraag een beheerder om een nieuwe.",
+    en="This code has expired; ask an administrator for a new one.",
+)
+register(
+    "password_invalid",
+    400,
+    nl="Dit wachtwoord voldoet niet aan de eisen (zie details).",
+    en="This password does not meet the requirements (see details).",
+)

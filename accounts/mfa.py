@@ -23,16 +23,23 @@ PURPOSE_ENROL = "enrol"
 _SALT = "accounts.mfa"
 
 
-def user_requires_mfa(*, user: User) -> bool:
-    """True when this user must pass a second factor before getting tokens."""
+def role_requires_mfa(*, user: User) -> bool:
+    """True when the user's roles (capabilities, staff, superuser) need a second factor. Checked
+    on every request of a password-only token, so it reads only the permission cache that the
+    view's capability check reuses."""
     if user.is_staff or user.is_superuser:
         return True
     capabilities = user.get_all_permissions()
     if capabilities - {SUBMIT_SIGNAL}:
         return True
-    if SUBMIT_SIGNAL in capabilities and not settings.MFA_EXEMPT_FIELD_WORKERS:
-        return True
-    return user_has_device(user, confirmed=True)
+    return SUBMIT_SIGNAL in capabilities and not settings.MFA_EXEMPT_FIELD_WORKERS
+
+
+def user_requires_mfa(*, user: User) -> bool:
+    """True when this user must pass a second factor before getting tokens: their roles need
+    one, or they enrolled a device anyway. (Enrolling ends every earlier login session, so a
+    password-only token never outlives an enrolment: docs/adr/0015.)"""
+    return role_requires_mfa(user=user) or user_has_device(user, confirmed=True)
 
 
 @dataclass(frozen=True)
@@ -44,9 +51,11 @@ class MfaChallenge:
 
 
 def _state(user: User) -> str:
-    """Changes when the user logs in or changes password, so a token works until then only."""
+    """Changes when the user logs in or any credential changes (password, second factor,
+    activation: credential_epoch), so a token works until then only."""
     last_login = user.last_login.isoformat() if user.last_login else ""
-    return salted_hmac(_SALT + ".state", f"{user.pk}|{user.password}|{last_login}").hexdigest()[:32]
+    value = f"{user.pk}|{user.password}|{user.credential_epoch}|{last_login}"
+    return salted_hmac(_SALT + ".state", value).hexdigest()[:32]
 
 
 def mfa_token_issue(*, user: User, purpose: str) -> str:

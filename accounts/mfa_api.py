@@ -17,9 +17,7 @@ from accounts import mfa, mfa_services
 from accounts.api import TokenPairOutput
 from accounts.authentication import SessionBoundJWTAuthentication
 from accounts.models import User
-from accounts.services import login_complete
 from backend.throttling import ScopedThrottle
-from privacy.context import AccessContext
 
 ENROLMENT_SCHEME = "MFA-Enrolment"
 
@@ -80,12 +78,30 @@ class _EnrolmentApi(APIView):
     throttle_scope = "login"
 
 
+def _with_access_token(request: Request) -> bool:
+    """False for the first-login enrolment token, which comes straight from a password login."""
+    return request.auth != ENROLMENT_SCHEME
+
+
 class TotpEnrolmentBeginApi(_EnrolmentApi):
     """Start linking an authenticator app: returns the otpauth URI, its secret and a QR code.
-    Someone who already has a second factor must send a current code (or recovery code)."""
+    With an access token (replacing or adding a second factor later) send the password again,
+    and a current code (or recovery code) when a second factor is linked already. The
+    first-login enrolment token needs neither."""
 
     class TotpBeginInputSerializer(serializers.Serializer):
-        code = serializers.CharField(max_length=32, required=False, allow_blank=True)
+        password = serializers.CharField(
+            max_length=128,
+            required=False,
+            trim_whitespace=False,
+            help_text="Required with an access token.",
+        )
+        code = serializers.CharField(
+            max_length=32,
+            required=False,
+            allow_blank=True,
+            help_text="Required when a second factor is linked already.",
+        )
 
     class TotpBeginOutputSerializer(serializers.Serializer):
         otpauth_uri = serializers.CharField()
@@ -97,34 +113,42 @@ class TotpEnrolmentBeginApi(_EnrolmentApi):
         data = self.TotpBeginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enrolment = mfa_services.totp_enrolment_begin(
-            user=request.user, code=data.validated_data.get("code", "")
+            request=request._request,
+            user=request.user,
+            with_access_token=_with_access_token(request),
+            password=data.validated_data.get("password", ""),
+            code=data.validated_data.get("code", ""),
         )
         return Response(self.TotpBeginOutputSerializer(enrolment).data)
 
 
 class TotpEnrolmentConfirmApi(_EnrolmentApi):
     """Confirm the app with a code from it. Returns ten one-time recovery codes (shown once)
-    and, when called with an enrolment token, the first access/refresh pair."""
+    and a new access/refresh pair: every earlier login session has ended, the one making this
+    call too. With an access token send the password again."""
 
     class TotpConfirmInputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=32)
+        password = serializers.CharField(
+            max_length=128,
+            required=False,
+            trim_whitespace=False,
+            help_text="Required with an access token.",
+        )
 
     class TotpConfirmOutputSerializer(serializers.Serializer):
         recovery_codes = serializers.ListField(child=serializers.CharField())
-        tokens = TokenPairOutput(allow_null=True)
+        tokens = TokenPairOutput()
 
     @extend_schema(request=TotpConfirmInputSerializer, responses={200: TotpConfirmOutputSerializer})
     def post(self, request: Request) -> Response:
         data = self.TotpConfirmInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = request.user
-        codes = mfa_services.totp_enrolment_confirm(
-            user=user,
+        confirmation = mfa_services.totp_enrolment_confirm(
+            request=request._request,
+            user=request.user,
             code=data.validated_data["code"],
-            context=AccessContext.from_request(request),
+            with_access_token=_with_access_token(request),
+            password=data.validated_data.get("password", ""),
         )
-        pair = None
-        if request.auth == ENROLMENT_SCHEME:  # first login: enrolling was the second factor
-            pair = login_complete(request=request._request, user=user, method="totp_enrolment")
-        body = {"recovery_codes": codes, "tokens": pair}
-        return Response(self.TotpConfirmOutputSerializer(body).data)
+        return Response(self.TotpConfirmOutputSerializer(confirmation).data)

@@ -15,13 +15,19 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.account_log import RULE_OWN_ACCOUNT, account_change_record
 from accounts.mfa import PURPOSE_VERIFY, mfa_token_user
 from accounts.models import User
-from accounts.services import TokenPair, login_complete
+from accounts.services import (
+    TokenPair,
+    login_complete,
+    login_sessions_end,
+    password_reverify,
+)
 from backend.errors import DomainError
 from privacy.context import AccessContext
-from privacy.models import Action, Purpose
-from privacy.services import access_log_login_failed, access_log_record
+from privacy.models import Action
+from privacy.services import access_log_login_failed
 
 TOTP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery-codes"
@@ -57,13 +63,20 @@ def _method(device: object) -> str:
     return "recovery_code" if isinstance(device, StaticDevice) else "totp"
 
 
-def totp_enrolment_begin(*, user: User, code: str = "") -> TotpEnrolment:
+def totp_enrolment_begin(
+    *, request: HttpRequest, user: User, with_access_token: bool, password: str = "", code: str = ""
+) -> TotpEnrolment:
     """Starts (or restarts) linking an authenticator app: a new unconfirmed TOTP device.
 
-    A user who already has a second factor must prove it with `code` first (TOTP or recovery
-    code), so a stolen access token alone cannot swap the device.
+    With an access token (not the first-login enrolment token, which comes straight from a
+    password login) the password is asked again, and a user who already has a second factor
+    must prove it with `code` (TOTP or recovery code): a stolen access token alone cannot link
+    an attacker's app.
 
-    Side effects: replaces the user's unconfirmed TOTP devices; may consume a recovery code."""
+    Side effects: replaces the user's unconfirmed TOTP devices; may consume a recovery code; on
+    a wrong password as accounts.services.password_reverify."""
+    if with_access_token:
+        password_reverify(request=request, user=user, password=password)
     enrolled = user_has_device(user, confirmed=True)
     if enrolled and (not code or _verify_any(user=user, code=code) is None):
         raise DomainError("mfa_reverification_required")
@@ -78,12 +91,25 @@ def totp_enrolment_begin(*, user: User, code: str = "") -> TotpEnrolment:
     )
 
 
-def totp_enrolment_confirm(*, user: User, code: str, context: AccessContext) -> list[str]:
-    """Confirms the pending TOTP device with a code from the app; returns fresh recovery codes
-    (shown once). Older TOTP devices and recovery codes of the user are replaced.
+@dataclass(frozen=True)
+class TotpConfirmation:
+    recovery_codes: list[str]
+    tokens: TokenPair
 
-    Side effects: TOTPDevice confirmed, others deleted; StaticDevice with new StaticTokens;
-    an access log row (mfa_enrol)."""
+
+def totp_enrolment_confirm(
+    *, request: HttpRequest, user: User, code: str, with_access_token: bool, password: str = ""
+) -> TotpConfirmation:
+    """Confirms the pending TOTP device with a code from the app; returns fresh recovery codes
+    (shown once) and a new token pair. Older TOTP devices and recovery codes of the user are
+    replaced, and every earlier login session ends (the one making this call too): a second
+    factor changed. With an access token the password is asked again.
+
+    Side effects: TOTPDevice confirmed, others deleted; StaticDevice with new StaticTokens; as
+    accounts.services.login_sessions_end (reason mfa_changed); an access log row (mfa_enrol);
+    as accounts.services.login_complete (method totp_enrolment)."""
+    if with_access_token:
+        password_reverify(request=request, user=user, password=password)
     pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if pending is None:
         raise DomainError("mfa_enrolment_not_started")
@@ -93,19 +119,20 @@ def totp_enrolment_confirm(*, user: User, code: str, context: AccessContext) -> 
     if not verified:  # the throttle counter above is committed on purpose
         raise DomainError("mfa_code_invalid")
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).exclude(pk=pending.pk).delete()
+        replaced = TOTPDevice.objects.filter(user=user).exclude(pk=pending.pk).delete()[0]
         pending.confirmed = True
         pending.save(update_fields=["confirmed"])
         codes = recovery_codes_replace(user=user)
-        access_log_record(
-            context=context,
+        ended = login_sessions_end(user=user, reason="mfa_changed")
+        account_change_record(
+            context=AccessContext.from_request(request, user=user),
             action=Action.MFA_ENROL,
-            purpose=Purpose.AUTHENTICATION,
-            authorisation_rule="own_account",
-            object_type="otp_totp.totpdevice",
-            object_id=str(pending.pk),
+            target=user,
+            authorisation_rule=RULE_OWN_ACCOUNT,
+            details={"device_id": pending.pk, "replaced": bool(replaced), "sessions_ended": ended},
         )
-    return codes
+        pair = login_complete(request=request, user=user, method="totp_enrolment")
+    return TotpConfirmation(recovery_codes=codes, tokens=pair)
 
 
 def recovery_codes_replace(*, user: User) -> list[str]:

@@ -4,8 +4,10 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from accounts.emails import normalise_email
 from accounts.roles import CAPABILITIES
 
 
@@ -38,12 +40,16 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username)
+        # An exact match on the normal form: iexact (UPPER in PostgreSQL) folds the dotless i
+        # (U+0131) into `I` while the lockout counter does not (accounts/emails.py).
+        return self.get(email=normalise_email(username or ""))
 
     def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
+        """A user with `password`, or without a usable one when None (the user then sets it
+        with a one-time code, accounts.credential_services)."""
         if not email:
             raise ValueError("email is required")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -65,6 +71,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised whenever credentials are reset, a second factor changes or the account is
+    # (de)activated. Part of the session fingerprint, so every earlier login session and Django
+    # session ends at once, whichever path made the change (docs/adr/0015).
+    credential_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -79,6 +89,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        # Model.clean() (admin forms, full_clean) stores the same normal form as create_user.
+        return normalise_email(username) if isinstance(username, str) else username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """The credential fingerprint: Django keeps a session only while it matches, and
+        accounts.authentication does the same for every JWT login session. It changes with the
+        password hash and with credential_epoch."""
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = f"{self.password}|{self.credential_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Team(models.Model):
@@ -216,12 +239,35 @@ class LoginSession(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=32, blank=True)
     user_agent = models.CharField(max_length=255, blank=True)
+    # The user's credential fingerprint at login (User.get_session_auth_hash): a password,
+    # second-factor or activation change since then ends the session on its next request.
+    credential_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["user", "revoked_at"])]
 
     def __str__(self) -> str:
         return f"session {self.pk}"
+
+
+class CredentialCode(models.Model):
+    """A one-time code with which a user sets their own password after an admin reset their
+    credentials or created the account. An admin hands it over out of band; only its keyed hash
+    is stored. One outstanding code per user: issuing a new one replaces it."""
+
+    class Purpose(models.TextChoices):
+        ONBOARDING = "onboarding", "Nieuw account"
+        RESET = "reset", "Inloggegevens gereset"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="credential_code")
+    code_hash = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    issued_by_id = models.UUIDField(null=True, blank=True)  # plain id, like the access log
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code for {self.user_id}"
 
 
 # Direct foreign-key object permissions (django-guardian), for per-object shares.

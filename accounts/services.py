@@ -1,31 +1,42 @@
-"""Writes for accounts: users, memberships, login sessions and tokens."""
+"""Writes for accounts: logins, login sessions and tokens, activation. Memberships and roles
+are in accounts.membership_services, credential resets in accounts.credential_services."""
 
 import contextlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.authentication import SESSION_CLAIM
+from accounts.account_log import account_change_record, actor_rule
+from accounts.authentication import (
+    AMR_CLAIM,
+    SESSION_CLAIM,
+    credential_fingerprint,
+    login_session_is_current,
+)
+from accounts.emails import normalise_email
 from accounts.mfa import MfaChallenge, login_challenge, user_requires_mfa
-from accounts.models import LoginSession, Organisation, Team, TeamMembership, User
-from accounts.roles import Role
+from accounts.models import LoginSession, User
 from backend.errors import DomainError
 from notifications.services import devices_remove_for_user
 from privacy.context import AccessContext
+from privacy.models import Action
 from privacy.services import access_log_login, access_log_login_failed
 
 logger = logging.getLogger(__name__)
 
-AMR_CLAIM = "amr"  # how the session was authenticated (RFC 8176): ["pwd"] or ["pwd", "otp"]
+CHANGE_USER = "accounts.change_user"
 
 
 @dataclass(frozen=True)
@@ -38,57 +49,20 @@ class TokenPair:
 def login_username_from_credentials(request: HttpRequest, credentials: dict[str, Any]) -> str:
     """Axes: the login name is the email, whether it came from the API or the admin form."""
     value = credentials.get("email") or credentials.get("username") or ""
-    return str(value).strip().lower()
-
-
-def user_create(
-    *,
-    email: str,
-    password: str | None,
-    full_name: str = "",
-    organisation: Organisation | None = None,
-    roles: list[str] | None = None,
-    language: str = "nl",
-) -> User:
-    """Creates a user with the given roles (groups). Admins also get is_staff for /admin/."""
-    with transaction.atomic():
-        user = User.objects.create_user(
-            email=email,
-            password=password,
-            full_name=full_name,
-            organisation=organisation,
-            language=language,
-            is_staff=Role.ADMIN in (roles or []) or Role.PRIVACY_OFFICER in (roles or []),
-        )
-        for role in roles or []:
-            user_add_role(user=user, role=role)
-    return user
-
-
-def user_add_role(*, user: User, role: str) -> None:
-    user.groups.add(Group.objects.get(name=Role(role).value))
-
-
-def team_membership_set(*, team: Team, user: User, role: str) -> TeamMembership:
-    """Adds or changes a membership; the matching role group comes with it."""
-    with transaction.atomic():
-        membership, _ = TeamMembership.objects.update_or_create(
-            team=team, user=user, defaults={"role": role}
-        )
-        group_role = (
-            Role.TEAM_COORDINATOR if role == TeamMembership.Role.COORDINATOR else Role.TEAM_MEMBER
-        )
-        user_add_role(user=user, role=group_role)
-    return membership
+    return normalise_email(str(value))
 
 
 def _issue_tokens(*, session: LoginSession, amr: list[str]) -> TokenPair:
     refresh = RefreshToken.for_user(session.user)
     refresh[SESSION_CLAIM] = str(session.pk)
     refresh[AMR_CLAIM] = amr
-    return TokenPair(
-        access=str(refresh.access_token), refresh=str(refresh), session_id=str(session.pk)
-    )
+    # No token outlives its session's absolute end (the check itself is per request).
+    session_end = session.created_at + timedelta(days=settings.LOGIN_SESSION_MAX_DAYS)
+    cap = int(session_end.timestamp())
+    refresh["exp"] = min(refresh["exp"], cap)
+    access = refresh.access_token
+    access["exp"] = min(access["exp"], cap)
+    return TokenPair(access=str(access), refresh=str(refresh), session_id=str(session.pk))
 
 
 def login(*, request: HttpRequest, email: str, password: str) -> TokenPair | MfaChallenge:
@@ -112,8 +86,31 @@ def login(*, request: HttpRequest, email: str, password: str) -> TokenPair | Mfa
     return login_complete(request=request, user=user, method="password")
 
 
+def password_reverify(*, request: HttpRequest, user: User, password: str) -> None:
+    """Asks a logged-in user for their password again before a sensitive change, so a stolen
+    access token alone cannot make it. Goes through django-axes like a login: wrong passwords
+    count towards the lockout, and a locked account is refused.
+
+    Side effects on a refusal: an axes failure record; an access log row (login_failed). A
+    missing password is refused without either: it is not an attempt."""
+    if not password:
+        raise DomainError("password_reverification_failed")
+    again = authenticate(request=request, email=user.email, password=password)
+    if again is not None and again.pk == user.pk:
+        return
+    locked = getattr(request, "axes_locked_out", False)
+    access_log_login_failed(
+        context=AccessContext.from_request(request, user=user),
+        attempted_login=user.email,
+        reason="login_locked" if locked else "password_reverification",
+    )
+    raise DomainError("login_locked" if locked else "password_reverification_failed")
+
+
 def login_complete(*, request: HttpRequest, user: User, method: str) -> TokenPair:
-    """Opens a login session for a user who passed every required factor.
+    """Opens a login session for a user who passed every required factor. The one way a token
+    pair is issued (the admin's OTP login is the one way a Django session is opened,
+    accounts.admin_site); both write their login row.
 
     Side effects: a LoginSession row; `user_logged_in` (updates last_login, resets axes); an
     access log row (login)."""
@@ -134,16 +131,20 @@ def login_complete(*, request: HttpRequest, user: User, method: str) -> TokenPai
 def login_session_open(
     *, user: User, user_agent: str = "", amr: list[str] | None = None
 ) -> TokenPair:
-    """Opens a login session for an already authenticated user and issues its tokens.
+    """Opens a login session for an already authenticated user and issues its tokens. Writes no
+    login row: call login_complete (test fixtures and benchmarks call this directly).
 
     Side effects: a LoginSession row; an OutstandingToken row for the refresh token."""
-    session = LoginSession.objects.create(user=user, user_agent=user_agent[:255])
+    session = LoginSession.objects.create(
+        user=user, user_agent=user_agent[:255], credential_hash=credential_fingerprint(user)
+    )
     return _issue_tokens(session=session, amr=amr or ["pwd"])
 
 
 def token_refresh(*, refresh: str) -> TokenPair:
     """Rotates a refresh token: the old one is blacklisted, a new pair is issued on the same
     session. Presenting an already-rotated token is treated as theft: the session is revoked.
+    A session past LOGIN_SESSION_MAX_DAYS, or whose user's credentials changed, is refused.
 
     Side effects: BlacklistedToken for the old token; LoginSession.last_refreshed_at or, on
     reuse, LoginSession.revoked_at."""
@@ -161,7 +162,7 @@ def token_refresh(*, refresh: str) -> TokenPair:
             .filter(pk=session_id)
             .first()
         )
-        if session is None or session.revoked_at or not session.user.is_active:
+        if session is None or not login_session_is_current(session):
             raise DomainError("session_revoked")
         try:
             token = RefreshToken(refresh)  # verifies signature, expiry and blacklist
@@ -212,21 +213,77 @@ def logout(*, user: User, session_id: str | None, refresh: str | None = None) ->
                 RefreshToken(refresh).blacklist()
 
 
-def user_deactivate(*, user: User) -> None:
-    """Deactivates an account: it can no longer log in, its tokens stop working at once and its
-    devices get no more pushes. Safe to repeat.
+def login_sessions_end(*, user: User, reason: str, device_reason: str = "logout") -> int:
+    """Ends every login session and Django session of `user`: raises credential_epoch (so
+    sessions fail their fingerprint check on the next request, whichever path changed the
+    credentials) and revokes the live LoginSession rows explicitly. Returns how many.
 
-    Side effects: User.is_active False; every live LoginSession revoked (reason
-    user_deactivated); all the user's devices deactivated."""
+    Side effects: User.credential_epoch; LoginSession.revoked_at (reason); the user's push
+    devices deactivated (their sessions ended)."""
     with transaction.atomic():
-        if user.is_active:
+        User.objects.filter(pk=user.pk).update(credential_epoch=F("credential_epoch") + 1)
+        user.refresh_from_db(fields=["credential_epoch"])
+        ended = LoginSession.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason=reason[:32]
+        )
+        devices_remove_for_user(user=user, reason=device_reason)
+    return ended
+
+
+def require_capability(actor: User | None, permission: str) -> None:
+    """Account changes are made by someone holding `permission`, or by the system (None)."""
+    if actor is not None and not actor.has_perm(permission):
+        raise DomainError("permission_denied")
+
+
+def user_deactivate(*, user: User, actor: User | None, context: AccessContext) -> None:
+    """Deactivates an account: it can no longer log in, its tokens and Django sessions stop
+    working at once and its devices get no more pushes. Safe to repeat.
+
+    Side effects: User.is_active False; as login_sessions_end (reason user_deactivated); all
+    the user's devices deactivated; an access log row (credential_change) when it was active."""
+    require_capability(actor, CHANGE_USER)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        was_active = user.is_active
+        if was_active:
             user.is_active = False
             user.save(update_fields=["is_active"])
-        for session in LoginSession.objects.select_for_update().filter(
-            user=user, revoked_at__isnull=True
-        ):
-            _revoke(session, reason="user_deactivated")
-        devices_remove_for_user(user=user, reason="user_deactivated")
+        ended = login_sessions_end(
+            user=user, reason="user_deactivated", device_reason="user_deactivated"
+        )
+        if was_active:
+            account_change_record(
+                context=context,
+                action=Action.CREDENTIAL_CHANGE,
+                target=user,
+                authorisation_rule=actor_rule(actor, CHANGE_USER),
+                details={"change": "deactivated", "sessions_ended": ended},
+            )
+
+
+def user_reactivate(*, user: User, actor: User | None, context: AccessContext) -> bool:
+    """Reactivates an account. Sessions from before the deactivation stay ended: the credential
+    epoch moves on. Returns False when it was active already.
+
+    Side effects: User.is_active True; as login_sessions_end (reason user_reactivated); an
+    access log row (credential_change)."""
+    require_capability(actor, CHANGE_USER)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_active:
+            return False
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        ended = login_sessions_end(user=user, reason="user_reactivated")
+        account_change_record(
+            context=context,
+            action=Action.CREDENTIAL_CHANGE,
+            target=user,
+            authorisation_rule=actor_rule(actor, CHANGE_USER),
+            details={"change": "reactivated", "sessions_ended": ended},
+        )
+    return True
 
 
 def lockout_response(request: HttpRequest, response: object, credentials: dict[str, Any]) -> Any:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import api, mfa_api
+from accounts import api, credentials_api, mfa_api
 
 urlpatterns = [
     path("auth/login", api.LoginApi.as_view(), name="auth-login"),
@@ -12,6 +12,11 @@ urlpatterns = [
         "auth/mfa/totp/confirm",
         mfa_api.TotpEnrolmentConfirmApi.as_view(),
         name="auth-mfa-totp-confirm",
+    ),
+    path(
+        "auth/credentials/set",
+        credentials_api.CredentialsSetApi.as_view(),
+        name="auth-credentials-set",
     ),
     path("me", api.MeApi.as_view(), name="me"),
 ]

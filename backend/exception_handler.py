@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_simplejwt.exceptions import InvalidToken
 
-from backend.errors import DomainError, message_for
+from backend.errors import CATALOGUE, DomainError, message_for
 
 _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
     (InvalidToken, "token_not_valid"),
@@ -55,6 +55,12 @@ def handle_exception(exc: Exception, context: dict[str, Any]) -> Response | None
         return None  # unexpected: Django's 500 handling and logging take over
 
     code = next((c for cls, c in _DRF_CODES if isinstance(exc, cls)), "server_error")
+    if isinstance(exc, exceptions.AuthenticationFailed) and not isinstance(exc, InvalidToken):
+        # An authentication class may name a catalogued reason (session_revoked, mfa_required)
+        # the client can act on; anything else stays authentication_failed.
+        specific = exc.get_codes()
+        if isinstance(specific, str) and specific in CATALOGUE:
+            code = specific
     details: dict[str, Any] = {}
     params: dict[str, Any] = {}
     if isinstance(exc, exceptions.ValidationError):

@@ -5,7 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from accounts.admin_site import LoggedOTPAdminSite
 from backend import health
 
-# Staff need a verified second factor for /admin/ (docs/adr/0010-second-factor.md).
+# Staff need a verified second factor for /admin/ (docs/adr/0010-second-factor.md). There is no
+# other login page: DRF's password-only /api-auth/ is not mounted (docs/adr/0015).
 admin.site.__class__ = LoggedOTPAdminSite
 
 api_v1 = [
@@ -23,5 +24,4 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
-    path("api-auth/", include("rest_framework.urls")),
 ]

@@ -43,6 +43,15 @@ class AccessLogFilterInput(serializers.Serializer):
         allow_null=True,
         help_text="true: only rows of break-glass openings and reads; false: none of those.",
     )
+    object_type = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="What the row is about, e.g. `accounts.user` for membership, role, password "
+        "and second-factor changes.",
+    )
+    object_id = serializers.CharField(
+        required=False, max_length=64, help_text="Its id, e.g. the user id of the changed account."
+    )
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -64,6 +73,8 @@ class AccessLogFilterInput(serializers.Serializer):
             action=data.get("action"),
             outcome=data.get("outcome"),
             break_glass=data.get("break_glass"),
+            object_type=data.get("object_type"),
+            object_id=data.get("object_id"),
             period_from=data.get("from"),
             period_to=data.get("to"),
         )

@@ -23,6 +23,11 @@ class Action(models.TextChoices):
     LOGIN = "login", "Ingelogd"
     LOGIN_FAILED = "login_failed", "Inloggen mislukt"
     MFA_ENROL = "mfa_enrol", "Tweede factor gekoppeld"
+    # Account changes (docs/adr/0016): object_type accounts.user, object_id the target user.
+    MEMBERSHIP_CHANGE = "membership_change", "Teamlidmaatschap gewijzigd"
+    ROLE_CHANGE = "role_change", "Rol gewijzigd"
+    CREDENTIAL_CHANGE = "credential_change", "Inloggegevens gewijzigd"
+    MFA_CHANGE = "mfa_change", "Tweede factor gewijzigd"
     ACCESS_DENIED = "access_denied", "Toegang geweigerd"
     AUDIT_READ = "audit_read", "Toegangslog ingezien"
 

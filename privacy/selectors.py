@@ -17,6 +17,8 @@ class AccessLogFilter:
     action: str | None = None
     outcome: str | None = None
     break_glass: bool | None = None  # rows flagged details.break_glass (signals ADR 0014)
+    object_type: str | None = None  # e.g. accounts.user for account changes (ADR 0016)
+    object_id: str | None = None
     period_from: datetime | None = None
     period_to: datetime | None = None
 
@@ -49,6 +51,10 @@ def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
         rows = rows.filter(action=filters.action)
     if filters.outcome:
         rows = rows.filter(outcome=filters.outcome)
+    if filters.object_type:
+        rows = rows.filter(object_type=filters.object_type)
+    if filters.object_id:
+        rows = rows.filter(object_id=filters.object_id)
     if filters.break_glass is True:
         rows = rows.filter(details__break_glass=True)
     elif filters.break_glass is False:

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.emails import normalise_email
 from privacy import chain
 from privacy.context import AccessContext
 from privacy.models import AccessLog, Action, Outcome, Purpose
@@ -158,7 +159,7 @@ def access_logged(
 def credential_hash(login_name: str) -> str:
     """A keyed hash of an attempted login name: repeated attempts on one account can be linked
     without the log holding the email address."""
-    normalised = login_name.strip().lower()
+    normalised = normalise_email(login_name)  # the same form the lockout counter keys on
     return salted_hmac("privacy.login_failed", normalised, algorithm="sha256").hexdigest()[:32]
 
 

@@ -79,10 +79,13 @@ class NeighbourhoodFactory(factory.django.DjangoModelFactory):
 
 
 def member_of(team: Team, role: str = TeamMembership.Role.MEMBER, **user_fields: object) -> User:
-    from accounts.services import team_membership_set
+    from accounts.membership_services import team_membership_set
+    from privacy.context import AccessContext
 
     user = UserFactory(**user_fields)
-    team_membership_set(team=team, user=user, role=role)
+    team_membership_set(
+        team=team, user=user, role=role, actor=None, context=AccessContext.system(role="test")
+    )
     return user
 
 

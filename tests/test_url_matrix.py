@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"auth-login", "auth-refresh", "auth-mfa-verify"}
+PUBLIC = {"auth-login", "auth-refresh", "auth-mfa-verify", "auth-credentials-set"}
 METHODS = ("get", "post", "put", "patch", "delete")
 
 

@@ -127,9 +127,11 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The only two ways in (docs/adr/0015): a JWT bound to a live login session, or a Django
+    # session with a verified second factor. DRF's password-only SessionAuthentication is not.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.SessionBoundJWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -297,4 +299,9 @@ PRIVACY_DPO_CONTACT = env.str("PRIVACY_DPO_CONTACT", default="")
 MFA_EXEMPT_FIELD_WORKERS = env.bool("MFA_EXEMPT_FIELD_WORKERS", default=True)
 MFA_TOKEN_MAX_AGE = env.int("MFA_TOKEN_MAX_AGE_SECONDS", default=300)
 MFA_ENROLMENT_TOKEN_MAX_AGE = env.int("MFA_ENROLMENT_TOKEN_MAX_AGE_SECONDS", default=900)
+# A login session ends this long after login however often it is refreshed (docs/adr/0015).
+LOGIN_SESSION_MAX_DAYS = env.int("LOGIN_SESSION_MAX_DAYS", default=30)
+# How long the one-time code from an admin's credential reset (or a new account) stays usable
+# for setting a password (docs/adr/0016).
+CREDENTIAL_RESET_HOURS = env.int("CREDENTIAL_RESET_HOURS", default=72)
 OTP_TOTP_ISSUER = "Buurtsignaal"

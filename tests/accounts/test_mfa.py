@@ -182,23 +182,31 @@ def test_first_login_enrols_then_gets_tokens(api_client, team_member):
 
 
 def test_confirm_without_begin_is_refused(client_for, team_member):
-    response = client_for(team_member).post(CONFIRM, {"code": "123456"}, format="json")
+    response = client_for(team_member).post(
+        CONFIRM, {"code": "123456", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "mfa_enrolment_not_started"
 
 
-def test_replacing_a_device_needs_the_current_factor(client_for, team_member):
+def test_replacing_a_device_needs_the_password_and_the_current_factor(client_for, team_member):
     old = enrolled(team_member)
     client = client_for(team_member)
-    refused = client.post(BEGIN, {}, format="json")
+    refused = client.post(BEGIN, {"password": PASSWORD}, format="json")
     assert refused.status_code == 403
     assert refused.json()["code"] == "mfa_reverification_required"
+    no_password = client.post(BEGIN, {"code": code_for(old)}, format="json")
+    assert no_password.status_code == 403
+    assert no_password.json()["code"] == "password_reverification_failed"
 
-    assert client.post(BEGIN, {"code": code_for(old)}, format="json").status_code == 200
+    begun = client.post(BEGIN, {"code": code_for(old), "password": PASSWORD}, format="json")
+    assert begun.status_code == 200
     new = TOTPDevice.objects.get(user=team_member, confirmed=False)
-    response = client.post(CONFIRM, {"code": code_for(new)}, format="json")
+    response = client.post(CONFIRM, {"code": code_for(new), "password": PASSWORD}, format="json")
     assert response.status_code == 200
-    assert response.json()["tokens"] is None  # already logged in: no new session
+    # The second factor changed: every earlier session ends, this one too; a new pair comes.
+    assert set(response.json()["tokens"]) == {"access", "refresh"}
+    assert client.get(ME).status_code == 401
     assert list(TOTPDevice.objects.filter(user=team_member)) == [new]
 
 

@@ -14,6 +14,7 @@ from backend.errors import DomainError
 from notifications.models import Device, Notification
 from notifications.services import device_delete, device_register, devices_remove_for_user
 from notifications.tasks import devices_prune, notifications_send
+from privacy.context import AccessContext
 from tests.factories import UserFactory
 from tests.notifications.factories import DeviceFactory, NotificationFactory
 
@@ -147,8 +148,9 @@ def test_user_deactivation_ends_sessions_and_pushes(client_for):
     devices = [DeviceFactory(user=user), DeviceFactory(user=user)]
     assert client.get(DEVICES).status_code == 200
 
-    user_deactivate(user=user)
-    user_deactivate(user=user)  # repeating is harmless
+    system = {"actor": None, "context": AccessContext.system(role="test")}
+    user_deactivate(user=user, **system)
+    user_deactivate(user=user, **system)  # repeating is harmless
 
     user.refresh_from_db()
     assert user.is_active is False

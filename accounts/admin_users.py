@@ -1,0 +1,249 @@
+"""The user admin. An admin never chooses anyone's credentials: there is no password field and no
+password-change page for other users; new users are created without a usable password, and
+"reset credentials" only invalidates (password, second factor, sessions) and issues a one-time
+code, shown once, that the admin hands over out of band (docs/adr/0016). Roles, staff access and
+activation are changed through the services, which own the separation-of-duties rules and log
+every change."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django_otp import user_has_device
+
+from accounts import credential_services, membership_services, services
+from accounts.membership_services import ASSIGNABLE_ROLES, PRIVILEGED_ROLES
+from accounts.models import CredentialCode, User
+from backend.errors import DomainError
+from privacy.context import AccessContext
+
+ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser")
+
+
+class UserAddForm(forms.ModelForm):
+    """Who the person is, nothing they log in with: they choose their password themselves."""
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "organisation", "language"]
+
+
+class UserChangeForm(forms.ModelForm):
+    actor: User | None = None  # the admin making the change, set per request by get_form
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "organisation", "language", *ACCESS_FIELDS, "groups"]
+        help_texts = {
+            "groups": "Team roles come with a team membership (Teams); they are not listed here."
+        }
+
+    def wanted_roles(self) -> set[str]:
+        """The direct roles after this change. Privileged roles the actor may not see (and so
+        could not have unticked) are kept."""
+        chosen = {group.name for group in self.cleaned_data.get("groups", [])}
+        if self.actor is not None and not self.actor.is_superuser and self.instance.pk:
+            kept = self.instance.groups.filter(name__in=PRIVILEGED_ROLES)
+            chosen |= set(kept.values_list("name", flat=True))
+        return chosen & ASSIGNABLE_ROLES
+
+    def wanted_flag(self, name: str) -> bool:
+        return bool(self.cleaned_data.get(name, getattr(self.instance, name)))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        stored = User.objects.get(pk=self.instance.pk)
+        try:
+            membership_services.user_access_check(
+                user=stored,
+                roles=self.wanted_roles(),
+                is_staff=self.wanted_flag("is_staff"),
+                is_superuser=self.wanted_flag("is_superuser"),
+                actor=self.actor,
+            )
+        except DomainError as exc:
+            raise ValidationError(exc.message(), code=exc.code) from exc
+        return data
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "organisation", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "groups", "organisation"]
+    search_fields = ["email", "full_name"]
+    form = UserChangeForm
+    add_form = UserAddForm
+    fieldsets = (
+        (None, {"fields": ("email", "credential_status")}),
+        ("Profiel", {"fields": ("full_name", "organisation", "language")}),
+        ("Rechten", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Datums", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"fields": ("email", "full_name", "organisation", "language")}),)
+    filter_horizontal = ("groups",)
+    readonly_fields = ["credential_status", "last_login", "date_joined"]
+    actions = ["reset_credentials"]
+
+    @admin.display(description="Inloggegevens")
+    def credential_status(self, obj: User) -> str:
+        parts = [
+            "wachtwoord ingesteld" if obj.has_usable_password() else "geen wachtwoord",
+            "tweede factor gekoppeld"
+            if user_has_device(obj, confirmed=True)
+            else "geen tweede factor",
+        ]
+        code = CredentialCode.objects.filter(user=obj).first()
+        if code is not None:
+            state = "verlopen" if code.expires_at <= timezone.now() else "open"
+            parts.append(f"eenmalige code {state} tot {code.expires_at:%Y-%m-%d %H:%M}")
+        return "; ".join(parts)
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        return not lookup.startswith("password") and super().lookup_allowed(lookup, value, request)
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_form(self, request: HttpRequest, obj: User | None = None, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = self.add_form
+            return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    # A functional admin manages field workers and team members, but must not be able to make
+    # anyone (itself included) superuser, admin or privacy officer, nor take over such an
+    # account: those roles read the access log and resident exports. The services enforce the
+    # same; these only keep the choices off the form.
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "is_staff"]
+        return fields
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "groups":
+            allowed = set(ASSIGNABLE_ROLES)
+            if not request.user.is_superuser:
+                allowed -= PRIVILEGED_ROLES
+            kwargs["queryset"] = Group.objects.filter(name__in=allowed)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and not request.user.is_superuser and _is_privileged(obj):
+            return obj.pk == request.user.pk and super().has_change_permission(request, obj)
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and not request.user.is_superuser and _is_privileged(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        context = AccessContext.from_request(request)
+        if not change:
+            created = membership_services.user_create(
+                email=obj.email,
+                full_name=obj.full_name,
+                organisation=obj.organisation,
+                language=obj.language,
+                actor=request.user,
+                context=context,
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
+            obj._state.adding = False
+            return
+        # Profile fields are saved here; access fields only through the services (save_related).
+        stored = User.objects.get(pk=obj.pk)
+        for name in ACCESS_FIELDS:
+            setattr(obj, name, getattr(stored, name))
+        obj.save()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        if not change:
+            return
+        context = AccessContext.from_request(request)
+        user = form.instance
+        membership_services.user_access_set(
+            user=user,
+            roles=form.wanted_roles(),
+            is_staff=form.wanted_flag("is_staff"),
+            is_superuser=form.wanted_flag("is_superuser"),
+            actor=request.user,
+            context=context,
+        )
+        active = form.wanted_flag("is_active")
+        if active and not user.is_active:
+            services.user_reactivate(user=user, actor=request.user, context=context)
+        elif not active and user.is_active:
+            services.user_deactivate(user=user, actor=request.user, context=context)
+
+    def response_add(self, request: HttpRequest, obj: User, post_url_continue: Any = None) -> Any:
+        if IS_POPUP_VAR in request.POST:  # a popup must answer with its script; code later
+            return super().response_add(request, obj, post_url_continue)
+        issued = credential_services.credentials_reset(
+            user=obj,
+            actor=request.user,
+            context=AccessContext.from_request(request),
+            purpose=CredentialCode.Purpose.ONBOARDING,
+        )
+        return self._codes_page(request, [(obj, issued)], title="Account aangemaakt")
+
+    @admin.action(description="Inloggegevens resetten (eenmalige code)")
+    def reset_credentials(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+        users = list(queryset)
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/accounts/user/reset_credentials_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Inloggegevens resetten?",
+                    "users": users,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        context = AccessContext.from_request(request)
+        issued = []
+        for user in users:
+            try:
+                code = credential_services.credentials_reset(
+                    user=user, actor=request.user, context=context
+                )
+            except DomainError as exc:
+                self.message_user(request, f"{user.email}: {exc.message()}", messages.ERROR)
+                continue
+            issued.append((user, code))
+        if not issued:
+            return None
+        return self._codes_page(request, issued, title="Inloggegevens gereset")
+
+    def _codes_page(self, request: HttpRequest, issued: list, *, title: str) -> HttpResponse:
+        """Shows each one-time code once. Not stored anywhere readable (only its hash), not put
+        in a message (messages travel in a cookie)."""
+        response = TemplateResponse(
+            request,
+            "admin/accounts/user/credential_codes.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "issued": issued,
+                "opts": self.model._meta,
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _is_privileged(user: User) -> bool:
+    return membership_services.user_is_privileged(user)

@@ -1,0 +1,239 @@
+"""Credentials are invalidated by an admin and chosen only by their owner (docs/adr/0016).
+
+An admin's credential reset makes the password unusable, removes the second factor, ends every
+session and issues a one-time code the admin hands over out of band. With it the user sets a new
+password (`POST /api/v1/auth/credentials/set`) and, on the next login, enrols a second factor
+through the normal first-login flow. A new account starts the same way.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NoReturn
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.account_log import (
+    OBJECT_TYPE,
+    RULE_OWN_ACCOUNT,
+    account_change_record,
+    actor_rule,
+)
+from accounts.emails import normalise_email
+from accounts.membership_services import user_is_privileged
+from accounts.models import CredentialCode, User
+from accounts.services import CHANGE_USER, login_sessions_end, require_capability
+from backend.errors import DomainError
+from privacy.context import AccessContext
+from privacy.models import Action, Outcome, Purpose
+from privacy.services import access_log_record, credential_hash
+
+# Crockford's base32 without I, L, O, U: easy to read out over the phone. 20 characters carry
+# 100 bits, far beyond guessing within the throttle and the code's lifetime.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 20
+CODE_GROUP = 5
+_HASH_SALT = "accounts.credential_code"
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    code: str  # shown once to the admin, never stored
+    expires_at: datetime
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _code_hash(code: str) -> str:
+    return salted_hmac(_HASH_SALT, _normalise_code(code), algorithm="sha256").hexdigest()
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
+
+
+def credentials_reset_check(*, user: User, actor: User | None) -> None:
+    """Raises the DomainError that refuses `actor` resetting `user`'s credentials, if any."""
+    require_capability(actor, CHANGE_USER)
+    if actor is not None and actor.pk == user.pk:
+        raise DomainError("credential_reset_self")
+    if actor is not None and not actor.is_superuser and user_is_privileged(user):
+        # Whoever resets an account can set its password: resetting an admin or a privacy
+        # officer is taking it over unless a superuser does it.
+        raise DomainError("credential_reset_not_allowed")
+
+
+def second_factor_remove(*, user: User) -> int:
+    """Deletes every TOTP device and recovery code of `user`. Returns how many devices.
+    Side effects: TOTPDevice and StaticDevice rows deleted (with their tokens)."""
+    totp = TOTPDevice.objects.filter(user=user)
+    static = StaticDevice.objects.filter(user=user)
+    removed = totp.count() + static.count()
+    totp.delete()
+    static.delete()  # with its recovery codes
+    return removed
+
+
+def credentials_reset(
+    *,
+    user: User,
+    actor: User | None,
+    context: AccessContext,
+    purpose: str = CredentialCode.Purpose.RESET,
+) -> IssuedCode:
+    """Invalidates `user`'s credentials and issues the one-time code for choosing new ones.
+
+    Side effects: the password made unusable; every TOTP device and recovery code deleted; as
+    accounts.services.login_sessions_end (reason credentials_reset); a CredentialCode row (its
+    hash) replacing any earlier one; access log rows credential_change and, when a second
+    factor was removed, mfa_change."""
+    purpose = CredentialCode.Purpose(purpose).value
+    code = _new_code()
+    expires_at = timezone.now() + timedelta(hours=settings.CREDENTIAL_RESET_HOURS)
+    rule = actor_rule(actor, CHANGE_USER)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        credentials_reset_check(user=user, actor=actor)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        devices = second_factor_remove(user=user)
+        ended = login_sessions_end(user=user, reason="credentials_reset")
+        CredentialCode.objects.update_or_create(
+            user=user,
+            defaults={
+                "code_hash": _code_hash(code),
+                "purpose": purpose,
+                "issued_by_id": actor.pk if actor else None,
+                "expires_at": expires_at,
+            },
+        )
+        account_change_record(
+            context=context,
+            action=Action.CREDENTIAL_CHANGE,
+            target=user,
+            authorisation_rule=rule,
+            details={
+                "change": purpose,
+                "sessions_ended": ended,
+                "code_expires_at": expires_at.isoformat(),
+            },
+        )
+        if devices:
+            account_change_record(
+                context=context,
+                action=Action.MFA_CHANGE,
+                target=user,
+                authorisation_rule=rule,
+                details={"change": "reset", "devices_removed": devices},
+            )
+    return IssuedCode(code=code, expires_at=expires_at)
+
+
+def _password_errors(password: str, user: User) -> None:
+    """Django's password validators; their messages (in the request's language) name the rule
+    broken, never the password."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        reasons = [
+            {"code": error.code or "invalid", "message": " ".join(error.messages)}
+            for error in exc.error_list
+        ]
+        raise DomainError("password_invalid", details={"reasons": reasons}) from exc
+
+
+def credentials_set(*, request: HttpRequest, email: str, code: str, password: str) -> None:
+    """Sets the password of the account `email` with its one-time code. An unknown address, a
+    wrong code and a used one get the same refusal after the same work, so the answer tells
+    nothing about which accounts exist.
+
+    Side effects on success: the password; the CredentialCode deleted (one use); as
+    login_sessions_end (reason password_set); an access log row (credential_change, actor the
+    user). On a refusal an access log row (credential_change, failed) with a keyed hash of the
+    address instead of the address."""
+    email = normalise_email(email)
+    given = _code_hash(code)
+    record = (
+        CredentialCode.objects.select_related("user")
+        .filter(user__email=email, user__is_active=True)
+        .first()
+    )
+    matches = constant_time_compare(given, record.code_hash if record else _NO_CODE)
+    if record is None or not matches:
+        _refuse(request=request, email=email, reason="credential_code_invalid", user=None)
+    user = record.user
+    if record.expires_at <= timezone.now():
+        _refuse(request=request, email=email, reason="credential_code_expired", user=user)
+    _password_errors(password, user)
+    context = AccessContext.from_request(request, user=user)
+    with transaction.atomic():
+        record = CredentialCode.objects.select_for_update().filter(pk=record.pk).first()
+        if record is None:  # a concurrent request used it first
+            raise DomainError("credential_code_invalid")
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record.delete()
+        ended = login_sessions_end(user=user, reason="password_set")
+        account_change_record(
+            context=context,
+            action=Action.CREDENTIAL_CHANGE,
+            target=user,
+            authorisation_rule=f"credential_code:{record.purpose}",
+            details={"change": "password_set", "sessions_ended": ended},
+        )
+
+
+_NO_CODE = "0" * 64  # compared against when there is no code, so both paths do the same work
+
+
+def _refuse(*, request: HttpRequest, email: str, reason: str, user: User | None) -> NoReturn:
+    """Logs a refused password set and raises `reason`. Side effects: one AccessLog row."""
+    access_log_record(
+        context=AccessContext.from_request(request, user=AnonymousUser()),
+        action=Action.CREDENTIAL_CHANGE,
+        outcome=Outcome.FAILED,
+        purpose=Purpose.AUTHENTICATION,
+        authorisation_rule="credential_code",
+        object_type=OBJECT_TYPE if user else "",
+        object_id=str(user.pk) if user else "",
+        details={
+            "change": "password_set",
+            "reason": reason,
+            "credential_hash": credential_hash(email),
+        },
+    )
+    raise DomainError(reason)
+
+
+def password_change(*, user: User, password: str, context: AccessContext) -> None:
+    """A user changes their own password (the admin's own-password form; the old password was
+    checked by the form). Every other session of theirs ends; the caller keeps the current
+    Django session with update_session_auth_hash.
+
+    Side effects: the password; as login_sessions_end (reason password_changed); an access log
+    row (credential_change)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        ended = login_sessions_end(user=user, reason="password_changed")
+        account_change_record(
+            context=context,
+            action=Action.CREDENTIAL_CHANGE,
+            target=user,
+            authorisation_rule=RULE_OWN_ACCOUNT,
+            details={"change": "password_changed", "sessions_ended": ended},
+        )

@@ -1,0 +1,35 @@
+"""Setting one's own password with the one-time code from an admin (docs/adr/0016). Thin view
+over accounts.credential_services."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from backend.throttling import ScopedThrottle
+from rest_framework.views import APIView
+
+from accounts import credential_services
+
+
+class CredentialsSetApi(APIView):
+    """Choose a password with the one-time code an admin handed over (after a credential reset
+    or for a new account). The code works once. Then log in as usual; a role that needs a second
+    factor links an authenticator app at that first login."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "login"
+
+    class CredentialsSetInputSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        code = serializers.CharField(max_length=64, help_text="e.g. `7K2QD-M9XRT-4VW8N-C3HJP`")
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    @extend_schema(request=CredentialsSetInputSerializer, responses={204: None}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = self.CredentialsSetInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        credential_services.credentials_set(request=request._request, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

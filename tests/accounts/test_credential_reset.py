@@ -1,0 +1,200 @@
+"""Issue 8 item 2 (credentials): an admin resets a user's credentials only by invalidating them
+and issuing a one-time code handed over out of band; the user chooses the new password with it
+(`POST /api/v1/auth/credentials/set`) and enrols a second factor at the next login. A new
+account starts the same way."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.hashers import is_password_usable
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
+
+from accounts.credential_services import credentials_reset
+from accounts.membership_services import team_membership_set
+from accounts.mfa_services import recovery_codes_replace
+from accounts.models import CredentialCode, LoginSession, User
+from backend.errors import DomainError
+from privacy.models import AccessLog, Action, Outcome
+from tests.accounts.helpers import SYSTEM, admin_login, totp_device
+from tests.factories import PASSWORD, TeamFactory, UserFactory
+from tests.fixtures import token_client
+
+pytestmark = pytest.mark.django_db
+
+SET = reverse("auth-credentials-set")
+LOGIN = reverse("auth-login")
+NEW_PASSWORD = "zelf-gekozen-wachtwoord-31"
+
+
+def set_password(email: str, code: str, password: str = NEW_PASSWORD):
+    body = {"email": email, "code": code, "password": password}
+    return APIClient().post(SET, body, format="json")
+
+
+@pytest.fixture
+def member():
+    user = UserFactory()
+    team_membership_set(team=TeamFactory(), user=user, role="member", **SYSTEM)
+    totp_device(user)
+    recovery_codes_replace(user=user)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def admin_client():
+    admin_user = UserFactory(admin=True)
+    client = admin_login(Client(), admin_user)
+    client.user = admin_user
+    return client
+
+
+def reset_in_admin(admin_client, *users):
+    url = reverse("admin:accounts_user_changelist")
+    selected = {"action": "reset_credentials", "_selected_action": [u.pk for u in users]}
+    confirm = admin_client.post(url, selected)
+    assert confirm.status_code == 200
+    assert b"Ja, inloggegevens resetten" in confirm.content
+    assert not CredentialCode.objects.exists()  # nothing happens before the confirmation
+    return admin_client.post(url, {**selected, "confirm": "yes"})
+
+
+def shown_codes(response) -> list[str]:
+    pattern = r'<code class="credential-code">([0-9A-Z-]+)</code>'
+    return re.findall(pattern, response.content.decode())
+
+
+def test_reset_invalidates_password_second_factor_and_sessions_and_shows_a_code_once(
+    admin_client, member
+):
+    app = token_client(member)
+    response = reset_in_admin(admin_client, member)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    [code] = shown_codes(response)
+
+    member.refresh_from_db()
+    assert not member.has_usable_password()
+    assert not TOTPDevice.objects.filter(user=member).exists()
+    assert not StaticDevice.objects.filter(user=member).exists()
+    assert not LoginSession.objects.filter(user=member, revoked_at__isnull=True).exists()
+    assert app.get(reverse("me")).status_code == 401
+    stored = CredentialCode.objects.get(user=member)
+    assert code not in stored.code_hash and code.replace("-", "") not in stored.code_hash
+    rows = AccessLog.objects.filter(object_type="accounts.user", object_id=str(member.pk))
+    by_action = {row.action: row for row in rows}
+    assert by_action[Action.CREDENTIAL_CHANGE].actor_id == admin_client.user.pk
+    assert by_action[Action.CREDENTIAL_CHANGE].details["change"] == "reset"
+    assert by_action[Action.MFA_CHANGE].details == {"change": "reset", "devices_removed": 2}
+    assert code not in str([row.details for row in rows])
+
+
+def test_the_code_sets_a_password_once_and_the_user_then_enrols(admin_client, member):
+    [code] = shown_codes(reset_in_admin(admin_client, member))
+    assert set_password(member.email.upper(), code.lower()).status_code == 204
+    again = set_password(member.email, code)
+    assert again.status_code == 400
+    assert again.json()["code"] == "credential_code_invalid"
+
+    assert APIClient().post(LOGIN, {"email": member.email, "password": PASSWORD}).status_code == 401
+    login = APIClient().post(LOGIN, {"email": member.email, "password": NEW_PASSWORD}).json()
+    assert login["enrolment_required"] is True  # the first-login enrolment flow follows
+    row = AccessLog.objects.get(
+        action=Action.CREDENTIAL_CHANGE, outcome=Outcome.SUCCESS, details__change="password_set"
+    )
+    assert (row.actor_id, row.object_id) == (member.pk, str(member.pk))
+
+
+def test_a_wrong_code_and_an_unknown_address_get_the_same_refusal(member):
+    issued = credentials_reset(user=member, **SYSTEM)
+    wrong = set_password(member.email, "AAAAA-AAAAA-AAAAA-AAAAA")
+    unknown = set_password("niemand@example.test", issued.code)
+    assert wrong.status_code == unknown.status_code == 400
+    assert wrong.json() == unknown.json()
+    assert wrong.json()["code"] == "credential_code_invalid"
+    member.refresh_from_db()
+    assert not member.has_usable_password()
+    failed = AccessLog.objects.filter(action=Action.CREDENTIAL_CHANGE, outcome=Outcome.FAILED)
+    assert failed.count() == 2
+    assert member.email not in str(list(failed.values_list("details", flat=True)))
+
+
+def test_an_expired_code_is_refused(member):
+    issued = credentials_reset(user=member, **SYSTEM)
+    CredentialCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = set_password(member.email, issued.code)
+    assert response.status_code == 400
+    assert response.json()["code"] == "credential_code_expired"
+
+
+def test_the_code_expires_after_credential_reset_hours(member, settings):
+    settings.CREDENTIAL_RESET_HOURS = 5
+    before = timezone.now()
+    issued = credentials_reset(user=member, **SYSTEM)
+    assert timedelta(hours=5) <= issued.expires_at - before < timedelta(hours=5, seconds=30)
+
+
+def test_a_weak_password_is_refused_with_the_reasons_and_keeps_the_code(member):
+    issued = credentials_reset(user=member, **SYSTEM)
+    weak = set_password(member.email, issued.code, password="12345678")
+    assert weak.status_code == 400
+    body = weak.json()
+    assert body["code"] == "password_invalid"
+    codes = {reason["code"] for reason in body["details"]["reasons"]}
+    assert {"password_too_short", "password_entirely_numeric"} <= codes
+    assert set_password(member.email, issued.code).status_code == 204
+
+
+def test_a_new_account_gets_an_onboarding_code_and_no_usable_password():
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client = admin_login(Client(), superuser)
+    form = client.get(reverse("admin:accounts_user_add"))
+    assert form.status_code == 200
+    assert b'name="password' not in form.content  # no password1/password2/usable_password
+    response = client.post(
+        reverse("admin:accounts_user_add"), {"email": "nieuw@example.test", "language": "nl"}
+    )
+    [code] = shown_codes(response)
+    user = User.objects.get(email="nieuw@example.test")
+    assert not is_password_usable(user.password)
+    assert CredentialCode.objects.get(user=user).purpose == "onboarding"
+    assert set_password(user.email, code).status_code == 204
+
+
+def test_credentials_set_is_throttled_per_client(settings):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"login": "3/min", "refresh": "3/min"},
+    }
+    original = SimpleRateThrottle.THROTTLE_RATES
+    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    try:
+        codes = [set_password("a@example.test", "X").status_code for _ in range(4)]
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = original
+    assert codes == [400, 400, 400, 429]
+
+
+def test_nobody_resets_their_own_credentials(admin_client):
+    with pytest.raises(DomainError) as refused:
+        credentials_reset(
+            user=admin_client.user, actor=admin_client.user, context=SYSTEM["context"]
+        )
+    assert refused.value.code == "credential_reset_self"
+
+
+def test_a_functional_admin_cannot_reset_a_privacy_officer_or_another_admin(admin_client):
+    for target in (UserFactory(privacy_officer=True), UserFactory(admin=True)):
+        with pytest.raises(DomainError) as refused:
+            credentials_reset(user=target, actor=admin_client.user, context=SYSTEM["context"])
+        assert refused.value.code == "credential_reset_not_allowed"
+        target.refresh_from_db()
+        assert target.check_password(PASSWORD)
