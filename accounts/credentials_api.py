@@ -6,10 +6,10 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from backend.throttling import ScopedThrottle
 from rest_framework.views import APIView
 
 from accounts import credential_services
+from backend.throttling import ScopedThrottle
 
 
 class CredentialsSetApi(APIView):

@@ -266,6 +266,7 @@ THROTTLED = {
     "auth-mfa-verify": "login",
     "auth-mfa-totp": "login",
     "auth-mfa-totp-confirm": "login",
+    "auth-credentials-set": "login",
     "auth-refresh": "refresh",
     "signal-create": "signal_create",
     "signal-break-glass": "break_glass",
