@@ -16,6 +16,8 @@ import pytest
 import redis
 from django.conf import settings
 
+from backend.enqueue import publish_pause_reset
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -130,6 +132,7 @@ def broker_unreachable() -> Iterator[None]:
     original = celery_app.conf.broker_url
 
     def reset_pools() -> None:
+        publish_pause_reset()  # the failed publishes paused this process's publishing
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
         # kombu keeps producer pools per broker URL globally; one would hold a closed pool.

@@ -195,15 +195,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"notifications.tasks.*": {"queue": "notifications"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Publishing gives up fast when the broker is down (the request still succeeds and a sweeper
-# re-enqueues from the database); the worker's own reconnect policy is separate.
+# Every broker socket gives up after this long, connecting and reading alike: a hung Redis
+# (stopped, half-open TCP) cannot hold a web request or a worker (docs/adr/0019).
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT_SECONDS", default=2.0)
+# Publishing gives up fast when the broker is down or hung (the request still succeeds and a
+# sweeper re-enqueues from the database); the worker's own reconnect policy is separate.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# After a publish gave up, this process leaves publishing to the sweepers for this long, so a
+# hung broker costs one request the socket timeout, not every request.
+BROKER_PUBLISH_PAUSE_SECONDS = env.float("BROKER_PUBLISH_PAUSE_SECONDS", default=5.0)
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-unrouted-signals": {"task": "signals.sweep_unrouted_signals", "schedule": 60.0},
     "escalate-overdue-signals": {"task": "signals.escalate_overdue_signals", "schedule": 300.0},

@@ -1,0 +1,81 @@
+"""Broker faults under steady intake: Redis killed (queued tasks gone with it), frozen with
+SIGSTOP (connections open, nothing answers), and full (maxmemory with noeviction)."""
+
+import time
+
+import pytest
+
+from tests.faults.scenario import Scenario, scaled
+
+pytestmark = pytest.mark.faults
+
+# Sweepers every 5 s with a 10 s grace (production: 30 s and 60 s), so the outbox's catch-up
+# fits the CI budget; the recovery bounds below are derived from these.
+FAST_SWEEPS = {
+    "SWEEPER_INTERVAL_SECONDS": "5",
+    "ROUTING_GRACE_SECONDS": "10",
+    "PUSH_REQUEUE_STALE_SECONDS": "15",
+}
+# Publishing gives up after the broker socket timeout (2 s); one reconnect attempt at most.
+PUBLISH_GIVES_UP_WITHIN = 5.0
+
+
+def assert_nothing_lost_doubled_or_stuck(scenario: Scenario, never_accepted: list[str]) -> None:
+    verdict = scenario.verdict
+    report = scenario.report()
+    assert not never_accepted, f"{len(never_accepted)} submissions never accepted\n{report}"
+    assert verdict.lost == 0, report
+    assert verdict.doubled == 0, report
+    assert verdict.stuck == 0, report
+
+
+def test_broker_down_intake_answers_201_and_the_outbox_routes_everything(scenario):
+    scenario.start(settings=FAST_SWEEPS)
+    load = scenario.load().start()
+    time.sleep(2)
+    scenario.redis.kill()
+    scenario.fault()
+    down_at = time.monotonic()
+    time.sleep(scaled(6))
+    scenario.redis.restart()
+    healed = time.monotonic()
+    time.sleep(2)
+    load.stop()
+    never = load.retry_unaccepted()
+    recovery = scenario.settle(load, timeout=90)
+    verdict = scenario.finish(load, recovery=recovery, duplicate_bound=0)
+
+    during = [a for a in load.answers if down_at <= a.at <= healed]
+    assert during, scenario.report()
+    assert {a.label for a in during} == {"201"}, scenario.report()
+    assert_nothing_lost_doubled_or_stuck(scenario, never)
+    assert verdict.push_duplicates == 0, scenario.report()
+    # Queued tasks died with Redis: the sweepers (grace 10 s, every 5 s) route what waited.
+    assert recovery is not None and recovery <= 10 + 5 + 15, scenario.report()
+
+
+def test_broker_frozen_intake_still_answers_201_within_the_publish_timeout(scenario):
+    scenario.start(settings=FAST_SWEEPS)
+    load = scenario.load().start()
+    time.sleep(2)
+    scenario.redis.freeze()
+    scenario.fault()
+    frozen_at = time.monotonic()
+    time.sleep(scaled(8))
+    scenario.redis.thaw()
+    healed = time.monotonic()
+    time.sleep(2)
+    load.stop()
+    never = load.retry_unaccepted()
+    recovery = scenario.settle(load, timeout=90)
+    verdict = scenario.finish(load, recovery=recovery, duplicate_bound=0)
+
+    during = [a for a in load.answers if frozen_at <= a.at <= healed]
+    assert during, scenario.report()
+    assert {a.label for a in during} == {"201"}, scenario.report()
+    slowest = max(a.latency for a in during)
+    verdict.notes["slowest_answer_while_frozen"] = round(slowest, 2)
+    assert slowest <= PUBLISH_GIVES_UP_WITHIN, scenario.report()
+    assert_nothing_lost_doubled_or_stuck(scenario, never)
+    assert verdict.push_duplicates == 0, scenario.report()
+    assert recovery is not None and recovery <= 10 + 5 + 15, scenario.report()
