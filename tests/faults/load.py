@@ -16,7 +16,7 @@ from typing import Any
 
 import requests
 
-from tests.faults.population import PASSWORD, field_worker_email
+from tests.faults.population import FIELD_WORKERS, PASSWORD, field_worker_email
 
 SIGNALS_PATH = "/api/v1/signals"
 ERROR_KEYS = {"code", "message", "details"}
@@ -55,7 +55,7 @@ class Submitter:
 
     base_url: str
     consent: dict[str, Any]
-    field_workers: int = 4
+    field_workers: int = FIELD_WORKERS
     client_timeout: float = 40.0  # longer than gunicorn's 30 s, so its verdict is seen
     tokens: list[str] = field(default_factory=list)
     _bodies: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)

@@ -1,6 +1,8 @@
 """Who is in the fault harness's database (tests/faults/seed.py writes them)."""
 
 PASSWORD = "faults-verbinding-2026"  # test-only, never a real account
+FIELD_WORKERS = 4
+MEMBERS = 3  # team members, one phone each: every routed signal is three pushes
 
 
 def field_worker_email(number: int) -> str:

@@ -145,6 +145,22 @@ class Proc:
         self.signal_group(signal.SIGKILL)
 
 
+def stop_all(procs: list[Proc], timeout: float = 10) -> None:
+    """Like Proc.stop for many processes, in parallel."""
+    for proc in procs:
+        if proc.alive():
+            proc.signal_group(signal.SIGCONT)
+            proc.signal_group(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for proc in procs:
+        if proc.popen is None:
+            continue
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
+        proc.signal_group(signal.SIGKILL)  # what lingers, and orphaned children
+        proc.popen.wait(timeout=10)
+
+
 def run(
     argv: Sequence[str],
     *,

@@ -33,6 +33,7 @@ class Window:
 @dataclass
 class FaultyGoogle(FakeGoogle):
     pushes: list[Push] = field(default_factory=list)
+    in_flight: int = 0  # pushes arrived and held, not answered yet
     _window: Window | None = None
     _push_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -61,7 +62,11 @@ class FaultyGoogle(FakeGoogle):
             answer = window.answer
         else:
             if window is not None and window.hold:
+                with self._push_lock:
+                    self.in_flight += 1
                 time.sleep(window.hold)
+                with self._push_lock:
+                    self.in_flight -= 1
             answer = super().respond(request)
         with self._push_lock:
             self.pushes.append(

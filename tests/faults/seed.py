@@ -12,6 +12,8 @@ import os
 
 import django
 
+from tests.faults import population
+
 
 def seed(*, field_workers: int, members: int) -> dict[str, object]:
     from django.db import transaction
@@ -73,10 +75,7 @@ def main() -> None:
 
     # The stack runs production settings, whose hashers do not read the test settings' MD5.
     with override_settings(PASSWORD_HASHERS=global_settings.PASSWORD_HASHERS):
-        seeded = seed(
-            field_workers=int(os.environ.get("FAULTS_FIELD_WORKERS", "4")),
-            members=int(os.environ.get("FAULTS_MEMBERS", "3")),
-        )
+        seeded = seed(field_workers=population.FIELD_WORKERS, members=population.MEMBERS)
     print(json.dumps(seeded))
 
 

@@ -6,6 +6,7 @@ and Redis, pushing through the real firebase-admin client to the local fake FCM.
 
 import os
 import secrets
+import signal
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from pathlib import Path
 import requests
 from cryptography.fernet import Fernet
 
-from tests.faults.processes import Proc, children_of, free_port, wait_until
+from tests.faults.processes import Proc, children_of, free_port, stop_all, wait_until
 from tests.notifications.fcm_server import LocalGoogle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,8 +197,10 @@ class AppStack:
             self.wait_worker_ready(name, after=offset)
 
     def stop(self) -> None:
+        """Ends every process at once: nothing of the run is kept but the logs."""
         for proc in self.procs.values():
-            proc.stop()
+            proc.signal_group(signal.SIGKILL)
+        stop_all(list(self.procs.values()))
 
     def tails(self, chars: int = 1500) -> str:
         return "\n".join(proc.tail(chars) for proc in self.procs.values())

@@ -8,9 +8,11 @@ app's code), the fake FCM's record of what reached the phones, and the clients' 
   scenario states (pushes in flight when the fault struck).
 """
 
+import contextlib
 import json
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -58,6 +60,21 @@ class Observer:
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self.cluster.connect(self.dbname) as conn:
             return conn.execute(sql, params).fetchall()
+
+    @contextlib.contextmanager
+    def lock(self, statement: str) -> Iterator[None]:
+        """Holds a lock (a LOCK TABLE or SELECT ... FOR UPDATE statement) until the block ends."""
+        with self.cluster.connect(self.dbname) as conn, conn.transaction():
+            conn.execute(statement)
+            yield
+
+    def waiting_on_locks(self) -> int:
+        """Other sessions of this database waiting for a lock right now."""
+        ((count,),) = self._rows(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'"
+        )
+        return count
 
     def signal_states(self) -> dict[str, str]:
         return {str(u): s for u, s in self._rows("SELECT client_uuid, status FROM signals_signal")}
