@@ -1,9 +1,11 @@
 """Broker faults under steady intake: Redis killed (queued tasks gone with it), frozen with
 SIGSTOP (connections open, nothing answers), and full (maxmemory with noeviction)."""
 
+import itertools
 import time
 
 import pytest
+import redis
 
 from tests.faults.scenario import Scenario, scaled
 
@@ -76,6 +78,57 @@ def test_broker_frozen_intake_still_answers_201_within_the_publish_timeout(scena
     slowest = max(a.latency for a in during)
     verdict.notes["slowest_answer_while_frozen"] = round(slowest, 2)
     assert slowest <= PUBLISH_GIVES_UP_WITHIN, scenario.report()
+    assert_nothing_lost_doubled_or_stuck(scenario, never)
+    assert verdict.push_duplicates == 0, scenario.report()
+    assert recovery is not None and recovery <= 10 + 5 + 15, scenario.report()
+
+
+def _fill(client: redis.Redis) -> int:
+    """Writes until Redis refuses (maxmemory, noeviction); returns how many values it took."""
+    for count in itertools.count():
+        try:
+            client.set(f"filler:{count}", b"x" * 65536)
+        except redis.exceptions.OutOfMemoryError:
+            return count
+    raise AssertionError("unreachable")
+
+
+def test_broker_full_workers_survive_and_everything_routes_once_memory_is_freed(scenario):
+    scenario.start(
+        settings=FAST_SWEEPS,
+        redis_options=["--maxmemory", "16mb", "--maxmemory-policy", "noeviction"],
+    )
+    stack = scenario.stack
+    load = scenario.load()
+    # Tasks waiting in the queue when Redis fills up: the worker that takes one must record it
+    # as unacknowledged, a write Redis now refuses (OutOfMemoryError).
+    stack.worker("default").freeze()
+    load.submit_batch(20)
+    filler = scenario.redis.client(db=1)
+    _fill(filler)
+    scenario.fault()
+    full_at = time.monotonic()
+    stack.worker("default").thaw()
+    load.start()
+    time.sleep(scaled(6))
+    ready = scenario.get("/readyz")
+    filler.flushdb()
+    healed = time.monotonic()
+    time.sleep(2)
+    load.stop()
+    never = load.retry_unaccepted()
+    recovery = scenario.settle(load, timeout=90)
+    verdict = scenario.finish(load, recovery=recovery, duplicate_bound=0)
+
+    during = [a for a in load.answers if full_at <= a.at <= healed]
+    assert during, scenario.report()
+    assert {a.label for a in during} == {"201"}, scenario.report()
+    for name in ("default", "notifications"):
+        assert stack.worker(name).alive(), stack.worker(name).tail()
+        assert "Unrecoverable error" not in stack.worker(name).text(), stack.worker(name).tail()
+    # Readiness stays green (intake works), monitoring says the broker is full.
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["monitoring"]["broker"]["status"] == "full", ready.text
     assert_nothing_lost_doubled_or_stuck(scenario, never)
     assert verdict.push_duplicates == 0, scenario.report()
     assert recovery is not None and recovery <= 10 + 5 + 15, scenario.report()
