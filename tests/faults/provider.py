@@ -21,6 +21,8 @@ class Push:
     object_id: str
     delivered: bool  # FCM accepted it: the phone shows it (even if our client saw no answer)
     held: float = 0.0  # seconds the answer was held back
+    status: int = 200  # what FCM answered
+    message: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -77,6 +79,8 @@ class FaultyGoogle(FakeGoogle):
                     data.get("id", ""),
                     delivered=answer[0] == 200,
                     held=window.hold if window is not None else 0.0,
+                    status=answer[0],
+                    message=message,
                 )
             )
         return answer

@@ -20,6 +20,7 @@ FAST_SWEEPS = {
 }
 # Publishing gives up after the broker socket timeout (2 s); one reconnect attempt at most.
 PUBLISH_GIVES_UP_WITHIN = 5.0
+MAXMEMORY = "16mb"
 
 
 def assert_nothing_lost_doubled_or_stuck(scenario: Scenario, never_accepted: list[str]) -> None:
@@ -83,20 +84,27 @@ def test_broker_frozen_intake_still_answers_201_within_the_publish_timeout(scena
     assert recovery is not None and recovery <= 10 + 5 + 15, scenario.report()
 
 
-def _fill(client: redis.Redis) -> int:
-    """Writes until Redis refuses (maxmemory, noeviction); returns how many values it took."""
+def _fill(client: redis.Redis) -> None:
+    """Writes until Redis refuses (maxmemory, noeviction), then lowers the limit below what is
+    used, so that the small writes freed buffers would let through are refused as well."""
     for count in itertools.count():
         try:
             client.set(f"filler:{count}", b"x" * 65536)
         except redis.exceptions.OutOfMemoryError:
-            return count
-    raise AssertionError("unreachable")
+            break
+    used = client.info("memory")["used_memory"]
+    client.config_set("maxmemory", used // 2)
+
+
+def _free(client: redis.Redis, maxmemory: str) -> None:
+    client.config_set("maxmemory", maxmemory)
+    client.flushdb()
 
 
 def test_broker_full_workers_survive_and_everything_routes_once_memory_is_freed(scenario):
     scenario.start(
         settings=FAST_SWEEPS,
-        redis_options=["--maxmemory", "16mb", "--maxmemory-policy", "noeviction"],
+        redis_options=["--maxmemory", MAXMEMORY, "--maxmemory-policy", "noeviction"],
     )
     stack = scenario.stack
     load = scenario.load()
@@ -112,7 +120,7 @@ def test_broker_full_workers_survive_and_everything_routes_once_memory_is_freed(
     load.start()
     time.sleep(scaled(6))
     ready = scenario.get("/readyz")
-    filler.flushdb()
+    _free(filler, MAXMEMORY)
     healed = time.monotonic()
     time.sleep(2)
     load.stop()
