@@ -3,9 +3,10 @@ request when the broker is down or hung: the database row is the outbox and a be
 re-enqueues whatever was left behind (docs/adr/0006-outbox-and-sweepers.md).
 
 A publish gives up within the broker socket timeout (BROKER_SOCKET_TIMEOUT_SECONDS, connect and
-send/receive alike). After one gave up, this process does not try again for
-BROKER_PUBLISH_PAUSE_SECONDS: during an outage each request would otherwise wait out the
-timeout again (docs/adr/0019).
+send/receive alike). After one took that long to give up (a hung broker, not a refused
+connection, which fails at once), this process does not try again for
+BROKER_PUBLISH_PAUSE_SECONDS: each request would otherwise wait out the timeout again
+(docs/adr/0019).
 """
 
 import logging
@@ -33,18 +34,21 @@ def publish_pause_reset() -> None:
 
 def enqueue(task: Task, *args: Any, **options: Any) -> bool:
     """Publishes now; returns False (and logs) when the broker cannot be reached in time, or
-    while publishing is paused after such a failure."""
+    while publishing is paused after a publish that hung."""
     global _paused_until
     if publishing_paused():
         logger.debug("publishing paused after a broker failure", extra={"task": task.name})
         return False
+    began = time.monotonic()
     try:
         task.apply_async(args=args, retry=False, **options)
     except Exception as exc:  # kombu/redis raise a variety of connection and timeout errors
-        _paused_until = time.monotonic() + settings.BROKER_PUBLISH_PAUSE_SECONDS
+        failed_after = time.monotonic() - began
+        if failed_after >= settings.BROKER_SOCKET_TIMEOUT / 2:
+            _paused_until = time.monotonic() + settings.BROKER_PUBLISH_PAUSE_SECONDS
         logger.warning(
             "could not enqueue task; a sweeper will pick it up",
-            extra={"task": task.name, "error": type(exc).__name__},
+            extra={"task": task.name, "error": type(exc).__name__, "seconds": failed_after},
         )
         return False
     return True

@@ -21,6 +21,23 @@ from tests.faults.verdict import Observer, Verdict, judge
 SCALE = float(os.environ.get("FAULTS_SCALE", "1"))
 RATE = float(os.environ.get("FAULTS_RATE", "8"))
 
+# The outbox sweepers. CI runs them every 5 s with a 10 s routing grace and 15 s push staleness,
+# so their catch-up fits its time budget; FAULTS_SWEEPERS=production (`make faults`) keeps the
+# production settings (30 s, 60 s, 90 s). Recovery bounds are derived from whichever runs.
+if os.environ.get("FAULTS_SWEEPERS", "fast") == "production":
+    SWEEPS: dict[str, str] = {}
+    GRACE, CADENCE, STALE = 60, 30, 90
+else:
+    GRACE, CADENCE, STALE = 10, 5, 15
+    SWEEPS = {
+        "SWEEPER_INTERVAL_SECONDS": str(CADENCE),
+        "ROUTING_GRACE_SECONDS": str(GRACE),
+        "PUSH_REQUEUE_STALE_SECONDS": str(STALE),
+    }
+# What waited for a sweeper (a task never published, or published while its queue was gone)
+# runs within this long: the longer wait plus one sweep, and a margin for the run itself.
+SWEPT_WITHIN = max(GRACE, STALE) + CADENCE + 15
+
 
 def scaled(seconds: float) -> float:
     """A traffic or fault duration, stretched for the long runs (`make faults`)."""

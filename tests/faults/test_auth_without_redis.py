@@ -5,7 +5,8 @@ import pytest
 import requests
 
 from tests.faults.population import PASSWORD, field_worker_email
-from tests.faults.test_broker import FAST_SWEEPS, MAXMEMORY, _fill
+from tests.faults.scenario import SWEEPS
+from tests.faults.test_broker import MAXMEMORY, _fill
 
 pytestmark = [
     pytest.mark.faults,
@@ -24,7 +25,7 @@ def _login(scenario) -> requests.Response:
 @pytest.mark.parametrize("fault", ["down", "full"])
 def test_login_and_token_refresh_work_without_redis(scenario, fault):
     scenario.start(
-        settings=FAST_SWEEPS,
+        settings=SWEEPS,
         redis_options=["--maxmemory", MAXMEMORY, "--maxmemory-policy", "noeviction"],
     )
     refresh = _login(scenario).json()["refresh"]

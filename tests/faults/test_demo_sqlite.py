@@ -53,7 +53,7 @@ def demo(tmp_path: Path):
         )
         yield base, tmp_path / "var" / "worker.log"
     finally:
-        proc.stop()
+        proc.kill()
 
 
 def _login(base: str) -> tuple[str, str]:

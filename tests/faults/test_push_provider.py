@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 
 from tests.faults.population import device_token
-from tests.faults.test_broker import FAST_SWEEPS, assert_nothing_lost_doubled_or_stuck
+from tests.faults.scenario import CADENCE, SWEEPS
+from tests.faults.test_broker import assert_nothing_lost_doubled_or_stuck
 from tests.notifications.fcm_server import fcm_error
 
 pytestmark = pytest.mark.faults
@@ -24,7 +25,7 @@ def test_push_provider_5xx_429_timeouts_and_unregistered_end_sent_or_dead(scenar
     google = scenario.google
     dead_token = device_token(0)
     google.answer(dead_token, fcm_error("UNREGISTERED"))
-    scenario.start(settings=FAST_SWEEPS)
+    scenario.start(settings=SWEEPS)
     load = scenario.load()
     phases = {
         "unavailable": lambda: google.fail_for(WINDOW, fcm_error("UNAVAILABLE")),
@@ -77,8 +78,8 @@ def test_push_provider_5xx_429_timeouts_and_unregistered_end_sent_or_dead(scenar
     errors = {code for _, _, code, _ in rows if code}
     assert {"unregistered"} <= errors, errors
     assert verdict.push_duplicates <= len(held), scenario.report()
-    # 5xx/429/timeouts: retried after 15-30 s, swept every 5 s here.
-    assert recovery is not None and recovery <= HOLD + 30 + 5 + 15, scenario.report()
+    # 5xx/429/timeouts: retried after 15-30 s, dispatched by the next sweep.
+    assert recovery is not None and recovery <= HOLD + 30 + CADENCE + 15, scenario.report()
 
 
 @pytest.mark.pending_fix("issue 10 item 3, once sending moves out of the transaction (issue 9)")
@@ -92,7 +93,7 @@ def test_repeated_pushes_collapse_on_the_phone(scenario):
     from tests.faults.population import MEMBERS
     from tests.faults.processes import wait_until
 
-    scenario.start(settings=FAST_SWEEPS)
+    scenario.start(settings=SWEEPS)
     load = scenario.load()
     scenario.google.hold_for(6, hold=4)
     load.submit_batch(2)
