@@ -90,8 +90,8 @@ def _workers() -> dict[str, Any]:
             "age_seconds": age,
             "worker": beat.get("worker", ""),
         }
-    return {"status": "ok" if all(q["status"] == "ok" for q in report.values()) else "fail",
-            "queues": report}  # fmt: skip
+    healthy = all(queue["status"] == "ok" for queue in report.values())
+    return {"status": "ok" if healthy else "fail", "queues": report}
 
 
 def _guarded(check: Check) -> Callable[[], dict[str, Any]]:

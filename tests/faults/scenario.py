@@ -129,6 +129,14 @@ class Scenario:
         totals.record(self.verdict)
         return self.verdict
 
+    def assert_nothing_lost_doubled_or_stuck(self, never_accepted: list[str]) -> None:
+        """The verdict's three zeros, and every submission accepted in the end."""
+        report = self.report()
+        assert not never_accepted, f"{len(never_accepted)} submissions never accepted\n{report}"
+        assert self.verdict.lost == 0, report
+        assert self.verdict.doubled == 0, report
+        assert self.verdict.stuck == 0, report
+
     def report(self) -> str:
         """For assertion messages: the verdict and the tails of every log."""
         logs = self.stack.tails() if self.stack else ""

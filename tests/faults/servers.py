@@ -8,6 +8,7 @@ its own temporary directory (data and socket), never near the machine's shared s
 
 import contextlib
 import glob
+import itertools
 import os
 import pwd
 import shutil
@@ -35,6 +36,10 @@ def postgres_bin_dir() -> Path:
     raise RuntimeError("no initdb found: install the postgresql package (see .ci/run)")
 
 
+# A Redis that `RedisServer.fill` can fill: refuses writes at the limit instead of evicting.
+FILLABLE = ["--maxmemory", "16mb", "--maxmemory-policy", "noeviction"]
+
+
 class RedisServer:
     """`redis-server` in the foreground on a free port, no persistence unless asked for."""
 
@@ -44,6 +49,7 @@ class RedisServer:
         self.options = options or []
         self.proc: Proc | None = None
         self.restarts = 0
+        self._maxmemory = "0"
 
     @property
     def url(self) -> str:
@@ -76,6 +82,25 @@ class RedisServer:
         """Starts again on the same port (after `kill`)."""
         self.restarts += 1
         self.start()
+
+    def fill(self) -> None:
+        """Fills it as data would (maxmemory with noeviction must be set): writes to database 1
+        until Redis refuses, then lowers the limit below what is used, so that the small writes
+        freed buffers would let through are refused as well."""
+        client = self.client(db=1)
+        self._maxmemory = client.config_get("maxmemory")["maxmemory"]
+        for count in itertools.count():
+            try:
+                client.set(f"filler:{count}", b"x" * 65536)
+            except redis.exceptions.OutOfMemoryError:
+                break
+        client.config_set("maxmemory", client.info("memory")["used_memory"] // 2)
+
+    def free(self) -> None:
+        """Undoes `fill`."""
+        client = self.client(db=1)
+        client.config_set("maxmemory", self._maxmemory)
+        client.flushdb()
 
     def freeze(self) -> None:
         assert self.proc is not None

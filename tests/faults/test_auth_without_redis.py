@@ -6,7 +6,7 @@ import requests
 
 from tests.faults.population import PASSWORD, field_worker_email
 from tests.faults.scenario import SWEEPS
-from tests.faults.test_broker import MAXMEMORY, _fill
+from tests.faults.servers import FILLABLE
 
 pytestmark = [
     pytest.mark.faults,
@@ -24,15 +24,12 @@ def _login(scenario) -> requests.Response:
 
 @pytest.mark.parametrize("fault", ["down", "full"])
 def test_login_and_token_refresh_work_without_redis(scenario, fault):
-    scenario.start(
-        settings=SWEEPS,
-        redis_options=["--maxmemory", MAXMEMORY, "--maxmemory-policy", "noeviction"],
-    )
+    scenario.start(settings=SWEEPS, redis_options=FILLABLE)
     refresh = _login(scenario).json()["refresh"]
     if fault == "down":
         scenario.redis.kill()
     else:
-        _fill(scenario.redis.client(db=1))
+        scenario.redis.fill()
     scenario.fault()
     login = _login(scenario)
     refreshed = requests.post(

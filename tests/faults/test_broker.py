@@ -1,28 +1,19 @@
 """Broker faults under steady intake: Redis killed (queued tasks gone with it), frozen with
 SIGSTOP (connections open, nothing answers), and full (maxmemory with noeviction)."""
 
-import itertools
 import time
 
 import pytest
-import redis
 
-from tests.faults.scenario import SWEEPS, SWEPT_WITHIN, Scenario, scaled
+from tests.faults.processes import wait_until
+from tests.faults.scenario import SWEEPS, SWEPT_WITHIN, scaled
+from tests.faults.servers import FILLABLE
+from tests.faults.stack import WorkerSpec
 
 pytestmark = pytest.mark.faults
 
-# Publishing gives up after the broker socket timeout (2 s); one reconnect attempt at most.
+# Publishing gives up after the broker socket timeout (2 s), for at most two attempts.
 PUBLISH_GIVES_UP_WITHIN = 5.0
-MAXMEMORY = "16mb"
-
-
-def assert_nothing_lost_doubled_or_stuck(scenario: Scenario, never_accepted: list[str]) -> None:
-    verdict = scenario.verdict
-    report = scenario.report()
-    assert not never_accepted, f"{len(never_accepted)} submissions never accepted\n{report}"
-    assert verdict.lost == 0, report
-    assert verdict.doubled == 0, report
-    assert verdict.stuck == 0, report
 
 
 def test_broker_down_intake_answers_201_and_the_outbox_routes_everything(scenario):
@@ -44,7 +35,7 @@ def test_broker_down_intake_answers_201_and_the_outbox_routes_everything(scenari
     during = [a for a in load.answers if down_at <= a.at <= healed]
     assert during, scenario.report()
     assert {a.label for a in during} == {"201"}, scenario.report()
-    assert_nothing_lost_doubled_or_stuck(scenario, never)
+    scenario.assert_nothing_lost_doubled_or_stuck(never)
     assert verdict.push_duplicates == 0, scenario.report()
     # Queued tasks died with Redis: the sweepers route what waited.
     assert recovery is not None and recovery <= SWEPT_WITHIN, scenario.report()
@@ -72,48 +63,36 @@ def test_broker_frozen_intake_still_answers_201_within_the_publish_timeout(scena
     slowest = max(a.latency for a in during)
     verdict.notes["slowest_answer_while_frozen"] = round(slowest, 2)
     assert slowest <= PUBLISH_GIVES_UP_WITHIN, scenario.report()
-    assert_nothing_lost_doubled_or_stuck(scenario, never)
+    scenario.assert_nothing_lost_doubled_or_stuck(never)
     assert verdict.push_duplicates == 0, scenario.report()
     assert recovery is not None and recovery <= SWEPT_WITHIN, scenario.report()
 
 
-def _fill(client: redis.Redis) -> None:
-    """Writes until Redis refuses (maxmemory, noeviction), then lowers the limit below what is
-    used, so that the small writes freed buffers would let through are refused as well."""
-    for count in itertools.count():
-        try:
-            client.set(f"filler:{count}", b"x" * 65536)
-        except redis.exceptions.OutOfMemoryError:
-            break
-    used = client.info("memory")["used_memory"]
-    client.config_set("maxmemory", used // 2)
-
-
-def _free(client: redis.Redis, maxmemory: str) -> None:
-    client.config_set("maxmemory", maxmemory)
-    client.flushdb()
-
-
 def test_broker_full_workers_survive_and_everything_routes_once_memory_is_freed(scenario):
-    scenario.start(
-        settings=SWEEPS,
-        redis_options=["--maxmemory", MAXMEMORY, "--maxmemory-policy", "noeviction"],
+    # One prefork and one solo worker: both pools must live through it.
+    workers = (
+        WorkerSpec("default", "default", "prefork", 2),
+        WorkerSpec("notifications", "notifications", "solo", 1),
     )
+    scenario.start(settings=SWEEPS, redis_options=FILLABLE, workers=workers)
     stack = scenario.stack
     load = scenario.load()
-    # Tasks waiting in the queue when Redis fills up: the worker that takes one must record it
+    # Tasks waiting in both queues when Redis fills up: a worker that takes one must record it
     # as unacknowledged, a write Redis now refuses (OutOfMemoryError).
+    stack.worker("notifications").freeze()
+    load.submit_batch(6)
+    wait_until(lambda: scenario.observer.unrouted() == 0, timeout=30, what="routing")
     stack.worker("default").freeze()
     load.submit_batch(20)
-    filler = scenario.redis.client(db=1)
-    _fill(filler)
+    scenario.redis.fill()
     scenario.fault()
     full_at = time.monotonic()
     stack.worker("default").thaw()
+    stack.worker("notifications").thaw()
     load.start()
     time.sleep(scaled(6))
     ready = scenario.get("/readyz")
-    _free(filler, MAXMEMORY)
+    scenario.redis.free()
     healed = time.monotonic()
     time.sleep(2)
     load.stop()
@@ -130,6 +109,6 @@ def test_broker_full_workers_survive_and_everything_routes_once_memory_is_freed(
     # Readiness stays green (intake works), monitoring says the broker is full.
     assert ready.status_code == 200, ready.text
     assert ready.json()["monitoring"]["broker"]["status"] == "full", ready.text
-    assert_nothing_lost_doubled_or_stuck(scenario, never)
+    scenario.assert_nothing_lost_doubled_or_stuck(never)
     assert verdict.push_duplicates == 0, scenario.report()
     assert recovery is not None and recovery <= SWEPT_WITHIN, scenario.report()

@@ -8,7 +8,6 @@ import pytest
 import requests
 
 from tests.faults.scenario import SWEEPS, SWEPT_WITHIN, scaled
-from tests.faults.test_broker import assert_nothing_lost_doubled_or_stuck
 
 pytestmark = pytest.mark.faults
 
@@ -57,7 +56,7 @@ def test_database_restarts_fast_and_immediate_under_traffic_lose_and_double_noth
         answers_while_down=sorted({a.label for a in during}),
     )
     assert during, scenario.report()
-    assert_nothing_lost_doubled_or_stuck(scenario, never)
+    scenario.assert_nothing_lost_doubled_or_stuck(never)
     # gunicorn stayed up: every request got an HTTP answer.
     assert not [a for a in load.answers if a.status is None], scenario.report()
     assert verdict.push_duplicates <= exposed, scenario.report()
@@ -133,7 +132,7 @@ def test_a_held_access_log_chain_lock_stalls_neither_intake_nor_health(scenario)
     never = load.retry_unaccepted()
     verdict = scenario.finish(load, recovery=scenario.settle(load, timeout=60), duplicate_bound=0)
     during = [a for a in load.answers if a.at <= released and a.at + a.latency >= held_at]
-    assert_nothing_lost_doubled_or_stuck(scenario, never)
+    scenario.assert_nothing_lost_doubled_or_stuck(never)
     assert {a.label for a in during} == {"201"}, scenario.report()
     assert max(a.latency for a in during) <= 2.0, scenario.report()
     assert all(status == 200 and seconds <= 1.0 for seconds, status in health), health

@@ -143,3 +143,7 @@ def test_the_demo_with_its_worker_answers_concurrent_requests_without_5xx(demo):
     log = worker_log.read_text()
     assert "database is locked" not in log, log[-3000:]
     assert "different Context" not in log, log[-3000:]
+    # The worker's heartbeat reaches /readyz through the demo's file cache.
+    ready = requests.get(f"{base}/readyz", timeout=10).json()
+    assert ready["status"] == "ok", ready
+    assert ready["monitoring"]["workers"]["status"] == "ok", ready

@@ -3,14 +3,16 @@ of 503s, a window of 429s with Retry-After, a window of answers held past the cl
 timeout (delivered all the same, as when only FCM's answer is lost), and one phone whose token
 is UNREGISTERED for good."""
 
+import os
+import signal
 import time
 from collections import Counter
 
 import pytest
 
-from tests.faults.population import device_token
+from tests.faults.population import MEMBERS, device_token
+from tests.faults.processes import wait_until
 from tests.faults.scenario import CADENCE, SWEEPS
-from tests.faults.test_broker import assert_nothing_lost_doubled_or_stuck
 from tests.notifications.fcm_server import fcm_error
 
 pytestmark = pytest.mark.faults
@@ -52,8 +54,8 @@ def test_push_provider_5xx_429_timeouts_and_unregistered_end_sent_or_dead(scenar
         provider_answers=dict(Counter(p.status for p in google.pushes)),
     )
 
-    assert_nothing_lost_doubled_or_stuck(scenario, [])
-    rows = scenario.observer._rows(
+    scenario.assert_nothing_lost_doubled_or_stuck([])
+    rows = scenario.observer.rows(
         "SELECT n.status, n.attempts, n.last_error_code, d.registration_token "
         "FROM notifications_notification n JOIN notifications_device d ON d.id = n.device_id"
     )
@@ -61,7 +63,7 @@ def test_push_provider_5xx_429_timeouts_and_unregistered_end_sent_or_dead(scenar
     # The unregistered phone's pushes are dead; every other push was sent in the end.
     assert set(by_outcome) <= {("sent", False), ("dead", True)}, rows
     assert by_outcome[("sent", False)] == 2 * len(phases) * 2, by_outcome
-    (active,) = scenario.observer._rows(
+    (active,) = scenario.observer.rows(
         "SELECT is_active, deactivation_reason FROM notifications_device "
         "WHERE registration_token = %s",
         (dead_token,),
@@ -87,12 +89,6 @@ def test_repeated_pushes_collapse_on_the_phone(scenario):
     """A push that goes out twice (the provider took it, the row was not committed as sent)
     must replace itself on the phone: one collapse key per event for FCM, the same
     apns-collapse-id for APNs."""
-    import os
-    import signal
-
-    from tests.faults.population import MEMBERS
-    from tests.faults.processes import wait_until
-
     scenario.start(settings=SWEEPS)
     load = scenario.load()
     scenario.google.hold_for(6, hold=4)

@@ -24,7 +24,6 @@ import requests
 from tests.faults.population import MEMBERS
 from tests.faults.processes import wait_until
 from tests.faults.scenario import Scenario
-from tests.faults.test_broker import assert_nothing_lost_doubled_or_stuck
 
 pytestmark = pytest.mark.faults
 
@@ -75,7 +74,7 @@ def test_pool_children_killed_mid_routing_and_mid_push_are_replaced_and_nothing_
         since_kill=round(time.monotonic() - killed_at, 1),
     )
     assert {a.label for a in load.answers} == {"201"}, scenario.report()
-    assert_nothing_lost_doubled_or_stuck(scenario, [])
+    scenario.assert_nothing_lost_doubled_or_stuck([])
     assert verdict.push_duplicates <= in_flight, scenario.report()
     assert len(stack.pool_children("default")) == stack.spec("default").concurrency
     assert len(stack.pool_children("notifications")) == stack.spec("notifications").concurrency
@@ -118,7 +117,7 @@ def test_whole_workers_killed_mid_routing_and_mid_push_recover_within_about_a_mi
     workers = ready.json()["monitoring"]["workers"]
     assert {q["status"] for q in workers["queues"].values()} == {"stale"}, workers
     assert {a.label for a in load.answers} == {"201"}, scenario.report()
-    assert_nothing_lost_doubled_or_stuck(scenario, [])
+    scenario.assert_nothing_lost_doubled_or_stuck([])
     assert verdict.push_duplicates <= in_flight, scenario.report()
     assert recovered_after is not None, scenario.report()
     assert recovered_after <= WHOLE_WORKER_RECOVERY_WITHIN, scenario.report()

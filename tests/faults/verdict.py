@@ -57,7 +57,7 @@ class Observer:
         self.cluster = cluster
         self.dbname = dbname
 
-    def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+    def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self.cluster.connect(self.dbname) as conn:
             return conn.execute(sql, params).fetchall()
 
@@ -70,18 +70,18 @@ class Observer:
 
     def waiting_on_locks(self) -> int:
         """Other sessions of this database waiting for a lock right now."""
-        ((count,),) = self._rows(
+        ((count,),) = self.rows(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock'"
         )
         return count
 
     def signal_states(self) -> dict[str, str]:
-        return {str(u): s for u, s in self._rows("SELECT client_uuid, status FROM signals_signal")}
+        return {str(u): s for u, s in self.rows("SELECT client_uuid, status FROM signals_signal")}
 
     def routed_twice(self) -> int:
         return len(
-            self._rows(
+            self.rows(
                 "SELECT signal_id FROM signals_signalevent WHERE type = 'routed' "
                 "GROUP BY signal_id HAVING count(*) > 1"
             )
@@ -89,11 +89,11 @@ class Observer:
 
     def notification_states(self) -> Counter:
         return Counter(
-            dict(self._rows("SELECT status, count(*) FROM notifications_notification GROUP BY 1"))
+            dict(self.rows("SELECT status, count(*) FROM notifications_notification GROUP BY 1"))
         )
 
     def unrouted(self) -> int:
-        (count,) = self._rows(
+        (count,) = self.rows(
             "SELECT count(*) FROM signals_signal WHERE status IN ('received', 'forwarded')"
         )[0]
         return count
