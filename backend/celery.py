@@ -12,6 +12,11 @@ app = Celery("buurtsignaal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Liveness: every worker beats while it consumes (backend/worker_health.py).
+from backend.worker_health import Heartbeat  # noqa: E402
+
+app.steps["consumer"].add(Heartbeat)
+
 # Propagate the request id from the web request into the tasks it enqueues.
 from backend import request_context  # noqa: E402
 

@@ -2,9 +2,10 @@
 
 import logging
 import re
+import threading
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 from django.http import HttpRequest, HttpResponse
 
@@ -44,6 +45,18 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+# Tokens of the task runs in progress, per thread and task id. Not on the task object: a worker
+# may run the same task in two threads at once (with the filesystem broker, a retry's countdown
+# runs on the timer thread), and a token can only be reset in the context that made it.
+_task_runs = threading.local()
+
+
+def _tokens() -> dict[str, Token[str]]:
+    if not hasattr(_task_runs, "tokens"):
+        _task_runs.tokens = {}
+    return _task_runs.tokens
+
+
 def connect_celery_signals() -> None:
     """Carry the request id in task headers and restore it while the task runs."""
     from celery.signals import before_task_publish, task_postrun, task_prerun
@@ -54,13 +67,13 @@ def connect_celery_signals() -> None:
             headers["request_id"] = request_id_var.get()
 
     @task_prerun.connect(weak=False)
-    def _restore_request_id(task: object = None, **_: object) -> None:
+    def _restore_request_id(task_id: str = "", task: object = None, **_: object) -> None:
         request = getattr(task, "request", None)
         request_id = getattr(request, "request_id", None) or "-"
-        task._request_id_token = request_id_var.set(request_id)  # type: ignore[attr-defined]
+        _tokens()[task_id] = request_id_var.set(request_id)
 
     @task_postrun.connect(weak=False)
-    def _clear_request_id(task: object = None, **_: object) -> None:
-        token = getattr(task, "_request_id_token", None)
+    def _clear_request_id(task_id: str = "", **_: object) -> None:
+        token = _tokens().pop(task_id, None)
         if token is not None:
             request_id_var.reset(token)

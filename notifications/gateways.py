@@ -5,6 +5,7 @@ provider answer: the delivery service decides from the outcome what happens to t
 """
 
 import functools
+import json
 import logging
 import uuid
 from collections.abc import Sequence
@@ -71,12 +72,13 @@ class ConsoleGateway:
     def send(self, pushes: Sequence[OutgoingPush]) -> list[PushResult]:
         results = []
         for push in pushes:
+            payload = loggable_payload(push.message)
+            # In the message too: the demo's text log format shows no extra fields.
             logger.info(
-                "push (console gateway)",
-                extra={
-                    "notification_id": push.notification_id,
-                    "payload": loggable_payload(push.message),
-                },
+                "push (console gateway) notification %s: %s",
+                push.notification_id,
+                json.dumps(payload, sort_keys=True),
+                extra={"notification_id": push.notification_id, "payload": payload},
             )
             results.append(PushResult(Outcome.SENT, message_id=f"console/{uuid.uuid4()}"))
         return results

@@ -3,6 +3,7 @@ a slow push provider never delays routing. Each takes ids, reloads and calls one
 services lock rows and skip what is done, so running a task twice is harmless."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 
 from notifications import services
@@ -12,6 +13,7 @@ from signals.models import SignalEvent
 _DB_RETRY = {
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": 5,
+    "retry_backoff_max": settings.TASK_RETRY_BACKOFF_MAX_SECONDS,
     "retry_jitter": True,
     "max_retries": 5,
 }

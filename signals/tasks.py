@@ -21,7 +21,7 @@ TRANSIENT = (OperationalError, InterfaceError)
     name="signals.route_signal",
     autoretry_for=TRANSIENT,
     retry_backoff=True,
-    retry_backoff_max=300,
+    retry_backoff_max=settings.TASK_RETRY_BACKOFF_MAX_SECONDS,
     retry_jitter=True,
     max_retries=8,
 )
@@ -53,6 +53,7 @@ def sweep_unrouted_signals() -> int:
     name="signals.escalate_overdue_signals",
     autoretry_for=TRANSIENT,
     retry_backoff=True,
+    retry_backoff_max=settings.TASK_RETRY_BACKOFF_MAX_SECONDS,
     max_retries=3,
 )
 def escalate_overdue_signals() -> int:

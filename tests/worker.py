@@ -16,6 +16,8 @@ import pytest
 import redis
 from django.conf import settings
 
+from backend.enqueue import publish_pause_reset
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -125,17 +127,37 @@ def wait_for(
 @contextlib.contextmanager
 def broker_unreachable() -> Iterator[None]:
     """Points the Celery app at a port where nothing listens, as when Redis is down, then back."""
+    with broker_at("redis://127.0.0.1:1/0"):
+        yield
+
+
+@contextlib.contextmanager
+def broker_hung() -> Iterator[None]:
+    """Points the Celery app at a listener that accepts connections and never answers, as a
+    stopped (SIGSTOP) or half-open Redis does, then back."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        with broker_at(f"redis://127.0.0.1:{listener.getsockname()[1]}/0"):
+            yield
+
+
+@contextlib.contextmanager
+def broker_at(url: str) -> Iterator[None]:
     from backend.celery import app as celery_app
 
     original = celery_app.conf.broker_url
 
     def reset_pools() -> None:
+        publish_pause_reset()  # the failed publishes paused this process's publishing
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
         # kombu keeps producer pools per broker URL globally; one would hold a closed pool.
         kombu.pools.reset()
 
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    celery_app.conf.broker_url = url
     reset_pools()
     try:
         yield

@@ -85,7 +85,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "buurtsignaal",
-    }
+    },
+    # Worker heartbeats for /readyz (backend/worker_health.py): short timeouts, so a hung Redis
+    # costs a probe or a beat a second at most.
+    "health": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "buurtsignaal-health",
+        "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -212,27 +220,59 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"notifications.tasks.*": {"queue": "notifications"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Publishing gives up fast when the broker is down (the request still succeeds and a sweeper
-# re-enqueues from the database); the worker's own reconnect policy is separate.
+# A broker error on a channel, such as Redis at maxmemory refusing an acknowledgement
+# (OutOfMemoryError), restarts the worker's consumer instead of ending the worker.
+CELERY_BROKER_CHANNEL_ERROR_RETRY = True
+# Unacknowledged tasks of a worker that died (SIGKILL, lost container) are handed out again
+# after this long; the other workers look every 10 s. No task may run or wait for a countdown
+# this long (TASK_RETRY_BACKOFF_MAX_SECONDS); longer waits live in the database.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=45)
+TASK_RETRY_BACKOFF_MAX_SECONDS = 30
+# Every broker socket gives up after this long, connecting and reading alike: a hung Redis
+# (stopped, half-open TCP) cannot hold a web request or a worker (docs/adr/0019).
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT_SECONDS", default=2.0)
+# Publishing gives up fast when the broker is down or hung (the request still succeeds and a
+# sweeper re-enqueues from the database); the worker's own reconnect policy is separate.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# After a publish gave up, this process leaves publishing to the sweepers for this long, so a
+# hung broker costs one request the socket timeout, not every request.
+BROKER_PUBLISH_PAUSE_SECONDS = env.float("BROKER_PUBLISH_PAUSE_SECONDS", default=5.0)
+# The outbox sweepers' cadence (docs/adr/0006, 0019).
+SWEEPER_INTERVAL_SECONDS = env.float("SWEEPER_INTERVAL_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE: dict = {
-    "sweep-unrouted-signals": {"task": "signals.sweep_unrouted_signals", "schedule": 60.0},
+    "sweep-unrouted-signals": {
+        "task": "signals.sweep_unrouted_signals",
+        "schedule": SWEEPER_INTERVAL_SECONDS,
+    },
     "escalate-overdue-signals": {"task": "signals.escalate_overdue_signals", "schedule": 300.0},
     "requeue-pending-notifications": {
         "task": "notifications.tasks.notifications_requeue",
-        "schedule": 60.0,
+        "schedule": SWEEPER_INTERVAL_SECONDS,
     },
     "prune-unseen-devices": {"task": "notifications.tasks.devices_prune", "schedule": 86400.0},
     "expire-break-glass-grants": {"task": "signals.expire_break_glass_grants", "schedule": 900.0},
     "enforce-retention": {"task": "privacy.tasks.enforce_retention", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Health: readiness and worker heartbeats (docs/adr/0019) --------------------------------
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
+WORKER_QUEUES = [CELERY_TASK_DEFAULT_QUEUE, "notifications"]
+WORKER_HEARTBEAT_SECONDS = 10
+# A queue whose last beat is older than this is reported stale (compose's healthcheck agrees).
+WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=60)
+# Touched on every beat when set; the container healthcheck reads its age.
+WORKER_HEARTBEAT_FILE = env.str("WORKER_HEARTBEAT_FILE", default="")
 
 # --- Logging: JSON lines with the request id ------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
@@ -269,7 +309,7 @@ DEMO_DATA_ALLOWED = False
 
 # Signals: how long an unrouted signal may wait before the sweeper re-enqueues it, and how far
 # ahead the next follow-up review of a contacted signal lies.
-ROUTING_GRACE_SECONDS = env.int("ROUTING_GRACE_SECONDS", default=120)
+ROUTING_GRACE_SECONDS = env.int("ROUTING_GRACE_SECONDS", default=60)
 FOLLOW_UP_REVIEW_DAYS = env.int("FOLLOW_UP_REVIEW_DAYS", default=14)
 # How long a break-glass opening lets a team member outside the signal's team read it.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
@@ -283,6 +323,10 @@ DEVICE_PRUNE_DAYS = env.int("DEVICE_PRUNE_DAYS", default=30)
 # Active devices per user; registering one more deactivates the least recently seen (one
 # signal fans out to at most this many pushes per team member).
 DEVICE_MAX_ACTIVE_PER_USER = env.int("DEVICE_MAX_ACTIVE_PER_USER", default=10)
+# A pending push untouched this long while due has lost its task (broker down at commit); the
+# sweeper dispatches it again. Longer than the visibility timeout plus a send, so the broker's
+# own redelivery comes first.
+PUSH_REQUEUE_STALE_SECONDS = env.int("PUSH_REQUEUE_STALE_SECONDS", default=90)
 
 # --- Privacy: access log, second factor, encryption at rest ---------------------------------
 # Fernet keys for encrypted fields, comma-separated, newest first. No default: the demo and

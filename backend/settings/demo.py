@@ -4,10 +4,12 @@ Only this variant and the test variant carry default secrets; they must never re
 """
 
 import os
+from pathlib import Path
 
 from backend.settings._paths import BASE_DIR
 
-VAR_DIR = BASE_DIR / "var"
+# scripts/run-demo exports DEMO_VAR_DIR (default var/); tests point it at a temporary folder.
+VAR_DIR = Path(os.environ.get("DEMO_VAR_DIR", BASE_DIR / "var")).resolve()
 os.environ.setdefault("DJANGO_SECRET_KEY", "demo-only-not-secret-1f9c0e2b7a5d4c3e8f6a")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{VAR_DIR / 'demo.sqlite3'}")
@@ -21,14 +23,31 @@ from backend.settings.base import DATABASES, env  # noqa: E402
 
 # SQLite has no server-side connection to keep alive.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server's threads and the worker write to one file. WAL lets readers go on while
+    # one writes; IMMEDIATE takes the write lock when a transaction begins (a transaction that
+    # read first cannot then fail to upgrade its lock), and the busy timeout makes a writer
+    # wait its turn instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 ALLOWED_HOSTS = ["*"]
 
 # `manage.py load_demo_data` (accounts with a published password) runs here and in the tests only.
 DEMO_DATA_ALLOWED = True
 
-# No Redis in the demo: an in-process cache is enough for throttling on one machine.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# No Redis in the demo: an in-process cache is enough for throttling on one machine; worker
+# heartbeats cross processes, so they go to files.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "health": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "health"),
+    },
+}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

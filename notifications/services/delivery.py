@@ -25,8 +25,6 @@ logger = logging.getLogger(__name__)
 
 SEND_BATCH_SIZE = 500
 REQUEUE_LIMIT = 5000
-# A pending row untouched this long while due has lost its task.
-REQUEUE_STALE_AFTER = timedelta(minutes=5)
 RETRY_BASE_SECONDS = 30
 RETRY_MAX_SECONDS = 30 * 60
 # A provider asking us to wait longer than this is treated as asking for this long.
@@ -164,11 +162,12 @@ def notifications_requeue(*, now: datetime | None = None) -> int:
     quiet hours or back-off, or their task was lost). Returns how many.
 
     Side effects: `updated_at` of those rows set to now (so they are not dispatched again for
-    REQUEUE_STALE_AFTER); send tasks enqueued after commit."""
+    PUSH_REQUEUE_STALE_SECONDS); send tasks enqueued after commit."""
     now = now or timezone.now()
+    stale_after = timedelta(seconds=settings.PUSH_REQUEUE_STALE_SECONDS)
     with transaction.atomic():
         ids = list(
-            selectors.notifications_to_requeue(now=now, stale_after=REQUEUE_STALE_AFTER)
+            selectors.notifications_to_requeue(now=now, stale_after=stale_after)
             .select_for_update(skip_locked=True)
             .order_by("not_before", "pk")
             .values_list("pk", flat=True)[:REQUEUE_LIMIT]

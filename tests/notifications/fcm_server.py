@@ -338,12 +338,14 @@ def _service_account(folder: Path) -> tuple[Path, rsa.RSAPrivateKey]:
     return path, key
 
 
-def start(folder: Path) -> LocalGoogle:
+def start(folder: Path, fake: FakeGoogle | None = None) -> LocalGoogle:
+    """Starts the proxy answering as Google; `fake` (default a new FakeGoogle) decides the
+    answers."""
     ca_file, cert_file, key_file = _certificates(folder)
     credentials_file, private_key = _service_account(folder)
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert_file, key_file)
-    fake = FakeGoogle()
+    fake = fake if fake is not None else FakeGoogle()
     server = _ProxyServer(fake, tls)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host, port = server.server_address[:2]

@@ -99,3 +99,22 @@ def test_the_console_gateway_logs_the_payload_without_the_address(caplog):
     assert record.notification_id == 41
     assert record.payload["data"]["title"] == "A signal was assigned to you"
     assert "secret-device-token" not in json.dumps(record.payload)
+
+
+def test_the_console_gateway_payload_shows_in_the_demo_text_log_format(caplog, settings):
+    message = push_message_build(
+        kind="signal_routed",
+        object_id=SIGNAL_ID,
+        language="nl",
+        urgent=False,
+        registration_token="secret-device-token",
+    )
+    with caplog.at_level(logging.INFO, logger="notifications.gateways"):
+        ConsoleGateway().send([OutgoingPush(42, message)])
+    [record] = caplog.records
+    record.request_id = "-"
+    # The demo logs with this format (LOG_FORMAT=text), which shows no extra fields.
+    line = logging.Formatter(settings.LOGGING["formatters"]["text"]["format"]).format(record)
+    assert "notification 42" in line
+    assert f'"id": "{SIGNAL_ID}"' in line and '"type": "signal_routed"' in line
+    assert "secret-device-token" not in line
