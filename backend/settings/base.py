@@ -85,6 +85,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "buurtsignaal",
+        # Throttle counters live here and fail open (backend/throttling.py): a hung Redis may
+        # cost a request this long per cache call, never the request itself.
+        "OPTIONS": {
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT_SECONDS", default=0.5),
+            "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT_SECONDS", default=0.5),
+        },
     },
     # Worker heartbeats for /readyz (backend/worker_health.py): short timeouts, so a hung Redis
     # costs a probe or a beat a second at most.

@@ -18,13 +18,15 @@ from tests.faults import population
 def seed(*, field_workers: int, members: int) -> dict[str, object]:
     from django.db import transaction
 
-    from accounts import services
+    from accounts import membership_services as services
     from accounts.models import Organisation, Team, TeamMembership
     from accounts.roles import Role
     from notifications.models import Device, NotificationPreference
+    from privacy.context import AccessContext
     from signals.models import ConsentText
     from tests.faults.population import PASSWORD, device_token, field_worker_email, member_email
 
+    system = {"actor": None, "context": AccessContext.system(role="faults-seed")}
     with transaction.atomic():
         housing = Organisation.objects.create(
             name="Woningcorporatie (faults)", kind=Organisation.Kind.HOUSING_CORPORATION
@@ -42,6 +44,7 @@ def seed(*, field_workers: int, members: int) -> dict[str, object]:
                 full_name=f"Signaleerder {number}",
                 organisation=housing,
                 roles=[Role.FIELD_WORKER],
+                **system,
             )
         for number in range(members):
             user = services.user_create(
@@ -49,8 +52,11 @@ def seed(*, field_workers: int, members: int) -> dict[str, object]:
                 password=PASSWORD,
                 full_name=f"Teamlid {number}",
                 organisation=teams_org,
+                **system,
             )
-            services.team_membership_set(team=central, user=user, role=TeamMembership.Role.MEMBER)
+            services.team_membership_set(
+                team=central, user=user, role=TeamMembership.Role.MEMBER, **system
+            )
             # Equal start and end: no quiet hours, so every push is due at once.
             NotificationPreference.objects.create(
                 user=user,

@@ -78,6 +78,8 @@ class AppStack:
                 "LOG_FORMAT": "json",
                 "JWT_ACCESS_MINUTES": "120",
                 "LOGIN_THROTTLE_RATE": "1000/min",
+                # The load driver submits about two signals a second per field worker.
+                "SIGNAL_CREATE_THROTTLE_RATE": "100000/hour",
                 "PYTHONUNBUFFERED": "1",
             }
         )
