@@ -19,6 +19,7 @@ from accounts.api import TokenPairOutput
 from accounts.authentication import SessionBoundJWTAuthentication
 from accounts.models import User
 from accounts.services import login_complete
+from backend.schema import error_responses
 from privacy.context import AccessContext
 
 ENROLMENT_SCHEME = "MFA-Enrolment"
@@ -113,7 +114,10 @@ class TotpEnrolmentConfirmApi(_EnrolmentApi):
         recovery_codes = serializers.ListField(child=serializers.CharField())
         tokens = TokenPairOutput(allow_null=True)
 
-    @extend_schema(request=TotpConfirmInputSerializer, responses={200: TotpConfirmOutputSerializer})
+    @extend_schema(
+        request=TotpConfirmInputSerializer,
+        responses={200: TotpConfirmOutputSerializer, **error_responses(409)},  # not started
+    )
     def post(self, request: Request) -> Response:
         data = self.TotpConfirmInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

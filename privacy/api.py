@@ -14,7 +14,6 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +22,9 @@ from rest_framework.views import APIView
 from accounts.permissions import has_capability
 from accounts.roles import VIEW_ACCESS_LOG
 from backend.errors import DomainError
+from backend.formats import JsonErrorsMixin
+from backend.pagination import CursorPage
+from backend.serializers import DateTimeField
 from privacy import selectors
 from privacy.context import AccessContext
 from privacy.csv_export import csv_lines
@@ -46,8 +48,8 @@ class AccessLogFilterInput(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         # `from` is a Python keyword, so these cannot be class attributes.
-        fields["from"] = serializers.DateTimeField(required=False, help_text="Inclusive.")
-        fields["to"] = serializers.DateTimeField(required=False, help_text="Exclusive.")
+        fields["from"] = DateTimeField(required=False, help_text="Inclusive.")
+        fields["to"] = DateTimeField(required=False, help_text="Exclusive.")
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -94,16 +96,15 @@ class AccessLogEntryOutput(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    occurred_at = serializers.DateTimeField(default_timezone=UTC)
+    occurred_at = DateTimeField(default_timezone=UTC)
     actor_roles = serializers.ListField(child=serializers.CharField())
     fields_touched = serializers.ListField(child=serializers.CharField())
     details = serializers.DictField()
 
 
-class AccessLogPagination(CursorPagination):
+class AccessLogPagination(CursorPage):
     ordering = "-sequence"
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
 
 
@@ -155,9 +156,9 @@ def _csv_lines(rows: Any) -> Iterator[str]:
     return csv_lines(CSV_COLUMNS, values)
 
 
-class CsvErrorRenderer(BaseRenderer):
-    """Lets clients send `Accept: text/csv`. The rows themselves stream past the renderers; only
-    an error body (a dict) is rendered here, as JSON text."""
+class CsvStreamRenderer(BaseRenderer):
+    """Lets clients send `Accept: text/csv`. The rows stream past the renderers and errors are
+    rendered as JSON (JsonErrorsMixin), so this renderer never renders anything itself."""
 
     media_type = "text/csv"
     format = "csv"
@@ -167,11 +168,11 @@ class CsvErrorRenderer(BaseRenderer):
         return json.dumps(data).encode()
 
 
-class AccessLogExportApi(APIView):
+class AccessLogExportApi(JsonErrorsMixin, APIView):
     """The access log as CSV with the same filters. The export itself is logged."""
 
     permission_classes = [has_capability(VIEW_ACCESS_LOG)]
-    renderer_classes = [JSONRenderer, CsvErrorRenderer]
+    renderer_classes = [JSONRenderer, CsvStreamRenderer]
 
     @extend_schema(
         parameters=[AccessLogFilterInput],

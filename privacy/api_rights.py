@@ -7,12 +7,10 @@ are access-logged in the transaction that builds the response (fail closed)."""
 import json
 from typing import Any
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions
-from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +18,9 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from backend.formats import JsonErrorsMixin
+from backend.pagination import CursorPage
+from backend.schema import error_responses
 from privacy import registers, rights_selectors, subject_rights
 from privacy import rights_serializers as s
 from privacy.context import AccessContext
@@ -62,23 +63,11 @@ class MarkdownRenderer(_FileRenderer):
     charset = "utf-8"
 
 
-class _PrivacyApi(APIView):
+class _PrivacyApi(JsonErrorsMixin, APIView):
     """Errors are JSON even when a file format was asked for (no-store: backend.cache_control)."""
 
     permission_classes = [CanHandleRequests]
     renderer_classes = [JSONRenderer]
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        try:
-            return super().perform_content_negotiation(request, force)
-        except Http404 as error:  # DRF's answer to an unknown ?format=
-            raise exceptions.NotAcceptable() from error
-
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
-        if isinstance(response, Response) and response.status_code >= 400:
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def _context(request: Request) -> AccessContext:
@@ -186,10 +175,9 @@ class SubjectRestrictionLiftApi(_SubjectActionApi):
 # --- request tracking -------------------------------------------------------------------------
 
 
-class SubjectRequestPagination(CursorPagination):
+class SubjectRequestPagination(CursorPage):
     ordering = ("due_at", "id")
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
 
 
@@ -197,15 +185,18 @@ class SubjectRequestListApi(_PrivacyApi):
     """Requests with their one-month due date, soonest first (`overdue=true`: open and late);
     POST registers one received by letter, phone or in person."""
 
+    pagination_class = SubjectRequestPagination
+
     @extend_schema(
         parameters=[s.SubjectRequestFilterInput],
         responses={200: s.SubjectRequestOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
+        """Registered requests, soonest due first (`overdue=true`: open and past the due date)."""
         filters = _query(s.SubjectRequestFilterInput, request)
         now = timezone.now()
         overdue = {"true": True, "false": False}.get(filters.get("overdue", ""))
-        paginator = SubjectRequestPagination()
+        paginator = self.pagination_class()
         with access_logged(
             context=_context(request),
             action=Action.LIST,
@@ -228,8 +219,12 @@ class SubjectRequestListApi(_PrivacyApi):
             }
         return paginator.get_paginated_response(data)
 
-    @extend_schema(request=s.SubjectRequestCreateInput, responses={201: s.SubjectRequestOutput})
+    @extend_schema(
+        request=s.SubjectRequestCreateInput,
+        responses={201: s.SubjectRequestOutput, **error_responses(404)},  # unknown_subject
+    )
     def post(self, request: Request) -> Response:
+        """Register a request received by letter, phone or in person; due in one month."""
         data = s.SubjectRequestCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         subject_request = subject_rights.subject_request_register(
@@ -263,10 +258,9 @@ class SubjectRequestCloseApi(_PrivacyApi):
 # --- registers --------------------------------------------------------------------------------
 
 
-class ConsentRegisterPagination(CursorPagination):
+class ConsentRegisterPagination(CursorPage):
     ordering = ("-recorded_at", "-id")
     page_size = 100
-    page_size_query_param = "page_size"
     max_page_size = 500
 
 
@@ -276,6 +270,7 @@ class ConsentRegisterApi(_PrivacyApi):
     all rows. The read is logged."""
 
     renderer_classes = [JSONRenderer, CsvRenderer]
+    pagination_class = ConsentRegisterPagination
 
     @extend_schema(
         parameters=[s.ConsentRegisterQuery],
@@ -288,7 +283,7 @@ class ConsentRegisterApi(_PrivacyApi):
         _query(s.ConsentRegisterQuery, request)
         fmt = request.accepted_renderer.format
         rows = registers.consent_register_rows()
-        paginator = ConsentRegisterPagination()
+        paginator = self.pagination_class()
         with access_logged(
             context=_context(request),
             action=Action.EXPORT if fmt == "csv" else Action.LIST,
