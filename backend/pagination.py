@@ -40,7 +40,7 @@ class CursorPage(CursorPagination):
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if raw is None or raw == "":  # `?page_size=` is not given, as for every query parameter
             return self.page_size
         try:
             size = serializers.IntegerField(min_value=1).run_validation(raw)

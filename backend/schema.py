@@ -7,6 +7,8 @@
   first sentence of the view's docstring unless `extend_schema(summary=...)` says otherwise.
 - Strict serializers (backend.serializers.StrictSerializer) say `additionalProperties: false`,
   at every level, because they refuse unknown fields.
+- An optional query parameter may be empty (`?status=`): DRF and django-filter read that as
+  not given, and the schema says so (`allowEmptyValue`).
 - Lists with a `pagination_class` are documented as pages with their cursor parameters by
   drf-spectacular itself; request bodies follow DEFAULT_PARSER_CLASSES (JSON only).
 """
@@ -112,6 +114,14 @@ class ApiAutoSchema(AutoSchema):
             warn(f"no summary for {self.method} {self.path}: give the view a docstring")
             return None
         return _first_sentence(doc)
+
+    def _get_parameters(self) -> list[dict[str, Any]]:
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            # DRF serializers and django-filter read `?name=` as "not given" (QueryDict input).
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        return parameters
 
     def _is_public(self) -> bool:
         return all(isinstance(p, AllowAny) for p in self.view.get_permissions())
