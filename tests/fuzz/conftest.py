@@ -74,7 +74,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line(
         "fuzz: {operations} operations x {callers} callers, {cases} cases, "
         "{responses_5xx} responses 5xx, {failures} failures "
-        "(seed {seed}, {examples_per_mode} examples per mode, coverage <= {coverage_cases_max})"
-        .format(**result)
+        "(seed {seed}, {examples_per_mode} examples per mode, coverage <= {coverage_cases_max})".format(
+            **result
+        )
     )
     terminalreporter.write_line(f"fuzz: statuses {result['statuses']}; written to {TOTALS_FILE}")
