@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test lint format check-deploy schema-check compose-check bench clean
+.PHONY: install run test fuzz lint format check-deploy schema-check compose-check bench clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -24,6 +24,15 @@ run: install  ## demo on SQLite with a real Celery worker over the filesystem tr
 
 test: install  ## the suite against PostgreSQL and Redis at 127.0.0.1
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The long fuzz run: schemathesis, every operation as every caller (docs/adr/0017). `make test`
+# runs the same tests bounded (3 examples per mode, 6 coverage cases) with a fixed seed.
+FUZZ_EXAMPLES ?= 60
+FUZZ_COVERAGE ?= 400
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: install  ## schemathesis against our own schema, tens of minutes (FUZZ_EXAMPLES, FUZZ_SEED)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_COVERAGE=$(FUZZ_COVERAGE) FUZZ_SEED=$(FUZZ_SEED) \
+	$(VENV)/bin/pytest -q tests/fuzz $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

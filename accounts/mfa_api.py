@@ -20,6 +20,7 @@ from accounts.authentication import SessionBoundJWTAuthentication
 from accounts.models import User
 from accounts.services import login_complete
 from backend.schema import error_responses
+from backend.serializers import StrictSerializer
 from privacy.context import AccessContext
 
 ENROLMENT_SCHEME = "MFA-Enrolment"
@@ -62,7 +63,7 @@ class MfaVerifyApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
-    class MfaVerifyInputSerializer(serializers.Serializer):
+    class MfaVerifyInputSerializer(StrictSerializer):
         mfa_token = serializers.CharField(max_length=1024)
         code = serializers.CharField(max_length=32)
 
@@ -85,7 +86,7 @@ class TotpEnrolmentBeginApi(_EnrolmentApi):
     """Start linking an authenticator app: returns the otpauth URI, its secret and a QR code.
     Someone who already has a second factor must send a current code (or recovery code)."""
 
-    class TotpBeginInputSerializer(serializers.Serializer):
+    class TotpBeginInputSerializer(StrictSerializer):
         code = serializers.CharField(max_length=32, required=False, allow_blank=True)
 
     class TotpBeginOutputSerializer(serializers.Serializer):
@@ -107,7 +108,7 @@ class TotpEnrolmentConfirmApi(_EnrolmentApi):
     """Confirm the app with a code from it. Returns ten one-time recovery codes (shown once)
     and, when called with an enrolment token, the first access/refresh pair."""
 
-    class TotpConfirmInputSerializer(serializers.Serializer):
+    class TotpConfirmInputSerializer(StrictSerializer):
         code = serializers.CharField(max_length=32)
 
     class TotpConfirmOutputSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ whole number is a 400 too, instead of quietly falling back to the default; a lar
 `max_page_size` is capped, as in DRF.
 """
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,8 @@ from rest_framework.pagination import Cursor, CursorPagination  # noqa: TID251 -
 from rest_framework.request import Request
 
 from backend.errors import DomainError
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class CursorPage(CursorPagination):
@@ -42,8 +45,11 @@ class CursorPage(CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":  # `?page_size=` is not given, as for every query parameter
             return self.page_size
+        field = serializers.IntegerField(min_value=1)
         try:
-            size = serializers.IntegerField(min_value=1).run_validation(raw)
+            if not _DIGITS.fullmatch(raw):  # DRF's IntegerField also takes "5.0" and " 5"
+                field.fail("invalid")
+            size = field.run_validation(raw)
         except serializers.ValidationError as error:
             raise serializers.ValidationError({self.page_size_query_param: error.detail}) from None
         return min(size, self.max_page_size)

@@ -1,14 +1,63 @@
 """Serializer helpers shared by the apps."""
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
+from django.http import QueryDict
 from rest_framework import serializers
+
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+_TEXT_FIELDS = (
+    serializers.CharField,
+    serializers.ChoiceField,
+    serializers.UUIDField,
+    serializers.DateTimeField,  # noqa: TID251 - DRF's and ours
+)
+
+
+def _wrong_type(field: serializers.Field, value: Any, *, query: bool) -> str | None:
+    """The error key of `field` when `value` is not of the JSON type the schema gives it, else
+    None. DRF coerces (`0` for a string, `"3"` or `3.0` for an integer, `"yes"` for a boolean,
+    an integer for a UUID); the schema promises types, so a strict input holds to them. In a
+    query string every value is text: there integers are digits and booleans true or false."""
+    if value is None:
+        return None  # allow_null decides
+    if isinstance(field, serializers.BooleanField):
+        ok = value in ("true", "false") if query else isinstance(value, bool)
+        return None if ok else "invalid"
+    if isinstance(field, serializers.IntegerField):
+        if query:
+            ok = isinstance(value, str) and bool(_WHOLE_NUMBER.fullmatch(value))
+        else:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "invalid"
+    if isinstance(field, _TEXT_FIELDS):
+        if isinstance(value, str):
+            return None
+        return "invalid_choice" if isinstance(field, serializers.ChoiceField) else "invalid"
+    if isinstance(field, serializers.ListField) and not query:
+        if not isinstance(value, list):
+            return "not_a_list"
+        if any(_wrong_type(field.child, item, query=False) for item in value):
+            return "invalid"
+    return None
+
+
+def _type_error(field: serializers.Field, key: str, value: Any) -> list:
+    if key == "invalid" and isinstance(field, serializers.ListField):
+        field = field.child
+    try:
+        field.fail(key, input=value, input_type=type(value).__name__, format="ISO 8601")
+    except serializers.ValidationError as error:
+        return error.detail
+    return []  # pragma: no cover - fail() always raises
 
 
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not declare (mass assignment, OWASP API3), at every nesting level,
-    so a typo or an attempt to set a server-side field is an error instead of silently ignored."""
+    so a typo or an attempt to set a server-side field is an error instead of silently ignored.
+    Values must have the JSON type the schema gives their field (see _wrong_type)."""
 
     default_error_messages = {"unknown_field": "Unknown field."}
 
@@ -22,6 +71,17 @@ class StrictSerializer(serializers.Serializer):
                         for name in unknown
                     }
                 )
+            query = isinstance(data, QueryDict)
+            errors = {}
+            for name in data:
+                field = self.fields[name]
+                if field.read_only:
+                    continue
+                key = _wrong_type(field, data.get(name), query=query)
+                if key:
+                    errors[name] = _type_error(field, key, data.get(name))
+            if errors:
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
 

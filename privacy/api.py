@@ -24,7 +24,7 @@ from accounts.roles import VIEW_ACCESS_LOG
 from backend.errors import DomainError
 from backend.formats import JsonErrorsMixin
 from backend.pagination import CursorPage
-from backend.serializers import DateTimeField
+from backend.serializers import DateTimeField, StrictSerializer
 from privacy import selectors
 from privacy.context import AccessContext
 from privacy.csv_export import csv_lines
@@ -34,7 +34,7 @@ from privacy.services import AccessLogDraft, access_logged
 AUTHORISATION_RULE = f"capability:{VIEW_ACCESS_LOG}"
 
 
-class AccessLogFilterInput(serializers.Serializer):
+class AccessLogFilterInput(StrictSerializer):
     subject = serializers.UUIDField(required=False, help_text="Pseudonymous subject id.")
     actor = serializers.UUIDField(required=False, help_text="User id of the actor.")
     action = serializers.ChoiceField(choices=Action.choices, required=False)
@@ -68,6 +68,17 @@ class AccessLogFilterInput(serializers.Serializer):
             period_from=data.get("from"),
             period_to=data.get("to"),
         )
+
+
+class AccessLogListQuery(AccessLogFilterInput):
+    cursor = serializers.CharField(required=False)
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, help_text="Rows per page; more than 200 gives 200."
+    )
+
+
+class AccessLogExportQuery(AccessLogFilterInput):
+    format = serializers.ChoiceField(choices=["csv"], required=False)
 
 
 class AccessLogEntryOutput(serializers.ModelSerializer):
@@ -116,8 +127,8 @@ def _audit_draft(filters: selectors.AccessLogFilter, fmt: str) -> AccessLogDraft
     )
 
 
-def _filters(request: Request) -> selectors.AccessLogFilter:
-    data = AccessLogFilterInput(data=request.query_params)
+def _filters(request: Request, query: type[AccessLogFilterInput]) -> selectors.AccessLogFilter:
+    data = query(data=request.query_params)
     data.is_valid(raise_exception=True)
     return data.to_filter()
 
@@ -131,9 +142,9 @@ class AccessLogListApi(generics.ListAPIView):
     queryset = AccessLog.objects.none()  # schema only; rows come from the selector
     filter_backends: list = []
 
-    @extend_schema(parameters=[AccessLogFilterInput])
+    @extend_schema(parameters=[AccessLogListQuery])
     def get(self, request: Request) -> Response:
-        filters = _filters(request)
+        filters = _filters(request, AccessLogListQuery)
         with access_logged(
             context=AccessContext.from_request(request),
             action=Action.AUDIT_READ,
@@ -175,11 +186,11 @@ class AccessLogExportApi(JsonErrorsMixin, APIView):
     renderer_classes = [JSONRenderer, CsvStreamRenderer]
 
     @extend_schema(
-        parameters=[AccessLogFilterInput],
+        parameters=[AccessLogExportQuery],
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        filters = _filters(request)
+        filters = _filters(request, AccessLogExportQuery)
         rows = selectors.access_log_list(filters=filters)
         limit = settings.ACCESS_LOG_EXPORT_MAX_ROWS
         with access_logged(

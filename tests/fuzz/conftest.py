@@ -72,10 +72,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     TOTALS_FILE.write_text(json.dumps(result, indent=2) + "\n")
     terminalreporter.write_sep("=", "fuzz totals (schemathesis)")
     terminalreporter.write_line(
-        "fuzz: {operations} operations x {callers} callers, {cases} cases, "
-        "{responses_5xx} responses 5xx, {failures} failures "
-        "(seed {seed}, {examples_per_mode} examples per mode, coverage <= {coverage_cases_max})".format(
-            **result
-        )
+        f"fuzz: {result['operations']} operations x {result['callers']} callers, "
+        f"{result['cases']} cases, {result['responses_5xx']} responses 5xx, "
+        f"{result['failures']} failures (seed {SEED}, {EXAMPLES} examples per mode, "
+        f"coverage <= {COVERAGE})"
     )
     terminalreporter.write_line(f"fuzz: statuses {result['statuses']}; written to {TOTALS_FILE}")
