@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware import common
 from django.utils import translation
 
 from backend.cache_control import API_PREFIX
@@ -92,3 +93,14 @@ class ApiErrorMiddleware:
         )
         got_request_exception.send(sender=None, request=request)
         return api_error_response(request, 500)
+
+
+class CommonMiddleware(common.CommonMiddleware):
+    """Django's, except that under /api/ only GET and HEAD are redirected to the URL with a
+    slash (`/api/schema` to `/api/schema/`). A PUT or POST there is a 404: Django would redirect
+    it without its body, or under DEBUG raise RuntimeError, a 500."""
+
+    def should_redirect_with_slash(self, request: HttpRequest) -> bool:
+        if request.path.startswith(API_PREFIX) and request.method not in ("GET", "HEAD"):
+            return False
+        return super().should_redirect_with_slash(request)

@@ -38,6 +38,20 @@ def test_an_unknown_path_or_trailing_slash_under_api_is_a_json_404(api_client, d
 
 
 @pytest.mark.parametrize("debug", DEBUG)
+@pytest.mark.parametrize("method", ["put", "post", "delete"])
+def test_a_write_to_a_path_without_its_slash_is_a_json_404_not_a_500(api_client, debug, method):
+    with override_settings(DEBUG=debug):
+        response = getattr(api_client, method)("/api/schema", {}, format="json")
+    assert_error_shape(response, 404, "not_found")
+
+
+def test_reading_a_docs_path_without_its_slash_still_redirects(api_client):
+    response = api_client.get("/api/schema")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/schema/"
+
+
+@pytest.mark.parametrize("debug", DEBUG)
 def test_a_wrong_method_is_a_json_405_with_allow(debug):
     client = token_client(UserFactory())
     with override_settings(DEBUG=debug):
