@@ -23,6 +23,7 @@ from rest_framework.pagination import Cursor, CursorPagination  # noqa: TID251 -
 from rest_framework.request import Request
 
 from backend.errors import DomainError
+from backend.serializers import refuse_repeated
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -42,6 +43,7 @@ class CursorPage(CursorPagination):
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request: Request) -> int:
+        refuse_repeated(request.query_params, [self.page_size_query_param, self.cursor_query_param])
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":  # `?page_size=` is not given, as for every query parameter
             return self.page_size

@@ -54,10 +54,30 @@ def _type_error(field: serializers.Field, key: str, value: Any) -> list:
     return []  # pragma: no cover - fail() always raises
 
 
+def refuse_repeated(query: QueryDict | dict, names: Any) -> None:
+    """A query parameter with one value in the schema may be given once: `?wijk=a&wijk=b` was
+    read as `b` alone. Raises a validation error naming each one given more than once."""
+    if not isinstance(query, QueryDict):
+        return
+    repeated = sorted(name for name in names if len(query.getlist(name)) > 1)
+    if repeated:
+        raise serializers.ValidationError(
+            {
+                name: [serializers.ErrorDetail("Give this parameter once.", code="repeated")]
+                for name in repeated
+            }
+        )
+
+
+def _single_valued(field: serializers.Field) -> bool:
+    return not isinstance(field, serializers.ListField | serializers.MultipleChoiceField)
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not declare (mass assignment, OWASP API3), at every nesting level,
     so a typo or an attempt to set a server-side field is an error instead of silently ignored.
-    Values must have the JSON type the schema gives their field (see _wrong_type)."""
+    Values must have the JSON type the schema gives their field (see _wrong_type), and a query
+    parameter with one value may be given once."""
 
     default_error_messages = {"unknown_field": "Unknown field."}
 
@@ -72,6 +92,8 @@ class StrictSerializer(serializers.Serializer):
                     }
                 )
             query = isinstance(data, QueryDict)
+            if query:
+                refuse_repeated(data, [n for n in data if _single_valued(self.fields[n])])
             errors = {}
             for name in data:
                 field = self.fields[name]

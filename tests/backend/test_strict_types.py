@@ -84,3 +84,26 @@ def test_the_access_log_refuses_an_unknown_query_parameter_and_keeps_its_own():
     assert kept.status_code == 200
     export = client.get("/api/v1/audit/access-log/export", {"format": "csv"})
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/v1/queue", "wijk=WK034406&wijk=WK034403"),
+        ("/api/v1/queue", "page_size=5&page_size=10"),
+        ("/api/v1/audit/break-glass", "cursor=a&cursor=b"),
+        ("/api/v1/privacy/requests", "status=open&status=completed"),
+        ("/api/v1/audit/access-log", "action=read&action=create"),
+    ],
+)
+def test_a_single_valued_query_parameter_given_twice_is_refused(path, query):
+    member = member_of(team_with_coverage())
+    officer = UserFactory(privacy_officer=True)
+    client = token_client(member if path == "/api/v1/queue" else officer)
+    name = query.split("=")[0]
+    assert field_codes(client.get(f"{path}?{query}")) == {name: ["repeated"]}
+
+
+def test_a_filter_that_takes_several_values_may_be_repeated():
+    client = token_client(member_of(team_with_coverage()))
+    assert client.get("/api/v1/queue?status=routed&status=acknowledged").status_code == 200
