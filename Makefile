@@ -27,8 +27,8 @@ test: install  ## the suite against PostgreSQL and Redis at 127.0.0.1
 
 # The long fuzz run: schemathesis, every operation as every caller (docs/adr/0017). `make test`
 # runs the same tests bounded (3 examples per mode, 6 coverage cases) with a fixed seed.
-FUZZ_EXAMPLES ?= 60
-FUZZ_COVERAGE ?= 400
+FUZZ_EXAMPLES ?= 200
+FUZZ_COVERAGE ?= 1000
 FUZZ_SEED ?= $(shell date +%s)
 fuzz: install  ## schemathesis against our own schema, tens of minutes (FUZZ_EXAMPLES, FUZZ_SEED)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_COVERAGE=$(FUZZ_COVERAGE) FUZZ_SEED=$(FUZZ_SEED) \
