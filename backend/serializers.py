@@ -16,39 +16,52 @@ _TEXT_FIELDS = (
 )
 
 
-def _wrong_type(field: serializers.Field, value: Any, *, query: bool) -> str | None:
-    """The error key of `field` when `value` is not of the JSON type the schema gives it, else
-    None. DRF coerces (`0` for a string, `"3"` or `3.0` for an integer, `"yes"` for a boolean,
-    an integer for a UUID); the schema promises types, so a strict input holds to them. In a
-    query string every value is text: there integers are digits and booleans true or false."""
+def _schema_violation(
+    field: serializers.Field, value: Any, *, query: bool
+) -> tuple[serializers.Field, str] | None:
+    """The field and error key when `value` breaks what the schema says of `field`, before DRF
+    normalises it, else None. DRF coerces (`0` for a string, `"3"` or `3.0` for an integer,
+    `"yes"` for a boolean, an integer for a UUID) and trims whitespace before it checks a
+    maximum length; the schema promises types and lengths as sent, so a strict input holds to
+    them. In a query string every value is text: integers are digits, booleans true or false."""
     if value is None:
         return None  # allow_null decides
     if isinstance(field, serializers.BooleanField):
         ok = value in ("true", "false") if query else isinstance(value, bool)
-        return None if ok else "invalid"
+        return None if ok else (field, "invalid")
     if isinstance(field, serializers.IntegerField):
         if query:
             ok = isinstance(value, str) and bool(_WHOLE_NUMBER.fullmatch(value))
         else:
             ok = isinstance(value, int) and not isinstance(value, bool)
-        return None if ok else "invalid"
+        return None if ok else (field, "invalid")
     if isinstance(field, _TEXT_FIELDS):
-        if isinstance(value, str):
-            return None
-        return "invalid_choice" if isinstance(field, serializers.ChoiceField) else "invalid"
+        if not isinstance(value, str):
+            choice = isinstance(field, serializers.ChoiceField)
+            return field, "invalid_choice" if choice else "invalid"
+        max_length = getattr(field, "max_length", None)
+        if max_length is not None and len(value) > max_length:
+            return field, "max_length"
+        return None
     if isinstance(field, serializers.ListField) and not query:
         if not isinstance(value, list):
-            return "not_a_list"
-        if any(_wrong_type(field.child, item, query=False) for item in value):
-            return "invalid"
+            return field, "not_a_list"
+        for item in value:
+            violation = _schema_violation(field.child, item, query=False)
+            if violation:
+                return violation
     return None
 
 
-def _type_error(field: serializers.Field, key: str, value: Any) -> list:
-    if key == "invalid" and isinstance(field, serializers.ListField):
-        field = field.child
+def _field_error(field: serializers.Field, key: str, value: Any) -> list:
+    params = {
+        "input": value,
+        "input_type": type(value).__name__,
+        "format": "ISO 8601",
+        "max_length": getattr(field, "max_length", None),
+    }
     try:
-        field.fail(key, input=value, input_type=type(value).__name__, format="ISO 8601")
+        field.fail(key, **params)
     except serializers.ValidationError as error:
         return error.detail
     return []  # pragma: no cover - fail() always raises
@@ -76,7 +89,7 @@ def _single_valued(field: serializers.Field) -> bool:
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not declare (mass assignment, OWASP API3), at every nesting level,
     so a typo or an attempt to set a server-side field is an error instead of silently ignored.
-    Values must have the JSON type the schema gives their field (see _wrong_type), and a query
+    Values must have the JSON type and length the schema gives (see _schema_violation), and a query
     parameter with one value may be given once."""
 
     default_error_messages = {"unknown_field": "Unknown field."}
@@ -99,9 +112,9 @@ class StrictSerializer(serializers.Serializer):
                 field = self.fields[name]
                 if field.read_only:
                     continue
-                key = _wrong_type(field, data.get(name), query=query)
-                if key:
-                    errors[name] = _type_error(field, key, data.get(name))
+                violation = _schema_violation(field, data.get(name), query=query)
+                if violation:
+                    errors[name] = _field_error(*violation, data.get(name))
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

@@ -107,3 +107,23 @@ def test_a_single_valued_query_parameter_given_twice_is_refused(path, query):
 def test_a_filter_that_takes_several_values_may_be_repeated():
     client = token_client(member_of(team_with_coverage()))
     assert client.get("/api/v1/queue?status=routed&status=acknowledged").status_code == 200
+
+
+def test_a_string_longer_than_its_maximum_is_refused_even_when_whitespace_pads_it():
+    """DRF trimmed whitespace before checking max_length, so 33 characters passed a field the
+    schema limits to 32 (found by `make fuzz`)."""
+    client = token_client(UserFactory(field_worker=True))
+    response = client.post("/api/v1/auth/mfa/totp", {"code": " " + "1" * 32}, format="json")
+    assert field_codes(response) == {"code": ["max_length"]}
+    response = client.post(
+        "/api/v1/devices",
+        {"platform": "ios", "registration_token": "t", "app_version": "\x1f" + "1" * 32},
+        format="json",
+    )
+    assert field_codes(response) == {"app_version": ["max_length"]}
+    from tests.signals.factories import intake_payload
+
+    response = client.post(
+        "/api/v1/signals", intake_payload(reasons=["few_contacts" + " " * 40]), format="json"
+    )
+    assert field_codes(response) == {"reasons": ["max_length"]}
