@@ -9,7 +9,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test lint format check-deploy schema-check compose-check bench clean \
+.PHONY: install run test fuzz lint format check-deploy schema-check compose-check bench clean \
 	faults faults-ci faults-pending
 
 .tools/bin/uv:
@@ -40,6 +40,16 @@ faults: install  ## long fault runs: FAULTS_SCALE (default 6) stretches traffic 
 
 faults-pending: install  ## scenarios whose fixes land with issues 8 and 9 (fail until then)
 	$(VENV)/bin/pytest -q -m "faults and pending_fix" tests/faults $(PYTEST_ARGS)
+
+# The long fuzz run: schemathesis, every operation as every caller (docs/adr/0017). `make test`
+# runs the same tests bounded (3 examples per mode, 6 coverage cases) with a fixed seed.
+FUZZ_EXAMPLES ?= 200
+FUZZ_COVERAGE ?= 1000
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: install  ## schemathesis against our own schema, tens of minutes (FUZZ_EXAMPLES, FUZZ_SEED)
+	DJANGO_SETTINGS_MODULE=backend.settings.test \
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_COVERAGE=$(FUZZ_COVERAGE) FUZZ_SEED=$(FUZZ_SEED) \
+	$(VENV)/bin/pytest -q tests/fuzz $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.mfa import MfaChallenge
+from backend.serializers import StrictSerializer
 from backend.throttling import ScopedThrottle
 
 
@@ -45,7 +46,7 @@ class LoginApi(APIView):
     throttle_classes = [ScopedThrottle]
     throttle_scope = "login"
 
-    class LoginInputSerializer(serializers.Serializer):
+    class LoginInputSerializer(StrictSerializer):
         email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
@@ -74,7 +75,7 @@ class RefreshApi(APIView):
     throttle_classes = [ScopedThrottle]
     throttle_scope = "refresh"
 
-    class RefreshInputSerializer(serializers.Serializer):
+    class RefreshInputSerializer(StrictSerializer):
         refresh = serializers.CharField(max_length=2048)
 
     @extend_schema(request=RefreshInputSerializer, responses={200: TokenPairOutput}, auth=[])
@@ -89,7 +90,7 @@ class LogoutApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class LogoutInputSerializer(serializers.Serializer):
+    class LogoutInputSerializer(StrictSerializer):
         refresh = serializers.CharField(max_length=2048, required=False)
 
     @extend_schema(request=LogoutInputSerializer, responses={204: None})

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import credential_services
+from backend.serializers import StrictSerializer
 from backend.throttling import ScopedThrottle
 
 
@@ -22,7 +23,7 @@ class CredentialsSetApi(APIView):
     throttle_classes = [ScopedThrottle]
     throttle_scope = "login"
 
-    class CredentialsSetInputSerializer(serializers.Serializer):
+    class CredentialsSetInputSerializer(StrictSerializer):
         email = serializers.EmailField(max_length=254)
         code = serializers.CharField(max_length=64, help_text="e.g. `7K2QD-M9XRT-4VW8N-C3HJP`")
         password = serializers.CharField(max_length=128, trim_whitespace=False)

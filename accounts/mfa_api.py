@@ -17,6 +17,8 @@ from accounts import mfa, mfa_services
 from accounts.api import TokenPairOutput
 from accounts.authentication import SessionBoundJWTAuthentication
 from accounts.models import User
+from backend.schema import error_responses
+from backend.serializers import StrictSerializer
 from backend.throttling import ScopedThrottle
 
 ENROLMENT_SCHEME = "MFA-Enrolment"
@@ -59,7 +61,7 @@ class MfaVerifyApi(APIView):
     throttle_classes = [ScopedThrottle]
     throttle_scope = "login"
 
-    class MfaVerifyInputSerializer(serializers.Serializer):
+    class MfaVerifyInputSerializer(StrictSerializer):
         mfa_token = serializers.CharField(max_length=1024)
         code = serializers.CharField(max_length=32)
 
@@ -89,7 +91,7 @@ class TotpEnrolmentBeginApi(_EnrolmentApi):
     and a current code (or recovery code) when a second factor is linked already. The
     first-login enrolment token needs neither."""
 
-    class TotpBeginInputSerializer(serializers.Serializer):
+    class TotpBeginInputSerializer(StrictSerializer):
         password = serializers.CharField(
             max_length=128,
             required=False,
@@ -127,7 +129,7 @@ class TotpEnrolmentConfirmApi(_EnrolmentApi):
     and a new access/refresh pair: every earlier login session has ended, the one making this
     call too. With an access token send the password again."""
 
-    class TotpConfirmInputSerializer(serializers.Serializer):
+    class TotpConfirmInputSerializer(StrictSerializer):
         code = serializers.CharField(max_length=32)
         password = serializers.CharField(
             max_length=128,
@@ -140,7 +142,10 @@ class TotpEnrolmentConfirmApi(_EnrolmentApi):
         recovery_codes = serializers.ListField(child=serializers.CharField())
         tokens = TokenPairOutput()
 
-    @extend_schema(request=TotpConfirmInputSerializer, responses={200: TotpConfirmOutputSerializer})
+    @extend_schema(
+        request=TotpConfirmInputSerializer,
+        responses={200: TotpConfirmOutputSerializer, **error_responses(409)},  # not started
+    )
     def post(self, request: Request) -> Response:
         data = self.TotpConfirmInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

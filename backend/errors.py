@@ -100,6 +100,24 @@ register(
     en="Too many requests; try again in {wait} seconds.",
 )
 register(
+    "json_too_deep",
+    400,
+    nl="De JSON in het verzoek is te diep genest (hoogstens {limit} niveaus).",
+    en="The request's JSON is nested too deeply (at most {limit} levels).",
+)
+register(
+    "request_too_large",
+    413,
+    nl="Het verzoek is te groot (hoogstens {limit} bytes).",
+    en="The request is too large (at most {limit} bytes).",
+)
+register(
+    "invalid_cursor",
+    400,
+    nl="De cursor voor deze lijst is ongeldig; begin opnieuw bij de eerste pagina.",
+    en="The cursor for this list is invalid; start again from the first page.",
+)
+register(
     "server_error",
     500,
     nl="Er ging iets mis aan onze kant.",

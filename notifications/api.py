@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Language
-from backend.serializers import StrictSerializer
+from backend.serializers import DateTimeField, StrictSerializer
 from backend.throttling import ScopedThrottle
 from notifications import selectors, services
 from notifications.models import Device
@@ -22,8 +22,8 @@ class DeviceOutputSerializer(serializers.Serializer):
     installation_id = serializers.CharField()
     app_version = serializers.CharField()
     language = serializers.ChoiceField(choices=Language.choices)
-    created_at = serializers.DateTimeField()
-    last_seen_at = serializers.DateTimeField()
+    created_at = DateTimeField()
+    last_seen_at = DateTimeField()
 
 
 class DeviceListApi(APIView):
@@ -45,6 +45,7 @@ class DeviceListApi(APIView):
 
     @extend_schema(responses={200: DeviceOutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
+        """Your app installations that receive pushes."""
         devices = selectors.devices_of(user=request.user)
         return Response(DeviceOutputSerializer(devices, many=True).data)
 
@@ -58,6 +59,7 @@ class DeviceListApi(APIView):
         "receiving pushes. Limited per user (DEVICE_REGISTER_THROTTLE_RATE).",
     )
     def post(self, request: Request) -> Response:
+        """Register this app installation for pushes, or refresh it."""
         data = self.DeviceRegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         device, created = services.device_register(

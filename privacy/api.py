@@ -14,7 +14,6 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +22,9 @@ from rest_framework.views import APIView
 from accounts.permissions import has_capability
 from accounts.roles import VIEW_ACCESS_LOG
 from backend.errors import DomainError
+from backend.formats import JsonErrorsMixin
+from backend.pagination import CursorPage
+from backend.serializers import DateTimeField, StrictSerializer
 from backend.throttling import ScopedThrottle
 from privacy import selectors
 from privacy.context import AccessContext
@@ -33,7 +35,7 @@ from privacy.services import AccessLogDraft, access_logged
 AUTHORISATION_RULE = f"capability:{VIEW_ACCESS_LOG}"
 
 
-class AccessLogFilterInput(serializers.Serializer):
+class AccessLogFilterInput(StrictSerializer):
     subject = serializers.UUIDField(required=False, help_text="Pseudonymous subject id.")
     actor = serializers.UUIDField(required=False, help_text="User id of the actor.")
     action = serializers.ChoiceField(choices=Action.choices, required=False)
@@ -56,8 +58,8 @@ class AccessLogFilterInput(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         # `from` is a Python keyword, so these cannot be class attributes.
-        fields["from"] = serializers.DateTimeField(required=False, help_text="Inclusive.")
-        fields["to"] = serializers.DateTimeField(required=False, help_text="Exclusive.")
+        fields["from"] = DateTimeField(required=False, help_text="Inclusive.")
+        fields["to"] = DateTimeField(required=False, help_text="Exclusive.")
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -78,6 +80,17 @@ class AccessLogFilterInput(serializers.Serializer):
             period_from=data.get("from"),
             period_to=data.get("to"),
         )
+
+
+class AccessLogListQuery(AccessLogFilterInput):
+    cursor = serializers.CharField(required=False)
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, help_text="Rows per page; more than 200 gives 200."
+    )
+
+
+class AccessLogExportQuery(AccessLogFilterInput):
+    format = serializers.ChoiceField(choices=["csv"], required=False)
 
 
 class AccessLogEntryOutput(serializers.ModelSerializer):
@@ -106,16 +119,15 @@ class AccessLogEntryOutput(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    occurred_at = serializers.DateTimeField(default_timezone=UTC)
+    occurred_at = DateTimeField(default_timezone=UTC)
     actor_roles = serializers.ListField(child=serializers.CharField())
     fields_touched = serializers.ListField(child=serializers.CharField())
     details = serializers.DictField()
 
 
-class AccessLogPagination(CursorPagination):
+class AccessLogPagination(CursorPage):
     ordering = "-sequence"
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
 
 
@@ -127,8 +139,8 @@ def _audit_draft(filters: selectors.AccessLogFilter, fmt: str) -> AccessLogDraft
     )
 
 
-def _filters(request: Request) -> selectors.AccessLogFilter:
-    data = AccessLogFilterInput(data=request.query_params)
+def _filters(request: Request, query: type[AccessLogFilterInput]) -> selectors.AccessLogFilter:
+    data = query(data=request.query_params)
     data.is_valid(raise_exception=True)
     return data.to_filter()
 
@@ -142,9 +154,9 @@ class AccessLogListApi(generics.ListAPIView):
     queryset = AccessLog.objects.none()  # schema only; rows come from the selector
     filter_backends: list = []
 
-    @extend_schema(parameters=[AccessLogFilterInput])
+    @extend_schema(parameters=[AccessLogListQuery])
     def get(self, request: Request) -> Response:
-        filters = _filters(request)
+        filters = _filters(request, AccessLogListQuery)
         with access_logged(
             context=AccessContext.from_request(request),
             action=Action.AUDIT_READ,
@@ -167,9 +179,9 @@ def _csv_lines(rows: Any) -> Iterator[str]:
     return csv_lines(CSV_COLUMNS, values)
 
 
-class CsvErrorRenderer(BaseRenderer):
-    """Lets clients send `Accept: text/csv`. The rows themselves stream past the renderers; only
-    an error body (a dict) is rendered here, as JSON text."""
+class CsvStreamRenderer(BaseRenderer):
+    """Lets clients send `Accept: text/csv`. The rows stream past the renderers and errors are
+    rendered as JSON (JsonErrorsMixin), so this renderer never renders anything itself."""
 
     media_type = "text/csv"
     format = "csv"
@@ -179,21 +191,21 @@ class CsvErrorRenderer(BaseRenderer):
         return json.dumps(data).encode()
 
 
-class AccessLogExportApi(APIView):
+class AccessLogExportApi(JsonErrorsMixin, APIView):
     """The access log as CSV with the same filters. The export itself is logged. Exports are
     limited per user (EXPORT_THROTTLE_RATE, shared with the other exports)."""
 
     permission_classes = [has_capability(VIEW_ACCESS_LOG)]
     throttle_classes = [ScopedThrottle]
     throttle_scope = "export"
-    renderer_classes = [JSONRenderer, CsvErrorRenderer]
+    renderer_classes = [JSONRenderer, CsvStreamRenderer]
 
     @extend_schema(
-        parameters=[AccessLogFilterInput],
+        parameters=[AccessLogExportQuery],
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        filters = _filters(request)
+        filters = _filters(request, AccessLogExportQuery)
         rows = selectors.access_log_list(filters=filters)
         limit = settings.ACCESS_LOG_EXPORT_MAX_ROWS
         with access_logged(

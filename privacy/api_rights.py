@@ -7,12 +7,10 @@ are access-logged in the transaction that builds the response (fail closed)."""
 import json
 from typing import Any
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions
-from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +18,9 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from backend.formats import JsonErrorsMixin
+from backend.pagination import CursorPage
+from backend.schema import error_responses
 from backend.throttling import ScopedThrottle
 from privacy import registers, rights_selectors, subject_rights
 from privacy import rights_serializers as s
@@ -63,23 +64,11 @@ class MarkdownRenderer(_FileRenderer):
     charset = "utf-8"
 
 
-class _PrivacyApi(APIView):
+class _PrivacyApi(JsonErrorsMixin, APIView):
     """Errors are JSON even when a file format was asked for (no-store: backend.cache_control)."""
 
     permission_classes = [CanHandleRequests]
     renderer_classes = [JSONRenderer]
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        try:
-            return super().perform_content_negotiation(request, force)
-        except Http404 as error:  # DRF's answer to an unknown ?format=
-            raise exceptions.NotAcceptable() from error
-
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
-        if isinstance(response, Response) and response.status_code >= 400:
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def _context(request: Request) -> AccessContext:
@@ -96,11 +85,13 @@ def _query(serializer_class: type, request: Request) -> dict[str, Any]:
 
 
 class SubjectExportApi(_PrivacyApi):
-    """Everything held about one resident, what for, with whom shared, until when, and who
-    accessed it, for the resident's open access request named in `?request=` (refused without
-    one; the export does not close it: close it once the export was sent). `?format=pdf` gives
-    a readable PDF. The export itself is logged. Exports are limited per user
-    (EXPORT_THROTTLE_RATE, shared with the other exports)."""
+    """Art. 15 export for the resident's open access request named in `?request=`.
+
+    Everything held about one resident, what for, with whom shared, until when, and who
+    accessed it. Refused without an open access request of that resident; the export does not
+    close it: close it once the export was sent. `?format=pdf` gives a readable PDF. The export
+    itself is logged. Exports are limited per user (EXPORT_THROTTLE_RATE, shared with the other
+    exports)."""
 
     renderer_classes = [JSONRenderer, PdfRenderer]
     throttle_classes = [ScopedThrottle]
@@ -199,10 +190,9 @@ class SubjectRestrictionLiftApi(_SubjectActionApi):
 # --- request tracking -------------------------------------------------------------------------
 
 
-class SubjectRequestPagination(CursorPagination):
+class SubjectRequestPagination(CursorPage):
     ordering = ("due_at", "id")
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
 
 
@@ -210,15 +200,18 @@ class SubjectRequestListApi(_PrivacyApi):
     """Requests with their one-month due date, soonest first (`overdue=true`: open and late);
     POST registers one received by letter, phone or in person."""
 
+    pagination_class = SubjectRequestPagination
+
     @extend_schema(
         parameters=[s.SubjectRequestFilterInput],
         responses={200: s.SubjectRequestOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
+        """Registered requests, soonest due first (`overdue=true`: open and past the due date)."""
         filters = _query(s.SubjectRequestFilterInput, request)
         now = timezone.now()
         overdue = {"true": True, "false": False}.get(filters.get("overdue", ""))
-        paginator = SubjectRequestPagination()
+        paginator = self.pagination_class()
         with access_logged(
             context=_context(request),
             action=Action.LIST,
@@ -241,8 +234,12 @@ class SubjectRequestListApi(_PrivacyApi):
             }
         return paginator.get_paginated_response(data)
 
-    @extend_schema(request=s.SubjectRequestCreateInput, responses={201: s.SubjectRequestOutput})
+    @extend_schema(
+        request=s.SubjectRequestCreateInput,
+        responses={201: s.SubjectRequestOutput, **error_responses(404)},  # unknown_subject
+    )
     def post(self, request: Request) -> Response:
+        """Register a request received by letter, phone or in person; due in one month."""
         data = s.SubjectRequestCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         subject_request = subject_rights.subject_request_register(
@@ -276,10 +273,9 @@ class SubjectRequestCloseApi(_PrivacyApi):
 # --- registers --------------------------------------------------------------------------------
 
 
-class ConsentRegisterPagination(CursorPagination):
+class ConsentRegisterPagination(CursorPage):
     ordering = ("-recorded_at", "-id")
     page_size = 100
-    page_size_query_param = "page_size"
     max_page_size = 500
 
 
@@ -289,6 +285,7 @@ class ConsentRegisterApi(_PrivacyApi):
     all rows. The read is logged. The CSV counts as an export (EXPORT_THROTTLE_RATE)."""
 
     renderer_classes = [JSONRenderer, CsvRenderer]
+    pagination_class = ConsentRegisterPagination
     throttle_classes = [ScopedThrottle]
     throttle_scope = "export"
 
@@ -306,7 +303,7 @@ class ConsentRegisterApi(_PrivacyApi):
         _query(s.ConsentRegisterQuery, request)
         fmt = request.accepted_renderer.format
         rows = registers.consent_register_rows()
-        paginator = ConsentRegisterPagination()
+        paginator = self.pagination_class()
         with access_logged(
             context=_context(request),
             action=Action.EXPORT if fmt == "csv" else Action.LIST,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.serializers import StrictSerializer
+from backend.serializers import DateTimeField, StrictSerializer
 from privacy.models import SubjectRequest
 from privacy.registers import purpose_description
 from privacy.retention import retention_info
@@ -75,7 +75,7 @@ class SubjectRequestFilterInput(StrictSerializer):
 class SubjectRequestCreateInput(StrictSerializer):
     kind = serializers.ChoiceField(choices=SubjectRequest.Kind.choices)
     subject_id = serializers.UUIDField()
-    received_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+    received_at = DateTimeField(required=False, help_text="Defaults to now.")
     channel = serializers.ChoiceField(
         choices=SubjectRequest.Channel.choices, default=SubjectRequest.Channel.OTHER
     )
@@ -126,13 +126,13 @@ class SubjectRequestOutput(serializers.Serializer):
     subject_id = serializers.UUIDField()
     channel = serializers.CharField()
     status = serializers.CharField()
-    received_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
+    received_at = DateTimeField()
+    due_at = DateTimeField()
     overdue = serializers.SerializerMethodField()
     reason = serializers.CharField()
     registered_by_id = serializers.UUIDField()
     handled_by_id = serializers.UUIDField(allow_null=True)
-    completed_at = serializers.DateTimeField(allow_null=True)
+    completed_at = DateTimeField(allow_null=True)
     outcome_note = serializers.CharField()
 
     def get_overdue(self, request: SubjectRequest) -> bool:
@@ -180,7 +180,7 @@ class ExportReasonOutput(serializers.Serializer):
 
 class ExportEventOutput(_StaffIdsOptional):
     STAFF_FIELDS = ("actor_id",)
-    at = serializers.DateTimeField(source="created_at")
+    at = DateTimeField(source="created_at")
     type = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
@@ -190,9 +190,9 @@ class ExportEventOutput(_StaffIdsOptional):
 class ExportNoteOutput(_StaffIdsOptional):
     STAFF_FIELDS = ("author_id",)
     id = serializers.UUIDField()
-    created_at = serializers.DateTimeField()
+    created_at = DateTimeField()
     body = serializers.CharField()
-    erased_at = serializers.DateTimeField(allow_null=True)
+    erased_at = DateTimeField(allow_null=True)
     corrects_id = serializers.UUIDField(allow_null=True)
     author_id = serializers.UUIDField(required=False)
 
@@ -212,15 +212,15 @@ class ExportConsentTextOutput(serializers.Serializer):
 
 class ExportConsentOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    given_at = serializers.DateTimeField()
-    recorded_at = serializers.DateTimeField()
+    given_at = DateTimeField()
+    recorded_at = DateTimeField()
     given_by = serializers.CharField()
     representative_relation = serializers.CharField()
     method = serializers.CharField()
     purposes = serializers.SerializerMethodField()
     recipients = serializers.ListField(child=serializers.CharField())
     consent_text = ExportConsentTextOutput()
-    withdrawn_at = serializers.DateTimeField(source="withdrawal.withdrawn_at", allow_null=True)
+    withdrawn_at = DateTimeField(source="withdrawal.withdrawn_at", allow_null=True)
 
     @extend_schema_field(ExportPurposeOutput(many=True))
     def get_purposes(self, consent: Any) -> list[dict[str, Any]]:
@@ -235,17 +235,17 @@ class ExportRetentionOutput(serializers.Serializer):
         choices=["after_end", "while_open", "no_policy", "erased", "restricted"]
     )
     erase_after_days = serializers.IntegerField(allow_null=True)
-    clock_started_at = serializers.DateTimeField(allow_null=True)
-    erase_at = serializers.DateTimeField(allow_null=True)
-    erased_at = serializers.DateTimeField(allow_null=True)
+    clock_started_at = DateTimeField(allow_null=True)
+    erase_at = DateTimeField(allow_null=True)
+    erased_at = DateTimeField(allow_null=True)
 
 
 class ExportSignalOutput(serializers.Serializer):
     signal_id = serializers.UUIDField(source="id")
-    created_at = serializers.DateTimeField()
+    created_at = DateTimeField()
     source_organisation = ExportNamedOutput(allow_null=True)
     personal_data = ExportPersonalDataOutput(source="*")
-    personal_data_erased_at = serializers.DateTimeField(allow_null=True)
+    personal_data_erased_at = DateTimeField(allow_null=True)
     preferred_language = serializers.CharField()
     target_group = serializers.CharField()
     reasons = ExportReasonOutput(many=True)
@@ -254,7 +254,7 @@ class ExportSignalOutput(serializers.Serializer):
     outcome = serializers.CharField()
     team = ExportNamedOutput(allow_null=True)
     neighbourhood = ExportNeighbourhoodOutput(allow_null=True)
-    restricted_at = serializers.DateTimeField(allow_null=True)
+    restricted_at = DateTimeField(allow_null=True)
     status_history = ExportEventOutput(source="events", many=True)
     notes = ExportNoteOutput(many=True)
     consent = serializers.SerializerMethodField()
@@ -273,7 +273,7 @@ class ExportSignalOutput(serializers.Serializer):
 
 class ExportAccessOutput(_StaffIdsOptional):
     STAFF_FIELDS = ("actor_id",)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = DateTimeField()
     action = serializers.CharField()
     outcome = serializers.CharField()
     purpose = serializers.CharField()
@@ -292,7 +292,7 @@ class ExportControllerOutput(serializers.Serializer):
 
 class SubjectExportOutput(serializers.Serializer):
     subject_id = serializers.UUIDField()
-    generated_at = serializers.DateTimeField()
+    generated_at = DateTimeField()
     include_staff = serializers.SerializerMethodField()
     controller = serializers.SerializerMethodField()
     signals = ExportSignalOutput(many=True)
@@ -317,8 +317,8 @@ class SubjectExportOutput(serializers.Serializer):
 class ConsentRegisterEntryOutput(serializers.Serializer):
     consent_id = serializers.UUIDField()
     subject_id = serializers.UUIDField()
-    given_at = serializers.DateTimeField()
-    recorded_at = serializers.DateTimeField()
+    given_at = DateTimeField()
+    recorded_at = DateTimeField()
     method = serializers.CharField()
     given_by = serializers.CharField()
     purposes = serializers.DictField(child=serializers.BooleanField())
@@ -327,4 +327,4 @@ class ConsentRegisterEntryOutput(serializers.Serializer):
     consent_text_language = serializers.CharField()
     consent_text_sha256 = serializers.CharField()
     recorded_by_organisation = serializers.CharField()
-    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_at = DateTimeField(allow_null=True)

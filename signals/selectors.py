@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.models import TeamMembership, User
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
 from backend.errors import DomainError
+from backend.serializers import refuse_repeated
 from signals import workflow
 from signals.grounds import Grounds, Rule, team_rule
 from signals.models import (
@@ -82,6 +83,11 @@ def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
     queryset = Signal.objects.visible_to(user, break_glass=False).filter(restricted_at__isnull=True)
     if not filters.get("status"):
         queryset = queryset.filter(status__in=workflow.OPEN_FOR_TEAM)
+    # A filter taking one value given twice is a 400, not "the last one wins".
+    multiple = django_filters.MultipleChoiceFilter
+    refuse_repeated(
+        filters, [n for n, f in QueueFilter.base_filters.items() if not isinstance(f, multiple)]
+    )
     filterset = QueueFilter(filters, queryset)
     filterset.request_user = user
     if not filterset.is_valid():

@@ -42,11 +42,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "backend.request_context.RequestIdMiddleware",
     "backend.cache_control.NoStoreApiMiddleware",  # every /api/ answer may hold personal data
+    "backend.api_errors.ApiErrorMiddleware",  # every /api/ error is JSON in the one shape
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "backend.api_errors.CommonMiddleware",  # no slash redirects for API writes
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for the admin
@@ -148,9 +149,11 @@ REST_FRAMEWORK = {
         "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.schema.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "backend.exception_handler.handle_exception",
+    # JSON only, with depth and size limits; one cursor pagination base (docs/adr/0017).
+    "DEFAULT_PARSER_CLASSES": ["backend.parsers.JSONParser"],
     # Rates per scope of backend.throttling.ScopedThrottle, the only throttle class in use:
     # per client address before login, per user after (docs/adr/0018).
     "DEFAULT_THROTTLE_RATES": {
@@ -164,10 +167,8 @@ REST_FRAMEWORK = {
     # Only for DRF's own throttles, should one ever be used: no trust in X-Forwarded-For beyond
     # our proxies (DRF's default, None, believes the header as sent).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    # JSON only: the browsable API answered errors under /api/ as HTML (docs/adr/0017).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -180,6 +181,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One tag per area; backend.schema.TAG_RULES puts each path in one of them.
+    "TAGS": [
+        {"name": "auth", "description": "Log in (password, second factor), tokens, your profile."},
+        {"name": "signals", "description": "Submit consented signals and follow their status."},
+        {"name": "queue", "description": "The team queue and the work on one signal."},
+        {"name": "devices", "description": "App installations that receive push notifications."},
+        {"name": "audit", "description": "Privacy officer: the access log, break-glass openings."},
+        {"name": "privacy", "description": "Privacy officer: data-subject rights and registers."},
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.schema.fresh_examples",
+    ],
     # Unique enum names where another app has a field of the same name (e.g. signal outcome).
     "ENUM_NAME_OVERRIDES": {
         "AccessLogActionEnum": "privacy.models.Action",

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
-from backend.serializers import StrictSerializer
+from backend.serializers import DateTimeField, StrictSerializer
 from signals.models import Consent, Outcome, Status, TargetGroup, Urgency
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
@@ -48,7 +48,7 @@ class ConsentInput(StrictSerializer):
     given_by = serializers.ChoiceField(choices=Consent.GivenBy.choices)
     representative_relation = serializers.CharField(max_length=64, required=False, allow_blank=True)
     method = serializers.ChoiceField(choices=Consent.Method.choices)
-    given_at = serializers.DateTimeField()
+    given_at = DateTimeField()
     purposes = PurposesInput()
     initiatives = serializers.ListField(
         child=serializers.CharField(max_length=120),
@@ -118,11 +118,11 @@ class SignalReceiptOutput(serializers.Serializer):
     id = serializers.UUIDField()
     client_uuid = serializers.UUIDField()
     status = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    created_at = DateTimeField()
 
 
 class MySignalOutput(SignalReceiptOutput):
-    updated_at = serializers.DateTimeField()
+    updated_at = DateTimeField()
 
 
 class TransitionInput(StrictSerializer):
@@ -172,8 +172,8 @@ class BreakGlassInput(StrictSerializer):
 class BreakGlassOutput(serializers.Serializer):
     id = serializers.UUIDField()
     signal_id = serializers.UUIDField()
-    opened_at = serializers.DateTimeField()
-    expires_at = serializers.DateTimeField()
+    opened_at = DateTimeField()
+    expires_at = DateTimeField()
 
 
 class BreakGlassEntryOutput(BreakGlassOutput):
@@ -214,10 +214,10 @@ class QueueItemOutput(serializers.Serializer):
     team = RefOutput()
     neighbourhood = NeighbourhoodOutput(allow_null=True)
     assigned_to = PersonRefOutput(allow_null=True)
-    due_at = serializers.DateTimeField(allow_null=True)
+    due_at = DateTimeField(allow_null=True)
     overdue = serializers.SerializerMethodField()
-    escalated_at = serializers.DateTimeField(allow_null=True)
-    created_at = serializers.DateTimeField()
+    escalated_at = DateTimeField(allow_null=True)
+    created_at = DateTimeField()
 
     def get_reasons(self, signal) -> list[str]:
         return [reason.code for reason in signal.reasons.all()]  # prefetched by the selector
@@ -238,7 +238,7 @@ class EventOutput(serializers.Serializer):
     actor = PersonRefOutput(allow_null=True)
     note_id = serializers.UUIDField(allow_null=True)
     data = serializers.DictField()
-    created_at = serializers.DateTimeField()
+    created_at = DateTimeField()
 
 
 class NoteOutput(serializers.Serializer):
@@ -246,8 +246,8 @@ class NoteOutput(serializers.Serializer):
     body = serializers.CharField()
     author = PersonRefOutput()
     corrects_id = serializers.UUIDField(allow_null=True)
-    created_at = serializers.DateTimeField()
-    erased_at = serializers.DateTimeField(allow_null=True)
+    created_at = DateTimeField()
+    erased_at = DateTimeField(allow_null=True)
 
 
 class ConsentOutput(serializers.Serializer):
@@ -255,7 +255,7 @@ class ConsentOutput(serializers.Serializer):
     given_by = serializers.CharField()
     representative_relation = serializers.CharField()
     method = serializers.CharField()
-    given_at = serializers.DateTimeField()
+    given_at = DateTimeField()
     purposes = serializers.DictField(child=serializers.BooleanField())
     recipients = serializers.ListField(child=serializers.CharField())
     consent_text_version = serializers.CharField(source="consent_text.version")
@@ -273,14 +273,14 @@ class SignalDetailOutput(QueueItemOutput):
     preferred_language = serializers.CharField()
     observation = serializers.CharField()
     outcome = serializers.CharField()
-    acknowledge_due_at = serializers.DateTimeField(allow_null=True)
-    first_contact_due_at = serializers.DateTimeField(allow_null=True)
-    personal_data_erased_at = serializers.DateTimeField(allow_null=True)
+    acknowledge_due_at = DateTimeField(allow_null=True)
+    first_contact_due_at = DateTimeField(allow_null=True)
+    personal_data_erased_at = DateTimeField(allow_null=True)
     consent = ConsentOutput()
     allowed_transitions = serializers.SerializerMethodField()
     events = EventOutput(many=True)
     notes = NoteOutput(many=True)
-    updated_at = serializers.DateTimeField()
+    updated_at = DateTimeField()
 
     def get_resident(self, signal) -> dict:
         return {

@@ -8,19 +8,21 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import has_any_capability, has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, VIEW_ACCESS_LOG, WORK_TEAM_QUEUE
+from backend.pagination import CursorPage
+from backend.schema import error_responses
 from backend.throttling import ScopedThrottle
 from privacy.models import Action, Purpose
 from signals import selectors, services, workflow
 from signals.api import access_log
 from signals.api import serializers as s
 from signals.api.access_log import LogEntry
+from signals.api.examples import DEMO_SIGNAL_EXAMPLE
 from signals.grounds import (
     BREAK_GLASS_REASON,
     NOTE_BODY,
@@ -38,17 +40,15 @@ CanBreakGlass = has_capability("signals.break_glass_signal")
 CanAudit = has_capability(VIEW_ACCESS_LOG)
 
 
-class QueuePagination(CursorPagination):
+class QueuePagination(CursorPage):
     ordering = ("due_at", "id")
     page_size = 25
-    page_size_query_param = "page_size"
     max_page_size = 100
 
 
-class BreakGlassPagination(CursorPagination):
+class BreakGlassPagination(CursorPage):
     ordering = ("-opened_at", "id")
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
 
 
@@ -80,7 +80,12 @@ class SignalCreateApi(APIView):
 
     @extend_schema(
         request=s.SignalCreateInput,
-        responses={201: s.SignalReceiptOutput, 200: s.SignalReceiptOutput},
+        responses={
+            201: s.SignalReceiptOutput,
+            200: s.SignalReceiptOutput,
+            **error_responses(409),  # client_uuid_conflict: the same key with another body
+        },
+        examples=[DEMO_SIGNAL_EXAMPLE],
     )
     def post(self, request: Request) -> Response:
         data = s.SignalCreateInput(data=request.data)
@@ -275,10 +280,7 @@ class BreakGlassListApi(APIView):
     permission_classes = [CanAudit]
     pagination_class = BreakGlassPagination
 
-    @extend_schema(
-        parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)],
-        responses={200: s.BreakGlassEntryOutput(many=True)},
-    )
+    @extend_schema(responses={200: s.BreakGlassEntryOutput(many=True)})
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
         with access_log.logged(
@@ -314,8 +316,6 @@ class QueueApi(APIView):
             OpenApiParameter("team", str),
             OpenApiParameter("overdue", bool),
             OpenApiParameter("assigned", str, enum=["me", "none"]),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
         ],
         responses={200: s.QueueItemOutput(many=True)},
     )
@@ -358,6 +358,8 @@ class ConsentTextListApi(APIView):
 
 
 class ReasonCodeListApi(APIView):
+    """Reason codes a signal can name, with Dutch and English labels."""
+
     @extend_schema(responses={200: s.ReasonCodeOutput(many=True)})
     def get(self, request: Request) -> Response:
         return Response(s.ReasonCodeOutput(selectors.active_reason_codes(), many=True).data)

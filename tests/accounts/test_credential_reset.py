@@ -101,8 +101,17 @@ def test_the_code_sets_a_password_once_and_the_user_then_enrols(admin_client, me
     assert again.status_code == 400
     assert again.json()["code"] == "credential_code_invalid"
 
-    assert APIClient().post(LOGIN, {"email": member.email, "password": PASSWORD}).status_code == 401
-    login = APIClient().post(LOGIN, {"email": member.email, "password": NEW_PASSWORD}).json()
+    assert (
+        APIClient()
+        .post(LOGIN, {"email": member.email, "password": PASSWORD}, format="json")
+        .status_code
+        == 401
+    )
+    login = (
+        APIClient()
+        .post(LOGIN, {"email": member.email, "password": NEW_PASSWORD}, format="json")
+        .json()
+    )
     assert login["enrolment_required"] is True  # the first-login enrolment flow follows
     row = AccessLog.objects.get(
         action=Action.CREDENTIAL_CHANGE, outcome=Outcome.SUCCESS, details__change="password_set"

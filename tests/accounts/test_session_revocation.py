@@ -158,7 +158,11 @@ def test_a_login_session_ends_after_login_session_max_days_however_often_refresh
     user = UserFactory(field_worker=True)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        pair = APIClient().post(LOGIN, {"email": user.email, "password": PASSWORD}).json()
+        pair = (
+            APIClient()
+            .post(LOGIN, {"email": user.email, "password": PASSWORD}, format="json")
+            .json()
+        )
     for day in (6, 12, 18, 24, 29):
         with time_machine.travel(start + timedelta(days=day), tick=False):
             response = APIClient().post(REFRESH, {"refresh": pair["refresh"]}, format="json")
@@ -179,7 +183,9 @@ def test_the_absolute_lifetime_is_checked_on_every_request(settings):
 
 def test_a_password_only_token_gets_mfa_required_once_the_user_joins_a_team():
     worker = UserFactory(field_worker=True)
-    pair = APIClient().post(LOGIN, {"email": worker.email, "password": PASSWORD}).json()
+    pair = (
+        APIClient().post(LOGIN, {"email": worker.email, "password": PASSWORD}, format="json").json()
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
     assert client.get(reverse("my-signals")).status_code == 200
