@@ -34,10 +34,10 @@ def cell_savepoint(world):
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """pytest-django creates the test database only when a selected test is marked django_db;
-    the cells are not (see cell_savepoint), so the first selected cell carries the mark."""
-    cells = [item for item in items if item.nodeid.startswith(MATRIX_TESTS)]
-    if cells and not any(item.get_closest_marker("django_db") for item in items):
-        cells[0].add_marker(pytest.mark.django_db)
+    tests on the world are not (see cell_savepoint), so the first of them carries the mark."""
+    on_world = [item for item in items if "world" in getattr(item, "fixturenames", ())]
+    if on_world and not any(item.get_closest_marker("django_db") for item in items):
+        on_world[0].add_marker(pytest.mark.django_db)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -57,10 +57,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     totals["run"] = len(reports)
     terminalreporter.write_sep("=", "route matrix")
     terminalreporter.write_line(
-        f"{totals['routes']} routes ({totals['route_methods']} route-methods, "
-        f"{totals['probes']} must-not-exist probes) x {totals['callers']} callers x "
-        f"{totals['objects']} kinds of object ({totals['rows']} rows) = {totals['cells']} cells; "
-        f"{totals['run']} run: {totals['passed']} passed, {totals['failed']} failed"
+        f"{totals['routes']} routes, {totals['route_methods']} route-methods, "
+        f"{totals['rows']} rows with their objects x {totals['callers']} callers = "
+        f"{totals['cells']} cells; + {totals['probe_cells']} cells on {totals['probe_paths']} "
+        f"paths that must not exist. Run: {totals['run']}, passed {totals['passed']}, "
+        f"failed {totals['failed']}"
     )
     TOTALS_FILE.parent.mkdir(exist_ok=True)
     TOTALS_FILE.write_text(json.dumps(totals, indent=2) + "\n")

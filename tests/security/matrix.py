@@ -195,17 +195,19 @@ def served_methods(pattern: object) -> set[str] | None:
 
 
 def totals() -> dict[str, int]:
-    all_cells = cells()
-    rows = {(c.method, c.route, c.obj) for c in all_cells}
+    """The matrix size: rows are (method, route, object); every row has a cell per caller."""
+    route_cells = [c for c in cells() if c.section != "probes"]
+    probe_cells = [c for c in cells() if c.section == "probes"]
     return {
-        "routes": len(url_routes()),
-        "table_routes": len(table_routes()),
-        "probes": len(probe_paths()),
-        "route_methods": len({(c.method, c.route) for c in all_cells}),
+        "routes": len(set(url_routes()) - probe_paths()),
+        "route_methods": len({(c.method, c.route) for c in route_cells}),
+        "rows": len({(c.method, c.route, c.obj) for c in route_cells}),
+        "objects": len({c.obj for c in route_cells}),
         "callers": len(CALLERS),
-        "objects": len({c.obj for c in all_cells}),
-        "rows": len(rows),
-        "cells": len(all_cells),
+        "cells": len(route_cells),
+        "probe_paths": len(probe_paths()),
+        "probe_cells": len(probe_cells),
+        "all_cells": len(cells()),
     }
 
 
@@ -217,7 +219,7 @@ def main() -> None:
     for cell in cells():
         print(f"{cell.id:{width}}  {cell.expected}")
     t = totals()
-    print(f"{t['routes']} routes x {t['callers']} callers x objects = {t['cells']} cells")
+    print(f"{t['rows']} rows (method, route, object) x {t['callers']} callers = {t['cells']} cells")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from tests.security import calls, matrix, shapes
-from tests.security.snapshot import changed_tables, snapshot
+from tests.security.snapshot import changed_tables, fingerprints, write_counts
 
 CELLS = matrix.cells()
 ROW_HINT = (
@@ -26,7 +26,7 @@ ADMIN_HINT = (
 @pytest.fixture(scope="module")
 def baseline(world):
     """Every cell starts from this state: each one is rolled back."""
-    return snapshot()
+    return fingerprints()
 
 
 def _excerpt(response) -> str:
@@ -46,14 +46,16 @@ def _check_body(cell: matrix.Cell, response, path: str) -> None:
     if 200 <= status < 300 and status != 204:
         spec = shapes.SHAPES.get((cell.method, cell.route))
         if spec is not None:
-            errors = shapes.key_errors(response.json(), spec)
+            body = response.json()
+            assert shapes.rows_to_check(body, spec), f"{cell.id}: an empty list checks no keys"
+            errors = shapes.key_errors(body, spec)
             assert not errors, f"{cell.id}: {errors}"
         elif cell.route in shapes.CONTENT_TYPES:
             assert content_type.startswith(shapes.CONTENT_TYPES[cell.route]), content_type
 
 
-def _check_writes(cell: matrix.Cell, response, baseline: dict[str, str]) -> None:
-    changed = changed_tables(baseline, snapshot())
+def _check_writes(cell: matrix.Cell, response, baseline: dict[str, str], counts: dict) -> None:
+    changed = changed_tables(baseline, counts)
     succeeded = response.status_code < 400 and not cell.expected.login
     if cell.expected.writes and succeeded:
         assert changed, f"{cell.id}: answered {response.status_code} but wrote nothing"
@@ -75,6 +77,7 @@ def _check_same_as_missing(cell: matrix.Cell, world, response) -> None:
 def test_cell(world, baseline, cell_savepoint, cell: matrix.Cell) -> None:
     caller = world.callers[cell.caller]
     call = calls.build(world, cell.method, cell.route, cell.obj, caller)
+    counts = write_counts() if cell.method in matrix.WRITE_METHODS else {}
     response = calls.send(caller, call)
     assert response.status_code in cell.expected.statuses, (
         f"{cell.id}: got {response.status_code}, expected {cell.expected} "
@@ -85,9 +88,25 @@ def test_cell(world, baseline, cell_savepoint, cell: matrix.Cell) -> None:
         assert location.startswith("/admin/login/"), f"{cell.id}: redirected to {location!r}"
     _check_body(cell, response, call.path)
     if cell.method in matrix.WRITE_METHODS:
-        _check_writes(cell, response, baseline)
+        _check_writes(cell, response, baseline, counts)
     if cell.obj == "foreign" and response.status_code == 404 and call.path.startswith("/api/"):
         _check_same_as_missing(cell, world, response)
+
+
+def test_the_change_detector_sees_a_write_and_not_one_rolled_back(world, baseline, cell_savepoint):
+    from django.db import transaction
+
+    from signals.models import SignalNote
+
+    counts = write_counts()
+    with transaction.atomic():
+        world.signals["own"].notes.create(author=world.users["member"], body="Teruggedraaid.")
+        transaction.set_rollback(True)
+    assert changed_tables(baseline, counts) == []
+    SignalNote.objects.create(
+        signal=world.signals["own"], author=world.users["member"], body="Blijft staan."
+    )
+    assert changed_tables(baseline, counts) == ["signals_signalnote"]
 
 
 # --- the table covers the URL configuration, and only it ---------------------------------------

@@ -19,11 +19,12 @@ from accounts.models import AddressPoint, Team, TeamMembership, User
 from accounts.services import login_session_open
 from notifications.models import Device, Notification, NotificationPreference
 from notifications.services import device_register
-from privacy.context import AccessContext
-from privacy.models import RetentionPolicy, SubjectRequest
+from privacy.context import AccessContext, actor_roles
+from privacy.models import Action, Purpose, RetentionPolicy, SubjectRequest
+from privacy.services import access_log_record
 from privacy.subject_rights import subject_restrict
 from signals.models import ConsentText, DeadlinePolicy, ReasonCode, RoutingRule, Signal, Status
-from signals.services import signal_break_glass_open
+from signals.services import signal_break_glass_open, signal_note_add
 from tests.factories import TeamFactory, UserFactory, member_of
 from tests.security.credentials import Caller, all_callers
 from tests.signals.factories import make_signal, team_with_coverage
@@ -87,6 +88,21 @@ def _signals(users: dict[str, User]) -> dict[str, Signal]:
     )
     signal_break_glass_open(
         signal_id=own.pk, actor=users["b_colleague"], reason="Centrale lijn; team A onbereikbaar."
+    )
+    signal_note_add(signal_id=own.pk, actor=users["member"], body="Gebeld; belt morgen terug.")
+    member = users["member"]
+    access_log_record(  # a team read of the own signal: the subject's access history
+        context=AccessContext(
+            actor_id=member.pk,
+            actor_roles=actor_roles(member),
+            actor_organisation_id=member.organisation_id,
+        ),
+        action=Action.READ,
+        purpose=Purpose.SIGNAL_HANDLING,
+        subject_id=own.subject_id,
+        object_type="signals.signal",
+        object_id=own.pk,
+        fields_touched=["observation"],
     )
     signals = {"own": own, "foreign": foreign, "restricted": restricted}
     return {key: Signal.objects.get(pk=signal.pk) for key, signal in signals.items()}
