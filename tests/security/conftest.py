@@ -33,10 +33,16 @@ def cell_savepoint(world):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """pytest-django creates the test database only when a selected test is marked django_db;
-    tests on the world are not (see cell_savepoint), so the first of them carries the mark."""
+    """Tests on the world are not marked django_db (see cell_savepoint), so pytest-django would
+    neither create the test database for them alone nor run them before the transactional
+    tests, which flush the roles and seed data the migrations made. They go first, and the
+    first of them carries the mark."""
     on_world = [item for item in items if "world" in getattr(item, "fixturenames", ())]
-    if on_world and not any(item.get_closest_marker("django_db") for item in items):
+    if not on_world:
+        return
+    others = [item for item in items if "world" not in getattr(item, "fixturenames", ())]
+    items[:] = on_world + others
+    if not any(item.get_closest_marker("django_db") for item in items):
         on_world[0].add_marker(pytest.mark.django_db)
 
 
