@@ -1,5 +1,7 @@
-"""What each cell sends: the concrete URL for a route and object, and a body that would succeed
-for a caller who is allowed, so a refusal is the permission check and not bad input.
+"""What each cell sends: the concrete URL for a route and object, and its body. API bodies
+would succeed for a caller who is allowed, so a refusal is the permission check and not bad
+input; admin forms are posted empty (for those allowed, the form refuses them and nothing
+changes), except the confirmed deletes.
 
 Objects: `own` is the own team's (team A) signal, the caller's own device, the subject with an
 open request of the route's kind, or one row of an admin page's model; `foreign` is another
@@ -10,6 +12,7 @@ request); `unrequested` is a subject without a registered request; `missing` a r
 import re
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -29,16 +32,26 @@ REQUEST_PARAM = "request"
 ADMIN_MODEL_ROUTE = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/(?P<page>.*)$")
 
 
-def admin_model(route: str) -> tuple[str, str] | None:
-    """(model label, page) when `route` is a page of a registered ModelAdmin, else None."""
+@cache
+def _registered_models() -> frozenset[str]:
     from django.contrib import admin
 
+    return frozenset(model._meta.label_lower for model in admin.site._registry)
+
+
+def admin_model(route: str) -> tuple[str, str] | None:
+    """(model label, page) when `route` is a page of a registered ModelAdmin, else None."""
     match = ADMIN_MODEL_ROUTE.match(route)
     if match is None:
         return None
     label = f"{match['app']}.{match['model']}"
-    registered = {model._meta.label_lower for model in admin.site._registry}
-    return (label, match["page"]) if label in registered else None
+    return (label, match["page"]) if label in _registered_models() else None
+
+
+def out_of_reach(route: str) -> bool:
+    """Routes whose `foreign` object is another team's signal or another user's device: one the
+    caller must not learn exists."""
+    return "<uuid:signal_id>" in route or "<uuid:device_id>" in route
 
 
 @dataclass(frozen=True)
@@ -131,6 +144,9 @@ def _user_key(w: World, caller: Caller) -> str | None:
 
 
 def _api_body(w: World, route: str, obj: str, caller: Caller) -> dict[str, Any]:
+    tail = route.removeprefix("api/v1/")
+    if tail == "signals":
+        return intake_payload()
     version = _version(w, obj)
     officer_action = {"reason": "Schriftelijk verzoek van de bewoner."}
     bodies: dict[str, dict[str, Any]] = {
@@ -140,7 +156,6 @@ def _api_body(w: World, route: str, obj: str, caller: Caller) -> dict[str, Any]:
         "auth/mfa/verify": {"mfa_token": caller.mfa_token or "forged", "code": "not-a-code"},
         "auth/mfa/totp": {},
         "auth/mfa/totp/confirm": {"code": "not-a-code"},
-        "signals": intake_payload(),
         "transitions": {"to": "acknowledged", "version": version},
         "assign": {"version": version},
         "forward": {"team": str(w.teams["c"].pk), "version": version, "reason": "Woont in Zuid."},
@@ -155,7 +170,6 @@ def _api_body(w: World, route: str, obj: str, caller: Caller) -> dict[str, Any]:
         },
         "close": {"status": "refused", "outcome_note": "Geen gegevens gevonden."},
     }
-    tail = route.removeprefix("api/v1/")
     for key in (tail, tail.rsplit("/", 1)[-1]):
         if key in bodies:
             return bodies[key]

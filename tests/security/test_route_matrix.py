@@ -64,7 +64,8 @@ def _check_writes(cell: matrix.Cell, response, baseline: dict[str, str], counts:
 
 
 def _check_same_as_missing(cell: matrix.Cell, world, response) -> None:
-    """No existence oracle: another team's object answers exactly like an id that never was."""
+    """No existence oracle: another team's signal or another user's device answers exactly like
+    an id that never was."""
     caller = world.callers[cell.caller]
     missing = calls.send(caller, calls.build(world, cell.method, cell.route, "missing", caller))
     assert missing.status_code == 404, f"{cell.id}: a random id answered {missing.status_code}"
@@ -89,7 +90,7 @@ def test_cell(world, baseline, cell_savepoint, cell: matrix.Cell) -> None:
     _check_body(cell, response, call.path)
     if cell.method in matrix.WRITE_METHODS:
         _check_writes(cell, response, baseline, counts)
-    if cell.obj == "foreign" and response.status_code == 404 and call.path.startswith("/api/"):
+    if cell.obj == "foreign" and response.status_code == 404 and calls.out_of_reach(cell.route):
         _check_same_as_missing(cell, world, response)
 
 
