@@ -212,8 +212,11 @@ def totals() -> dict[str, int]:
 
 
 def main() -> None:
+    import os
+
     import django
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.test")
     django.setup()
     width = max(len(c.id) for c in cells())
     for cell in cells():
