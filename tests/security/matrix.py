@@ -1,0 +1,242 @@
+"""The route matrix: route_matrix.txt (the readable table) parsed into cells, and the routes of
+the whole URL configuration it must cover. `python -m tests.security.matrix` prints every cell.
+
+A cell is (method, route, object, caller) with its expected outcome. Routes are spelled as the
+URL resolver spells them, regex groups written `<name>` (`admin/<app_label>/`)."""
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+TABLE = Path(__file__).with_name("route_matrix.txt")
+CALLERS = {  # column -> name in test ids
+    "anon": "anonymous",
+    "fw": "field_worker",
+    "mem": "member",
+    "omem": "other_member",
+    "coord": "coordinator",
+    "po": "privacy_officer",
+    "adm": "admin",
+    "mses": "member_session",
+    "ptok": "password_only_token",
+    "dtok": "deactivated_token",
+    "dses": "deactivated_session",
+    "pses": "password_session",
+    "ppo": "password_session_po",
+    "mfab": "mfa_pending_bearer",
+    "mfae": "mfa_pending_enrolment",
+    "enrol": "enrolment_token",
+}
+# Refusals whose error code the cell checks too (`status=code`), spelled short for the table.
+ALIASES = {
+    "noreq": "400=subject_request_required",  # a rights action without a request
+    "badreq": "400=subject_request_mismatch",  # another subject's request, or another kind
+    "repw": "403=password_reverification_failed",  # the second factor changed on a token alone
+    "nostart": "409=mfa_enrolment_not_started",
+    "badcode": "400=credential_code_invalid",  # another account's one-time code, or none
+    "needmfa": "401=mfa_required",  # a password-only token of a role that needs the factor
+    "revoked": "401=session_revoked",  # a token whose login session has ended
+}
+# The pages Django's admin generates per ModelAdmin: column -> (method, route suffix).
+ADMIN_PAGES = {
+    "list": ("GET", ""),
+    "list+": ("POST", ""),
+    "add": ("GET", "add/"),
+    "add+": ("POST", "add/"),
+    "hist": ("GET", "<path:object_id>/history/"),
+    "del": ("GET", "<path:object_id>/delete/"),
+    "del+": ("POST", "<path:object_id>/delete/"),
+    "chg": ("GET", "<path:object_id>/change/"),
+    "chg+": ("POST", "<path:object_id>/change/"),
+    "obj": ("GET", "<path:object_id>/"),
+}
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass(frozen=True)
+class Expected:
+    statuses: frozenset[int]
+    login: bool = False  # a 302 to the admin login page
+    writes: bool = False  # `*`: the database must have changed
+    code: str = ""  # `=code`: the error body's code
+
+    @classmethod
+    def parse(cls, token: str) -> "Expected":
+        token = ALIASES.get(token, token)
+        if token == "login":
+            return cls(frozenset({302}), login=True)
+        token, _, code = token.partition("=")
+        writes = token.endswith("*")
+        statuses = frozenset(int(status) for status in token.rstrip("*").split("/"))
+        return cls(statuses, writes=writes, code=code)
+
+    def __str__(self) -> str:
+        if self.login:
+            return "302 to the admin login"
+        return (
+            "/".join(str(s) for s in sorted(self.statuses))
+            + (f" {self.code}" if self.code else "")
+            + (" (writes)" if self.writes else "")
+        )
+
+
+@dataclass(frozen=True)
+class Cell:
+    method: str
+    route: str
+    obj: str
+    caller: str  # column code
+    expected: Expected
+    section: str  # routes, admin models or probes
+    line: int  # in route_matrix.txt
+
+    @property
+    def id(self) -> str:
+        parts = [f"{self.method} /{self.route}"]
+        if self.obj != "-":
+            parts.append(self.obj)
+        parts.append(CALLERS[self.caller])
+        return " | ".join(parts)
+
+
+def _rows(section: str) -> Iterator[tuple[int, list[str]]]:
+    current = None
+    for number, line in enumerate(TABLE.read_text().splitlines(), start=1):
+        if line.startswith("["):
+            current = line.strip("[]")
+        elif current == section and line.strip() and not line.startswith("#"):
+            yield number, line.split()
+
+
+def _route_cells(section: str) -> Iterator[Cell]:
+    columns = list(CALLERS)
+    for number, (method, route, obj, *tokens) in _rows(section):
+        assert len(tokens) == len(columns), f"route_matrix.txt:{number}: {len(tokens)} cells"
+        for caller, token in zip(columns, tokens, strict=True):
+            yield Cell(method, route, obj, caller, Expected.parse(token), section, number)
+
+
+def admin_models() -> dict[str, int]:
+    """Model label -> the line of its first row in [admin models]."""
+    models: dict[str, int] = {}
+    for number, (label, *_rest) in _rows("admin models"):
+        models.setdefault(label, number)
+    return models
+
+
+def _admin_cells() -> Iterator[Cell]:
+    pages: dict[tuple[str, str, str], int] = {}
+    for number, (label, obj, caller, *tokens) in _rows("admin models"):
+        assert len(tokens) == len(ADMIN_PAGES), f"route_matrix.txt:{number}: {len(tokens)} cells"
+        app, model = label.split(".")
+        for page, token in zip(ADMIN_PAGES, tokens, strict=True):
+            if token == ".":
+                continue
+            method, suffix = ADMIN_PAGES[page]
+            route = f"admin/{app}/{model}/{suffix}"
+            page_obj = obj if "<" in suffix else "-"
+            pages.setdefault((method, route, page_obj), number)
+            yield Cell(
+                method, route, page_obj, caller, Expected.parse(token), "admin models", number
+            )
+    # Everyone without a verified staff session is sent to the admin login, on every page.
+    for (method, route, obj), number in pages.items():
+        for caller in CALLERS:
+            if caller not in ("adm", "po"):
+                login = Expected.parse("login")
+                yield Cell(method, route, obj, caller, login, "admin models", number)
+
+
+@cache
+def cells() -> tuple[Cell, ...]:
+    found = [*_route_cells("routes"), *_admin_cells(), *_route_cells("probes")]
+    keys = Counter((c.method, c.route, c.obj, c.caller) for c in found)
+    duplicates = {key for key, count in keys.items() if count > 1}
+    assert not duplicates, f"cells listed twice in route_matrix.txt: {sorted(duplicates)[:5]}"
+    return tuple(found)
+
+
+def table_routes() -> dict[str, set[str]]:
+    """Route -> methods, for the [routes] and [admin models] sections."""
+    routes: dict[str, set[str]] = {}
+    for cell in cells():
+        if cell.section != "probes":
+            routes.setdefault(cell.route, set()).add(cell.method)
+    return routes
+
+
+def probe_paths() -> set[str]:
+    return {c.route for c in cells() if c.section == "probes"}
+
+
+# --- the URL configuration ------------------------------------------------------------------
+
+
+def spell(pattern: str) -> str:
+    """A route as the table spells it: regex groups as `<name>`, without ^ and $."""
+    pattern = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", pattern)
+    return pattern.replace("^", "").replace("$", "")
+
+
+def url_routes() -> dict[str, object]:
+    """Every route of the whole URL configuration -> its URL pattern (admin, docs, schema, API,
+    health probes and any login view)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: dict[str, object] = {}
+
+    def walk(patterns: list, prefix: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                found.setdefault(spell(prefix + str(entry.pattern)), entry)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def served_methods(pattern: object) -> set[str] | None:
+    """The methods a DRF view implements; None for plain Django views (not introspectable)."""
+    view = getattr(getattr(pattern, "callback", None), "view_class", None)
+    if view is None or not hasattr(view, "permission_classes"):
+        return None
+    return {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)}
+
+
+def totals() -> dict[str, int]:
+    """The matrix size: rows are (method, route, object); every row has a cell per caller."""
+    route_cells = [c for c in cells() if c.section != "probes"]
+    probe_cells = [c for c in cells() if c.section == "probes"]
+    return {
+        "routes": len(set(url_routes()) - probe_paths()),
+        "route_methods": len({(c.method, c.route) for c in route_cells}),
+        "rows": len({(c.method, c.route, c.obj) for c in route_cells}),
+        "objects": len({c.obj for c in route_cells}),
+        "callers": len(CALLERS),
+        "cells": len(route_cells),
+        "probe_paths": len(probe_paths()),
+        "probe_cells": len(probe_cells),
+        "all_cells": len(cells()),
+    }
+
+
+def main() -> None:
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.test")
+    django.setup()
+    width = max(len(c.id) for c in cells())
+    for cell in cells():
+        print(f"{cell.id:{width}}  {cell.expected}")
+    t = totals()
+    print(f"{t['rows']} rows (method, route, object) x {t['callers']} callers = {t['cells']} cells")
+
+
+if __name__ == "__main__":
+    main()

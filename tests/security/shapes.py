@@ -1,0 +1,197 @@
+"""Allow-lists of the keys in every successful JSON answer, per route (and caller where they
+differ). A key the list does not name fails the matrix: a queue row that gains a resident field,
+a status list that gains the team's notes.
+
+A spec is a set of leaf keys, a dict {key: spec} (nested objects, which may be null), a list
+[spec] (every element), or ANY (free-form: purposes, event data, details)."""
+
+from typing import Any
+
+ANY = object()
+
+ERROR = {"code": None, "message": None, "details": ANY}
+
+TEAM = {"id", "name"}
+PERSON = {"id", "full_name"}
+NEIGHBOURHOOD = {"code", "name", "wijk_code", "wijk_name"}
+QUEUE_ROW = {
+    **dict.fromkeys(["id", "status", "version", "urgency", "target_group", "reasons"]),
+    **dict.fromkeys(["due_at", "overdue", "escalated_at", "created_at"]),
+    "team": TEAM,
+    "neighbourhood": NEIGHBOURHOOD,
+    "assigned_to": PERSON,
+}
+EVENT = {
+    **dict.fromkeys(["id", "type", "from_status", "to_status", "note_id", "created_at"]),
+    "actor": PERSON,
+    "data": ANY,
+}
+NOTE = {**dict.fromkeys(["id", "body", "corrects_id", "created_at", "erased_at"]), "author": PERSON}
+CONSENT = {
+    **dict.fromkeys(["id", "given_by", "representative_relation", "method", "given_at"]),
+    **dict.fromkeys(["recipients", "consent_text_version", "consent_text_language"]),
+    "purposes": ANY,
+    "withdrawn_at": None,
+}
+SIGNAL_DETAIL = {
+    **QUEUE_ROW,
+    "resident": {"first_name", "phone", "email"},
+    "address": {"postcode", "house_number", "addition"},
+    **dict.fromkeys(["preferred_language", "observation", "outcome", "updated_at"]),
+    **dict.fromkeys(["acknowledge_due_at", "first_contact_due_at", "personal_data_erased_at"]),
+    "allowed_transitions": None,
+    "consent": CONSENT,
+    "events": [EVENT],
+    "notes": [NOTE],
+}
+RECEIPT = {"id", "client_uuid", "status", "created_at"}
+MY_SIGNAL = {*RECEIPT, "updated_at"}  # the signaller sees the status, nothing of the team's work
+BREAK_GLASS = {"id", "signal_id", "opened_at", "expires_at"}
+BREAK_GLASS_ENTRY = {*BREAK_GLASS, "user_id", "user_organisation_id", "subject_id", "reason"}
+DEVICE = {"id", "platform", "installation_id", "app_version", "language", "created_at"}
+DEVICE = {*DEVICE, "last_seen_at"}
+ACCESS_LOG_ENTRY = {
+    **dict.fromkeys(["sequence", "event_id", "occurred_at", "action", "outcome", "actor_id"]),
+    **dict.fromkeys(["actor_roles", "actor_organisation_id", "client_address", "user_agent"]),
+    **dict.fromkeys(["subject_id", "object_type", "object_id", "fields_touched", "purpose"]),
+    **dict.fromkeys(["authorisation_rule", "consent_id", "request_id"]),
+    "details": ANY,
+}
+SUBJECT_REQUEST = {
+    *("id", "kind", "subject_id", "channel", "status", "received_at", "due_at", "overdue"),
+    *("reason", "registered_by_id", "handled_by_id", "completed_at", "outcome_note"),
+}
+CONSENT_REGISTER_ENTRY = {
+    **dict.fromkeys(["consent_id", "subject_id", "given_at", "recorded_at", "method"]),
+    **dict.fromkeys(["given_by", "recipients", "consent_text_version", "consent_text_language"]),
+    **dict.fromkeys(["consent_text_sha256", "recorded_by_organisation", "withdrawn_at"]),
+    "purposes": ANY,
+}
+EXPORT_SIGNAL = {
+    **dict.fromkeys(["signal_id", "created_at", "personal_data_erased_at", "preferred_language"]),
+    **dict.fromkeys(["target_group", "urgency", "status", "outcome", "restricted_at"]),
+    "source_organisation": {"name"},
+    "personal_data": {
+        *("first_name", "phone", "email", "postcode", "house_number"),
+        *("house_number_addition", "observation"),
+    },
+    "reasons": [{"code", "label_nl", "label_en"}],
+    "team": {"name"},
+    "neighbourhood": {"code", "name"},
+    # Without include_staff: no actor or author ids.
+    "status_history": [{"at", "type", "from_status", "to_status"}],
+    "notes": [{"id", "created_at", "body", "erased_at", "corrects_id"}],
+    "consent": {
+        **dict.fromkeys(["id", "given_at", "recorded_at", "given_by", "representative_relation"]),
+        **dict.fromkeys(["method", "recipients", "withdrawn_at"]),
+        "purposes": [{"code", "granted", "description"}],
+        "consent_text": {"version", "language", "sha256", "body"},
+    },
+    "retention": {"rule", "erase_after_days", "clock_started_at", "erase_at", "erased_at"},
+}
+SUBJECT_EXPORT = {
+    "subject_id": None,
+    "generated_at": None,
+    "include_staff": None,
+    "controller": {"name", "contact"},
+    "signals": [EXPORT_SIGNAL],
+    "access_history": [{"occurred_at", "action", "outcome", "purpose", "roles", "organisation"}],
+}
+
+
+def page(row: Any) -> dict[str, Any]:
+    return {"next": None, "previous": None, "results": [row]}
+
+
+# (method, route) -> spec of a 2xx body. Routes without an entry answer a 2xx that is not JSON
+# (the schema, docs, CSV exports) or no body (204); matrix tests check the content type then.
+SHAPES: dict[tuple[str, str], Any] = {
+    ("GET", "healthz"): {"status"},
+    ("GET", "readyz"): {
+        "status": None,
+        "failed": None,
+        "checks": {"database": {"status"}},
+        # Reported for monitoring without changing the status (docs/adr/0019): the broker's
+        # state and memory use, each queue's heartbeat age and worker name. No personal data.
+        "monitoring": {"broker": ANY, "workers": ANY},
+    },
+    ("POST", "api/v1/auth/refresh"): {"access", "refresh"},
+    ("POST", "api/v1/auth/mfa/totp"): {"otpauth_uri", "secret", "qr_svg_data_uri"},
+    ("GET", "api/v1/me"): {
+        **dict.fromkeys(["id", "email", "full_name", "language", "roles"]),
+        "organisation": {"id", "name", "kind"},
+        "teams": [{"id", "name", "role"}],
+    },
+    ("POST", "api/v1/signals"): RECEIPT,
+    ("GET", "api/v1/signals/<uuid:signal_id>"): SIGNAL_DETAIL,
+    ("POST", "api/v1/signals/<uuid:signal_id>/transitions"): SIGNAL_DETAIL,
+    ("POST", "api/v1/signals/<uuid:signal_id>/assign"): SIGNAL_DETAIL,
+    ("POST", "api/v1/signals/<uuid:signal_id>/forward"): RECEIPT,
+    ("POST", "api/v1/signals/<uuid:signal_id>/notes"): NOTE,
+    ("POST", "api/v1/signals/<uuid:signal_id>/withdraw-consent"): MY_SIGNAL,
+    ("POST", "api/v1/signals/<uuid:signal_id>/break-glass"): BREAK_GLASS,
+    ("GET", "api/v1/audit/break-glass"): page(BREAK_GLASS_ENTRY),
+    ("GET", "api/v1/queue"): page(QUEUE_ROW),
+    ("GET", "api/v1/my/signals"): [MY_SIGNAL],
+    ("GET", "api/v1/consent-texts"): [{"id", "version", "language", "body", "sha256"}],
+    ("GET", "api/v1/reason-codes"): [{"code", "label_nl", "label_en"}],
+    ("GET", "api/v1/devices"): [DEVICE],
+    ("POST", "api/v1/devices"): DEVICE,
+    ("GET", "api/v1/audit/access-log"): page(ACCESS_LOG_ENTRY),
+    ("GET", "api/v1/privacy/subjects/<uuid:subject_id>/export"): SUBJECT_EXPORT,
+    ("POST", "api/v1/privacy/subjects/<uuid:subject_id>/erasure"): SUBJECT_REQUEST,
+    ("POST", "api/v1/privacy/subjects/<uuid:subject_id>/restriction"): SUBJECT_REQUEST,
+    ("POST", "api/v1/privacy/subjects/<uuid:subject_id>/restriction/lift"): SUBJECT_REQUEST,
+    ("GET", "api/v1/privacy/requests"): page(SUBJECT_REQUEST),
+    ("POST", "api/v1/privacy/requests"): SUBJECT_REQUEST,
+    ("POST", "api/v1/privacy/requests/<uuid:request_id>/close"): SUBJECT_REQUEST,
+    ("GET", "api/v1/privacy/consent-register"): page(CONSENT_REGISTER_ENTRY),
+    ("GET", "api/v1/privacy/processing-register"): dict.fromkeys(  # from code and settings
+        [
+            *("controller", "data_subjects", "generated_at", "legal_basis", "personal_data"),
+            *("processing_activity", "purposes", "recipients", "retention", "security_measures"),
+            "transfers_outside_eea",
+        ],
+        ANY,
+    ),
+}
+# Non-JSON successes: route -> content type the answer must have.
+CONTENT_TYPES = {
+    "api/v1/audit/access-log/export": "text/csv",
+    "api/schema/": "application/vnd.oai.openapi",
+    "api/docs/": "text/html",
+    "api/redoc/": "text/html",
+}
+
+
+def rows_to_check(body: Any, spec: Any) -> bool:
+    """False when a list answer is empty, so its allow-list would check nothing."""
+    if isinstance(spec, list):
+        return bool(body)
+    if isinstance(spec, dict) and isinstance(spec.get("results"), list):
+        return bool(body.get("results"))
+    return True
+
+
+def key_errors(body: Any, spec: Any, where: str = "") -> list[str]:
+    """Where `body` has keys other than `spec` allows (or lacks one), as readable paths."""
+    if spec is ANY or spec is None or body is None:
+        return []
+    if isinstance(spec, list):
+        if not isinstance(body, list):
+            return [f"{where or 'body'}: expected a list, got {type(body).__name__}"]
+        return [
+            e for i, item in enumerate(body) for e in key_errors(item, spec[0], f"{where}[{i}]")
+        ]
+    if not isinstance(body, dict):
+        return [f"{where or 'body'}: expected an object, got {type(body).__name__}"]
+    allowed = spec if isinstance(spec, dict) else dict.fromkeys(spec)
+    errors = []
+    extra, absent = set(body) - set(allowed), set(allowed) - set(body)
+    if extra:
+        errors.append(f"{where or 'body'}: keys not on the allow-list: {sorted(extra)}")
+    if absent:
+        errors.append(f"{where or 'body'}: keys missing: {sorted(absent)}")
+    for key in set(body) & set(allowed):
+        errors += key_errors(body[key], allowed[key], f"{where}.{key}" if where else key)
+    return errors

@@ -1,0 +1,216 @@
+"""The world the route matrix runs in, built once per module: two teams with one routed signal
+each, a restricted subject, open subject requests, one break-glass opening, a device per user,
+one row for every admin page, two accounts holding one-time credential codes, and the callers
+(credentials.py)."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog
+from axes.models import AccessLog as AxesAccessLog
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.credential_services import credentials_reset
+from accounts.models import AddressPoint, Team, TeamMembership, User
+from accounts.services import login_session_open
+from notifications.models import Device, Notification, NotificationPreference
+from notifications.services import device_register
+from privacy.context import AccessContext, actor_roles
+from privacy.models import Action, Purpose, RetentionPolicy, SubjectRequest
+from privacy.services import access_log_record
+from privacy.subject_rights import subject_request_register, subject_restrict
+from signals.models import ConsentText, DeadlinePolicy, ReasonCode, RoutingRule, Signal, Status
+from signals.services import signal_break_glass_open, signal_note_add
+from tests.factories import TeamFactory, UserFactory, member_of
+from tests.security.credentials import Caller, all_callers
+from tests.signals.factories import make_signal, team_with_coverage
+
+ENROLLED = ("member", "other_member", "coordinator", "privacy_officer", "admin")
+ENROLLED += ("deactivated", "pending")
+
+
+@dataclass
+class World:
+    teams: dict[str, Team]
+    users: dict[str, User]
+    signals: dict[str, Signal]  # own (team A), foreign (team B), restricted (team A, art. 18)
+    devices: dict[str, Device]  # by user key
+    requests: dict[str, SubjectRequest] = field(default_factory=dict)  # open, by kind
+    admin_objects: dict[str, Any] = field(default_factory=dict)  # model label -> pk
+    callers: dict[str, Caller] = field(default_factory=dict)  # by column
+    credential_codes: dict[str, str] = field(default_factory=dict)  # user key -> one-time code
+
+
+def _teams_and_users() -> tuple[dict[str, Team], dict[str, User]]:
+    teams = {
+        "a": team_with_coverage("Buurtteam Binnenstad", postcode="3511AB"),
+        "b": team_with_coverage("Buurtteam Overvecht", postcode="3563AB"),
+        "c": TeamFactory(name="Buurtteam Zuid"),  # a forward target
+    }
+    coordinator = TeamMembership.Role.COORDINATOR
+    users = {
+        "worker": UserFactory(field_worker=True),  # the signaller of the own signal
+        "bystander": UserFactory(field_worker=True),  # the signaller of the others
+        "member": member_of(teams["a"]),
+        "other_member": member_of(teams["b"]),
+        "b_colleague": member_of(teams["b"]),  # opened the own signal by break-glass
+        "coordinator": member_of(teams["a"], coordinator),
+        "privacy_officer": UserFactory(privacy_officer=True),
+        "admin": UserFactory(admin=True),
+        "deactivated": member_of(teams["a"]),
+        "pending": member_of(teams["a"]),  # enrolled; stops after the password step
+        "enrollee": member_of(teams["a"]),  # has no authenticator yet
+        "promoted": UserFactory(field_worker=True),  # joins team A after logging in
+        "resetting": UserFactory(field_worker=True),  # holds a one-time code from an admin
+        "reset_other": UserFactory(field_worker=True),  # holds another one
+    }
+    return teams, users
+
+
+def _signals(users: dict[str, User]) -> dict[str, Signal]:
+    own = make_signal(signaller=users["worker"], state=Status.ROUTED)
+    foreign = make_signal(
+        signaller=users["bystander"],
+        state=Status.ROUTED,
+        address={"postcode": "3563AB", "house_number": 5, "addition": ""},
+    )
+    restricted = make_signal(
+        signaller=users["bystander"],
+        state=Status.ROUTED,
+        address={"postcode": "3511AB", "house_number": 7, "addition": ""},
+    )
+    officer = {"context": AccessContext.system(), "actor": users["privacy_officer"]}
+    restriction = subject_request_register(
+        **officer,
+        kind=SubjectRequest.Kind.RESTRICTION,
+        subject_id=restricted.subject_id,
+        received_at=timezone.now(),
+        channel=SubjectRequest.Channel.LETTER,
+        reason="Bewoner betwist de juistheid.",
+    )
+    subject_restrict(
+        **officer,
+        subject_id=restricted.subject_id,
+        reason="Bewoner betwist de juistheid.",
+        subject_request_id=restriction.pk,
+    )
+    signal_break_glass_open(
+        signal_id=own.pk, actor=users["b_colleague"], reason="Centrale lijn; team A onbereikbaar."
+    )
+    signal_note_add(signal_id=own.pk, actor=users["member"], body="Gebeld; belt morgen terug.")
+    member = users["member"]
+    access_log_record(  # a team read of the own signal: the subject's access history
+        context=AccessContext(
+            actor_id=member.pk,
+            actor_roles=actor_roles(member),
+            actor_organisation_id=member.organisation_id,
+        ),
+        action=Action.READ,
+        purpose=Purpose.SIGNAL_HANDLING,
+        subject_id=own.subject_id,
+        object_type="signals.signal",
+        object_id=own.pk,
+        fields_touched=["observation"],
+    )
+    signals = {"own": own, "foreign": foreign, "restricted": restricted}
+    return {key: Signal.objects.get(pk=signal.pk) for key, signal in signals.items()}
+
+
+def _subject_requests(w: World) -> dict[str, SubjectRequest]:
+    """An open request of each kind the rights actions carry out."""
+    now = timezone.now()
+
+    def open_request(kind: str, signal: Signal) -> SubjectRequest:
+        return SubjectRequest.objects.create(
+            kind=kind,
+            subject_id=signal.subject_id,
+            received_at=now,
+            due_at=now + timedelta(days=30),
+            reason="Schriftelijk verzoek van de bewoner.",
+            registered_by=w.users["privacy_officer"],
+        )
+
+    kind = SubjectRequest.Kind
+    return {
+        "access": open_request(kind.ACCESS, w.signals["own"]),
+        "erasure": open_request(kind.ERASURE, w.signals["own"]),
+        "restriction": open_request(kind.RESTRICTION, w.signals["own"]),
+        "restriction_lift": open_request(kind.RESTRICTION_LIFT, w.signals["restricted"]),
+    }
+
+
+def _admin_objects(w: World) -> dict[str, Any]:
+    """One row per model the admin registers, for its object pages."""
+    spent = login_session_open(user=w.users["bystander"])  # a refresh token nobody presents
+    blacklisted = BlacklistedToken.objects.create(
+        token=OutstandingToken.objects.get(jti=RefreshToken(spent.refresh)["jti"])
+    )
+    attempt = AccessAttempt.objects.create(
+        username="nobody@example.test", ip_address="127.0.0.1", failures_since_start=1
+    )
+    failure = AccessFailureLog.objects.create(username="nobody@example.test", ip_address="::1")
+    rule = RoutingRule.objects.create(name="Jongeren naar Zuid", is_active=False, team=w.teams["c"])
+    neighbourhood = w.teams["a"].coverage.get().neighbourhood
+    first = {
+        "auth.group": Group,
+        "axes.accesslog": AxesAccessLog,
+        "signals.consenttext": ConsentText,
+        "signals.deadlinepolicy": DeadlinePolicy,
+        "notifications.notification": Notification,
+        "privacy.retentionpolicy": RetentionPolicy,
+    }
+    return {
+        **{label: model.objects.order_by("pk").first().pk for label, model in first.items()},
+        "token_blacklist.outstandingtoken": OutstandingToken.objects.filter(user=w.users["worker"])
+        .first()
+        .pk,
+        "token_blacklist.blacklistedtoken": blacklisted.pk,
+        "axes.accessattempt": attempt.pk,
+        "axes.accessfailurelog": failure.pk,
+        "otp_totp.totpdevice": TOTPDevice.objects.get(user=w.users["member"]).pk,
+        "otp_static.staticdevice": StaticDevice.objects.get(user=w.users["admin"]).pk,
+        "accounts.user": w.users["worker"].pk,
+        "accounts.organisation": w.users["worker"].organisation_id,
+        "accounts.team": w.teams["a"].pk,
+        "accounts.mappingversion": neighbourhood.mapping_version_id,
+        "accounts.neighbourhood": neighbourhood.pk,
+        "accounts.addresspoint": AddressPoint.objects.filter(postcode="3511AB").first().pk,
+        "accounts.loginsession": w.users["member"].login_sessions.first().pk,
+        "signals.reasoncode": ReasonCode.objects.get(code="few_contacts").pk,
+        "signals.routingrule": rule.pk,
+        "signals.signal": w.signals["own"].pk,
+        "signals.signalevent": w.signals["own"].events.order_by("id").first().pk,
+        "notifications.device": w.devices["member"].pk,
+        "notifications.notificationpreference": NotificationPreference.objects.create(
+            user=w.users["member"]
+        ).pk,
+    }
+
+
+def build_world() -> World:
+    teams, users = _teams_and_users()
+    totp = {
+        key: TOTPDevice.objects.create(user=users[key], name="authenticator", confirmed=True)
+        for key in ENROLLED
+    }
+    # Devices first: routing then records a notification for team A's devices.
+    devices = {
+        key: device_register(user=user, platform="android", registration_token=f"fcm-{key}")[0]
+        for key, user in users.items()
+    }
+    w = World(teams=teams, users=users, signals=_signals(users), devices=devices)
+    w.requests = _subject_requests(w)
+    w.callers = {caller.code: caller for caller in all_callers(users, totp, teams["a"])}
+    w.admin_objects = _admin_objects(w)
+    system = {"actor": None, "context": AccessContext.system(role="route_matrix")}
+    w.credential_codes = {
+        key: credentials_reset(user=users[key], **system).code
+        for key in ("resetting", "reset_other")
+    }
+    return w
