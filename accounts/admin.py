@@ -5,7 +5,6 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from guardian.admin import GuardedModelAdmin
 
 from accounts import admin_users  # noqa: F401  (registers the user admin)
 from accounts.membership_services import (
@@ -77,7 +76,11 @@ class CoverageInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(GuardedModelAdmin):
+class TeamAdmin(admin.ModelAdmin):
+    """Not a GuardedModelAdmin: its object-permission pages let an admin grant anyone (itself
+    included) permissions on a team. Access to data comes with a membership, through the
+    service; the only object permissions are break-glass grants (docs/adr/0016)."""
+
     list_display = ["name", "organisation", "is_central", "is_active"]
     list_filter = ["is_central", "is_active"]
     search_fields = ["name"]

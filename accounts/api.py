@@ -86,7 +86,10 @@ class RefreshApi(APIView):
 
 
 class LogoutApi(APIView):
-    """End this login session; its access and refresh tokens are refused from now on."""
+    """End this login session; its access and refresh tokens are refused from now on.
+
+    For app login sessions (tokens) only: a caller authenticated by a Django session gets 400
+    `logout_not_a_login_session` (nothing is ended here; the session's own site logs it out)."""
 
     permission_classes = [IsAuthenticated]
 

@@ -13,6 +13,14 @@ register(
     en="Too many failed login attempts. Try again later.",
 )
 register(
+    "logout_not_a_login_session",
+    400,
+    nl="Hier log je alleen een app-sessie (token) uit. Een browsersessie log je uit op die site "
+    "zelf (beheer: /admin/logout/).",
+    en="This ends an app login session (token) only. Log a browser session out on its own site "
+    "(admin: /admin/logout/).",
+)
+register(
     "session_revoked",
     401,
     nl="Deze sessie is beëindigd; log opnieuw in.",

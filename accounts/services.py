@@ -195,19 +195,23 @@ def _revoke(session: LoginSession, *, reason: str) -> None:
 
 def logout(*, user: User, session_id: str | None, refresh: str | None = None) -> None:
     """Revokes the current login session: its access and refresh tokens stop working at once.
+    Without a login session (a caller authenticated by a Django session) nothing would end, so
+    that is refused (`logout_not_a_login_session`) rather than answered as done: a Django
+    session ends at its own site's logout (docs/adr/0015).
 
     Side effects: LoginSession.revoked_at; the refresh token (if given) blacklisted; the
     devices registered in this session get no more pushes."""
+    if not session_id:
+        raise DomainError("logout_not_a_login_session")
     with transaction.atomic():
-        if session_id:
-            session = (
-                LoginSession.objects.select_for_update()
-                .filter(pk=session_id, user=user, revoked_at__isnull=True)
-                .first()
-            )
-            if session is not None:
-                _revoke(session, reason="logout")
-                devices_remove_for_user(user=user, reason="logout", login_session_id=session.pk)
+        session = (
+            LoginSession.objects.select_for_update()
+            .filter(pk=session_id, user=user, revoked_at__isnull=True)
+            .first()
+        )
+        if session is not None:
+            _revoke(session, reason="logout")
+            devices_remove_for_user(user=user, reason="logout", login_session_id=session.pk)
         if refresh:
             with contextlib.suppress(TokenError):  # already invalid: nothing left to revoke
                 RefreshToken(refresh).blacklist()

@@ -4,10 +4,25 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts.admin_site import LoggedOTPAdminSite
 from backend import health
+from backend.formats import JsonErrorsMixin
 
 # Staff need a verified second factor for /admin/ (docs/adr/0010-second-factor.md). There is no
 # other login page: DRF's password-only /api-auth/ is not mounted (docs/adr/0015).
 admin.site.__class__ = LoggedOTPAdminSite
+
+
+# Under /api/ errors are JSON in the one shape (docs/adr/0017), the schema's and docs' too.
+class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+    pass
+
+
+class SwaggerView(JsonErrorsMixin, SpectacularSwaggerView):
+    pass
+
+
+class RedocView(JsonErrorsMixin, SpectacularRedocView):
+    pass
+
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -21,7 +36,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
 ]

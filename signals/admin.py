@@ -2,7 +2,6 @@ import hashlib
 
 from django.contrib import admin
 from django.http import HttpRequest
-from guardian.admin import GuardedModelAdmin
 
 from signals.models import (
     ConsentText,
@@ -77,8 +76,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signal)
-class SignalAdmin(ReadOnlyAdmin, GuardedModelAdmin):
-    """Metadata only: resident fields are not shown in the admin (no routine access)."""
+class SignalAdmin(ReadOnlyAdmin):
+    """Metadata only: resident fields are not shown in the admin (no routine access). No
+    object-permission pages (GuardedModelAdmin): a signal is shared only by the break-glass
+    service, which records its reason and expiry (docs/adr/0014)."""
 
     list_display = ["id", "status", "urgency", "target_group", "team", "due_at", "created_at"]
     list_filter = ["status", "urgency", "target_group", "team"]

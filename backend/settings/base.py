@@ -177,6 +177,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Consented signals from contact professions, routed to neighbourhood teams.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs pages are public documents, the same for everyone (SERVE_PUBLIC):
+    # they read no credentials, so a revoked or MFA-step token gets them like anyone else rather
+    # than a refusal in YAML or HTML (docs/adr/0017, amendment).
+    "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

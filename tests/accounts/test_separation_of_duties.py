@@ -13,14 +13,22 @@ from accounts.membership_services import (
     team_membership_set,
     user_access_set,
 )
-from accounts.models import LoginSession, TeamMembership, User
+from accounts.models import (
+    LoginSession,
+    TeamGroupObjectPermission,
+    TeamMembership,
+    TeamUserObjectPermission,
+    User,
+)
 from accounts.roles import COORDINATE_TEAM, WORK_TEAM_QUEUE, Role
 from backend.errors import DomainError
 from privacy.context import AccessContext
 from privacy.models import AccessLog, Action
+from signals.models import SignalGroupObjectPermission, SignalUserObjectPermission
 from tests.accounts.helpers import SYSTEM, admin_login
 from tests.factories import PASSWORD, TeamFactory, UserFactory
 from tests.fixtures import token_client
+from tests.signals.factories import make_signal
 
 pytestmark = pytest.mark.django_db
 
@@ -282,3 +290,27 @@ def test_deleting_a_team_in_the_admin_ends_and_logs_its_memberships(admin_client
     assert not fresh(member).has_perm(WORK_TEAM_QUEUE)
     removed = AccessLog.objects.get(action=Action.MEMBERSHIP_CHANGE, details__change="removed")
     assert removed.object_id == str(member.pk)
+
+
+def test_no_admin_page_grants_object_permissions_on_a_team_or_signal(admin_user, admin_client):
+    """django-guardian's object-permission pages (GuardedModelAdmin) let the functional admin
+    grant itself view permission on a team (and offered the same on signals). Object
+    permissions come only from the break-glass service now."""
+    team, signal = TeamFactory(), make_signal()
+    group = Group.objects.get(name=Role.TEAM_MEMBER)
+    for model, obj, perm in (
+        ("accounts/team", team, "view_team"),
+        ("signals/signal", signal, "view_signal"),
+    ):
+        base = f"/admin/{model}/{obj.pk}/permissions/"
+        assert admin_client.get(base).status_code == 302  # no such page: the object redirect
+        admin_client.post(f"{base}user-manage/{admin_user.pk}/", {"permissions": [perm]})
+        admin_client.post(f"{base}group-manage/{group.pk}/", {"permissions": [perm]})
+    for model in (
+        TeamUserObjectPermission,
+        TeamGroupObjectPermission,
+        SignalUserObjectPermission,
+        SignalGroupObjectPermission,
+    ):
+        assert not model.objects.exists(), model
+    assert not admin_user.has_perm("accounts.view_team", team)

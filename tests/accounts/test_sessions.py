@@ -80,6 +80,16 @@ def test_a_verified_session_of_a_deactivated_user_is_refused(world):
     assert client.get(reverse("queue")).status_code == 401
 
 
+def test_api_logout_refuses_a_django_session_instead_of_answering_done(world):
+    """POST /auth/logout ends app login sessions (tokens). With a verified Django session it
+    answered 204 and ended nothing; now it says so, and the session is untouched."""
+    client = verified_session(APIClient(), world["member"])
+    response = client.post(reverse("auth-logout"), {}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "logout_not_a_login_session"
+    assert client.get(reverse("me")).status_code == 200
+
+
 def test_a_password_only_session_cannot_use_the_admin(client):
     admin_user = UserFactory(admin=True)
     worker = UserFactory(field_worker=True, full_name="Oud")

@@ -6,9 +6,11 @@ import logging
 
 import pytest
 from django.test import override_settings
+from rest_framework.test import APIClient
 
+from tests.accounts.helpers import totp_device
 from tests.backend.boom_urls import SECRET_IN_LOCALS
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, TeamFactory, UserFactory, member_of
 from tests.fixtures import token_client
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +106,33 @@ def test_pages_outside_the_api_keep_their_own_404(client, debug):
         response = client.get("/no-such-page")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+DOCUMENTS = ["/api/schema/", "/api/docs/", "/api/redoc/"]
+
+
+@pytest.mark.parametrize("path", DOCUMENTS)
+def test_the_schema_and_its_docs_are_public_whatever_token_comes_with_them(path):
+    """They read no credentials (SERVE_AUTHENTICATION): a revoked token, or the password step's
+    mfa_token sent as a Bearer token, got a 401 rendered as YAML or HTML; now the same document
+    as for anyone."""
+    revoked = token_client(UserFactory(field_worker=True))
+    assert revoked.post("/api/v1/auth/logout", {}, format="json").status_code == 204
+    member = member_of(TeamFactory())
+    totp_device(member)
+    step = APIClient().post(
+        "/api/v1/auth/login", {"email": member.email, "password": PASSWORD}, format="json"
+    )
+    mfa_bearer = APIClient()
+    mfa_bearer.credentials(HTTP_AUTHORIZATION=f"Bearer {step.json()['mfa_token']}")
+    anonymous = APIClient().get(path)
+    assert anonymous.status_code == 200
+    for client in (revoked, mfa_bearer):
+        response = client.get(path)
+        assert response.status_code == 200, response.content[:200]
+        assert response["Content-Type"] == anonymous["Content-Type"]
+
+
+@pytest.mark.parametrize("path", DOCUMENTS)
+def test_an_unknown_format_of_the_schema_or_docs_is_a_json_406(api_client, path):
+    assert_error_shape(api_client.get(path, {"format": "bogus"}), 406, "not_acceptable")

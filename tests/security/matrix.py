@@ -39,6 +39,7 @@ ALIASES = {
     "badcode": "400=credential_code_invalid",  # another account's one-time code, or none
     "needmfa": "401=mfa_required",  # a password-only token of a role that needs the factor
     "revoked": "401=session_revoked",  # a token whose login session has ended
+    "apponly": "400=logout_not_a_login_session",  # /auth/logout with a Django session
 }
 # The pages Django's admin generates per ModelAdmin: column -> (method, route suffix).
 ADMIN_PAGES = {
