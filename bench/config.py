@@ -12,7 +12,9 @@ RUN_DIR = ROOT / "var" / "bench"
 
 # The harness's own databases on the shared server: created and dropped per run, except the
 # cached 1M template (see database.template_name).
-ADMIN_URL = os.environ.get("BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+ADMIN_URL = os.environ.get(
+    "BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
 DB_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "buurtsignaal_bench")
 # Its own Redis database number (cache, throttle counters and broker alike); FLUSHDB'd per run.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -41,8 +43,24 @@ class Mode:
     big: bool  # also the 1M database
 
 
-QUICK = Mode("quick", rounds=3, seconds=2, warmup=1, queue_seconds=2, routing_signals=60,
-             steady_seconds=3, big=False)  # fmt: skip
-FULL = Mode("full", rounds=3, seconds=10, warmup=2, queue_seconds=8, routing_signals=400,
-            steady_seconds=20, big=True)  # fmt: skip
+QUICK = Mode(
+    "quick",
+    rounds=3,
+    seconds=1,
+    warmup=1,
+    queue_seconds=1,
+    routing_signals=40,
+    steady_seconds=2,
+    big=False,
+)
+FULL = Mode(
+    "full",
+    rounds=3,
+    seconds=10,
+    warmup=2,
+    queue_seconds=8,
+    routing_signals=400,
+    steady_seconds=20,
+    big=True,
+)
 MODES = {mode.name: mode for mode in (QUICK, FULL)}

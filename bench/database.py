@@ -5,6 +5,7 @@ schema change or a new loader builds a new one (and drops the old); otherwise ev
 it with CREATE DATABASE ... TEMPLATE (seconds, where loading takes minutes).
 """
 
+import ast
 import hashlib
 import json
 import subprocess
@@ -68,13 +69,15 @@ def clone(template: str, name: str) -> float:
 
 
 def fingerprint() -> str:
+    """Of the migrations and the data set code, as syntax trees: reformatting or a comment
+    keeps the cached template, any change of code or schema builds a new one."""
     digest = hashlib.sha256()
     files = sorted(config.ROOT.glob("*/migrations/*.py")) + sorted(
         (config.ROOT / "bench" / "dataset").glob("*.py")
     )
     for path in files:
         digest.update(str(path.relative_to(config.ROOT)).encode())
-        digest.update(path.read_bytes())
+        digest.update(ast.dump(ast.parse(path.read_text())).encode())
     return digest.hexdigest()[:10]
 
 
@@ -100,8 +103,9 @@ def build(name: str, size: int, *, vacuum: bool = False, log: Path | None = None
     if vacuum:
         argv.append("--vacuum")
     # The progress bar goes to the terminal; output is kept for failures.
-    done = subprocess.run(argv, env=env, cwd=config.ROOT, check=False, stdout=subprocess.PIPE,
-                          text=True)  # fmt: skip
+    done = subprocess.run(
+        argv, env=env, cwd=config.ROOT, check=False, stdout=subprocess.PIPE, text=True
+    )
     if done.returncode != 0:
         raise RuntimeError(f"loading {size} signals failed:\n{done.stdout[-3000:]}")
     print("  " + done.stdout.strip().splitlines()[-1])
@@ -151,11 +155,26 @@ def pgbench(name: str, script: Path, *, clients: int, seconds: float) -> dict[st
     """Runs pgbench with a custom script; returns transactions per second and latency."""
     url = urlsplit(url_for(name))
     argv = [
-        "pgbench", "-n", "-f", str(script), "-c", str(clients), "-j", "2",
-        "-T", str(max(1, round(seconds))), "-M", "simple",
-        "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432),
-        "-U", url.username or "postgres", name,
-    ]  # fmt: skip
+        "pgbench",
+        "-n",
+        "-f",
+        str(script),
+        "-c",
+        str(clients),
+        "-j",
+        "2",
+        "-T",
+        str(max(1, round(seconds))),
+        "-M",
+        "simple",
+        "-h",
+        url.hostname or "127.0.0.1",
+        "-p",
+        str(url.port or 5432),
+        "-U",
+        url.username or "postgres",
+        name,
+    ]
     out = run(argv, timeout=seconds + 120)
     tps = latency = failed = 0.0
     for line in out.splitlines():

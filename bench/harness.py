@@ -36,7 +36,8 @@ def main(mode: config.Mode, *, keep: bool = False) -> int:
             old.unlink()
     began = time.monotonic()
     description = machine.describe()
-    print(f"bench {mode.name}: {description['nproc']} cores, load {description['load_average_at_start']}")
+    load = description["load_average_at_start"]
+    print(f"bench {mode.name}: {description['nproc']} cores, load average {load}")
     small, big = config.DB_PREFIX, f"{config.DB_PREFIX}_1m"
     data: dict[str, Any] = {}
     stacks: list[Stack] = []
@@ -52,15 +53,18 @@ def main(mode: config.Mode, *, keep: bool = False) -> int:
         run = Run(mode=mode, stack=stack, database=small, manifest=database.manifest(small))
         data["10k"] = {"counts": run.manifest["counts"], "load_s": round(load_s, 1)}
         _login(run)
-        print("queue page, 10k signals")
+        print(f"[{time.monotonic() - began:4.0f} s] " + "queue page, 10k signals")
         measures.queue_latency(run, "10k")
-        print("request measures (no worker running)")
+        print(f"[{time.monotonic() - began:4.0f} s] " + "request measures (no worker running)")
         spec = measures.warm_up(run)
         measures.request_rounds(run, spec)
         flush_redis()  # the route tasks of the intake rounds: the worker measures start clean
-        print("routing throughput (default worker alone)")
+        print(f"[{time.monotonic() - began:4.0f} s] " + "routing throughput (default worker alone)")
         task_measures.routing_rounds(run)
-        print("submit -> push latency at 10/s (both workers)")
+        print(
+            f"[{time.monotonic() - began:4.0f} s] "
+            + "submit -> push latency at 10/s (both workers)"
+        )
         task_measures.latency_rounds(run)
         stack.sample_memory()
         stack.stop_all()
@@ -72,7 +76,7 @@ def main(mode: config.Mode, *, keep: bool = False) -> int:
             big_stack.start_web()
             run.stack, run.database, run.manifest = big_stack, big, database.manifest(big)
             _login(run)
-            print("queue page, 1M signals")
+            print(f"[{time.monotonic() - began:4.0f} s] " + "queue page, 1M signals")
             measures.queue_latency(run, "1m")
             big_stack.sample_memory()
             big_stack.stop_all()
@@ -93,10 +97,15 @@ def main(mode: config.Mode, *, keep: bool = False) -> int:
         "machine": description,
         "data": data,
         "notes": run.notes,
-        "settings": {"connections": config.CONNECTIONS, "gunicorn_workers": config.GUNICORN_WORKERS,
-                     "seconds_per_measure": mode.seconds, "routing_signals": mode.routing_signals,
-                     "steady_rate": config.STEADY_RATE, "steady_seconds": mode.steady_seconds},
-    }  # fmt: skip
+        "settings": {
+            "connections": config.CONNECTIONS,
+            "gunicorn_workers": config.GUNICORN_WORKERS,
+            "seconds_per_measure": mode.seconds,
+            "routing_signals": mode.routing_signals,
+            "steady_rate": config.STEADY_RATE,
+            "steady_seconds": mode.steady_seconds,
+        },
+    }
     report.write(result, dict(run.samples), peaks)
     print(f"bench {mode.name} done in {result['duration_s']:.0f} s")
     return 0

@@ -22,12 +22,15 @@ def _data(run: Run) -> dict[str, object]:
     body = wrk.body_template(client.intake_body(m, m["addresses"][0]))
     details = [f"/api/v1/signals/{sid}" for sid in m["detail_signal_ids"]]
     return {
-        "bare_get": (wrk.write_data("bare-get", tokens=[run.member_token], paths=["/bench/bare"]), "get.lua"),
+        "bare_get": (
+            wrk.write_data("bare-get", tokens=[run.member_token], paths=["/bench/bare"]),
+            "get.lua",
+        ),
         "me": (wrk.write_data("me", tokens=[run.member_token], paths=["/api/v1/me"]), "get.lua"),
         "detail": (wrk.write_data("detail", tokens=[run.member_token], paths=details), "get.lua"),
         "bare_post": ("/bench/bare", body),
         "intake": ("/api/v1/signals", body),
-    }  # fmt: skip
+    }
 
 
 def _post_data(run: Run, name: str, path: str, body: str) -> object:
@@ -114,8 +117,10 @@ def queue_latency(run: Run, size_label: str) -> None:
     data = wrk.write_data(f"queue-{size_label}", tokens=[run.member_token], paths=[QUEUE_PATH])
     wrk.run("get.lua", run.url + "/", data, seconds=run.mode.warmup, connections=1)
     for _ in range(run.mode.rounds):
-        result = _check("queue", wrk.run("get.lua", run.url + "/", data,
-                                         seconds=run.mode.queue_seconds, connections=1))  # fmt: skip
+        result = _check(
+            "queue",
+            wrk.run("get.lua", run.url + "/", data, seconds=run.mode.queue_seconds, connections=1),
+        )
         result.update(rows=rows, queries=queries, queries_next_page=queries_next or queries)
         run.add(f"queue_{size_label}", result)
     p95 = [round(s["p95_ms"], 1) for s in run.samples[f"queue_{size_label}"]]

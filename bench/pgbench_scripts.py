@@ -25,7 +25,8 @@ def _quote(value: str | None) -> str:
 def access_log_table(conn: psycopg.Connection) -> str:
     row = conn.execute(
         """SELECT table_name FROM information_schema.columns
-           WHERE table_schema = 'public' AND column_name IN ('row_hash', 'previous_hash', 'sequence')
+           WHERE table_schema = 'public'
+             AND column_name IN ('row_hash', 'previous_hash', 'sequence')
            GROUP BY table_name HAVING count(*) = 3"""
     ).fetchone()
     if row is None:
@@ -79,7 +80,10 @@ def _log_insert(conn: psycopg.Connection, table: str, event_id: str, *, chained:
     return _insert(conn, table, "event_id = %s", [event_id], overrides)
 
 
-_HEAD = "SELECT sequence + 1 AS seq, row_hash AS prev FROM {table} ORDER BY sequence DESC LIMIT 1 \\gset"
+_HEAD = (
+    "SELECT sequence + 1 AS seq, row_hash AS prev FROM {table} "
+    "ORDER BY sequence DESC LIMIT 1 \\gset"
+)
 
 
 def write_intake(conn: psycopg.Connection, signal_id: str, folder: Path) -> Path:
@@ -93,20 +97,44 @@ def write_intake(conn: psycopg.Connection, signal_id: str, folder: Path) -> Path
     lines = [
         "BEGIN;",
         "SELECT gen_random_uuid() AS sid \\gset",
-        _insert(conn, "signals_signal", "id = %s", [signal_id],
-                {"id": "':sid'", "subject_id": "gen_random_uuid()",
-                 "client_uuid": "gen_random_uuid()", **now}),  # fmt: skip
-        _insert(conn, "signals_signal_reasons", "signal_id = %s", [signal_id],
-                {"signal_id": "':sid'"}, skip=("id",)),  # fmt: skip
-        _insert(conn, "signals_consent", "signal_id = %s", [signal_id],
-                {"id": "gen_random_uuid()", "signal_id": "':sid'", "recorded_at": "now()"}),  # fmt: skip
-        _insert(conn, "signals_signalevent", "signal_id = %s AND type = 'created'", [signal_id],
-                {"signal_id": "':sid'", "created_at": "now()"}, skip=("id",)),  # fmt: skip
+        _insert(
+            conn,
+            "signals_signal",
+            "id = %s",
+            [signal_id],
+            {
+                "id": "':sid'",
+                "subject_id": "gen_random_uuid()",
+                "client_uuid": "gen_random_uuid()",
+                **now,
+            },
+        ),
+        _insert(
+            conn,
+            "signals_signal_reasons",
+            "signal_id = %s",
+            [signal_id],
+            {"signal_id": "':sid'"},
+            skip=("id",),
+        ),
+        _insert(
+            conn,
+            "signals_consent",
+            "signal_id = %s",
+            [signal_id],
+            {"id": "gen_random_uuid()", "signal_id": "':sid'", "recorded_at": "now()"},
+        ),
+        _insert(
+            conn,
+            "signals_signalevent",
+            "signal_id = %s AND type = 'created'",
+            [signal_id],
+            {"signal_id": "':sid'", "created_at": "now()"},
+            skip=("id",),
+        ),
         f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY});",
         _HEAD.format(table=log),
-        _log_insert(conn, log, event_id, chained=True).replace(
-            "'" + signal_id + "'", "':sid'"
-        ),
+        _log_insert(conn, log, event_id, chained=True).replace("'" + signal_id + "'", "':sid'"),
         "END;",
     ]
     path = folder / "pgbench-intake.sql"
@@ -126,14 +154,17 @@ def write_chain(conn: psycopg.Connection, folder: Path) -> tuple[Path, Path]:
     ).fetchone()[0]
     chained = folder / "pgbench-chain.sql"
     chained.write_text(
-        "\n".join([
-            "BEGIN;",
-            f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY});",
-            _HEAD.format(table=log),
-            _log_insert(conn, log, event_id, chained=True),
-            "END;",
-        ]) + "\n"
-    )  # fmt: skip
+        "\n".join(
+            [
+                "BEGIN;",
+                f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY});",
+                _HEAD.format(table=log),
+                _log_insert(conn, log, event_id, chained=True),
+                "END;",
+            ]
+        )
+        + "\n"
+    )
     unchained = folder / "pgbench-no-chain.sql"
     unchained.write_text(
         "\n".join(["BEGIN;", _log_insert(conn, log, event_id, chained=False), "END;"]) + "\n"

@@ -62,12 +62,17 @@ class Stack:
 
     def start_web(self) -> None:
         argv = [
-            str(config.BIN / "gunicorn"), "backend.wsgi:application",
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(config.GUNICORN_WORKERS),
-            "--timeout", "60",
-            "--access-logfile", str(config.RUN_DIR / f"{self.label}-access.log"),
-        ]  # fmt: skip
+            str(config.BIN / "gunicorn"),
+            "backend.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(config.GUNICORN_WORKERS),
+            "--timeout",
+            "60",
+            "--access-logfile",
+            str(config.RUN_DIR / f"{self.label}-access.log"),
+        ]
         env = self.env()
         log = config.RUN_DIR / f"{self.label}-web.log"
         self.procs["web"] = proc = Proc("web", argv, log, env=env, cwd=config.ROOT).start()
@@ -90,10 +95,21 @@ class Stack:
         )
         name = f"{queue}@bench"
         argv = [
-            str(config.BIN / "celery"), "-A", "backend", "worker",
-            "-Q", queue, "--concurrency", str(concurrency), "-n", name,
-            "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-        ]  # fmt: skip
+            str(config.BIN / "celery"),
+            "-A",
+            "backend",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency",
+            str(concurrency),
+            "-n",
+            name,
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ]
         log = config.RUN_DIR / f"{self.label}-worker-{queue}.log"
         offset = log.stat().st_size if log.exists() else 0
         proc = Proc(f"worker-{queue}", argv, log, env=self.env(), cwd=config.ROOT).start()

@@ -69,7 +69,9 @@ class Submitter:
     def _session(self) -> client.Session:
         if not hasattr(self.local, "session"):
             tokens = self.run.field_worker_tokens
-            self.local.session = client.Session(self.run.url, tokens[hash(threading.get_ident()) % len(tokens)])
+            self.local.session = client.Session(
+                self.run.url, tokens[hash(threading.get_ident()) % len(tokens)]
+            )
         return self.local.session
 
     def _post(self, client_uuid: str, address: list) -> None:
@@ -90,7 +92,9 @@ class Submitter:
             self.counter += 1
             client_uuid = str(uuid.uuid4())
             sent[client_uuid] = time.time()
-            futures.append(self.pool.submit(self._post, client_uuid, addresses[self.counter % len(addresses)]))
+            futures.append(
+                self.pool.submit(self._post, client_uuid, addresses[self.counter % len(addresses)])
+            )
         for future in futures:
             future.result()
         return sent
@@ -102,9 +106,35 @@ class Submitter:
 def _ids_of(run: Run, client_uuids: list[str]) -> list[str]:
     with database.connect(run.database) as conn:
         rows = conn.execute(
-            "SELECT id::text FROM signals_signal WHERE client_uuid = ANY(%s::uuid[])", [client_uuids]
+            "SELECT id::text FROM signals_signal WHERE client_uuid = ANY(%s::uuid[])",
+            [client_uuids],
         ).fetchall()
     return [row[0] for row in rows]
+
+
+def _routed(name: str, ids: list[str]) -> tuple[int, float, float]:
+    """How many of the signals are routed, and the first and last routed_at (epoch s)."""
+    with database.connect(name) as conn:
+        count, first, last = conn.execute(
+            """SELECT count(routed_at), extract(epoch FROM min(routed_at)),
+                      extract(epoch FROM max(routed_at))
+               FROM signals_signal WHERE id = ANY(%s::uuid[])""",
+            [ids],
+        ).fetchone()
+    return count, float(first or 0), float(last or 0)
+
+
+def _pushed(name: str, posted: dict[str, float]) -> dict[str, float] | None:
+    """client_uuid -> when its first push was recorded as sent; None until all were."""
+    with database.connect(name) as conn:
+        rows = conn.execute(
+            """SELECT s.client_uuid::text, extract(epoch FROM min(n.sent_at))
+               FROM signals_signal s JOIN notifications_notification n ON n.object_id = s.id
+               WHERE s.client_uuid = ANY(%s::uuid[]) AND n.status = 'sent'
+               GROUP BY 1""",
+            [list(posted)],
+        ).fetchall()
+    return {key: float(value) for key, value in rows} if len(rows) == len(posted) else None
 
 
 def routing_rounds(run: Run) -> None:
@@ -121,23 +151,20 @@ def routing_rounds(run: Run) -> None:
             _publish_noops(app, tokens)
             run.stack.start_worker("default")
 
-            def routed() -> bool:
-                return database.scalar(
-                    run.database,
-                    "SELECT count(*) FROM signals_signal WHERE id = ANY(%s::uuid[]) AND routed_at IS NOT NULL",
-                    [ids],
-                ) == n
-
-            wait_until(routed, timeout=120 + n, interval=0.3, what="routing")
-            first, last = (
-                database.scalar(run.database, f"SELECT extract(epoch FROM {agg}(routed_at)) FROM signals_signal WHERE id = ANY(%s::uuid[])", [ids])
-                for agg in ("min", "max")
-            )  # fmt: skip
+            wait_until(
+                lambda ids=ids: _routed(run.database, ids)[0] == n,
+                timeout=120 + n,
+                interval=0.3,
+                what="routing",
+            )
+            _, first, last = _routed(run.database, ids)
             noop = _noop_times(set(tokens), timeout=60)
-            routing_rate = (n - 1) / max(float(last - first), 1e-6)
+            routing_rate = (n - 1) / max(last - first, 1e-6)
             noop_rate = (n - 1) / max(max(noop.values()) - min(noop.values()), 1e-6)
             run.add("routing", {"rate": routing_rate, "noop_rate": noop_rate, "signals": n})
-            print(f"  routing round {number}: {routing_rate:.0f} signals/s, no-op {noop_rate:.0f} tasks/s")
+            print(
+                f"  routing round {number}: {routing_rate:.0f} signals/s, no-op {noop_rate:.0f}/s"
+            )
     finally:
         submitter.close()
 
@@ -153,9 +180,17 @@ def latency_rounds(run: Run) -> None:
     POST -> push recorded as sent (console gateway), with both workers running."""
     run.stack.start_worker("notifications")
     wait_until(
-        lambda: database.scalar(run.database, "SELECT count(*) FROM notifications_notification WHERE status = 'pending'") == 0,
-        timeout=300, interval=0.5, what="the push backlog of the routing rounds",
-    )  # fmt: skip
+        lambda: (
+            database.scalar(
+                run.database,
+                "SELECT count(*) FROM notifications_notification WHERE status = 'pending'",
+            )
+            == 0
+        ),
+        timeout=300,
+        interval=0.5,
+        what="the push backlog of the routing rounds",
+    )
     app, submitter = _celery(), Submitter(run)
     count = max(10, int(run.mode.steady_seconds * config.STEADY_RATE))
     try:
@@ -166,22 +201,21 @@ def latency_rounds(run: Run) -> None:
             noop = _percentiles([(ran[t] - sent[t]) * 1000 for t in tokens])
             posted = submitter.submit(count, rate=config.STEADY_RATE)
 
-            def pushed() -> dict | None:
-                with database.connect(run.database) as conn:
-                    rows = conn.execute(
-                        """SELECT s.client_uuid::text, extract(epoch FROM min(n.sent_at))
-                           FROM signals_signal s JOIN notifications_notification n ON n.object_id = s.id
-                           WHERE s.client_uuid = ANY(%s::uuid[]) AND n.status = 'sent'
-                           GROUP BY 1""",
-                        [list(posted)],
-                    ).fetchall()
-                return dict(rows) if len(rows) == len(posted) else None
-
-            found = wait_until(pushed, timeout=90, interval=0.5, what="the pushes")
-            push = _percentiles([(float(found[c]) - posted[c]) * 1000 for c in posted])
-            run.add("push_latency", {**{f"push_{k}": v for k, v in push.items()},
-                                     **{f"noop_{k}": v for k, v in noop.items()}})  # fmt: skip
-            print(f"  latency round {number}: push p50/p95/p99 {push['p50']:.0f}/{push['p95']:.0f}/"
-                  f"{push['p99']:.0f} ms, no-op {noop['p50']:.1f}/{noop['p95']:.1f}/{noop['p99']:.1f} ms")
+            found = wait_until(
+                lambda posted=posted: _pushed(run.database, posted),
+                timeout=90,
+                interval=0.5,
+                what="the pushes",
+            )
+            push = _percentiles([(found[c] - posted[c]) * 1000 for c in posted])
+            run.add(
+                "push_latency",
+                {
+                    **{f"push_{k}": v for k, v in push.items()},
+                    **{f"noop_{k}": v for k, v in noop.items()},
+                },
+            )
+            shown = {k: round(v) for k, v in push.items() if k.startswith("p")}
+            print(f"  latency round {number}: push {shown} ms, no-op p99 {noop['p99']:.1f} ms")
     finally:
         submitter.close()

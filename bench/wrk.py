@@ -48,9 +48,7 @@ def body_template(body: dict[str, Any]) -> str:
     body["address"]["postcode"] = "@POSTCODE@"
     body["address"]["house_number"] = -424242
     text = json.dumps(body).replace("%", "%%")
-    return (
-        text.replace('"@UUID@"', '"%s"').replace('"@POSTCODE@"', '"%s"').replace("-424242", "%d")
-    )
+    return text.replace('"@UUID@"', '"%s"').replace('"@POSTCODE@"', '"%s"').replace("-424242", "%d")
 
 
 def run(
@@ -60,11 +58,19 @@ def run(
     threads = min(2, connections)
     env = {**os.environ, "BENCH_WRK_DATA": str(data), "BENCH_WRK_LIB": str(LUA / "common.lua")}
     argv = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
-        "--timeout", "10s", "-s", str(LUA / script), url,
-    ]  # fmt: skip
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 60,
-                          check=False)  # fmt: skip
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA / script),
+        url,
+    ]
+    done = subprocess.run(
+        argv, env=env, capture_output=True, text=True, timeout=seconds + 60, check=False
+    )
     line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if done.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")

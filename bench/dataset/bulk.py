@@ -124,9 +124,7 @@ class Table:
                 raise RuntimeError(f"{self.model._meta.db_table}: no bench value for {missing}")
             self.checked = True
         fill = self.fill
-        self.lines.append(
-            "\t".join(values[c] if c in values else fill[c] for c in self.columns)
-        )
+        self.lines.append("\t".join(values[c] if c in values else fill[c] for c in self.columns))
 
     def flush(self) -> None:
         if not self.lines:
@@ -180,7 +178,7 @@ class Generator:
     def one(self) -> None:
         rng, now = self.rng, self.now
         status = self.state_picker()
-        share, mean_age, ended = STATES[status]
+        _, mean_age, ended = STATES[status]
         age = min(rng.expovariate(1 / mean_age), 1100 if ended else 365)
         created = now - timedelta(days=age, seconds=rng.random() * 3600)
         buurt = rng.choice(self.world.buurten)
@@ -223,29 +221,51 @@ class Generator:
             data = "{}"
             if step == "closed":
                 data = f'{{"outcome": "{rng.choice(OUTCOMES)}"}}'
-            event("transitioned", at, from_status=current, to_status=step, actor_id=str(worker),
-                  data=data)  # fmt: skip
+            event(
+                "transitioned",
+                at,
+                from_status=current,
+                to_status=step,
+                actor_id=str(worker),
+                data=data,
+            )
             current, last_at = step, at
             if step in ("acknowledged", "contacted", "in_follow_up", "declined"):
                 note_id = _uuid(rng)
                 note_at = at + timedelta(seconds=30)
-                notes.append({"id": note_id, "author_id": str(worker), "created_at": _ts(note_at),
-                              "body": self.notes[rng.choice(NOTES)]})  # fmt: skip
+                notes.append(
+                    {
+                        "id": note_id,
+                        "author_id": str(worker),
+                        "created_at": _ts(note_at),
+                        "body": self.notes[rng.choice(NOTES)],
+                    }
+                )
                 event("note_added", note_at, actor_id=str(worker), note_id=note_id)
                 last_at = note_at
         if status == "forwarded":
             other = rng.choice(self.team_ids)
             at = routed_at + timedelta(seconds=span * 0.5)
-            event("forwarded", at, from_status="routed", to_status="forwarded",
-                  actor_id=str(rng.choice(members["coordinators"])),
-                  data=f'{{"from_team_id": "{team_id}", "to_team_id": "{other}"}}')  # fmt: skip
+            event(
+                "forwarded",
+                at,
+                from_status="routed",
+                to_status="forwarded",
+                actor_id=str(rng.choice(members["coordinators"])),
+                data=f'{{"from_team_id": "{team_id}", "to_team_id": "{other}"}}',
+            )
             last_at = at
         ended_at = last_at if ended else None
         erased_at = None
         if status == "withdrawn":
             at = last_at + timedelta(seconds=60)
-            event("consent_withdrawn", at, from_status=current, to_status="withdrawn",
-                  actor_id=str(fw_id))  # fmt: skip
+            event(
+                "consent_withdrawn",
+                at,
+                from_status=current,
+                to_status="withdrawn",
+                actor_id=str(fw_id),
+            )
             event("personal_data_erased", at, data='{"reason": "consent_withdrawn"}')
             ended_at, erased_at, last_at = at, at, at
         elif ended and ended_at + timedelta(days=RETENTION_DAYS[status]) < now:
@@ -253,8 +273,12 @@ class Generator:
             event("personal_data_erased", erased_at, data='{"reason": "retention"}')
             last_at = erased_at
 
-        due = {"received": created, "forwarded": last_at, "routed": ack_due,
-               "acknowledged": contact_due}.get(status)  # fmt: skip
+        due = {
+            "received": created,
+            "forwarded": last_at,
+            "routed": ack_due,
+            "acknowledged": contact_due,
+        }.get(status)
         if due is None:
             due = ended_at if ended else last_at + timedelta(days=14)
         erased = erased_at is not None
@@ -278,8 +302,9 @@ class Generator:
             "target_group": rng.choice(TARGET_GROUPS),
             "urgency": urgency,
             "neighbourhood_id": NULL if status == "received" else str(buurt.id),
-            "mapping_version_id": NULL if status == "received" else str(
-                self.world.mapping_version_id),  # fmt: skip
+            "mapping_version_id": NULL
+            if status == "received"
+            else str(self.world.mapping_version_id),
             "status": status,
             "version": str(len(events)),
             "team_id": NULL if status == "received" else str(team_id),
@@ -287,12 +312,14 @@ class Generator:
             "assigned_to_id": str(assignee) if assignee and current != "routed" else NULL,
             "routing_rule_id": NULL,
             "outcome": json.loads(events[-2 if erased else -1]["data"]).get("outcome", "")
-            if status == "closed" else "",  # fmt: skip
+            if status == "closed"
+            else "",
             "acknowledge_due_at": NULL if status == "received" else _ts(ack_due),
             "first_contact_due_at": NULL if status == "received" else _ts(contact_due),
             "due_at": _ts(due),
-            "escalated_at": _ts(ack_due) if status == "routed" and ack_due < now
-            and rng.random() < 0.5 else NULL,  # fmt: skip
+            "escalated_at": _ts(ack_due)
+            if status == "routed" and ack_due < now and rng.random() < 0.5
+            else NULL,
             "routed_at": NULL if status == "received" else _ts(routed_at),
             "closed_at": _ts(ended_at) if ended else NULL,
             "created_at": _ts(created),
@@ -308,23 +335,31 @@ class Generator:
             tables["reasons"].add({"signal_id": sid, "reasoncode_id": str(reason)})
         consent_id = _uuid(rng)
         representative = rng.random() < 0.1
-        tables["consent"].add({
-            "id": consent_id,
-            "signal_id": sid,
-            "given_by": "representative" if representative else "resident",
-            "representative_relation": "dochter" if representative else "",
-            "recorded_by_id": str(fw_id),
-            "given_at": _ts(created - timedelta(minutes=3)),
-            "recorded_at": _ts(created),
-            "method": "verbal_in_person",
-            "purposes": '{"team_contact": true, "share_with_initiative": false}',
-            "recipients": '["neighbourhood_team"]',
-            "consent_text_id": str(self.consent_text_id),
-            "consent_text_sha256": self.consent_sha,
-        })  # fmt: skip
+        tables["consent"].add(
+            {
+                "id": consent_id,
+                "signal_id": sid,
+                "given_by": "representative" if representative else "resident",
+                "representative_relation": "dochter" if representative else "",
+                "recorded_by_id": str(fw_id),
+                "given_at": _ts(created - timedelta(minutes=3)),
+                "recorded_at": _ts(created),
+                "method": "verbal_in_person",
+                "purposes": '{"team_contact": true, "share_with_initiative": false}',
+                "recipients": '["neighbourhood_team"]',
+                "consent_text_id": str(self.consent_text_id),
+                "consent_text_sha256": self.consent_sha,
+            }
+        )
         if status == "withdrawn":
-            tables["withdrawal"].add({"consent_id": consent_id, "withdrawn_by_id": str(fw_id),
-                                      "reason": "", "withdrawn_at": _ts(ended_at)})  # fmt: skip
+            tables["withdrawal"].add(
+                {
+                    "consent_id": consent_id,
+                    "withdrawn_by_id": str(fw_id),
+                    "reason": "",
+                    "withdrawn_at": _ts(ended_at),
+                }
+            )
         for note in notes:
             note["signal_id"] = sid
             if erased:

@@ -51,7 +51,9 @@ class Buurt:
 class World:
     mapping_version_id: int
     central_team_id: uuid.UUID
-    teams: dict[uuid.UUID, dict[str, list[uuid.UUID]]]  # team -> {"members": [...], "coordinators": [...]}
+    teams: dict[
+        uuid.UUID, dict[str, list[uuid.UUID]]
+    ]  # team -> {"members": [...], "coordinators": [...]}
     buurten: list[Buurt]
     field_workers: list[tuple[uuid.UUID, uuid.UUID]]  # (user id, organisation id)
     login_field_workers: list[str]
