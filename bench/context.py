@@ -19,6 +19,7 @@ class Run:
     # measure key -> list of per-round samples (each a dict of figures)
     samples: dict[str, list[dict[str, float]]] = field(default_factory=lambda: defaultdict(list))
     notes: list[str] = field(default_factory=list)
+    queries: dict[str, int] = field(default_factory=dict)  # SQL statements per request
 
     @property
     def url(self) -> str:

@@ -8,6 +8,7 @@ is measured last, on a gunicorn of its own.
 
 import shutil
 import time
+from pathlib import Path
 from typing import Any
 
 from bench import client, config, database, machine, measures, report, task_measures, wrk
@@ -57,6 +58,7 @@ def main(mode: config.Mode, *, keep: bool = False) -> int:
         measures.queue_latency(run, "10k")
         print(f"[{time.monotonic() - began:4.0f} s] " + "request measures (no worker running)")
         spec = measures.warm_up(run)
+        measures.count_queries(run)
         measures.request_rounds(run, spec)
         flush_redis()  # the route tasks of the intake rounds: the worker measures start clean
         print(f"[{time.monotonic() - began:4.0f} s] " + "routing throughput (default worker alone)")
@@ -90,6 +92,7 @@ def main(mode: config.Mode, *, keep: bool = False) -> int:
     for stack in stacks:
         for kind, kib in stack.peaks.items():
             peaks[kind] = max(peaks.get(kind, 0), kib)
+    description["load_average_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
     result = {
         "mode": mode.name,
         "rounds": mode.rounds,
@@ -97,6 +100,7 @@ def main(mode: config.Mode, *, keep: bool = False) -> int:
         "machine": description,
         "data": data,
         "notes": run.notes,
+        "queries_per_request": run.queries,
         "settings": {
             "connections": config.CONNECTIONS,
             "gunicorn_workers": config.GUNICORN_WORKERS,

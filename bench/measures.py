@@ -58,6 +58,30 @@ def _signals(run: Run) -> int:
     return database.scalar(run.database, "SELECT count(*) FROM signals_signal")
 
 
+def count_queries(run: Run) -> None:
+    """SQL statements of one request of each measured path (the bench settings' counter)."""
+    ask = {"X-Bench-Count-Queries": "1"}
+    member = client.Session(run.url, run.member_token)
+    signal_id = run.manifest["detail_signal_ids"][0]
+    for name, path in (
+        ("bare GET", "/bench/bare"),
+        ("GET /me", "/api/v1/me"),
+        ("GET /signals/{id}", f"/api/v1/signals/{signal_id}"),
+        ("GET /queue (50 rows)", QUEUE_PATH),
+    ):
+        answer = member.get(path, **ask)
+        answer.raise_for_status()
+        run.queries[name] = int(answer.headers["X-Bench-Queries"])
+    field_worker = client.Session(run.url, run.field_worker_tokens[0])
+    field_worker.http.headers.update(ask)
+    body = client.intake_body(run.manifest, run.manifest["addresses"][0])
+    for name, path in (("bare POST", "/bench/bare"), ("POST /signals", "/api/v1/signals")):
+        answer = field_worker.post(path, body)
+        answer.raise_for_status()
+        run.queries[name] = int(answer.headers["X-Bench-Queries"])
+    print(f"  SQL statements per request: {run.queries}")
+
+
 def warm_up(run: Run) -> dict:
     """One short run of every endpoint (worker processes import lazily, caches fill), then
     the pgbench scripts from rows the application wrote just now."""

@@ -29,7 +29,12 @@ PROJECT = ("accounts/", "signals/", "privacy/", "notifications/", "backend/", "a
 
 
 def _is(name: str, file: str, *, names: tuple[str, ...] = (), files: tuple[str, ...] = ()) -> bool:
-    return (not names or name in names) and (not files or any(f in file for f in files))
+    return (not names or _bare(name) in names) and (not files or any(f in file for f in files))
+
+
+def _bare(name: str) -> str:
+    """py-spy names methods Class.method; the rules match the function name alone."""
+    return name.rsplit(".", 1)[-1]
 
 
 CATEGORIES = [
@@ -49,7 +54,7 @@ CATEGORIES = [
     ),
     (
         "access-log row (access_log_record: chain lock, head, hash, insert)",
-        lambda n, f: n == "access_log_record",
+        lambda n, f: _bare(n) == "access_log_record",
     ),
     (
         "encryption (Fernet encrypt/decrypt)",
@@ -76,60 +81,75 @@ CATEGORIES = [
     ("URL resolving", lambda n, f: "django/urls/resolvers.py" in f),
 ]
 VIEW = ("dispatch", "rest_framework/views.py")
+TOTAL = "all"
+OUTSIDE_VIEW = "middleware and handler, outside the DRF view"
+WAITING = "waiting on PostgreSQL or Redis (leaf in the drivers' socket I/O)"
+
+
+def _waiting(leaf: tuple[str, str, int]) -> bool:
+    """A leaf in psycopg or redis-py's socket I/O: the worker waits on PostgreSQL or Redis (the
+    drivers' own Python work there is small)."""
+    file = leaf[1]
+    return (
+        "/psycopg/" in file
+        or "redis/_parsers/socket.py" in file
+        or ("redis/connection.py" in file and "send" in leaf[0])
+    )
 
 
 def summarise(path: Path, top: int = 15) -> str:
+    """Shares of the request time per category, as wall time (waiting included) and as the
+    time the worker ran Python (leaves outside the drivers' socket waits)."""
     data = json.loads(path.read_text())
     frames = [
         (f["name"], f.get("file", "") or "", f.get("line", 0)) for f in data["shared"]["frames"]
     ]
-    in_request, per_category, outside_view, leaves, inclusive = (
-        0,
-        Counter(),
-        0,
-        Counter(),
-        Counter(),
-    )
-    leaf_psycopg = 0
+    wall, cpu = Counter(), Counter()
+    leaves, inclusive = Counter(), Counter()
     for profile in data["profiles"]:
         for stack, weight in zip(profile["samples"], profile["weights"], strict=True):
             names = [frames[i] for i in stack]  # root first
-            if not any(
-                n == "__call__" and "django/core/handlers/wsgi.py" in f for n, f, _ in names
-            ):
-                continue
-            in_request += weight
-            for label, test in CATEGORIES:
-                if any(test(n, f) for n, f, _ in names):
-                    per_category[label] += weight
-            if not any(n == VIEW[0] and VIEW[1] in f for n, f, _ in names):
-                outside_view += weight
+            if not any(_bare(n) == "__call__" and "wsgi.py" in f for n, f, _ in names):
+                continue  # gunicorn waiting for a connection, or another thread
+            waiting = _waiting(names[-1])
+            matched = [label for label, test in CATEGORIES if any(test(n, f) for n, f, _ in names)]
+            if not any(_bare(n) == VIEW[0] and VIEW[1] in f for n, f, _ in names):
+                matched.append(OUTSIDE_VIEW)
+            if waiting:
+                matched.append(WAITING)
+            for label in [TOTAL, *matched]:
+                wall[label] += weight
+                if not waiting:
+                    cpu[label] += weight
             leaf = names[-1]
             leaves[f"{leaf[0]} ({_short(leaf[1])}:{leaf[2]})"] += weight
-            if "/psycopg/" in leaf[1]:
-                leaf_psycopg += weight
-            for n, f, _ in {(n, f, 0) for n, f, _ in names}:
+            for n, f in {(n, f) for n, f, _ in names}:
                 if any(p in f for p in PROJECT) and "/site-packages/" not in f:
                     inclusive[f"{n} ({_short(f)})"] += weight
-    if not in_request:
+    if not wall[TOTAL]:
         return f"{path.name}: no samples inside a request\n"
-    pct = lambda v: f"{100 * v / in_request:5.1f} %"  # noqa: E731
+
+    def share(counter: Counter, label: str) -> str:
+        return f"{100 * counter[label] / counter[TOTAL]:5.1f} %" if counter[TOTAL] else "    - "
+
     lines = [
-        f"{path.stem}: {in_request} samples inside requests",
+        f"{path.name.split('.')[0]}: {wall[TOTAL]:.1f} s of samples inside requests, "
+        f"{100 * cpu[TOTAL] / wall[TOTAL]:.0f} % of them running Python",
         "",
-        "share of request time (categories overlap):",
+        "   wall   python  category (a sample counts for every category on its stack)",
     ]
-    lines += [f"  {pct(v)}  {label}" for label, v in per_category.most_common()]
-    lines += [
-        f"  {pct(outside_view)}  middleware and handler, outside the DRF view",
-        f"  {pct(leaf_psycopg)}  in psycopg at the leaf (mostly waiting for PostgreSQL)",
-        "",
-        f"top {top} functions by own time (leaf frames):",
-    ]
-    lines += [f"  {pct(v)}  {name}" for name, v in leaves.most_common(top)]
-    lines += ["", f"top {top} project functions by inclusive time:"]
-    lines += [f"  {pct(v)}  {name}" for name, v in inclusive.most_common(top)]
+    for label, _ in wall.most_common():
+        if label != TOTAL:
+            lines.append(f"{share(wall, label)}  {share(cpu, label)}  {label}")
+    lines += ["", f"top {top} functions by own time (leaf frames, wall):"]
+    lines += [f"{share_of(v, wall)}  {name}" for name, v in leaves.most_common(top)]
+    lines += ["", f"top {top} project functions by inclusive time (wall):"]
+    lines += [f"{share_of(v, wall)}  {name}" for name, v in inclusive.most_common(top)]
     return "\n".join(lines) + "\n"
+
+
+def share_of(value: float, counter: Counter) -> str:
+    return f"{100 * value / counter[TOTAL]:5.1f} %"
 
 
 def _short(file: str) -> str:

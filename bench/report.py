@@ -258,6 +258,9 @@ def markdown(result: dict[str, Any], figs: list[Figure]) -> str:
         "",
         "Machine: " + ", ".join(f"{k} {v}" for k, v in m.items()),
         "",
+        "SQL statements per request (10k): "
+        + (", ".join(f"{k} {v}" for k, v in result.get("queries_per_request", {}).items()) or "-"),
+        "",
         "Data: " + json.dumps(result["data"]),
         "",
         f"Duration: {result['duration_s']:.0f} s. Notes: " + ("; ".join(result["notes"]) or "-"),
