@@ -97,9 +97,10 @@ def _waiting(leaf: tuple[str, str, int]) -> bool:
     )
 
 
-def summarise(path: Path, top: int = 15) -> str:
-    """Shares of the request time per category, as wall time (waiting included) and as the
-    time the worker ran Python (leaves outside the drivers' socket waits)."""
+def analyse(path: Path) -> tuple[Counter, Counter, Counter, Counter]:
+    """Seconds of samples inside requests per category, as wall time (waiting included) and
+    as the time the worker ran Python (leaves outside the drivers' socket waits); own time per
+    leaf function and inclusive time per project function. Key TOTAL holds the whole."""
     data = json.loads(path.read_text())
     frames = [
         (f["name"], f.get("file", "") or "", f.get("line", 0)) for f in data["shared"]["frames"]
@@ -126,6 +127,12 @@ def summarise(path: Path, top: int = 15) -> str:
             for n, f in {(n, f) for n, f, _ in names}:
                 if any(p in f for p in PROJECT) and "/site-packages/" not in f:
                     inclusive[f"{n} ({_short(f)})"] += weight
+    return wall, cpu, leaves, inclusive
+
+
+def summarise(path: Path, top: int = 15) -> str:
+    """The text summary of one profile (see analyse)."""
+    wall, cpu, leaves, inclusive = analyse(path)
     if not wall[TOTAL]:
         return f"{path.name}: no samples inside a request\n"
 

@@ -60,8 +60,17 @@ def test_the_profile_summary_counts_only_samples_inside_a_request(tmp_path):
     }
     path = tmp_path / "intake.speedscope.json"
     path.write_text(json.dumps(doc))
-    text = profile.summarise(path)
-    assert "4 samples inside requests" in text
-    assert " 25.0 %  authentication" in text
-    assert " 75.0 %  access-log row" in text
-    assert " 50.0 %  in psycopg at the leaf" in text
+    wall, python, _, _ = profile.analyse(path)
+    auth, log = (
+        next(c for c, _ in profile.CATEGORIES if c.startswith(p)) for p in ("auth", "access")
+    )
+
+    def share(counter, label):
+        return round(100 * counter[label] / counter[profile.TOTAL])
+
+    assert (wall[profile.TOTAL], python[profile.TOTAL]) == (4, 2)  # the first sample is outside
+    assert (share(wall, auth), share(python, auth)) == (25, 0)
+    assert (share(wall, log), share(python, log)) == (75, 100)
+    assert (share(wall, profile.WAITING), share(python, profile.WAITING)) == (50, 0)
+    summary = profile.summarise(path)
+    assert "4.0 s of samples inside requests, 50 % of them running Python" in summary
