@@ -88,6 +88,7 @@ def main(mode: config.Mode, *, keep: bool = False) -> int:
         if not keep:
             database.drop(small)
             database.drop(big)
+            flush_redis()
     peaks: dict[str, int] = {}
     for stack in stacks:
         for kind, kib in stack.peaks.items():

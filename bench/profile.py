@@ -214,6 +214,7 @@ def main() -> int:
     finally:
         stack.stop_all()
         database.drop(name)
+        flush_redis()
     return 0
 
 
