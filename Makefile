@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: install run test fuzz lint format check-deploy schema-check compose-check bench clean \
-	faults faults-ci faults-pending
+	faults faults-ci faults-pending bench-quick bench-profile bench-tools
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -69,8 +69,31 @@ schema-check: install  ## the OpenAPI schema generates without warnings
 compose-check:  ## validate docker-compose.yml without a Docker engine
 	docker-compose -f docker-compose.yml config -q
 
-bench: install  ## bench/run.py uses backend.settings.test on its own database
-	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/python bench/run.py
+# Load harness (docs/performance.md, docs/adr/0021): its own gunicorn and Celery workers
+# (backend.settings.bench), its own databases buurtsignaal_bench* on the PostgreSQL at
+# 127.0.0.1 (BENCH_ADMIN_DATABASE_URL) and its own Redis database (BENCH_REDIS_URL, default db 9),
+# wrk and pgbench on loopback. Results in bench/results/latest.{json,md}. Not part of CI.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+bench-tools:  ## wrk (Debian package) and pgbench, installed when missing
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "bench: installing the Debian package wrk (the load generator, docs/adr/0021)"; \
+	  $(SUDO) apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; } || \
+	  { echo "bench: could not install wrk; install the Debian package wrk and run again"; exit 1; }; }
+	@command -v pgbench >/dev/null 2>&1 || { \
+	  echo "bench: installing pgbench (Debian package postgresql-client)"; \
+	  $(SUDO) apt-get install -y -qq postgresql-client >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql-client >/dev/null; } || \
+	  { echo "bench: could not install pgbench; install postgresql-client and run again"; exit 1; }; }
+
+bench: install bench-tools  ## about 10 minutes: 10k and 1M signals (the 1M template is built once, then cached)
+	$(VENV)/bin/python -m bench full
+
+bench-quick: install bench-tools  ## about a minute: 10k signals only
+	$(VENV)/bin/python -m bench quick
+
+bench-profile: install bench-tools  ## py-spy profiles of intake, GET /me and signal detail
+	$(VENV)/bin/python -m bench profile
 
 clean:
 	rm -rf var staticfiles

@@ -1,0 +1,159 @@
+"""The production-shaped application under measure: gunicorn (3 sync workers, as
+docker-compose.yml) and Celery workers for the default and notifications queues, all with
+backend.settings.bench, on a free loopback port, against the harness's own database and Redis
+database. No beat: its sweepers would add work of their own in the middle of a measure."""
+
+import os
+import secrets
+from dataclasses import dataclass, field
+
+import redis
+import requests
+
+from bench import config
+from bench.procs import Proc, children_of, free_port, memory_kib, wait_until
+
+_INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR")
+_SECRET = secrets.token_urlsafe(48)  # one per harness run: tokens die with the run
+
+
+def app_env(*, database_url: str, **extra: str) -> dict[str, str]:
+    env = {name: os.environ[name] for name in _INHERITED if name in os.environ}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "backend.settings.bench",
+            "DJANGO_SECRET_KEY": _SECRET,
+            "FIELD_ENCRYPTION_KEYS": config.FIELD_KEY,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": config.REDIS_URL,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "PUSH_GATEWAY": "console",
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": "INFO",
+            "JWT_ACCESS_MINUTES": "120",  # longer than a run: no refresh in the middle
+            "LOGIN_THROTTLE_RATE": "1000/min",
+            # The throttle still runs on every intake (its Redis round trip is part of the
+            # cost); the rate is set so the load generator never reaches it.
+            "SIGNAL_CREATE_THROTTLE_RATE": "100000000/hour",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Stack:
+    database: str
+    label: str
+    port: int = field(default_factory=free_port)
+    procs: dict[str, Proc] = field(default_factory=dict)
+    peaks: dict[str, int] = field(default_factory=dict)  # process kind -> peak VmHWM (KiB)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        from bench.database import url_for
+
+        return app_env(database_url=url_for(self.database))
+
+    def start_web(self) -> None:
+        argv = [
+            str(config.BIN / "gunicorn"),
+            "backend.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(config.GUNICORN_WORKERS),
+            "--timeout",
+            "60",
+            "--access-logfile",
+            str(config.RUN_DIR / f"{self.label}-access.log"),
+        ]
+        env = self.env()
+        log = config.RUN_DIR / f"{self.label}-web.log"
+        self.procs["web"] = proc = Proc("web", argv, log, env=env, cwd=config.ROOT).start()
+        wait_until(
+            lambda: requests.get(f"{self.base_url}/healthz", timeout=2).status_code == 200,
+            timeout=60,
+            what="gunicorn to answer /healthz\n" + proc.tail(),
+        )
+        wait_until(
+            lambda: len(children_of(proc.pid)) == config.GUNICORN_WORKERS,
+            timeout=30,
+            what="all gunicorn workers",
+        )
+
+    def start_worker(self, queue: str) -> None:
+        concurrency = (
+            config.DEFAULT_WORKER_CONCURRENCY
+            if queue == "default"
+            else config.NOTIFICATIONS_WORKER_CONCURRENCY
+        )
+        name = f"{queue}@bench"
+        argv = [
+            str(config.BIN / "celery"),
+            "-A",
+            "backend",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency",
+            str(concurrency),
+            "-n",
+            name,
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        log = config.RUN_DIR / f"{self.label}-worker-{queue}.log"
+        offset = log.stat().st_size if log.exists() else 0
+        proc = Proc(f"worker-{queue}", argv, log, env=self.env(), cwd=config.ROOT).start()
+        self.procs[f"worker-{queue}"] = proc
+        wait_until(
+            lambda: f"{name} ready" in proc.text()[offset:],
+            timeout=60,
+            what=f"worker {queue} to be ready\n{proc.tail()}",
+        )
+
+    def stop(self, name: str) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is not None:
+            self.sample_memory(only=name, proc=proc)
+            proc.stop()
+
+    def stop_all(self) -> None:
+        for name in list(self.procs):
+            self.stop(name)
+
+    def sample_memory(self, *, only: str | None = None, proc: Proc | None = None) -> None:
+        """Keeps the peak resident memory (VmHWM) per kind of process: gunicorn workers
+        (children of the master), Celery pool processes and Celery main processes."""
+        items = [(only, proc)] if only and proc else list(self.procs.items())
+        for name, p in items:
+            if p is None or not p.alive():
+                continue
+            if name == "web":
+                kinds = {"gunicorn_worker": children_of(p.pid)}
+            else:
+                kinds = {"celery_main": [p.pid], "celery_pool": children_of(p.pid)}
+            for kind, pids in kinds.items():
+                for pid in pids:
+                    peak = memory_kib(pid).get("VmHWM", 0)
+                    self.peaks[kind] = max(self.peaks.get(kind, 0), peak)
+
+    def web_pids(self) -> list[int]:
+        return children_of(self.procs["web"].pid)
+
+
+def redis_client() -> redis.Redis:
+    return redis.Redis.from_url(config.REDIS_URL)
+
+
+def flush_redis() -> None:
+    """Empties the harness's own Redis database (never the others)."""
+    redis_client().flushdb()
