@@ -21,7 +21,7 @@ def _world() -> dict[str, Any]:
     """Teams, a covered buurt, one user per role; made once per run."""
     from accounts.membership_services import team_membership_set, user_create
     from accounts.models import AddressPoint, MappingVersion, Neighbourhood, Organisation, Team
-    from privacy.context import AccessContext
+    from audit.context import AccessContext
 
     system = {"actor": None, "context": AccessContext.system(role="bench")}
 
@@ -128,7 +128,7 @@ def queue_page(rounds: int) -> Result:
     """GET /queue with 50 rows against the same with 1 row: the page must not grow with rows."""
     from accounts.membership_services import team_membership_set, user_create
     from accounts.models import Team
-    from privacy.context import AccessContext
+    from audit.context import AccessContext
 
     system = {"actor": None, "context": AccessContext.system(role="bench")}
 

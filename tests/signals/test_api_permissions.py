@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Team, TeamMembership, User
+from accounts.models import Team, TeamMembership, TeamRole, User
 from signals.models import (
     BreakGlassAccess,
     ConsentWithdrawal,
@@ -85,7 +85,7 @@ class World:
 def world() -> World:
     team = team_with_coverage("Buurtteam Binnenstad", postcode="3511AB")
     other_team = team_with_coverage("Buurtteam Overvecht", postcode="3563AB")
-    coordinator = TeamMembership.Role.COORDINATOR
+    coordinator = TeamRole.COORDINATOR
     users = {
         "signaller": UserFactory(field_worker=True),
         "other_worker": UserFactory(field_worker=True),
