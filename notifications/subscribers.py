@@ -24,9 +24,7 @@ def on_login_sessions_ended(ended: LoginSessionsEnded) -> None:
         if ended.reason == "user_deactivated"
         else Device.DeactivationReason.LOGOUT
     )
-    devices_remove_for_user(
-        user=ended.user, reason=reason, login_session_id=ended.login_session_id
-    )
+    devices_remove_for_user(user=ended.user, reason=reason, login_session_id=ended.login_session_id)
 
 
 def subscribe() -> None:

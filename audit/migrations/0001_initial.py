@@ -3,28 +3,13 @@
 The table keeps its name, `privacy_accesslog`, with its rows, hash chain, indexes and the
 append-only triggers of privacy migration 0002; nothing in the database changes. On a fresh
 database the privacy migrations create the table first (this one depends on the last that
-shaped it), then the model changes owner here and privacy 0007 forgets it. The content type
-row, if there is one yet, is renamed so references to it follow the model.
+shaped it), then the model changes owner here and privacy 0007 forgets it (and moves its
+content type).
 """
 
 import uuid
 
 from django.db import migrations, models
-
-
-def content_type_to_audit(apps, schema_editor):
-    _rename_content_type(apps, old="privacy", new="audit")
-
-
-def content_type_to_privacy(apps, schema_editor):
-    _rename_content_type(apps, old="audit", new="privacy")
-
-
-def _rename_content_type(apps, *, old, new):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    db = ContentType.objects.db_manager()
-    if not db.filter(app_label=new, model="accesslog").exists():
-        db.filter(app_label=old, model="accesslog").update(app_label=new)
 
 
 class Migration(migrations.Migration):
@@ -33,7 +18,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("privacy", "0006_account_change_actions"),
-        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -74,5 +58,4 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(content_type_to_audit, content_type_to_privacy),
     ]

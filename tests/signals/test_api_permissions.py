@@ -293,9 +293,12 @@ EFFECTS: dict[str, Callable[..., None]] = {
 
 
 def test_the_matrix_covers_every_signals_route():
+    from privacy.urls import urlpatterns as privacy_urls
     from signals.urls import urlpatterns
 
-    assert len(urlpatterns) == 13  # claim and assign_other share the assign route
+    assert len(urlpatterns) == 12  # claim and assign_other share the assign route
+    # break_glass_list: the privacy officer's review, served by privacy (docs/adr/0020).
+    assert "audit-break-glass" in {pattern.name for pattern in privacy_urls}
     assert set(EFFECTS) == set(EXPECTED)
 
 
