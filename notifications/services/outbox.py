@@ -1,8 +1,9 @@
 """The outbox: which pushes a signal event causes, recorded in the event's own transaction.
 
-`signal_event_notify` is the one entry point signals call, inside the transaction that appended
-the event. It records one pending Notification per recipient device; sending happens in a task
-after commit (notifications.services.delivery).
+`signal_event_notify` is the one entry point, called inside the transaction that appended the
+event (notifications.subscribers subscribes it to signals.hooks.event_appended). It records one
+pending Notification per recipient device; sending happens in a task after commit
+(notifications.services.delivery).
 """
 
 import logging
