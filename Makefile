@@ -51,8 +51,9 @@ fuzz: install  ## schemathesis against our own schema, tens of minutes (FUZZ_EXA
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_COVERAGE=$(FUZZ_COVERAGE) FUZZ_SEED=$(FUZZ_SEED) \
 	$(VENV)/bin/pytest -q tests/fuzz $(PYTEST_ARGS)
 
-lint: install
+lint: install  ## ruff, and the app graph's import-linter contracts (.importlinter)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

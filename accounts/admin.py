@@ -22,8 +22,8 @@ from accounts.models import (
     TeamCoverage,
     TeamMembership,
 )
+from audit.context import AccessContext
 from backend.errors import DomainError
-from privacy.context import AccessContext
 
 # django-otp's device admins let a superuser create a device with a chosen key for anyone and
 # show any device's secret as a QR code: choosing someone's credentials. Second factors are

@@ -10,16 +10,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_otp.admin import OTPAdminSite
 
+from accounts.account_log import access_log_login, access_log_login_failed
 from accounts.credential_services import password_change
-from privacy.context import AccessContext
-from privacy.services import access_log_login, access_log_login_failed
+from audit.context import AccessContext
 
 
 class LoggedOTPAdminSite(OTPAdminSite):
     """OTPAdminSite: staff without a device verified in this session are treated as non-staff,
     and the login form asks for a TOTP or recovery code. Logins and refusals are logged like
-    API logins. This login form is the only place a Django session is opened. Installed on the
-    default admin.site by backend/urls.py."""
+    API logins. This login form is the only place a Django session is opened. It is the
+    default admin.site (accounts.admin_config.OTPAdminConfig in INSTALLED_APPS)."""
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         response: HttpResponse = super().login(request, extra_context)

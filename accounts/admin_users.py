@@ -21,8 +21,8 @@ from django_otp import user_has_device
 from accounts import credential_services, membership_services, services
 from accounts.membership_services import ASSIGNABLE_ROLES, PRIVILEGED_ROLES
 from accounts.models import CredentialCode, User
+from audit.context import AccessContext
 from backend.errors import DomainError
-from privacy.context import AccessContext
 
 ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser")
 

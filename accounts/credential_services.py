@@ -27,15 +27,16 @@ from accounts.account_log import (
     RULE_OWN_ACCOUNT,
     account_change_record,
     actor_rule,
+    credential_hash,
 )
 from accounts.emails import normalise_email
 from accounts.membership_services import user_is_privileged
 from accounts.models import CredentialCode, User
 from accounts.services import CHANGE_USER, login_sessions_end, require_capability
+from audit.context import AccessContext
+from audit.models import AccessOutcome, Action, Purpose
+from audit.services import access_log_record
 from backend.errors import DomainError
-from privacy.context import AccessContext
-from privacy.models import Action, Outcome, Purpose
-from privacy.services import access_log_record, credential_hash
 
 # Crockford's base32 without I, L, O, U: easy to read out over the phone. 20 characters carry
 # 100 bits, far beyond guessing within the throttle and the code's lifetime.
@@ -204,7 +205,7 @@ def _refuse(*, request: HttpRequest, email: str, reason: str, user: User | None)
     access_log_record(
         context=AccessContext.from_request(request, user=AnonymousUser()),
         action=Action.CREDENTIAL_CHANGE,
-        outcome=Outcome.FAILED,
+        outcome=AccessOutcome.FAILED,
         purpose=Purpose.AUTHENTICATION,
         authorisation_rule="credential_code",
         object_type=OBJECT_TYPE if user else "",

@@ -15,7 +15,7 @@ from accounts.mfa_services import TOTP_DEVICE_NAME
 from accounts.models import MappingVersion, Neighbourhood, Organisation, Team, TeamCoverage, User
 from accounts.neighbourhood_import import import_address_table
 from accounts.roles import Role
-from privacy.context import AccessContext
+from audit.context import AccessContext
 
 DEMO_PASSWORD = "demo-verbinding-2026"
 DEMO_SAMPLE = Path(__file__).parent / "demo_data" / "demo-sample-utrecht_pc6hnr20240801_gwb.csv"

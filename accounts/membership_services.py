@@ -16,12 +16,12 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.account_log import account_change_record, actor_rule
-from accounts.models import Organisation, Team, TeamMembership, User
+from accounts.models import Organisation, Team, TeamMembership, TeamRole, User
 from accounts.roles import MANAGE_CONFIGURATION, Role
 from accounts.services import CHANGE_USER, require_capability
+from audit.context import AccessContext
+from audit.models import Action
 from backend.errors import DomainError
-from privacy.context import AccessContext
-from privacy.models import Action
 
 PRIVILEGED_ROLES = frozenset({Role.ADMIN.value, Role.PRIVACY_OFFICER.value})
 TEAM_ROLES = frozenset({Role.TEAM_MEMBER.value, Role.TEAM_COORDINATOR.value})
@@ -67,9 +67,9 @@ def _team_groups_sync(user: User) -> None:
     memberships, so ending a membership also ends the capability."""
     roles = set(TeamMembership.objects.filter(user=user).values_list("role", flat=True))
     wanted = set()
-    if TeamMembership.Role.COORDINATOR in roles:
+    if TeamRole.COORDINATOR in roles:
         wanted.add(Role.TEAM_COORDINATOR.value)
-    if TeamMembership.Role.MEMBER in roles:
+    if TeamRole.MEMBER in roles:
         wanted.add(Role.TEAM_MEMBER.value)
     groups = list(Group.objects.filter(name__in=TEAM_ROLES))
     user.groups.remove(*[group for group in groups if group.name not in wanted])
@@ -84,7 +84,7 @@ def team_membership_set(
 
     Side effects: TeamMembership row; the user's team role groups; an access log row
     (membership_change)."""
-    role = TeamMembership.Role(role).value
+    role = TeamRole(role).value
     with transaction.atomic():
         user = _lock(user)
         existing = TeamMembership.objects.filter(team=team, user=user).first()

@@ -15,7 +15,7 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.account_log import RULE_OWN_ACCOUNT, account_change_record
+from accounts.account_log import RULE_OWN_ACCOUNT, access_log_login_failed, account_change_record
 from accounts.mfa import PURPOSE_VERIFY, mfa_token_user
 from accounts.models import User
 from accounts.services import (
@@ -24,10 +24,9 @@ from accounts.services import (
     login_sessions_end,
     password_reverify,
 )
+from audit.context import AccessContext
+from audit.models import Action
 from backend.errors import DomainError
-from privacy.context import AccessContext
-from privacy.models import Action
-from privacy.services import access_log_login_failed
 
 TOTP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery-codes"

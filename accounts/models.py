@@ -129,14 +129,18 @@ class Team(models.Model):
         return self.name
 
 
-class TeamMembership(models.Model):
-    class Role(models.TextChoices):
-        MEMBER = "member", "Teamlid"
-        COORDINATOR = "coordinator", "Coördinator"
+class TeamRole(models.TextChoices):
+    """Someone's role in one team (where), next to their role group (what: accounts.roles.Role;
+    docs/adr/0003)."""
 
+    MEMBER = "member", "Teamlid"
+    COORDINATOR = "coordinator", "Coördinator"
+
+
+class TeamMembership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(max_length=16, choices=TeamRole.choices, default=TeamRole.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,7 +18,12 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.account_log import account_change_record, actor_rule
+from accounts.account_log import (
+    access_log_login,
+    access_log_login_failed,
+    account_change_record,
+    actor_rule,
+)
 from accounts.authentication import (
     AMR_CLAIM,
     SESSION_CLAIM,
@@ -26,13 +31,12 @@ from accounts.authentication import (
     login_session_is_current,
 )
 from accounts.emails import normalise_email
+from accounts.hooks import LoginSessionsEnded, login_sessions_ended
 from accounts.mfa import MfaChallenge, login_challenge, user_requires_mfa
 from accounts.models import LoginSession, User
+from audit.context import AccessContext
+from audit.models import Action
 from backend.errors import DomainError
-from notifications.services import devices_remove_for_user
-from privacy.context import AccessContext
-from privacy.models import Action
-from privacy.services import access_log_login, access_log_login_failed
 
 logger = logging.getLogger(__name__)
 
@@ -199,8 +203,9 @@ def logout(*, user: User, session_id: str | None, refresh: str | None = None) ->
     that is refused (`logout_not_a_login_session`) rather than answered as done: a Django
     session ends at its own site's logout (docs/adr/0015).
 
-    Side effects: LoginSession.revoked_at; the refresh token (if given) blacklisted; the
-    devices registered in this session get no more pushes."""
+    Side effects: LoginSession.revoked_at; the refresh token (if given) blacklisted;
+    accounts.hooks.login_sessions_ended published (notifications: the devices registered in
+    this session get no more pushes)."""
     if not session_id:
         raise DomainError("logout_not_a_login_session")
     with transaction.atomic():
@@ -211,26 +216,29 @@ def logout(*, user: User, session_id: str | None, refresh: str | None = None) ->
         )
         if session is not None:
             _revoke(session, reason="logout")
-            devices_remove_for_user(user=user, reason="logout", login_session_id=session.pk)
+            login_sessions_ended.publish(
+                LoginSessionsEnded(user=user, reason="logout", login_session_id=session.pk)
+            )
         if refresh:
             with contextlib.suppress(TokenError):  # already invalid: nothing left to revoke
                 RefreshToken(refresh).blacklist()
 
 
-def login_sessions_end(*, user: User, reason: str, device_reason: str = "logout") -> int:
+def login_sessions_end(*, user: User, reason: str) -> int:
     """Ends every login session and Django session of `user`: raises credential_epoch (so
     sessions fail their fingerprint check on the next request, whichever path changed the
     credentials) and revokes the live LoginSession rows explicitly. Returns how many.
 
-    Side effects: User.credential_epoch; LoginSession.revoked_at (reason); the user's push
-    devices deactivated (their sessions ended)."""
+    Side effects: User.credential_epoch; LoginSession.revoked_at (reason);
+    accounts.hooks.login_sessions_ended published (notifications: the user's push devices
+    deactivated, their sessions ended)."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(credential_epoch=F("credential_epoch") + 1)
         user.refresh_from_db(fields=["credential_epoch"])
         ended = LoginSession.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_reason=reason[:32]
         )
-        devices_remove_for_user(user=user, reason=device_reason)
+        login_sessions_ended.publish(LoginSessionsEnded(user=user, reason=reason))
     return ended
 
 
@@ -253,9 +261,7 @@ def user_deactivate(*, user: User, actor: User | None, context: AccessContext) -
         if was_active:
             user.is_active = False
             user.save(update_fields=["is_active"])
-        ended = login_sessions_end(
-            user=user, reason="user_deactivated", device_reason="user_deactivated"
-        )
+        ended = login_sessions_end(user=user, reason="user_deactivated")
         if was_active:
             account_change_record(
                 context=context,

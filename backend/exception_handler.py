@@ -4,6 +4,8 @@
 """
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -15,6 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_simplejwt.exceptions import InvalidToken
 
 from backend.errors import CATALOGUE, DomainError, message_for
+from backend.hooks import Hook
 
 _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
     (InvalidToken, "token_not_valid"),
@@ -31,15 +34,47 @@ _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
 ]
 
 
+# 423: a restricted resident's data (AVG art. 18) refused to everyone but the audit.
+_DENIAL_STATUSES = (403, 404, 423)
+
+
+@dataclass(frozen=True)
+class Denial:
+    """An API request refused for lack of authentication, permission or visibility."""
+
+    reason: str  # a catalogue code: not_authenticated, permission_denied, not_found, ...
+    exc: Exception
+    context: Mapping[str, Any]  # DRF's exception-handler context: request, view, args, kwargs
+
+
+# The audit app subscribes and writes an access_denied row (audit.denials). Its subscriber
+# never raises: a denial serves no data, and a failed log write must not mask the answer.
+access_denied = Hook[Denial]("backend.access_denied")
+
+
+def denial_reason(exc: Exception) -> str | None:
+    """The reason code when `exc` is an authorisation denial worth logging, else None."""
+    if isinstance(exc, DomainError):
+        return exc.code if exc.status in _DENIAL_STATUSES else None
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return "not_authenticated"
+    if isinstance(exc, exceptions.PermissionDenied | DjangoPermissionDenied):
+        return "permission_denied"
+    # Selectors raise Model.DoesNotExist outside the caller's visibility; the handler makes it 404.
+    if isinstance(exc, exceptions.NotFound | Http404 | ObjectDoesNotExist):
+        return "not_found"
+    return None
+
+
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"code": code, "message": message, "details": details or {}}
 
 
 def handle_exception(exc: Exception, context: dict[str, Any]) -> Response | None:
-    from privacy.denials import access_denied_record  # app models: import once apps are ready
-
-    # 401/403/404 denials go to the access log; a failing write there never masks the denial.
-    access_denied_record(exc=exc, context=context)
+    # 401/403/404/423 denials go to the access log (the audit app subscribes).
+    reason = denial_reason(exc)
+    if reason is not None:
+        access_denied.publish(Denial(reason=reason, exc=exc, context=context))
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message(), exc.details), status=exc.status)
 

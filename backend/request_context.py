@@ -1,5 +1,7 @@
-"""A request id that follows a request into logs and into the Celery tasks it enqueues."""
+"""Request context: the id that follows a request into logs and into the Celery tasks it
+enqueues, and the client's address as every consumer derives it."""
 
+import ipaddress
 import logging
 import re
 import threading
@@ -7,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar, Token
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -17,6 +20,23 @@ request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
 def current_request_id() -> str:
     return request_id_var.get()
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address. X-Forwarded-For is believed only as far as TRUSTED_PROXY_COUNT
+    proxies of our own appended to it; anything further left is client-controlled."""
+    meta = request.META
+    address = meta.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            address = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return ""
 
 
 class RequestIdMiddleware:

@@ -3,7 +3,7 @@
 A view names a `throttle_scope`; its rate is the REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] entry
 of that scope, each fed by an environment setting. Callers are told apart by user id once
 authenticated, and before that by the client address exactly as the access log derives it
-(`privacy.context.client_address`, TRUSTED_PROXY_COUNT), never by a header the client chose.
+(`backend.request_context.client_address`, TRUSTED_PROXY_COUNT), never by a header the client chose.
 """
 
 import logging
@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from privacy.context import client_address
+from backend.request_context import client_address
 
 logger = logging.getLogger(__name__)
 

@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from accounts.admin_site import LoggedOTPAdminSite
 from backend import health
 from backend.formats import JsonErrorsMixin
 
-# Staff need a verified second factor for /admin/ (docs/adr/0010-second-factor.md). There is no
-# other login page: DRF's password-only /api-auth/ is not mounted (docs/adr/0015).
-admin.site.__class__ = LoggedOTPAdminSite
+# Staff need a verified second factor for /admin/ (docs/adr/0010-second-factor.md): admin.site
+# is accounts.admin_site.LoggedOTPAdminSite, chosen by the admin's AppConfig in INSTALLED_APPS.
+# There is no other login page: DRF's password-only /api-auth/ is not mounted (docs/adr/0015).
+# This module imports no app: their URLs are included by dotted name (docs/adr/0020).
 
 
 # Under /api/ errors are JSON in the one shape (docs/adr/0017), the schema's and docs' too.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-# privacy.services.CHAIN_LOCK_KEY ("NEN7513" in ASCII): the same lock the application takes.
+# audit.services.CHAIN_LOCK_KEY ("NEN7513" in ASCII): the same lock the application takes.
 CHAIN_LOCK_KEY = 0x4E454E37353133
 NO_CHAIN_SEQUENCE = "bench_access_log_no_chain"
 

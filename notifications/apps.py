@@ -7,4 +7,6 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from notifications import checks, errors  # noqa: F401  (registers codes and checks)
+        from notifications import checks, errors, subscribers  # noqa: F401  (codes and checks)
+
+        subscribers.subscribe()

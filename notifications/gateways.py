@@ -31,7 +31,7 @@ FCM_BATCH_SIZE = 500  # the most send_each accepts
 FCM_HTTP_TIMEOUT_SECONDS = 10
 
 
-class Outcome(StrEnum):
+class PushOutcome(StrEnum):
     SENT = "sent"
     RETRY = "retry"  # transient: try again later
     DEAD = "dead"  # the token will never work again: deactivate the device
@@ -46,7 +46,7 @@ class OutgoingPush:
 
 @dataclass(frozen=True)
 class PushResult:
-    outcome: Outcome
+    outcome: PushOutcome
     message_id: str = ""
     error_code: str = ""
     retry_after: float | None = None  # seconds, from the provider's Retry-After
@@ -80,7 +80,7 @@ class ConsoleGateway:
                 json.dumps(payload, sort_keys=True),
                 extra={"notification_id": push.notification_id, "payload": payload},
             )
-            results.append(PushResult(Outcome.SENT, message_id=f"console/{uuid.uuid4()}"))
+            results.append(PushResult(PushOutcome.SENT, message_id=f"console/{uuid.uuid4()}"))
         return results
 
 
@@ -114,7 +114,7 @@ class FcmGateway:
                 "push credentials cannot be loaded; notifications marked failed",
                 extra={"error": type(exc).__name__, "count": len(pushes)},
             )
-            return [PushResult(Outcome.FAILED, error_code="credentials_unusable")] * len(pushes)
+            return [PushResult(PushOutcome.FAILED, error_code="credentials_unusable")] * len(pushes)
 
         results: list[PushResult] = []
         for start in range(0, len(pushes), FCM_BATCH_SIZE):
@@ -126,7 +126,7 @@ class FcmGateway:
                 continue
             for response in batch.responses:
                 if response.success:
-                    results.append(PushResult(Outcome.SENT, message_id=response.message_id))
+                    results.append(PushResult(PushOutcome.SENT, message_id=response.message_id))
                 else:
                     results.append(classify_error(response.exception))
         _log_operator_errors(results)
@@ -189,26 +189,26 @@ def classify_error(exc: Exception | None) -> PushResult:
     """Maps a firebase-admin exception to what the delivery service should do."""
     for exc_type, code in _DEAD:
         if isinstance(exc, exc_type):
-            return PushResult(Outcome.DEAD, error_code=code)
+            return PushResult(PushOutcome.DEAD, error_code=code)
     if isinstance(exc, exceptions.InvalidArgumentError):
         if _is_about_the_token(exc):
-            return PushResult(Outcome.DEAD, error_code="invalid_token")
-        return PushResult(Outcome.FAILED, error_code="invalid_argument")
+            return PushResult(PushOutcome.DEAD, error_code="invalid_token")
+        return PushResult(PushOutcome.FAILED, error_code="invalid_argument")
     for exc_type, code in _RETRY:
         if isinstance(exc, exc_type):
-            return PushResult(Outcome.RETRY, error_code=code, retry_after=_retry_after(exc))
+            return PushResult(PushOutcome.RETRY, error_code=code, retry_after=_retry_after(exc))
     for exc_type, code in _CONFIG:
         if isinstance(exc, exc_type):
-            return PushResult(Outcome.FAILED, error_code=code)
+            return PushResult(PushOutcome.FAILED, error_code=code)
     cause = getattr(exc, "cause", None)
     # The OAuth token exchange fails outside the per-message error handling of send_each.
     if isinstance(cause, auth_exceptions.RefreshError):
         if getattr(cause, "retryable", False):
-            return PushResult(Outcome.RETRY, error_code="token_endpoint_unavailable")
-        return PushResult(Outcome.FAILED, error_code="credentials_rejected")
+            return PushResult(PushOutcome.RETRY, error_code="token_endpoint_unavailable")
+        return PushResult(PushOutcome.FAILED, error_code="credentials_rejected")
     if isinstance(cause, auth_exceptions.TransportError | requests.RequestException):
-        return PushResult(Outcome.RETRY, error_code="transport_error")
-    return PushResult(Outcome.FAILED, error_code="unknown")
+        return PushResult(PushOutcome.RETRY, error_code="transport_error")
+    return PushResult(PushOutcome.FAILED, error_code="unknown")
 
 
 def _is_about_the_token(exc: exceptions.FirebaseError) -> bool:
@@ -255,7 +255,7 @@ def _retry_after(exc: exceptions.FirebaseError) -> float | None:
 def _log_operator_errors(results: list[PushResult]) -> None:
     counts: dict[str, int] = {}
     for result in results:
-        if result.outcome == Outcome.FAILED and result.error_code in OPERATOR_CODES:
+        if result.outcome == PushOutcome.FAILED and result.error_code in OPERATOR_CODES:
             counts[result.error_code] = counts.get(result.error_code, 0) + 1
     for code, count in counts.items():
         # Not retried: a wrong key or project setting will not fix itself within minutes.

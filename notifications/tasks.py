@@ -41,7 +41,8 @@ def devices_prune() -> int:
 @shared_task(name="notifications.tasks.signal_event_fan_out", **_DB_RETRY)
 def signal_event_fan_out(event_id: int) -> None:
     """Records (and sends) the pushes for an already committed event, e.g. to replay one by
-    hand. Signals code calls services.signal_event_notify directly, inside its transaction;
+    hand. Appending an event records its pushes inside its transaction already (the
+    notifications.subscribers subscriber of signals.hooks.event_appended);
     the dedupe key makes a replay add nothing that exists."""
     event = SignalEvent.objects.select_related("signal").filter(pk=event_id).first()
     if event is None:

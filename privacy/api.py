@@ -1,4 +1,5 @@
-"""The access log for privacy officers: list (cursor-paginated) and CSV export.
+"""The audit API for privacy officers: the access log (cursor-paginated list and CSV export)
+and the review of break-glass openings.
 
 Every query is itself logged as an audit_read row in the same transaction as the response is
 built: if that write fails, the officer gets an error, not the data.
@@ -21,16 +22,19 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_capability
 from accounts.roles import VIEW_ACCESS_LOG
+from audit.context import AccessContext
+from audit.csv_export import csv_lines
+from audit.models import AccessLog, AccessOutcome, Action, Purpose
+from audit.services import AccessLogDraft, access_logged
 from backend.errors import DomainError
 from backend.formats import JsonErrorsMixin
 from backend.pagination import CursorPage
 from backend.serializers import DateTimeField, StrictSerializer
 from backend.throttling import ScopedThrottle
 from privacy import selectors
-from privacy.context import AccessContext
-from privacy.csv_export import csv_lines
-from privacy.models import AccessLog, Action, Outcome, Purpose
-from privacy.services import AccessLogDraft, access_logged
+from signals import selectors as signal_selectors
+from signals.api.serializers import BreakGlassOutput
+from signals.grounds import BREAK_GLASS_REASON
 
 AUTHORISATION_RULE = f"capability:{VIEW_ACCESS_LOG}"
 
@@ -39,7 +43,7 @@ class AccessLogFilterInput(StrictSerializer):
     subject = serializers.UUIDField(required=False, help_text="Pseudonymous subject id.")
     actor = serializers.UUIDField(required=False, help_text="User id of the actor.")
     action = serializers.ChoiceField(choices=Action.choices, required=False)
-    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
+    outcome = serializers.ChoiceField(choices=AccessOutcome.choices, required=False)
     break_glass = serializers.BooleanField(
         required=False,
         allow_null=True,
@@ -220,3 +224,51 @@ class AccessLogExportApi(JsonErrorsMixin, APIView):
         response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
         return response
+
+
+# --- Break-glass review (docs/adr/0014) ------------------------------------------------------
+
+
+class BreakGlassEntryOutput(BreakGlassOutput):
+    """For the privacy officer: who opened which subject's signal, when and why."""
+
+    user_id = serializers.UUIDField()
+    user_organisation_id = serializers.UUIDField(source="user.organisation_id", allow_null=True)
+    subject_id = serializers.UUIDField(source="signal.subject_id")
+    reason = serializers.CharField()
+
+
+class BreakGlassPagination(CursorPage):
+    ordering = ("-opened_at", "id")
+    page_size = 50
+    max_page_size = 200
+
+
+class BreakGlassListApi(APIView):
+    """Privacy officer: every break-glass opening with its reason, newest first. The query is
+    itself logged."""
+
+    permission_classes = [has_capability(VIEW_ACCESS_LOG)]
+    pagination_class = BreakGlassPagination
+
+    @extend_schema(responses={200: BreakGlassEntryOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        with access_logged(
+            context=AccessContext.from_request(request),
+            action=Action.AUDIT_READ,
+            purpose=Purpose.AUDIT,
+            authorisation_rule=AUTHORISATION_RULE,
+            draft=AccessLogDraft(object_type="signals.breakglassaccess"),
+        ) as draft:
+            page = paginator.paginate_queryset(
+                signal_selectors.break_glass_list(), request, view=self
+            )
+            data = BreakGlassEntryOutput(page, many=True).data
+            draft.fields_touched = [BREAK_GLASS_REASON] if page else []
+            draft.details = {
+                "count": len(page),
+                "subject_ids": [str(a.signal.subject_id) for a in page],
+            }
+        return paginator.get_paginated_response(data)
+

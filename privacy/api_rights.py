@@ -18,16 +18,16 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from audit.context import AccessContext
+from audit.models import Action, Purpose
+from audit.services import access_logged
 from backend.formats import JsonErrorsMixin
 from backend.pagination import CursorPage
 from backend.schema import error_responses
 from backend.throttling import ScopedThrottle
 from privacy import registers, rights_selectors, subject_rights
 from privacy import rights_serializers as s
-from privacy.context import AccessContext
 from privacy.export_pdf import subject_export_pdf
-from privacy.models import Action, Purpose
-from privacy.services import access_logged
 
 CanHandleRequests = has_capability(HANDLE_PRIVACY_REQUESTS)
 AUTHORISATION_RULE = subject_rights.AUTHORISATION_RULE

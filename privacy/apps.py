@@ -7,4 +7,4 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from privacy import checks, errors  # noqa: F401  (registers codes and checks)
+        from privacy import errors  # noqa: F401  (registers error codes)

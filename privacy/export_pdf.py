@@ -20,7 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from accounts.roles import Role
-from privacy.models import Action, Outcome, Purpose
+from audit.models import AccessOutcome, Action, Purpose
 from signals.models import Consent, Status, TargetGroup, Urgency
 from signals.models import Outcome as SignalOutcome
 
@@ -143,7 +143,7 @@ _CHOICES: dict[str, dict[str, str]] = {
         "urgency": Urgency,
         "outcome": SignalOutcome,
         "action": Action,
-        "access_outcome": Outcome,
+        "access_outcome": AccessOutcome,
         "purpose": Purpose,
         "role": Role,
         "given_by": Consent.GivenBy,

@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from accounts.roles import Role
-from privacy import csv_export
-from privacy.fields import EncryptedTextField
-from privacy.models import Purpose
+from audit import csv_export
+from audit.fields import EncryptedTextField
+from audit.models import Purpose
 from privacy.retention import RETENTION_CLOCK, retention_policies
 from signals.models import Consent, Signal, Status
 from signals.services import PERSONAL_FIELDS
@@ -109,7 +109,7 @@ def _field_label(model: Any, name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 
-def encrypted_fields() -> list[str]:
+def encrypted_field_labels() -> list[str]:
     """Every model field stored encrypted at rest, as app_label.Model.field."""
     return sorted(
         f"{model._meta.label}.{field.name}"
@@ -175,7 +175,7 @@ def processing_register() -> dict[str, Any]:
         {
             "field": f"signals.Signal.{name}",
             "description": _field_label(Signal, name),
-            "encrypted_at_rest": f"signals.Signal.{name}" in encrypted_fields(),
+            "encrypted_at_rest": f"signals.Signal.{name}" in encrypted_field_labels(),
         }
         for name in PERSONAL_FIELDS
     ]
@@ -183,7 +183,7 @@ def processing_register() -> dict[str, Any]:
         {
             "field": "signals.SignalNote.body",
             "description": _t("notities van het buurtteam", "neighbourhood team notes"),
-            "encrypted_at_rest": "signals.SignalNote.body" in encrypted_fields(),
+            "encrypted_at_rest": "signals.SignalNote.body" in encrypted_field_labels(),
         }
     )
     kept_facts = [
@@ -322,7 +322,7 @@ def processing_register() -> dict[str, Any]:
                 "field_workers_exempt": settings.MFA_EXEMPT_FIELD_WORKERS,
             },
             "encryption_at_rest": {
-                "fields": encrypted_fields(),
+                "fields": encrypted_field_labels(),
                 "keys_configured": len(settings.FIELD_ENCRYPTION_KEYS),
             },
             "access_log": "append-only (database triggers), SHA-256 hash chain, verify_access_log",

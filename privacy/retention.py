@@ -11,9 +11,10 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from privacy.context import AccessContext
-from privacy.models import Action, Purpose, RetentionPolicy
-from privacy.services import access_log_record
+from audit.context import AccessContext
+from audit.models import Action, Purpose
+from audit.services import access_log_record
+from privacy.models import RetentionPolicy
 from signals.models import Signal, Status
 from signals.services import PERSONAL_FIELDS, signal_personal_data_erase
 

@@ -15,8 +15,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation
+from audit.models import AccessLog
 from backend.errors import DomainError
-from privacy.models import AccessLog, SubjectRequest
+from privacy.models import SubjectRequest
 from privacy.retention import retention_policies
 from privacy.selectors import access_log_about_subject
 from signals.models import Signal, SignalEvent, SignalNote

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from privacy.models import AccessLog
+from audit.models import AccessLog
 
 
 @dataclass(frozen=True)

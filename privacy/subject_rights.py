@@ -17,12 +17,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from audit.context import AccessContext
+from audit.models import Action, Purpose
+from audit.services import access_log_record
 from backend.errors import DomainError
-from privacy.context import AccessContext
 from privacy.due_dates import one_month_after
-from privacy.models import Action, Purpose, SubjectRequest
+from privacy.models import SubjectRequest
 from privacy.rights_selectors import subject_request_for_action
-from privacy.services import access_log_record
 from signals import workflow
 from signals.models import Consent, Signal
 from signals.services import (

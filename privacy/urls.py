@@ -9,6 +9,7 @@ urlpatterns = [
         api.AccessLogExportApi.as_view(),
         name="audit-access-log-export",
     ),
+    path("audit/break-glass", api.BreakGlassListApi.as_view(), name="audit-break-glass"),
 ]
 
 # Data-subject rights, request tracking and registers (docs/adr/0013).

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from privacy.fields import EncryptedTextField
+from audit.fields import EncryptedTextField
 from signals.managers import SignalQuerySet
 
 
@@ -97,7 +97,7 @@ class Signal(models.Model):
     )
 
     # Personal data (erased on withdrawal, erasure and retention). Text is encrypted at rest
-    # (privacy.fields): nothing may filter on these values; "" (erased, never given) still can.
+    # (audit.fields): nothing may filter on these values; "" (erased, never given) still can.
     # The house number alone identifies no one and stays an integer.
     resident_first_name = EncryptedTextField(max_length=100, blank=True)
     contact_phone = EncryptedTextField(max_length=32, blank=True)

@@ -25,7 +25,6 @@ urlpatterns = [
         views.SignalBreakGlassApi.as_view(),
         name="signal-break-glass",
     ),
-    path("audit/break-glass", views.BreakGlassListApi.as_view(), name="audit-break-glass"),
     path("queue", views.QueueApi.as_view(), name="queue"),
     path("my/signals", views.MySignalsApi.as_view(), name="my-signals"),
     path("consent-texts", views.ConsentTextListApi.as_view(), name="consent-texts"),

@@ -7,7 +7,7 @@ from accounts.models import (
     Organisation,
     Team,
     TeamCoverage,
-    TeamMembership,
+    TeamRole,
     User,
 )
 from accounts.roles import Role
@@ -78,9 +78,9 @@ class NeighbourhoodFactory(factory.django.DjangoModelFactory):
     mapping_version = factory.SubFactory(MappingVersionFactory)
 
 
-def member_of(team: Team, role: str = TeamMembership.Role.MEMBER, **user_fields: object) -> User:
+def member_of(team: Team, role: str = TeamRole.MEMBER, **user_fields: object) -> User:
     from accounts.membership_services import team_membership_set
-    from privacy.context import AccessContext
+    from audit.context import AccessContext
 
     user = UserFactory(**user_fields)
     team_membership_set(

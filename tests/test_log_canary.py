@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 
-from accounts.models import TeamMembership
+from accounts.models import TeamRole
+from audit import chain
+from audit.models import AccessLog
 from backend.json_logging import JsonFormatter
-from privacy import chain
-from privacy.models import AccessLog
 from signals import services
 from signals.models import Signal, SignalEvent, SignalNote, Status
 from signals.tasks import route_signal
@@ -115,7 +115,7 @@ def test_no_personal_value_reaches_a_log_the_access_log_or_an_event(
     team = team_with_coverage()
     other_team = team_with_coverage("Buurtteam Overvecht", postcode="3563AB")
     member = member_of(team)
-    coordinator = member_of(team, TeamMembership.Role.COORDINATOR)
+    coordinator = member_of(team, TeamRole.COORDINATOR)
     outsider = member_of(team_with_coverage("Buurtteam Zuid", postcode="3523AB"))
     signaller = UserFactory(field_worker=True)
     fw, mem, coord, out = (token_client(u) for u in (signaller, member, coordinator, outsider))

@@ -119,3 +119,41 @@ def test_without_settings_module_or_environment_an_entry_point_refuses_to_start(
     assert result.returncode != 0
     assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
     assert "sqlite" not in result.stdout + result.stderr  # never the demo database
+
+
+# --- the demo's filesystem broker ---------------------------------------------------------------
+
+DECLARE_DEFAULT_QUEUE = """
+import django
+django.setup()
+from backend.celery import app
+with app.connection_for_write() as connection:
+    app.amqp.queues["default"].bind(connection.default_channel).declare()
+"""
+
+
+def test_the_demo_broker_keeps_its_exchange_tables_in_the_var_folder(tmp_path):
+    """kombu's filesystem transport writes `<exchange>.exchange` files to its control folder;
+    without the option that is ./control of whatever folder the demo was started from."""
+    var, started_in = tmp_path / "var", tmp_path / "elsewhere"
+    started_in.mkdir()
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "PYTHONPATH": str(ROOT),
+        "DEMO_VAR_DIR": str(var),
+        "DJANGO_SETTINGS_MODULE": "backend.settings.demo",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", DECLARE_DEFAULT_QUEUE],
+        cwd=started_in,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert (var / "celery" / "control" / "default.exchange").is_file()
+    assert not (started_in / "control").exists()
+

@@ -13,9 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from audit.models import AccessLog, Action
 from backend.throttling import ScopedThrottle
 from notifications.models import Device
-from privacy.models import AccessLog, Action
 from signals.models import BreakGlassAccess, Signal, Status
 from tests.factories import PASSWORD, UserFactory, member_of
 from tests.privacy.rights import case, open_request

@@ -17,7 +17,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with a second factor and logged logins (docs/adr/0010).
+    "accounts.admin_config.OTPAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,6 +34,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Our apps, lowest layer first (docs/architecture.md): start-up subscribers register in
+    # this order, so it is also the order they run in.
+    "audit",
     "accounts",
     "signals",
     "notifications",
@@ -136,7 +140,7 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # How many reverse proxies in front of us add X-Forwarded-For; 0 means trust none. The one
-# source of client addresses is privacy.context.client_address, which reads this: the access
+# source of client addresses is backend.request_context.client_address, which reads this: the access
 # log, the throttles (backend.throttling) and the login lockout (AXES_CLIENT_IP_CALLABLE).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -200,9 +204,9 @@ SPECTACULAR_SETTINGS = {
     ],
     # Unique enum names where another app has a field of the same name (e.g. signal outcome).
     "ENUM_NAME_OVERRIDES": {
-        "AccessLogActionEnum": "privacy.models.Action",
-        "AccessLogOutcomeEnum": "privacy.models.Outcome",
-        "AccessLogPurposeEnum": "privacy.models.Purpose",
+        "AccessLogActionEnum": "audit.models.Action",
+        "AccessLogOutcomeEnum": "audit.models.AccessOutcome",
+        "AccessLogPurposeEnum": "audit.models.Purpose",
     },
 }
 
@@ -227,7 +231,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "accounts.services.lockout_response"
 # The lockout counts per address as the access log and the throttles see it (TRUSTED_PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "privacy.context.client_address"
+AXES_CLIENT_IP_CALLABLE = "backend.request_context.client_address"
 AXES_VERBOSE = False
 
 GUARDIAN_RAISE_403 = False
@@ -354,7 +358,7 @@ PUSH_REQUEUE_STALE_SECONDS = env.int("PUSH_REQUEUE_STALE_SECONDS", default=90)
 
 # --- Privacy: access log, second factor, encryption at rest ---------------------------------
 # Fernet keys for encrypted fields, comma-separated, newest first. No default: the demo and
-# test settings set a fixed non-secret one; `check --deploy` fails without (privacy.E001).
+# test settings set a fixed non-secret one; `check --deploy` fails without (audit.E001).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 ACCESS_LOG_EXPORT_MAX_ROWS = env.int("ACCESS_LOG_EXPORT_MAX_ROWS", default=100_000)
 # Data-subject rights and registers (docs/adr/0013). Periods per end status are the

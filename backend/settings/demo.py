@@ -57,13 +57,17 @@ WHITENOISE_USE_FINDERS = True
 
 _queue_dir = VAR_DIR / "celery" / "queue"
 _processed_dir = VAR_DIR / "celery" / "processed"
+# kombu's exchange-to-queue tables; without this option they land in ./control, wherever the
+# process was started (they were once committed from the repository root).
+_control_dir = VAR_DIR / "celery" / "control"
 if env.str("CELERY_BROKER_URL").startswith("filesystem"):
-    for _folder in (_queue_dir, _processed_dir):
+    for _folder in (_queue_dir, _processed_dir, _control_dir):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        "control_folder": str(_control_dir),
         "store_processed": False,
     }
     # The filesystem transport has no fanout exchange, so no remote control.

@@ -2,7 +2,7 @@
 events and notes, personal fields encrypted for real.
 
 Encrypting a million values one by one would take minutes and prove nothing more: a handful of
-distinct plaintexts is encrypted once with the application's own key (privacy.encryption) and
+distinct plaintexts is encrypted once with the application's own key (audit.encryption) and
 the ciphertexts are reused, so reads decrypt real Fernet tokens. Old ended signals are erased as
 retention would have erased them. Column lists come from the models, so a new column with a
 default needs no change here; one without a default stops the load with its name.
@@ -18,8 +18,8 @@ from typing import Any
 from django.db import connection, models
 from tqdm import tqdm
 
+from audit.encryption import encrypt_text
 from bench.dataset.world import World
-from privacy.encryption import encrypt_text
 from signals.models import Consent, ConsentWithdrawal, Signal, SignalEvent, SignalNote
 
 CHUNK = 20_000

@@ -20,8 +20,8 @@ from accounts.models import (
     User,
 )
 from accounts.roles import Role
+from audit.context import AccessContext
 from notifications.models import Device, NotificationPreference
-from privacy.context import AccessContext
 from signals.models import ConsentText, ReasonCode
 
 # Synthetic accounts on a throw-away database; the harness logs in with these.

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from backend.enqueue import enqueue_on_commit
 from notifications import selectors
-from notifications.gateways import Outcome, OutgoingPush, PushResult, push_gateway
+from notifications.gateways import OutgoingPush, PushOutcome, PushResult, push_gateway
 from notifications.messages import push_message_build
 from notifications.models import Device, Notification
 
@@ -128,14 +128,14 @@ def _record_results(rows: list[Notification], results: list[PushResult]) -> None
     for row, result in zip(rows, results, strict=True):
         row.attempts += 1
         row.last_error_code = result.error_code
-        if result.outcome == Outcome.SENT:
+        if result.outcome == PushOutcome.SENT:
             row.status = Notification.Status.SENT
             row.sent_at = now
             row.provider_message_id = result.message_id
-        elif result.outcome == Outcome.DEAD:
+        elif result.outcome == PushOutcome.DEAD:
             row.status = Notification.Status.DEAD
             dead_devices.setdefault(result.error_code, []).append(row.device_id)
-        elif result.outcome == Outcome.RETRY and row.attempts < settings.PUSH_MAX_ATTEMPTS:
+        elif result.outcome == PushOutcome.RETRY and row.attempts < settings.PUSH_MAX_ATTEMPTS:
             retrying.append((row, result.retry_after))
         else:
             row.status = Notification.Status.FAILED

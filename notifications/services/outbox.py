@@ -1,8 +1,9 @@
 """The outbox: which pushes a signal event causes, recorded in the event's own transaction.
 
-`signal_event_notify` is the one entry point signals call, inside the transaction that appended
-the event. It records one pending Notification per recipient device; sending happens in a task
-after commit (notifications.services.delivery).
+`signal_event_notify` is the one entry point, called inside the transaction that appended the
+event (notifications.subscribers subscribes it to signals.hooks.event_appended). It records one
+pending Notification per recipient device; sending happens in a task after commit
+(notifications.services.delivery).
 """
 
 import logging
@@ -12,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import TeamMembership
+from accounts.models import TeamRole
 from notifications import selectors
 from notifications.models import Notification
 from notifications.quiet_hours import quiet_hours_end
@@ -22,7 +23,6 @@ from signals.models import SignalEvent, Status, Urgency
 logger = logging.getLogger(__name__)
 
 Kind = Notification.Kind
-Role = TeamMembership.Role
 
 
 def _recipients(event: SignalEvent) -> tuple[str, set[uuid.UUID]] | None:
@@ -31,7 +31,7 @@ def _recipients(event: SignalEvent) -> tuple[str, set[uuid.UUID]] | None:
     urgent = signal.urgency == Urgency.URGENT
     types = SignalEvent.Type
     if event.type == types.ROUTED:
-        roles = [Role.MEMBER, Role.COORDINATOR] if urgent else [Role.MEMBER]
+        roles = [TeamRole.MEMBER, TeamRole.COORDINATOR] if urgent else [TeamRole.MEMBER]
         kind = Kind.SIGNAL_FORWARDED if event.data.get("forwarded") else Kind.SIGNAL_ROUTED
         return kind, selectors.team_member_ids(team_id=signal.team_id, roles=roles)
     if event.type == types.ASSIGNED:
@@ -41,11 +41,11 @@ def _recipients(event: SignalEvent) -> tuple[str, set[uuid.UUID]] | None:
         return Kind.SIGNAL_ACKNOWLEDGED, {signal.created_by_id}
     if event.type == types.ESCALATED:
         return Kind.SIGNAL_ESCALATED, selectors.team_member_ids(
-            team_id=signal.team_id, roles=[Role.COORDINATOR]
+            team_id=signal.team_id, roles=[TeamRole.COORDINATOR]
         )
     if event.type == types.CONSENT_WITHDRAWN:
         return Kind.CONSENT_WITHDRAWN, selectors.team_member_ids(
-            team_id=signal.team_id, roles=[Role.MEMBER, Role.COORDINATOR]
+            team_id=signal.team_id, roles=[TeamRole.MEMBER, TeamRole.COORDINATOR]
         )
     return None
 

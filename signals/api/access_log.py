@@ -20,9 +20,9 @@ from typing import Any
 from django.db import transaction
 from rest_framework.request import Request
 
-from privacy.context import AccessContext
-from privacy.models import Purpose
-from privacy.services import access_log_record
+from audit.context import AccessContext
+from audit.models import Purpose
+from audit.services import access_log_record
 from signals.grounds import Grounds
 
 SIGNAL = "signals.signal"
@@ -66,7 +66,7 @@ def logged(
 ) -> Iterator[LogEntry]:
     """Runs the block and writes its access log row last, in one transaction.
 
-    Side effects: one AccessLog row (privacy.services.access_log_record)."""
+    Side effects: one AccessLog row (audit.services.access_log_record)."""
     entry = LogEntry(rule=rule)
     with transaction.atomic():
         yield entry

@@ -176,15 +176,6 @@ class BreakGlassOutput(serializers.Serializer):
     expires_at = DateTimeField()
 
 
-class BreakGlassEntryOutput(BreakGlassOutput):
-    """For the privacy officer: who opened which subject's signal, when and why."""
-
-    user_id = serializers.UUIDField()
-    user_organisation_id = serializers.UUIDField(source="user.organisation_id", allow_null=True)
-    subject_id = serializers.UUIDField(source="signal.subject_id")
-    reason = serializers.CharField()
-
-
 class RefOutput(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()

@@ -13,11 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import has_any_capability, has_capability
-from accounts.roles import HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, VIEW_ACCESS_LOG, WORK_TEAM_QUEUE
+from accounts.roles import HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, WORK_TEAM_QUEUE
+from audit.models import Action, Purpose
 from backend.pagination import CursorPage
 from backend.schema import error_responses
 from backend.throttling import ScopedThrottle
-from privacy.models import Action, Purpose
 from signals import selectors, services, workflow
 from signals.api import access_log
 from signals.api import serializers as s
@@ -37,19 +37,12 @@ CanSubmit = has_capability(SUBMIT_SIGNAL)
 CanWorkQueue = has_capability(WORK_TEAM_QUEUE)
 CanWithdraw = has_any_capability(SUBMIT_SIGNAL, WORK_TEAM_QUEUE, HANDLE_PRIVACY_REQUESTS)
 CanBreakGlass = has_capability("signals.break_glass_signal")
-CanAudit = has_capability(VIEW_ACCESS_LOG)
 
 
 class QueuePagination(CursorPage):
     ordering = ("due_at", "id")
     page_size = 25
     max_page_size = 100
-
-
-class BreakGlassPagination(CursorPage):
-    ordering = ("-opened_at", "id")
-    page_size = 50
-    max_page_size = 200
 
 
 def _output_context() -> dict[str, Any]:
@@ -271,33 +264,6 @@ class SignalBreakGlassApi(APIView):
             )
             entry.object_type = "signals.breakglassaccess"
         return Response(body, status=status.HTTP_201_CREATED)
-
-
-class BreakGlassListApi(APIView):
-    """Privacy officer: every break-glass opening with its reason, newest first. The query is
-    itself logged."""
-
-    permission_classes = [CanAudit]
-    pagination_class = BreakGlassPagination
-
-    @extend_schema(responses={200: s.BreakGlassEntryOutput(many=True)})
-    def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        with access_log.logged(
-            request,
-            action=Action.AUDIT_READ,
-            rule=f"capability:{VIEW_ACCESS_LOG}",
-            purpose=Purpose.AUDIT,
-        ) as entry:
-            page = paginator.paginate_queryset(selectors.break_glass_list(), request, view=self)
-            data = s.BreakGlassEntryOutput(page, many=True).data
-            entry.object_type = "signals.breakglassaccess"
-            entry.fields = [BREAK_GLASS_REASON] if page else []
-            entry.details = {
-                "count": len(page),
-                "subject_ids": [str(a.signal.subject_id) for a in page],
-            }
-        return paginator.get_paginated_response(data)
 
 
 class QueueApi(APIView):

@@ -1,7 +1,7 @@
-# Resident contact details and free text encrypted at rest (privacy.fields.EncryptedTextField).
+# Resident contact details and free text encrypted at rest (audit.fields.EncryptedTextField).
 # Existing plaintext is encrypted in place; the reverse decrypts it again.
 
-import privacy.fields
+import audit.fields
 from django.db import migrations, models
 from django.db.models.functions import Cast
 
@@ -37,7 +37,7 @@ def _convert(apps, convert):
 
 
 def _is_token(value):
-    from privacy.encryption import decrypt_text, FieldDecryptionError
+    from audit.encryption import decrypt_text, FieldDecryptionError
 
     try:
         decrypt_text(value)
@@ -47,13 +47,13 @@ def _is_token(value):
 
 
 def encrypt_existing(apps, schema_editor):
-    from privacy.encryption import encrypt_text
+    from audit.encryption import encrypt_text
 
     _convert(apps, lambda value: value if _is_token(value) else encrypt_text(value))
 
 
 def decrypt_existing(apps, schema_editor):
-    from privacy.encryption import decrypt_text
+    from audit.encryption import decrypt_text
 
     _convert(apps, lambda value: decrypt_text(value) if _is_token(value) else value)
 
@@ -68,42 +68,42 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='consentwithdrawal',
             name='reason',
-            field=privacy.fields.EncryptedTextField(blank=True, max_length=200),
+            field=audit.fields.EncryptedTextField(blank=True, max_length=200),
         ),
         migrations.AlterField(
             model_name='signal',
             name='contact_email',
-            field=privacy.fields.EncryptedTextField(blank=True, max_length=254),
+            field=audit.fields.EncryptedTextField(blank=True, max_length=254),
         ),
         migrations.AlterField(
             model_name='signal',
             name='contact_phone',
-            field=privacy.fields.EncryptedTextField(blank=True, max_length=32),
+            field=audit.fields.EncryptedTextField(blank=True, max_length=32),
         ),
         migrations.AlterField(
             model_name='signal',
             name='house_number_addition',
-            field=privacy.fields.EncryptedTextField(blank=True, max_length=8),
+            field=audit.fields.EncryptedTextField(blank=True, max_length=8),
         ),
         migrations.AlterField(
             model_name='signal',
             name='observation',
-            field=privacy.fields.EncryptedTextField(blank=True),
+            field=audit.fields.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
             model_name='signal',
             name='postcode',
-            field=privacy.fields.EncryptedTextField(blank=True, max_length=6),
+            field=audit.fields.EncryptedTextField(blank=True, max_length=6),
         ),
         migrations.AlterField(
             model_name='signal',
             name='resident_first_name',
-            field=privacy.fields.EncryptedTextField(blank=True, max_length=100),
+            field=audit.fields.EncryptedTextField(blank=True, max_length=100),
         ),
         migrations.AlterField(
             model_name='signalnote',
             name='body',
-            field=privacy.fields.EncryptedTextField(),
+            field=audit.fields.EncryptedTextField(),
         ),
         migrations.RunPython(encrypt_existing, decrypt_existing, elidable=False),
     ]

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import privacy.fields
+import audit.fields
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             name='BreakGlassAccess',
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('reason', privacy.fields.EncryptedTextField(max_length=500)),
+                ('reason', audit.fields.EncryptedTextField(max_length=500)),
                 ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('expires_at', models.DateTimeField()),
                 ('signal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='break_glass', to='signals.signal')),

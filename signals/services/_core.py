@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from backend.enqueue import enqueue_on_commit
 from backend.errors import DomainError
-from notifications.services import signal_event_notify
+from signals import hooks
 from signals.models import (
     Signal,
     SignalEvent,
@@ -59,7 +59,8 @@ def _append_event(
         note=note,
         data=data or {},
     )
-    signal_event_notify(event=event)
+    # Notifications records its pushes here, in this transaction (docs/adr/0020).
+    hooks.event_appended.publish(event)
     return event
 
 

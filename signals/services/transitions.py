@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Team, TeamMembership, User
+from accounts.models import Team, TeamMembership, TeamRole, User
 from backend.errors import DomainError
 from signals import workflow
 from signals.models import (
@@ -96,7 +96,7 @@ def _require_coordinator(actor: User, signal: Signal) -> None:
     membership = _membership(actor, signal.team_id)
     if (
         membership is None
-        or membership.role != TeamMembership.Role.COORDINATOR
+        or membership.role != TeamRole.COORDINATOR
         or not actor.has_perm("accounts.coordinate_team")
     ):
         raise DomainError("coordinator_required")

@@ -7,7 +7,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from privacy.context import AccessContext
+from audit.context import AccessContext
 from tests.factories import PASSWORD
 
 SYSTEM = {"actor": None, "context": AccessContext.system(role="test")}

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import TeamMembership
+from accounts.models import TeamRole
 from accounts.roles import WORK_TEAM_QUEUE, Role
 from tests.factories import PASSWORD, TeamFactory, UserFactory
 
@@ -118,7 +118,7 @@ def test_membership_added_in_the_team_admin_brings_the_role(admin_client):
             "memberships-MIN_NUM_FORMS": "0",
             "memberships-MAX_NUM_FORMS": "1000",
             "memberships-0-user": newcomer.pk,
-            "memberships-0-role": TeamMembership.Role.MEMBER,
+            "memberships-0-role": TeamRole.MEMBER,
             "coverage-TOTAL_FORMS": "0",
             "coverage-INITIAL_FORMS": "0",
             "coverage-MIN_NUM_FORMS": "0",

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import LoginSession, TeamMembership
+from accounts.models import LoginSession, TeamRole
 from tests.factories import PASSWORD, TeamFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_login_is_throttled_per_client(api_client, throttle_rates):
 
 def test_me_lists_roles_and_teams(client_for):
     team = TeamFactory(name="Buurtteam Zuilen")
-    user = member_of(team, TeamMembership.Role.COORDINATOR)
+    user = member_of(team, TeamRole.COORDINATOR)
     body = client_for(user).get(ME).json()
     assert body["email"] == user.email
     assert body["roles"] == ["team_coordinator"]

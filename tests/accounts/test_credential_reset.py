@@ -19,8 +19,8 @@ from accounts.credential_services import credentials_reset
 from accounts.membership_services import team_membership_set
 from accounts.mfa_services import recovery_codes_replace
 from accounts.models import CredentialCode, LoginSession, User
+from audit.models import AccessLog, AccessOutcome, Action
 from backend.errors import DomainError
-from privacy.models import AccessLog, Action, Outcome
 from tests.accounts.helpers import SYSTEM, admin_login, totp_device
 from tests.factories import PASSWORD, TeamFactory, UserFactory
 from tests.fixtures import token_client
@@ -114,7 +114,9 @@ def test_the_code_sets_a_password_once_and_the_user_then_enrols(admin_client, me
     )
     assert login["enrolment_required"] is True  # the first-login enrolment flow follows
     row = AccessLog.objects.get(
-        action=Action.CREDENTIAL_CHANGE, outcome=Outcome.SUCCESS, details__change="password_set"
+        action=Action.CREDENTIAL_CHANGE,
+        outcome=AccessOutcome.SUCCESS,
+        details__change="password_set",
     )
     assert (row.actor_id, row.object_id) == (member.pk, str(member.pk))
 
@@ -128,7 +130,7 @@ def test_a_wrong_code_and_an_unknown_address_get_the_same_refusal(member):
     assert wrong.json()["code"] == "credential_code_invalid"
     member.refresh_from_db()
     assert not member.has_usable_password()
-    failed = AccessLog.objects.filter(action=Action.CREDENTIAL_CHANGE, outcome=Outcome.FAILED)
+    failed = AccessLog.objects.filter(action=Action.CREDENTIAL_CHANGE, outcome=AccessOutcome.FAILED)
     assert failed.count() == 2
     assert member.email not in str(list(failed.values_list("details", flat=True)))
 

@@ -9,11 +9,11 @@ from django.apps import apps as django_apps
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.account_log import credential_hash
 from accounts.emails import normalise_email
 from accounts.membership_services import user_create
 from accounts.models import LoginSession, User
 from accounts.services import login_username_from_credentials
-from privacy.services import credential_hash
 from tests.accounts.helpers import SYSTEM, admin_login
 from tests.factories import PASSWORD, UserFactory
 

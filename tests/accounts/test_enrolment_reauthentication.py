@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from privacy.models import AccessLog, Action
+from audit.models import AccessLog, Action
 from tests.accounts.helpers import code_for
 from tests.factories import PASSWORD, UserFactory
 from tests.fixtures import token_client

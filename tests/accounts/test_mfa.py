@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import LoginSession
 from accounts.roles import Role
-from privacy.models import AccessLog, Action, Outcome
+from audit.models import AccessLog, AccessOutcome, Action
 from tests.factories import PASSWORD, TeamFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_wrong_code_is_refused_and_logged(api_client, team_member):
     assert response.json()["code"] == "mfa_code_invalid"
     assert not LoginSession.objects.exists()
     row = AccessLog.objects.get(action=Action.LOGIN_FAILED)
-    assert row.outcome == Outcome.FAILED
+    assert row.outcome == AccessOutcome.FAILED
     assert row.actor_id == team_member.pk
     assert row.details["reason"] == "mfa_code"
     assert team_member.email not in str(row.details)

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from accounts.models import TeamMembership
+from accounts.models import TeamRole
 from accounts.roles import COORDINATE_TEAM, ROLE_PERMISSIONS, SUBMIT_SIGNAL, WORK_TEAM_QUEUE, Role
 from tests.factories import TeamFactory, UserFactory, member_of
 
@@ -28,7 +28,7 @@ def test_field_worker_can_submit_but_not_work_a_queue():
 def test_membership_role_brings_the_matching_capabilities():
     team = TeamFactory()
     member = member_of(team)
-    coordinator = member_of(team, TeamMembership.Role.COORDINATOR)
+    coordinator = member_of(team, TeamRole.COORDINATOR)
     assert member.has_perm(WORK_TEAM_QUEUE) and not member.has_perm(COORDINATE_TEAM)
     assert coordinator.has_perm(COORDINATE_TEAM)
 

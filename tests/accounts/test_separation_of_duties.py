@@ -21,9 +21,9 @@ from accounts.models import (
     User,
 )
 from accounts.roles import COORDINATE_TEAM, WORK_TEAM_QUEUE, Role
+from audit.context import AccessContext
+from audit.models import AccessLog, Action
 from backend.errors import DomainError
-from privacy.context import AccessContext
-from privacy.models import AccessLog, Action
 from signals.models import SignalGroupObjectPermission, SignalUserObjectPermission
 from tests.accounts.helpers import SYSTEM, admin_login
 from tests.factories import PASSWORD, TeamFactory, UserFactory

@@ -21,7 +21,7 @@ from accounts.authentication import SessionBoundJWTAuthentication
 from accounts.membership_services import team_membership_set
 from accounts.models import LoginSession
 from accounts.roles import SUBMIT_SIGNAL, Role
-from privacy.models import AccessLog, Action
+from audit.models import AccessLog, Action
 from tests.accounts.helpers import (
     SYSTEM,
     admin_login,

@@ -7,8 +7,8 @@ from django.contrib.auth.views import LoginView
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from accounts.models import TeamMembership
-from privacy.models import AccessLog, Action
+from accounts.models import TeamRole
+from audit.models import AccessLog, Action
 from signals.models import Status
 from tests.accounts.helpers import password_only_session, verified_session
 from tests.factories import UserFactory, member_of
@@ -22,7 +22,7 @@ CSRF_SECRET = "a" * 32
 @pytest.fixture
 def world():
     team = team_with_coverage()
-    member = member_of(team, TeamMembership.Role.COORDINATOR)
+    member = member_of(team, TeamRole.COORDINATOR)
     signal = make_signal(state=Status.ACKNOWLEDGED, worker=member)
     officer = UserFactory(privacy_officer=True)
     return {"member": member, "signal": signal, "officer": officer}

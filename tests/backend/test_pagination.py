@@ -8,9 +8,9 @@ import pytest
 from django.urls import URLPattern
 from django.utils import timezone
 
+from audit.context import AccessContext
 from backend.pagination import CursorPage
 from privacy import subject_rights
-from privacy.context import AccessContext
 from signals import services
 from signals.models import Status
 from tests.factories import UserFactory, member_of

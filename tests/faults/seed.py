@@ -19,10 +19,10 @@ def seed(*, field_workers: int, members: int) -> dict[str, object]:
     from django.db import transaction
 
     from accounts import membership_services as services
-    from accounts.models import Organisation, Team, TeamMembership
+    from accounts.models import Organisation, Team, TeamRole
     from accounts.roles import Role
+    from audit.context import AccessContext
     from notifications.models import Device, NotificationPreference
-    from privacy.context import AccessContext
     from signals.models import ConsentText
     from tests.faults.population import PASSWORD, device_token, field_worker_email, member_email
 
@@ -55,7 +55,7 @@ def seed(*, field_workers: int, members: int) -> dict[str, object]:
                 **system,
             )
             services.team_membership_set(
-                team=central, user=user, role=TeamMembership.Role.MEMBER, **system
+                team=central, user=user, role=TeamRole.MEMBER, **system
             )
             # Equal start and end: no quiet hours, so every push is due at once.
             NotificationPreference.objects.create(

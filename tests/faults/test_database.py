@@ -108,7 +108,7 @@ def test_database_loss_answers_503_in_the_error_shape_with_retry_after(scenario)
 
 @pytest.mark.pending_fix("issue 10 item 5, after the access log moves to the audit app (issue 9)")
 def test_a_held_access_log_chain_lock_stalls_neither_intake_nor_health(scenario):
-    from privacy.services import CHAIN_LOCK_KEY
+    from audit.services import CHAIN_LOCK_KEY
 
     scenario.start(settings=SWEEPS)
     load = scenario.load().start()

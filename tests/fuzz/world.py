@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.models import Team, TeamMembership, User
+from accounts.models import Team, TeamRole, User
+from audit.context import AccessContext
 from privacy import subject_rights
-from privacy.context import AccessContext
 from signals import services
 from signals.models import Status
 from tests.factories import TeamFactory, UserFactory, member_of
@@ -44,7 +44,7 @@ def seed_world() -> World:
     TeamFactory(name="Centraal team", is_central=True)
     field_worker = UserFactory(field_worker=True)
     member = member_of(binnenstad)
-    coordinator = member_of(binnenstad, role=TeamMembership.Role.COORDINATOR)
+    coordinator = member_of(binnenstad, role=TeamRole.COORDINATOR)
     other_member = member_of(overvecht)
     officer = UserFactory(privacy_officer=True)
     admin = UserFactory(admin=True)

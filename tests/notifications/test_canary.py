@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from accounts.models import TeamMembership
+from accounts.models import TeamRole
 from backend.json_logging import JsonFormatter
 from notifications.models import Notification
 from notifications.tasks import notifications_send
@@ -33,7 +33,7 @@ REASON = "KANARIE-REDEN: buiten de wijk wonen haar kinderen"
 
 def test_no_personal_value_reaches_a_push_or_a_log_line(fcm, caplog):
     team = team_with_coverage()
-    coordinator = member_of(team, TeamMembership.Role.COORDINATOR)
+    coordinator = member_of(team, TeamRole.COORDINATOR)
     member = member_of(team, full_name="Kanarie Teamlid", email="kanarie.lid@example.test")
     other_team = TeamFactory()
     other_member = member_of(other_team)

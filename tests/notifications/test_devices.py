@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from accounts.models import LoginSession
 from accounts.services import user_deactivate
+from audit.context import AccessContext
 from backend.errors import DomainError
 from notifications.models import Device, Notification
 from notifications.services import device_delete, device_register, devices_remove_for_user
 from notifications.tasks import devices_prune, notifications_send
-from privacy.context import AccessContext
 from tests.factories import UserFactory
 from tests.notifications.factories import DeviceFactory, NotificationFactory
 

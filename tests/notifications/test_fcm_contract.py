@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from django.test import override_settings
 from django.utils import timezone
 
-from notifications.gateways import Outcome, OutgoingPush, push_gateway
+from notifications.gateways import OutgoingPush, PushOutcome, push_gateway
 from notifications.messages import push_message_build
 from notifications.models import Device, Notification
 from notifications.services import signal_event_notify
@@ -331,4 +331,4 @@ def test_more_than_one_fcm_batch(fcm):
     results = push_gateway().send(pushes)
 
     assert len(fcm.sends) == 501
-    assert [r.outcome for r in results] == [Outcome.SENT] * 500 + [Outcome.DEAD]
+    assert [r.outcome for r in results] == [PushOutcome.SENT] * 500 + [PushOutcome.DEAD]

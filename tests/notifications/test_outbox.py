@@ -4,7 +4,7 @@ transaction, with the send task enqueued only after commit."""
 import pytest
 from django.db import transaction
 
-from accounts.models import TeamMembership
+from accounts.models import TeamRole
 from notifications.models import Notification
 from notifications.services import signal_event_notify
 from signals.models import SignalEvent, Status
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 Kind = Notification.Kind
 Type = SignalEvent.Type
-COORDINATOR = TeamMembership.Role.COORDINATOR
+COORDINATOR = TeamRole.COORDINATOR
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from privacy.context import AccessContext
-from privacy.models import AccessLog, Action, Purpose
-from privacy.services import access_log_record
+from audit.context import AccessContext
+from audit.models import AccessLog, Action, Purpose
+from audit.services import access_log_record
 
 
 def write_rows(count: int) -> list[AccessLog]:

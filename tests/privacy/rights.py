@@ -12,9 +12,9 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Team, User
-from privacy.context import AccessContext, actor_roles
-from privacy.models import Action, Purpose
-from privacy.services import access_log_record
+from audit.context import AccessContext, actor_roles
+from audit.models import Action, Purpose
+from audit.services import access_log_record
 from privacy.subject_rights import subject_request_register
 from signals import services
 from signals.models import Signal, Status

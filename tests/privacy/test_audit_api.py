@@ -11,9 +11,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from privacy.context import AccessContext
-from privacy.models import AccessLog, Action, Outcome, Purpose
-from privacy.services import access_log_record
+from audit.context import AccessContext
+from audit.models import AccessLog, AccessOutcome, Action, Purpose
+from audit.services import access_log_record
 from tests.factories import TeamFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def officer():
     return UserFactory(privacy_officer=True)
 
 
-def record(*, actor=None, subject=None, action=Action.READ, outcome=Outcome.SUCCESS):
+def record(*, actor=None, subject=None, action=Action.READ, outcome=AccessOutcome.SUCCESS):
     context = AccessContext(actor_id=actor.pk if actor else None, actor_roles=["team_member"])
     return access_log_record(
         context=context,
@@ -66,7 +66,7 @@ def test_filters_by_subject_actor_action_outcome_and_period(client_for, officer)
     record(actor=member, subject=uuid.uuid4())
     record(subject=subject)
     record(actor=member, subject=subject, action=Action.EXPORT)
-    record(actor=member, subject=subject, outcome=Outcome.DENIED)
+    record(actor=member, subject=subject, outcome=AccessOutcome.DENIED)
     start = wanted.occurred_at - timedelta(seconds=1)
     end = timezone.now() + timedelta(seconds=1)
 
@@ -140,7 +140,7 @@ def test_others_are_refused_and_the_refusal_is_logged(client_for, trait):
     response = client_for(user).get(LIST, {"subject": str(uuid.uuid4())})
     assert response.status_code == 403
     denial = AccessLog.objects.get()
-    assert (denial.action, denial.outcome) == (Action.ACCESS_DENIED, Outcome.DENIED)
+    assert (denial.action, denial.outcome) == (Action.ACCESS_DENIED, AccessOutcome.DENIED)
     assert denial.actor_id == user.pk
     assert denial.details == {
         "view": "audit-access-log",

@@ -7,7 +7,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from privacy.models import AccessLog, Action, Purpose, RetentionPolicy
+from audit.models import AccessLog, Action, Purpose
+from privacy.models import RetentionPolicy
 from privacy.registers import CONSENT_REGISTER_COLUMNS
 from signals import services
 from signals.api.serializers import CONSENT_PURPOSES

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AccessLog, Action
 from privacy.due_dates import one_month_after
-from privacy.models import AccessLog, Action, SubjectRequest
+from privacy.models import SubjectRequest
 from signals.models import Status
 from tests.factories import UserFactory
 from tests.privacy.rights import case

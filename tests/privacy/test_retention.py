@@ -9,8 +9,9 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
+from audit.models import AccessLog, Action, Purpose
 from backend.celery import app
-from privacy.models import AccessLog, Action, Purpose, RetentionPolicy
+from privacy.models import RetentionPolicy
 from privacy.tasks import enforce_retention
 from signals import services
 from signals.models import SignalEvent, SignalNote, Status

@@ -8,10 +8,11 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from audit.context import AccessContext
+from audit.models import AccessLog, Action
 from backend.errors import DomainError
 from privacy import subject_rights
-from privacy.context import AccessContext
-from privacy.models import AccessLog, Action, SubjectRequest
+from privacy.models import SubjectRequest
 from signals.models import Status
 from tests.privacy.rights import case, open_request
 

@@ -3,8 +3,8 @@ one resident must find those list rows too (audit filter and the art. 15 access 
 
 import pytest
 
-from accounts.models import TeamMembership
-from privacy.models import Action
+from accounts.models import TeamRole
+from audit.models import Action
 from privacy.rights_selectors import subject_export
 from signals.models import Status
 from tests.factories import UserFactory, member_of
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_queue_list_rows_are_found_by_subject(client_for):
     team = team_with_coverage()
-    worker = member_of(team, TeamMembership.Role.MEMBER)
+    worker = member_of(team, TeamRole.MEMBER)
     listed = make_signal(state=Status.ROUTED, worker=worker)
     other = make_signal(signaller=UserFactory(field_worker=True))  # never listed (not routed)
     assert client_for(worker).get("/api/v1/queue").status_code == 200

@@ -8,7 +8,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from privacy.models import AccessLog, Action, Purpose, SubjectRequest
+from audit.models import AccessLog, Action, Purpose
+from privacy.models import SubjectRequest
 from signals.models import ConsentWithdrawal, SignalEvent, SignalNote, Status
 from signals.services import PERSONAL_FIELDS
 from tests.factories import TeamFactory, UserFactory, member_of

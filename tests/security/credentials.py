@@ -17,9 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accounts.membership_services import team_membership_set
-from accounts.models import Team, TeamMembership, User
+from accounts.models import Team, TeamRole, User
 from accounts.services import user_deactivate
-from privacy.context import AccessContext
+from audit.context import AccessContext
 from tests.factories import PASSWORD
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -158,6 +158,6 @@ def all_callers(users: dict[str, User], totp: dict[str, TOTPDevice], team: Team)
         if caller.code in ("po", "adm"):
             caller.session_key = admin_session(caller.user)
     system = {"actor": None, "context": AccessContext.system(role="route_matrix")}
-    team_membership_set(team=team, user=u["promoted"], role=TeamMembership.Role.MEMBER, **system)
+    team_membership_set(team=team, user=u["promoted"], role=TeamRole.MEMBER, **system)
     user_deactivate(user=u["deactivated"], **system)
     return callers

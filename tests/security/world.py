@@ -17,13 +17,14 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.credential_services import credentials_reset
-from accounts.models import AddressPoint, Team, TeamMembership, User
+from accounts.models import AddressPoint, Team, TeamRole, User
 from accounts.services import login_session_open
+from audit.context import AccessContext, actor_roles
+from audit.models import Action, Purpose
+from audit.services import access_log_record
 from notifications.models import Device, Notification, NotificationPreference
 from notifications.services import device_register
-from privacy.context import AccessContext, actor_roles
-from privacy.models import Action, Purpose, RetentionPolicy, SubjectRequest
-from privacy.services import access_log_record
+from privacy.models import RetentionPolicy, SubjectRequest
 from privacy.subject_rights import subject_request_register, subject_restrict
 from signals.models import ConsentText, DeadlinePolicy, ReasonCode, RoutingRule, Signal, Status
 from signals.services import signal_break_glass_open, signal_note_add
@@ -53,7 +54,7 @@ def _teams_and_users() -> tuple[dict[str, Team], dict[str, User]]:
         "b": team_with_coverage("Buurtteam Overvecht", postcode="3563AB"),
         "c": TeamFactory(name="Buurtteam Zuid"),  # a forward target
     }
-    coordinator = TeamMembership.Role.COORDINATOR
+    coordinator = TeamRole.COORDINATOR
     users = {
         "worker": UserFactory(field_worker=True),  # the signaller of the own signal
         "bystander": UserFactory(field_worker=True),  # the signaller of the others

@@ -8,8 +8,8 @@ import uuid
 import pytest
 from django.db import connection
 
-from accounts.models import TeamMembership
-from privacy.models import AccessLog
+from accounts.models import TeamRole
+from audit.models import AccessLog
 from signals import services
 from signals.grounds import NOTE_BODY, SIGNAL_FIELDS, WITHDRAWAL_REASON
 from signals.models import Signal, SignalEvent, SignalNote, Status
@@ -205,7 +205,7 @@ def test_a_transition_is_one_update_row_with_what_the_answer_showed(team, member
 
 
 def test_assign_forward_and_note_are_logged(team, member):
-    coordinator = member_of(team, TeamMembership.Role.COORDINATOR)
+    coordinator = member_of(team, TeamRole.COORDINATOR)
     other_team = team_with_coverage("Buurtteam Overvecht", postcode="3563AB")
     signal = make_signal(state=Status.ROUTED)
     base = f"/api/v1/signals/{signal.pk}"

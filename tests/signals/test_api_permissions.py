@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Team, TeamMembership, User
+from accounts.models import Team, TeamMembership, TeamRole, User
 from signals.models import (
     BreakGlassAccess,
     ConsentWithdrawal,
@@ -85,7 +85,7 @@ class World:
 def world() -> World:
     team = team_with_coverage("Buurtteam Binnenstad", postcode="3511AB")
     other_team = team_with_coverage("Buurtteam Overvecht", postcode="3563AB")
-    coordinator = TeamMembership.Role.COORDINATOR
+    coordinator = TeamRole.COORDINATOR
     users = {
         "signaller": UserFactory(field_worker=True),
         "other_worker": UserFactory(field_worker=True),
@@ -293,9 +293,12 @@ EFFECTS: dict[str, Callable[..., None]] = {
 
 
 def test_the_matrix_covers_every_signals_route():
+    from privacy.urls import urlpatterns as privacy_urls
     from signals.urls import urlpatterns
 
-    assert len(urlpatterns) == 13  # claim and assign_other share the assign route
+    assert len(urlpatterns) == 12  # claim and assign_other share the assign route
+    # break_glass_list: the privacy officer's review, served by privacy (docs/adr/0020).
+    assert "audit-break-glass" in {pattern.name for pattern in privacy_urls}
     assert set(EFFECTS) == set(EXPECTED)
 
 

@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import AddressPoint, TeamMembership
+from accounts.models import AddressPoint, TeamRole
 from signals import services
 from signals.models import Status
 from tests.factories import NeighbourhoodFactory, cover, member_of
@@ -59,7 +59,7 @@ def member(team):
 
 @pytest.fixture
 def coordinator(team):
-    return member_of(team, TeamMembership.Role.COORDINATOR)
+    return member_of(team, TeamRole.COORDINATOR)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection
 
-from privacy.encryption import encrypted_fields, encrypted_models
+from audit.encryption import encrypted_fields, encrypted_models
 from signals import services
 from signals.models import BreakGlassAccess, ConsentWithdrawal, Signal, SignalNote, Status
 from tests.factories import member_of

@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from accounts.models import TeamMembership
+from accounts.models import TeamRole
 from notifications.models import Notification
 from signals.models import Signal, SignalEvent, Status
 from signals.tasks import sweep_unrouted_signals
@@ -33,7 +33,7 @@ def test_end_to_end_from_intake_to_closure(celery_worker_process, client_for):
     team = team_with_coverage()
     TeamFactory(name="Centraal", is_central=True)
     member = member_of(team)
-    member_of(team, TeamMembership.Role.COORDINATOR)
+    member_of(team, TeamRole.COORDINATOR)
     signaller = UserFactory(field_worker=True)
     for user, token in ((member, "member-phone-token"), (signaller, "signaller-phone-token")):
         registered = client_for(user).post(

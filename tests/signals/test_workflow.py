@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accounts.models import TeamMembership
+from accounts.models import TeamRole
 from backend.errors import DomainError
 from signals import services, workflow
 from signals.models import SignalEvent, SignalNote, Status
@@ -193,7 +193,7 @@ def test_notes_are_append_only_and_corrections_refer_to_the_original(team, worke
 
 
 def test_claim_and_coordinator_assignment(team, worker):
-    coordinator = member_of(team, TeamMembership.Role.COORDINATOR)
+    coordinator = member_of(team, TeamRole.COORDINATOR)
     colleague = member_of(team)
     outsider = member_of(TeamFactory())
     signal = make_signal(state=Status.ROUTED, worker=worker)
@@ -228,7 +228,7 @@ def test_claim_and_coordinator_assignment(team, worker):
 
 
 def test_forward_routes_again_to_the_new_team(team, worker):
-    coordinator = member_of(team, TeamMembership.Role.COORDINATOR)
+    coordinator = member_of(team, TeamRole.COORDINATOR)
     other = TeamFactory(name="Buurtteam Noord")
     signal = make_signal(state=Status.ACKNOWLEDGED, worker=worker)
     with pytest.raises(DomainError, match="coordinator_required"):

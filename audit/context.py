@@ -1,35 +1,14 @@
 """Who is acting and from where: the actor part of an access log row, built from a request."""
 
-import ipaddress
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
-from accounts.roles import Role
-from backend.request_context import current_request_id
+from backend.request_context import client_address, current_request_id
 
 USER_AGENT_MAX = 255
-_ROLE_NAMES = frozenset(role.value for role in Role)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's IP address. X-Forwarded-For is believed only as far as TRUSTED_PROXY_COUNT
-    proxies of our own appended to it; anything further left is client-controlled."""
-    meta = request.META
-    address = meta.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [hop for hop in hops if hop]
-        if len(hops) >= proxies:
-            address = hops[-proxies]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return ""
 
 
 def _clean_user_agent(value: str) -> str:
@@ -38,11 +17,12 @@ def _clean_user_agent(value: str) -> str:
 
 
 def actor_roles(user: Any) -> list[str]:
-    """Role names for the log, cached on the user object for the rest of the request."""
+    """Role names for the log, cached on the user object for the rest of the request. Roles are
+    the user's groups (docs/adr/0003): their names are the role codes, so this app needs no
+    list of roles from accounts (docs/adr/0020)."""
     cached = getattr(user, "_access_log_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        cached = sorted(names & _ROLE_NAMES)
+        cached = sorted(set(user.groups.values_list("name", flat=True)))
         if user.is_superuser:
             cached.append("superuser")
         user._access_log_roles = cached

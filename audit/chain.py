@@ -1,6 +1,6 @@
 """The hash chain of the access log: a canonical serialisation of a row and its SHA-256.
 
-Pure functions, shared by the writer (privacy.services) and the verifier (privacy.verify), so
+Pure functions, shared by the writer (audit.services) and the verifier (audit.verify), so
 both hash exactly the same bytes. Changing anything here invalidates every existing row: bump
 CHAIN_VERSION and teach the verifier both versions instead.
 """

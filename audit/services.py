@@ -1,4 +1,4 @@
-"""Writes for privacy: appending to the access log.
+"""Writes for the audit app: appending to the access log.
 
 `access_log_record` writes one row in the caller's transaction, so a read and its log row
 commit or fail together (fail closed). Appends are serialised by a chain lock, taken as late as
@@ -13,12 +13,10 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
-from accounts.emails import normalise_email
-from privacy import chain
-from privacy.context import AccessContext
-from privacy.models import AccessLog, Action, Outcome, Purpose
+from audit import chain
+from audit.context import AccessContext
+from audit.models import AccessLog, AccessOutcome, Action, Purpose
 
 # pg_advisory_xact_lock key: any constant no other code uses ("NEN7513" in ASCII).
 CHAIN_LOCK_KEY = 0x4E454E37353133
@@ -63,7 +61,7 @@ def access_log_record(
     context: AccessContext,
     action: str,
     purpose: str,
-    outcome: str = Outcome.SUCCESS,
+    outcome: str = AccessOutcome.SUCCESS,
     subject_id: uuid.UUID | str | None = None,
     object_type: str = "",
     object_id: str | uuid.UUID = "",
@@ -78,7 +76,7 @@ def access_log_record(
     rolls back the caller's transaction: the read it logs must fail with it.
 
     Side effects: takes the chain lock until the transaction ends; one AccessLog row."""
-    action, outcome, purpose = Action(action), Outcome(outcome), Purpose(purpose)
+    action, outcome, purpose = Action(action), AccessOutcome(outcome), Purpose(purpose)
     clean_details = _clean_details(details)  # refuse bad input before touching the chain
     with transaction.atomic(savepoint=False):
         _lock_chain()
@@ -154,38 +152,3 @@ def access_logged(
             consent_id=draft.consent_id,
             details=draft.details,
         )
-
-
-def credential_hash(login_name: str) -> str:
-    """A keyed hash of an attempted login name: repeated attempts on one account can be linked
-    without the log holding the email address."""
-    normalised = normalise_email(login_name)  # the same form the lockout counter keys on
-    return salted_hmac("privacy.login_failed", normalised, algorithm="sha256").hexdigest()[:32]
-
-
-def access_log_login(*, context: AccessContext, method: str, session_id: str = "") -> AccessLog:
-    """Logs a successful login. Side effects: one AccessLog row."""
-    return access_log_record(
-        context=context,
-        action=Action.LOGIN,
-        purpose=Purpose.AUTHENTICATION,
-        authorisation_rule="credentials",
-        object_type="accounts.loginsession" if session_id else "",
-        object_id=session_id,
-        details={"method": method},
-    )
-
-
-def access_log_login_failed(
-    *, context: AccessContext, attempted_login: str, reason: str
-) -> AccessLog:
-    """Logs a refused login: the attempted name only as a keyed hash. Side effects: one
-    AccessLog row (committed even though the login itself fails)."""
-    return access_log_record(
-        context=context,
-        action=Action.LOGIN_FAILED,
-        outcome=Outcome.FAILED,
-        purpose=Purpose.AUTHENTICATION,
-        authorisation_rule="credentials",
-        details={"reason": reason, "credential_hash": credential_hash(attempted_login)},
-    )

@@ -1,4 +1,4 @@
-"""Model fields encrypted at rest (privacy.encryption). For personal values nobody searches on:
+"""Model fields encrypted at rest (audit.encryption). For personal values nobody searches on:
 resident contact details and free text."""
 
 from typing import Any
@@ -8,7 +8,7 @@ from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.lookups import Exact, IsNull
 
-from privacy.encryption import decrypt_text, encrypt_text
+from audit.encryption import decrypt_text, encrypt_text
 
 
 class EncryptedTextField(models.TextField):

@@ -7,10 +7,10 @@ import uuid
 import pytest
 from django.db import connection
 
-from privacy.models import AccessLog, Action, Outcome
+from audit.models import AccessLog, AccessOutcome, Action
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.privacy.denial_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.audit.denial_urls")]
 
 
 def test_a_404_on_an_object_is_logged_with_its_id(client_for):
@@ -19,7 +19,7 @@ def test_a_404_on_an_object_is_logged_with_its_id(client_for):
     response = client_for(user).get(f"/hidden/{object_id}")
     assert response.status_code == 404
     row = AccessLog.objects.get()
-    assert (row.action, row.outcome) == (Action.ACCESS_DENIED, Outcome.DENIED)
+    assert (row.action, row.outcome) == (Action.ACCESS_DENIED, AccessOutcome.DENIED)
     assert row.actor_id == user.pk
     assert row.object_id == object_id
     assert row.details == {"view": "test-hidden", "method": "GET", "reason": "not_found"}
@@ -50,7 +50,7 @@ def test_a_failing_log_write_does_not_mask_the_denial(client_for, caplog):
             "CREATE TRIGGER test_refuse_insert BEFORE INSERT ON privacy_accesslog "
             "FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse_insert()"
         )
-    with caplog.at_level(logging.ERROR, logger="privacy.denials"):
+    with caplog.at_level(logging.ERROR, logger="audit.denials"):
         response = client.get("/forbidden")
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"

@@ -1,4 +1,4 @@
-"""Deployment checks for privacy settings (`manage.py check --deploy`)."""
+"""Deployment checks of the audit app: the field encryption keys (`manage.py check --deploy`)."""
 
 from typing import Any
 
@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 @register(Tags.security, deploy=True)
 def field_encryption_keys_check(**_: Any) -> list[Error]:
-    from privacy.encryption import _fernets
+    from audit.encryption import _fernets
 
     try:
         _fernets(tuple(settings.FIELD_ENCRYPTION_KEYS))
@@ -19,7 +19,7 @@ def field_encryption_keys_check(**_: Any) -> list[Error]:
                 str(exc),
                 hint="Generate one with `python -c 'from cryptography.fernet import Fernet; "
                 "print(Fernet.generate_key().decode())'` and keep it outside the code.",
-                id="privacy.E001",
+                id="audit.E001",
             )
         ]
     return []

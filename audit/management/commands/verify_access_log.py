@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from privacy.verify import verify_chain
+from audit.verify import verify_chain
 
 
 def _head(value: str) -> tuple[int, str]:

@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection, models
 from django.test.utils import isolate_apps
 
-from privacy import encryption
-from privacy.checks import field_encryption_keys_check
-from privacy.encryption import FieldDecryptionError, encrypted_fields_rotate, encrypted_models
-from privacy.fields import EncryptedTextField
+from audit import encryption
+from audit.checks import field_encryption_keys_check
+from audit.encryption import FieldDecryptionError, encrypted_fields_rotate, encrypted_models
+from audit.fields import EncryptedTextField
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_missing_or_malformed_keys_fail_loudly(note_model, settings, keys):
     settings.FIELD_ENCRYPTION_KEYS = keys
     with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEYS"):
         note_model.objects.create(body=SECRET)
-    assert [e.id for e in field_encryption_keys_check()] == ["privacy.E001"]
+    assert [e.id for e in field_encryption_keys_check()] == ["audit.E001"]
 
 
 def test_the_deploy_check_passes_with_a_key():

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from privacy import chain
-from privacy.models import AccessLog
-from privacy.verify import verify_chain
+from audit import chain
+from audit.models import AccessLog
+from audit.verify import verify_chain
 from tests.privacy.helpers import triggers_disabled, write_rows
 
 pytestmark = pytest.mark.django_db

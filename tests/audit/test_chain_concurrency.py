@@ -6,10 +6,10 @@ import threading
 import pytest
 from django.db import IntegrityError, connection
 
-from privacy import services
-from privacy.context import AccessContext
-from privacy.models import AccessLog, Action, Purpose
-from privacy.verify import verify_chain
+from audit import services
+from audit.context import AccessContext
+from audit.models import AccessLog, Action, Purpose
+from audit.verify import verify_chain
 
 # Real commits across connections; serialized_rollback restores the seeded rows (role groups,
 # content types) after the flush, as the other transactional tests expect.

@@ -4,8 +4,8 @@ ORM, not through raw SQL, not by a role that is not the table owner."""
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from privacy.models import AccessLog
-from privacy.verify import append_only_guard_missing
+from audit.models import AccessLog
+from audit.verify import append_only_guard_missing
 from tests.privacy.helpers import write_rows
 
 pytestmark = pytest.mark.django_db

@@ -6,15 +6,12 @@ import pytest
 from django.db import DatabaseError
 from django.test import RequestFactory
 
-from privacy import chain
-from privacy.context import AccessContext, client_address
-from privacy.models import AccessLog, Action, Purpose
-from privacy.services import (
-    AccessLogDraft,
-    access_log_record,
-    access_logged,
-    credential_hash,
-)
+from accounts.account_log import credential_hash
+from audit import chain
+from audit.context import AccessContext
+from audit.models import AccessLog, Action, Purpose
+from audit.services import AccessLogDraft, access_log_record, access_logged
+from backend.request_context import client_address
 from tests.factories import TeamFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +111,7 @@ def test_a_failing_log_write_fails_the_block(monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("log unavailable")
 
-    monkeypatch.setattr("privacy.services.access_log_record", broken)
+    monkeypatch.setattr("audit.services.access_log_record", broken)
     with (
         pytest.raises(DatabaseError),
         access_logged(

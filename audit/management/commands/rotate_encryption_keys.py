@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from privacy.encryption import FieldDecryptionError, encrypted_fields_rotate
+from audit.encryption import FieldDecryptionError, encrypted_fields_rotate
 
 
 class Command(BaseCommand):

@@ -76,7 +76,7 @@ def rotate_token(token: str, *, label: str) -> str:
 
 
 def encrypted_fields(model: type[models.Model]) -> list[models.Field]:
-    from privacy.fields import EncryptedTextField
+    from audit.fields import EncryptedTextField
 
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
 

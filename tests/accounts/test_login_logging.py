@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from accounts.account_log import credential_hash
 from accounts.models import LoginSession
-from privacy.models import AccessLog, Action, Outcome, Purpose
-from privacy.services import credential_hash
+from audit.models import AccessLog, AccessOutcome, Action, Purpose
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_a_login_is_logged_with_its_session(api_client):
     session = LoginSession.objects.get(user=user)
     assert (row.action, row.outcome, row.purpose) == (
         Action.LOGIN,
-        Outcome.SUCCESS,
+        AccessOutcome.SUCCESS,
         Purpose.AUTHENTICATION,
     )
     assert row.actor_id == user.pk
@@ -46,7 +46,7 @@ def test_a_failed_login_is_logged_without_the_email(api_client):
     )
     assert response.status_code == 401
     row = AccessLog.objects.get()
-    assert (row.action, row.outcome) == (Action.LOGIN_FAILED, Outcome.FAILED)
+    assert (row.action, row.outcome) == (Action.LOGIN_FAILED, AccessOutcome.FAILED)
     assert row.actor_id is None
     assert row.details == {
         "reason": "invalid_credentials",

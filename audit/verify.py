@@ -19,8 +19,8 @@ from typing import Any
 
 from django.db import connection
 
-from privacy import chain
-from privacy.models import AccessLog
+from audit import chain
+from audit.models import AccessLog
 
 TRIGGERS = {
     "postgresql": ("privacy_accesslog_append_only", "privacy_accesslog_no_truncate"),

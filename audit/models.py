@@ -1,0 +1,97 @@
+"""The access log (NEN 7513): who touched whose personal data, when, how and on what grounds.
+
+Rows are append-only (database triggers, privacy migration 0002, which created the table before
+it moved to this app: docs/adr/0020) and hash-chained (audit.chain), so an edited, deleted or
+reordered row is detectable with `manage.py verify_access_log`. A row never holds personal
+values: only pseudonymous ids, field names and codes (docs/adr/0011-access-log.md)."""
+
+import uuid
+
+from django.db import models
+
+
+class Action(models.TextChoices):
+    READ = "read", "Inzien"
+    LIST = "list", "Lijst inzien"
+    SEARCH = "search", "Zoeken"
+    EXPORT = "export", "Exporteren"
+    CREATE = "create", "Aanmaken"
+    UPDATE = "update", "Wijzigen"
+    DELETE = "delete", "Verwijderen"
+    CONSENT_CHANGE = "consent_change", "Toestemming gewijzigd"
+    LOGIN = "login", "Ingelogd"
+    LOGIN_FAILED = "login_failed", "Inloggen mislukt"
+    MFA_ENROL = "mfa_enrol", "Tweede factor gekoppeld"
+    # Account changes (docs/adr/0016): object_type accounts.user, object_id the target user.
+    MEMBERSHIP_CHANGE = "membership_change", "Teamlidmaatschap gewijzigd"
+    ROLE_CHANGE = "role_change", "Rol gewijzigd"
+    CREDENTIAL_CHANGE = "credential_change", "Inloggegevens gewijzigd"
+    MFA_CHANGE = "mfa_change", "Tweede factor gewijzigd"
+    ACCESS_DENIED = "access_denied", "Toegang geweigerd"
+    AUDIT_READ = "audit_read", "Toegangslog ingezien"
+
+
+class AccessOutcome(models.TextChoices):
+    """How an access ended (not a signal's outcome, signals.models.Outcome)."""
+
+    SUCCESS = "success", "Gelukt"
+    DENIED = "denied", "Geweigerd"
+    FAILED = "failed", "Mislukt"
+
+
+class Purpose(models.TextChoices):
+    """Grounds: why the data was touched. Phase 2 adds the signal-handling purposes."""
+
+    AUTHENTICATION = "authentication", "Inloggen en beveiliging"
+    SIGNAL_HANDLING = "signal_handling", "Opvolgen van een signaal"
+    AUDIT = "audit", "Toezicht op toegang"
+    DATA_SUBJECT_REQUEST = "data_subject_request", "Verzoek van betrokkene"
+    RETENTION = "retention", "Bewaartermijn"
+
+
+class AccessLog(models.Model):
+    event_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Assigned under the chain lock: 1, 2, 3, ... without gaps, so a gap means a deleted row.
+    sequence = models.BigIntegerField(unique=True, editable=False)
+    occurred_at = models.DateTimeField(help_text="UTC")
+    action = models.CharField(max_length=32, choices=Action.choices)
+    outcome = models.CharField(max_length=16, choices=AccessOutcome.choices)
+
+    # Who. Plain ids, no foreign keys: deleting a user or organisation never rewrites the log.
+    actor_id = models.UUIDField(null=True, blank=True)
+    actor_roles = models.JSONField(default=list, blank=True)
+    actor_organisation_id = models.UUIDField(null=True, blank=True)
+    client_address = models.CharField(max_length=45, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+
+    # Whose data and what: a pseudonymous subject id, never a name; field names, never values.
+    subject_id = models.UUIDField(null=True, blank=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    fields_touched = models.JSONField(default=list, blank=True)
+
+    # On what grounds.
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    authorisation_rule = models.CharField(max_length=128, blank=True)
+    consent_id = models.CharField(max_length=64, blank=True)
+
+    request_id = models.CharField(max_length=64, blank=True)
+    # Small non-personal context: the filter of an audit read, the view of a denial.
+    details = models.JSONField(default=dict, blank=True)
+
+    previous_hash = models.CharField(max_length=64, editable=False)
+    row_hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        # The table keeps the name it had in the privacy app: rows, chain and triggers stay.
+        db_table = "privacy_accesslog"
+        ordering = ["-sequence"]
+        indexes = [
+            models.Index(fields=["subject_id", "-sequence"], name="accesslog_subject_idx"),
+            models.Index(fields=["actor_id", "-sequence"], name="accesslog_actor_idx"),
+            models.Index(fields=["occurred_at"], name="accesslog_time_idx"),
+        ]
+        default_permissions = ()  # read through the audit API only; nobody adds or changes rows
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.outcome}"
