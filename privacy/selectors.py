@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from audit.models import AccessLog
+from signals.models import Signal
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,10 @@ def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
     if filters.period_to:
         rows = rows.filter(occurred_at__lt=filters.period_to)
     return rows.order_by("-sequence")
+
+
+def signal_subject(*, signal_id: Any) -> Any:
+    """The pseudonymous subject id of a signal, for a rights request that names the signal
+    (Signal.DoesNotExist for an unknown id). Returns a row with `pk` and `subject_id` only; the
+    caller logs the lookup."""
+    return Signal.objects.only("pk", "subject_id").get(pk=signal_id)

@@ -41,11 +41,13 @@ INSTALLED_APPS = [
     "signals",
     "notifications",
     "privacy",
+    "workspace",
 ]
 
 MIDDLEWARE = [
     "backend.request_context.RequestIdMiddleware",
-    "backend.cache_control.NoStoreApiMiddleware",  # every /api/ answer may hold personal data
+    # Every /api/ and workspace answer may hold personal data: no-store.
+    "backend.cache_control.NoStoreApiMiddleware",
     "backend.api_errors.ApiErrorMiddleware",  # every /api/ error is JSON in the one shape
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -55,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for the admin
+    # The workspace's strict Content-Security-Policy and idle expiry (docs/adr/0027); inside the
+    # session middleware, so the expiry it sets is saved.
+    "workspace.middleware.WorkspaceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -126,6 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+# Our own translations (the workspace, forms, messages), compiled and committed (docs/adr/0027).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -288,6 +295,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": SWEEPER_INTERVAL_SECONDS,
     },
     "prune-unseen-devices": {"task": "notifications.tasks.devices_prune", "schedule": 86400.0},
+    "requeue-pending-emails": {
+        "task": "notifications.tasks.email_notices_requeue",
+        "schedule": SWEEPER_INTERVAL_SECONDS,
+    },
+    # Idempotent per person, team and day: a beat restart cannot send a digest twice.
+    "send-team-digests": {"task": "notifications.tasks.team_digests_send", "schedule": 3600.0},
     "expire-break-glass-grants": {"task": "signals.expire_break_glass_grants", "schedule": 900.0},
     "enforce-retention": {"task": "privacy.tasks.enforce_retention", "schedule": 3600.0},
 }
@@ -377,3 +390,16 @@ LOGIN_SESSION_MAX_DAYS = env.int("LOGIN_SESSION_MAX_DAYS", default=30)
 # for setting a password (docs/adr/0016).
 CREDENTIAL_RESET_HOURS = env.int("CREDENTIAL_RESET_HOURS", default=72)
 OTP_TOTP_ISSUER = "Buurtsignaal"
+
+# --- The team workspace (docs/adr/0027) and e-mail (docs/adr/0028) --------------------------
+LOGIN_URL = "/werkruimte/inloggen/"
+# A workspace session ends after this long without a request (a shared desk), and at the latest
+# after SESSION_COOKIE_AGE.
+WORKSPACE_IDLE_MINUTES = env.int("WORKSPACE_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE_SECONDS", default=12 * 60 * 60)
+# Where e-mails link to: the workspace as the team reaches it.
+WORKSPACE_BASE_URL = env.str("WORKSPACE_BASE_URL", default="http://localhost:8000")
+# E-mail: EMAIL_URL (django-environ), e.g. smtp+tls://user:password@smtp.example.org:587;
+# the console by default (it prints the PII-free e-mails).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Buurtsignaal <noreply@localhost>")

@@ -20,6 +20,7 @@ from notifications import selectors
 from notifications.gateways import OutgoingPush, PushOutcome, PushResult, push_gateway
 from notifications.messages import push_message_build
 from notifications.models import Device, Notification
+from notifications.services.email import email_fallback_for_failed_pushes
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ def notifications_deliver(*, notification_ids: Iterable[int]) -> None:
 
     Side effects: the push; Notification status, attempts, error code, provider message id and
     sent_at; on a retryable answer `not_before` moves ahead (the sweeper re-dispatches it) until
-    PUSH_MAX_ATTEMPTS, then failed; devices with a dead token deactivated."""
+    PUSH_MAX_ATTEMPTS, then failed; devices with a dead token deactivated; a push that ended
+    failed or dead as notifications.services.email.email_fallback_for_failed_pushes."""
     now = timezone.now()
     with transaction.atomic():
         rows = list(
@@ -115,6 +117,8 @@ def notifications_deliver(*, notification_ids: Iterable[int]) -> None:
                 "updated_at",
             ],
         )
+        # Nobody left out: a push that ended failed or dead becomes an e-mail (docs/adr/0028).
+        email_fallback_for_failed_pushes(rows=rows)
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
