@@ -81,3 +81,33 @@ class DeviceDetailApi(APIView):
         """Stops pushes to one of your devices. Another user's device is not found (404)."""
         services.device_delete(user=request.user, device_id=device_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NotificationPreferenceSerializer(StrictSerializer):
+    quiet_hours_start = serializers.TimeField(format="%H:%M")
+    quiet_hours_end = serializers.TimeField(format="%H:%M")
+    timezone = serializers.CharField(max_length=64)
+    daily_digest = serializers.BooleanField()
+
+
+class NotificationPreferenceApi(APIView):
+    """Your quiet hours (no pushes about non-urgent signals between start and end, in your time
+    zone; equal times: none) and whether the daily team digest e-mail comes."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: NotificationPreferenceSerializer})
+    def get(self, request: Request) -> Response:
+        current = selectors.preference_of(user=request.user)
+        return Response(NotificationPreferenceSerializer(current._asdict()).data)
+
+    @extend_schema(
+        request=NotificationPreferenceSerializer,
+        responses={200: NotificationPreferenceSerializer},
+    )
+    def put(self, request: Request) -> Response:
+        data = NotificationPreferenceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.notification_preference_set(user=request.user, **data.validated_data)
+        current = selectors.preference_of(user=request.user)
+        return Response(NotificationPreferenceSerializer(current._asdict()).data)

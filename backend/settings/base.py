@@ -201,7 +201,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "auth", "description": "Log in (password, second factor), tokens, your profile."},
         {"name": "signals", "description": "Submit consented signals and follow their status."},
         {"name": "queue", "description": "The team queue and the work on one signal."},
-        {"name": "devices", "description": "App installations that receive push notifications."},
+        {
+            "name": "devices",
+            "description": "App installations that receive push notifications; quiet hours.",
+        },
         {"name": "audit", "description": "Privacy officer: the access log, break-glass openings."},
         {"name": "privacy", "description": "Privacy officer: data-subject rights and registers."},
     ],

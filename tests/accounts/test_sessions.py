@@ -124,15 +124,16 @@ def _views():
     return found
 
 
-def test_the_admin_otp_login_is_the_only_login_page():
-    """Every other path that opens a session would need its own login row: there is none."""
+def test_the_admin_and_workspace_otp_logins_are_the_only_login_pages():
+    """Every other path that opens a session would need its own login row: there is none. The
+    workspace's login (issue 13) asks for the second factor too (accounts.session_login)."""
     login_views = [
         route
         for route, pattern in _views()
         if issubclass(getattr(pattern.callback, "view_class", object), LoginView)
         or pattern.name == "login"
     ]
-    assert login_views == ["admin/login/"]
+    assert login_views == ["admin/login/", "werkruimte/inloggen/"]
 
 
 @pytest.mark.urls("tests.accounts.guarded_urls")
