@@ -40,18 +40,24 @@ def _enqueue(ids: list[int]) -> None:
 
 
 def _record(notices: list[EmailNotice]) -> int:
-    """Saves new notices (a dedupe key seen before adds nothing) and enqueues their sending."""
-    if not notices:
-        return 0
+    """Saves the notices whose dedupe key is new and enqueues their sending; returns how many
+    were new (a key seen before adds nothing, so a repeated call records nothing)."""
+    keys = [n.dedupe_key for n in notices]
     with transaction.atomic():
-        EmailNotice.objects.bulk_create(notices, ignore_conflicts=True)
+        seen = set(
+            EmailNotice.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+        )
+        fresh = [n for n in notices if n.dedupe_key not in seen]
+        if not fresh:
+            return 0
+        EmailNotice.objects.bulk_create(fresh, ignore_conflicts=True)  # a concurrent run won
         ids = list(
             EmailNotice.objects.filter(
-                dedupe_key__in=[n.dedupe_key for n in notices], status=EmailNotice.Status.PENDING
+                dedupe_key__in=[n.dedupe_key for n in fresh], status=EmailNotice.Status.PENDING
             ).values_list("pk", flat=True)
         )
         _enqueue(ids)
-    return len(ids)
+    return len(fresh)
 
 
 def _event_key(event_id: int, user_id: Any) -> str:
@@ -63,7 +69,7 @@ def email_fallback_for_event(
     *, event_id: int, signal_id: UUID, kind: str, user_ids: Iterable[UUID], reason: str
 ) -> int:
     """Records the e-mails for the people an event's push does not reach (`reason`: no_device
-    or push_failed), for the kinds in FALLBACK_KINDS. Returns how many are due now.
+    or push_failed), for the kinds in FALLBACK_KINDS. Returns how many were recorded.
 
     Side effects: pending EmailNotice rows (once per event and person); send tasks after
     commit."""
