@@ -275,4 +275,3 @@ def test_english_pages_say_nothing_in_dutch(client):
     assert 'lang="en"' in page
     for dutch in ("Wachtrij", "Toegewezen aan team", "Thuiswonende oudere", "Tijdlijn"):
         assert dutch not in page, dutch
-
