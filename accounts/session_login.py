@@ -8,6 +8,7 @@ Between the steps the browser's session holds only the short-lived mfa_token of 
 the same token the app gets from POST /auth/login, so the steps share its expiry and its
 invalidation on any credential change."""
 
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
@@ -91,11 +92,12 @@ def session_open(*, request: HttpRequest, user: User, device: Device, method: st
     """Opens the Django session with the device verified in it. Called only by the steps above
     (and test fixtures): every way in writes its login row.
 
-    Side effects: a new session key (Django's login), `user_logged_in` (last_login, axes
-    reset); the device marked verified in the session; an access log row (login, method
-    session_<method>)."""
+    Side effects: a new session key (Django's login), ending BROWSER_SESSION_HOURS from now;
+    `user_logged_in` (last_login, axes reset); the device marked verified in the session; an
+    access log row (login, method session_<method>)."""
     with transaction.atomic():
         auth.login(request, user, backend=MODEL_BACKEND)
+        request.session.set_expiry(settings.BROWSER_SESSION_HOURS * 3600)
         otp_login(request, device)
         access_log_login(
             context=AccessContext.from_request(request, user=user), method=METHOD_PREFIX + method

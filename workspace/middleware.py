@@ -1,4 +1,4 @@
-"""The workspace's response headers and session expiry (docs/adr/0027).
+"""The workspace's response headers (docs/adr/0027).
 
 A strict Content-Security-Policy on every page under /werkruimte/: only our own static files
 (no inline script or style, no CDN), images also as data: URIs (the QR code), forms only to
@@ -8,7 +8,6 @@ needs inline script)."""
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 PREFIX = "/werkruimte/"
@@ -38,9 +37,4 @@ class WorkspaceMiddleware:
         response["Content-Security-Policy"] = POLICY
         response["Referrer-Policy"] = "same-origin"
         response["X-Content-Type-Options"] = "nosniff"
-        session = getattr(request, "session", None)
-        user = getattr(request, "user", None)
-        if session is not None and user is not None and user.is_authenticated:
-            # Idle expiry: every request moves the end WORKSPACE_IDLE_MINUTES ahead.
-            session.set_expiry(settings.WORKSPACE_IDLE_MINUTES * 60)
         return response

@@ -57,8 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for the admin
-    # The workspace's strict Content-Security-Policy and idle expiry (docs/adr/0027); inside the
-    # session middleware, so the expiry it sets is saved.
+    # The workspace's strict Content-Security-Policy (docs/adr/0027).
     "workspace.middleware.WorkspaceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -396,10 +395,9 @@ OTP_TOTP_ISSUER = "Buurtsignaal"
 
 # --- The team workspace (docs/adr/0027) and e-mail (docs/adr/0028) --------------------------
 LOGIN_URL = "/werkruimte/inloggen/"
-# A workspace session ends after this long without a request (a shared desk), and at the latest
-# after SESSION_COOKIE_AGE.
-WORKSPACE_IDLE_MINUTES = env.int("WORKSPACE_IDLE_MINUTES", default=30)
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE_SECONDS", default=12 * 60 * 60)
+# A browser session opened by the workspace's login ends this long after login (a working day;
+# logging out ends it sooner). The admin's keeps SESSION_COOKIE_AGE.
+BROWSER_SESSION_HOURS = env.int("BROWSER_SESSION_HOURS", default=10)
 # Where e-mails link to: the workspace as the team reaches it.
 WORKSPACE_BASE_URL = env.str("WORKSPACE_BASE_URL", default="http://localhost:8000")
 # E-mail: EMAIL_URL (django-environ), e.g. smtp+tls://user:password@smtp.example.org:587;

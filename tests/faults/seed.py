@@ -54,9 +54,7 @@ def seed(*, field_workers: int, members: int) -> dict[str, object]:
                 organisation=teams_org,
                 **system,
             )
-            services.team_membership_set(
-                team=central, user=user, role=TeamRole.MEMBER, **system
-            )
+            services.team_membership_set(team=central, user=user, role=TeamRole.MEMBER, **system)
             # Equal start and end: no quiet hours, so every push is due at once.
             NotificationPreference.objects.create(
                 user=user,

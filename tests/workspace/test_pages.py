@@ -2,8 +2,11 @@
 services, refusals and access-log rows as the API, and the headers every page carries."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AccessLog, Action
@@ -275,3 +278,12 @@ def test_english_pages_say_nothing_in_dutch(client):
     assert 'lang="en"' in page
     for dutch in ("Wachtrij", "Toegewezen aan team", "Thuiswonende oudere", "Tijdlijn"):
         assert dutch not in page, dutch
+
+
+def test_a_workspace_session_ends_after_browser_session_hours(client, settings):
+    settings.BROWSER_SESSION_HOURS = 3
+    world = two_teams()
+    workspace_login(client, world.member)
+    assert client.session.get_expiry_age() == 3 * 3600
+    with time_machine.travel(timezone.now() + timedelta(hours=3, minutes=1)):
+        assert client.get(QUEUE).status_code == 302
