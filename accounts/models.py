@@ -46,7 +46,7 @@ class UserManager(BaseUserManager["User"]):
 
     def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
         """A user with `password`, or without a usable one when None (the user then sets it
-        with a one-time code, accounts.credential_services)."""
+        with a one-time code, accounts.services.credentials)."""
         if not email:
             raise ValueError("email is required")
         user = self.model(email=normalise_email(email), **fields)

@@ -102,7 +102,7 @@ def test_mfa_token_works_once_and_is_bound_to_its_purpose(api_client, team_membe
 
 def test_recovery_code_works_once(api_client, team_member):
     enrolled(team_member)
-    from accounts.mfa_services import recovery_codes_replace
+    from accounts.services import recovery_codes_replace
 
     codes = recovery_codes_replace(user=team_member)
     assert len(codes) == 10 and len(set(codes)) == 10

@@ -7,12 +7,6 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from accounts.membership_services import (
-    TEAM_ROLES,
-    team_membership_remove,
-    team_membership_set,
-    user_access_set,
-)
 from accounts.models import (
     LoginSession,
     TeamGroupObjectPermission,
@@ -21,6 +15,12 @@ from accounts.models import (
     User,
 )
 from accounts.roles import COORDINATE_TEAM, WORK_TEAM_QUEUE, Role
+from accounts.services import (
+    TEAM_ROLES,
+    team_membership_remove,
+    team_membership_set,
+    user_access_set,
+)
 from audit.context import AccessContext
 from audit.models import AccessLog, Action
 from backend.errors import DomainError
