@@ -271,4 +271,3 @@ class BreakGlassListApi(APIView):
                 "subject_ids": [str(a.signal.subject_id) for a in page],
             }
         return paginator.get_paginated_response(data)
-
