@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import UserObjectPermissionBase
 
 from audit.fields import EncryptedTextField
 from signals.managers import SignalQuerySet
@@ -352,7 +352,3 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"break-glass {self.pk}"
-
-
-class SignalGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)

@@ -154,7 +154,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "backend.schema.ApiAutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "backend.exception_handler.handle_exception",
     # JSON only, with depth and size limits; one cursor pagination base (docs/adr/0017).
     "DEFAULT_PARSER_CLASSES": ["backend.parsers.JSONParser"],
