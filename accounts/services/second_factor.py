@@ -2,7 +2,6 @@
 
 import base64
 import io
-from binascii import unhexlify
 from dataclasses import dataclass
 
 import qrcode
@@ -81,7 +80,7 @@ def totp_enrolment_begin(
     uri = device.config_url
     return TotpEnrolment(
         otpauth_uri=uri,
-        secret=base64.b32encode(unhexlify(device.key)).decode(),
+        secret=base64.b32encode(device.bin_key).decode(),
         qr_svg_data_uri=_qr_data_uri(uri),
     )
 

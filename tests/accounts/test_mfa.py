@@ -1,6 +1,9 @@
 """Second factor (TOTP) in the JWT flow and the admin: required roles, exemption, enrolment,
 recovery codes, lockout and logging."""
 
+import base64
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -159,6 +162,10 @@ def test_first_login_enrols_then_gets_tokens(api_client, team_member):
     assert begun.json()["qr_svg_data_uri"].startswith("data:image/svg+xml;base64,")
     assert "no-store" in begun["Cache-Control"]
     device = TOTPDevice.objects.get(user=team_member, confirmed=False)
+    # The secret to type by hand is the one the QR code carries: the device key in base32.
+    secret = begun.json()["secret"]
+    assert parse_qs(urlsplit(begun.json()["otpauth_uri"]).query)["secret"] == [secret]
+    assert base64.b32decode(secret) == bytes.fromhex(device.key)
 
     wrong = api_client.post(CONFIRM, {"code": "12345x"}, format="json", **enrolment)
     assert wrong.json()["code"] == "mfa_code_invalid"
