@@ -1,6 +1,6 @@
 """Signals: a consented observation that a resident may want more connection, its routing to a
 neighbourhood team and its follow-up. Every change goes through signals.services, which appends
-a SignalEvent in the same transaction (docs/adr/0005-one-write-path.md)."""
+a SignalEvent in the same transaction (docs/adr/0005-one-write-path-append-only-events.md)."""
 
 import uuid
 
