@@ -19,16 +19,16 @@ from audit import csv_export
 from audit.fields import EncryptedTextField
 from audit.models import Purpose
 from privacy.retention import RETENTION_CLOCK, retention_policies
-from signals.models import Consent, Signal, Status
-from signals.services import PERSONAL_FIELDS
+from signals.models import Consent, ConsentPurpose, Signal, Status
+from signals.personal_data import PERSONAL_FIELDS
 
-# Consent purposes a resident grants one by one (signals.api.serializers.PurposesInput).
+# The register's description of each consent purpose (signals.models.ConsentPurpose).
 CONSENT_PURPOSES: dict[str, tuple[str, str]] = {
-    "team_contact": (
+    ConsentPurpose.TEAM_CONTACT: (
         "Contact door het buurtteam om samen te kijken wat kan helpen",
         "Contact by the neighbourhood team to look together at what could help",
     ),
-    "share_with_initiative": (
+    ConsentPurpose.SHARE_WITH_INITIATIVE: (
         "Doorgeven aan de genoemde lokale initiatieven",
         "Passing on to the named local initiatives",
     ),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from audit.fields import EncryptedTextField
-from signals.managers import SignalQuerySet
+from signals.visibility import SignalQuerySet
 
 
 class Status(models.TextChoices):
@@ -45,6 +45,14 @@ class Outcome(models.TextChoices):
     RESIDENT_DECLINED_HELP = "resident_declined_help", "Bewoner wil geen hulp"
     NO_CONTACT_POSSIBLE = "no_contact_possible", "Geen contact mogelijk"
     OTHER = "other", "Anders"
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a resident consents to, purpose by purpose (AVG art. 7): the keys of
+    Consent.purposes, the intake input and the registers all come from here."""
+
+    TEAM_CONTACT = "team_contact", "Contact door het buurtteam"
+    SHARE_WITH_INITIATIVE = "share_with_initiative", "Doorgeven aan lokale initiatieven"
 
 
 class ReasonCode(models.Model):

@@ -14,6 +14,7 @@ from backend.json_logging import JsonFormatter
 from notifications.models import Notification
 from notifications.tasks import notifications_send
 from signals import services as signals
+from signals.access import SYSTEM
 from tests.factories import TeamFactory, UserFactory, member_of
 from tests.notifications.factories import DeviceFactory
 from tests.signals.factories import make_signal, team_with_coverage
@@ -50,10 +51,10 @@ def test_no_personal_value_reaches_a_push_or_a_log_line(fcm, caplog):
         urgency="urgent",
     )
     assert signal.resident_first_name == RESIDENT["first_name"]  # the canary is really in it
-    signals.signal_route(signal_id=signal.pk)
+    signals.signal_route(actor=SYSTEM, signal_id=signal.pk)
     signal.refresh_from_db()
     with time_machine.travel(signal.acknowledge_due_at + timedelta(minutes=1)):
-        assert signals.signal_escalate(signal_id=signal.pk)
+        assert signals.signal_escalate(actor=SYSTEM, signal_id=signal.pk)
         signal.refresh_from_db()
         signals.signal_assign(
             signal_id=signal.pk,
@@ -77,7 +78,7 @@ def test_no_personal_value_reaches_a_push_or_a_log_line(fcm, caplog):
             expected_version=signal.version,
             reason=REASON,
         )
-        signals.signal_route(signal_id=signal.pk)
+        signals.signal_route(actor=SYSTEM, signal_id=signal.pk)
         signals.consent_withdraw(signal_id=signal.pk, actor=signaller, reason=REASON)
 
         pending = list(Notification.objects.values_list("pk", flat=True))

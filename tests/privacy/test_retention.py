@@ -15,7 +15,7 @@ from privacy.models import RetentionPolicy
 from privacy.tasks import enforce_retention
 from signals import services
 from signals.models import SignalEvent, SignalNote, Status
-from signals.services import PERSONAL_FIELDS
+from signals.personal_data import PERSONAL_FIELDS
 from tests.factories import UserFactory
 from tests.privacy.rights import NOTE, case, open_request
 

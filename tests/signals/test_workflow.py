@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import TeamRole
 from backend.errors import DomainError
 from signals import services, workflow
+from signals.access import SYSTEM
 from signals.models import SignalEvent, SignalNote, Status
 from tests.factories import TeamFactory, member_of
 from tests.signals.factories import PATH_TO, make_signal, team_with_coverage
@@ -255,7 +256,7 @@ def test_forward_routes_again_to_the_new_team(team, worker):
         reason="Bewoner woont bij familie in Noord.",
     )
     assert forwarded.status == Status.FORWARDED
-    routed = services.signal_route(signal_id=signal.pk)
+    routed = services.signal_route(actor=SYSTEM, signal_id=signal.pk)
     assert routed.status == Status.ROUTED
     assert routed.team == other
     assert routed.assigned_to is None
