@@ -230,7 +230,8 @@ class ConsentWithdrawal(models.Model):
 
 
 class SignalEvent(models.Model):
-    """Append-only history. Never updated or deleted by the application."""
+    """Append-only history: a database trigger refuses UPDATE and DELETE (migration 0007), and
+    a signal with events cannot be deleted. Holds no personal values, so erasure leaves it."""
 
     class Type(models.TextChoices):
         CREATED = "created"
@@ -246,7 +247,7 @@ class SignalEvent(models.Model):
         RESTRICTED = "restricted"
         RESTRICTION_LIFTED = "restriction_lifted"
 
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=24, choices=Type.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
