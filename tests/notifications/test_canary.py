@@ -79,10 +79,14 @@ def test_no_personal_value_reaches_a_push_or_a_log_line(fcm, caplog):
             reason=REASON,
         )
         signals.signal_route(actor=SYSTEM, signal_id=signal.pk)
+        # Sent while the canary values are still in the signal, so a payload that looked the
+        # resident up would carry them; the withdrawal's own push goes after the erasure.
+        before_erasure = list(Notification.objects.values_list("pk", flat=True))
+        notifications_send(notification_ids=before_erasure)
+        assert type(signal).objects.get(pk=signal.pk).resident_first_name == RESIDENT["first_name"]
         signals.consent_withdraw(signal_id=signal.pk, actor=signaller, reason=REASON)
-
-        pending = list(Notification.objects.values_list("pk", flat=True))
-        notifications_send(notification_ids=pending)
+        rest = Notification.objects.exclude(pk__in=before_erasure).values_list("pk", flat=True)
+        notifications_send(notification_ids=list(rest))
 
     kinds = set(Notification.objects.values_list("kind", flat=True))
     assert kinds == set(Notification.Kind)  # every kind of push went through this flow
