@@ -48,7 +48,9 @@ ALLOWED = {
 
 
 def test_the_transition_table_is_exactly_the_one_written_here():
-    table = {(start, target) for start, targets in workflow.TRANSITIONS.items() for target in targets}
+    table = {
+        (start, target) for start, targets in workflow.TRANSITIONS.items() for target in targets
+    }
     assert table == ALLOWED
 
 
