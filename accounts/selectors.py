@@ -25,13 +25,6 @@ def user_with_profile(*, user: User) -> User:
     )
 
 
-def teams_of(*, user: User, role: str | None = None) -> QuerySet[Team]:
-    memberships = TeamMembership.objects.filter(user=user)
-    if role:
-        memberships = memberships.filter(role=role)
-    return Team.objects.filter(pk__in=memberships.values("team_id"), is_active=True)
-
-
 def teams_active() -> QuerySet[Team]:
     """Every active team, for picking where to forward a signal (names are no personal data)."""
     return Team.objects.filter(is_active=True).order_by("name")

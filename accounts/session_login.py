@@ -20,7 +20,8 @@ from django_otp.models import Device
 
 from accounts.account_log import access_log_login, access_log_login_failed
 from accounts.mfa import PURPOSE_ENROL, PURPOSE_VERIFY, mfa_token_issue, mfa_token_user
-from accounts.mfa_services import (
+from accounts.models import User
+from accounts.services.second_factor import (
     TotpEnrolment,
     second_factor_check,
     second_factor_method,
@@ -28,7 +29,6 @@ from accounts.mfa_services import (
     totp_pending_confirm,
     totp_pending_verify,
 )
-from accounts.models import User
 from audit.context import AccessContext
 from backend.errors import DomainError
 
@@ -59,7 +59,7 @@ def session_password_step(*, request: HttpRequest, email: str, password: str) ->
 def session_code_step(*, request: HttpRequest, mfa_token: str, code: str) -> User:
     """The second step: a TOTP or recovery code opens the session.
 
-    Side effects: as accounts.mfa_services.second_factor_check; on success as session_open."""
+    Side effects: as accounts.services.second_factor.second_factor_check; on success as session_open."""
     user = mfa_token_user(token=mfa_token, purpose=PURPOSE_VERIFY)
     device = second_factor_check(request=request, user=user, code=code)
     session_open(request=request, user=user, device=device, method=second_factor_method(device))
@@ -69,7 +69,7 @@ def session_code_step(*, request: HttpRequest, mfa_token: str, code: str) -> Use
 def session_enrolment_begin(*, request: HttpRequest, mfa_token: str) -> TotpEnrolment:
     """First login: a new pending authenticator, shown as a QR code (and its secret).
 
-    Side effects: as accounts.mfa_services.totp_enrolment_begin."""
+    Side effects: as accounts.services.second_factor.totp_enrolment_begin."""
     user = mfa_token_user(token=mfa_token, purpose=PURPOSE_ENROL)
     return totp_enrolment_begin(request=request, user=user, with_access_token=False)
 
@@ -78,7 +78,7 @@ def session_enrolment_confirm(*, request: HttpRequest, mfa_token: str, code: str
     """A code from the new app confirms it and opens the session; returns the recovery codes
     (shown once).
 
-    Side effects: as accounts.mfa_services.totp_pending_confirm and session_open."""
+    Side effects: as accounts.services.second_factor.totp_pending_confirm and session_open."""
     user = mfa_token_user(token=mfa_token, purpose=PURPOSE_ENROL)
     pending = totp_pending_verify(user=user, code=code)
     with transaction.atomic():

@@ -1,6 +1,6 @@
 """Signals: a consented observation that a resident may want more connection, its routing to a
 neighbourhood team and its follow-up. Every change goes through signals.services, which appends
-a SignalEvent in the same transaction (docs/adr/0005-one-write-path.md)."""
+a SignalEvent in the same transaction (docs/adr/0005-one-write-path-append-only-events.md)."""
 
 import uuid
 
@@ -8,10 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import UserObjectPermissionBase
 
 from audit.fields import EncryptedTextField
-from signals.managers import SignalQuerySet
+from signals.visibility import SignalQuerySet
 
 
 # Labels are Dutch, translated for English pages (locale/); Dutch msgids keep the migrations
@@ -51,6 +51,14 @@ class Outcome(models.TextChoices):
     RESIDENT_DECLINED_HELP = "resident_declined_help", _("Bewoner wil geen hulp")
     NO_CONTACT_POSSIBLE = "no_contact_possible", _("Geen contact mogelijk")
     OTHER = "other", _("Anders")
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a resident consents to, purpose by purpose (AVG art. 7): the keys of
+    Consent.purposes, the intake input and the registers all come from here."""
+
+    TEAM_CONTACT = "team_contact", "Contact door het buurtteam"
+    SHARE_WITH_INITIATIVE = "share_with_initiative", "Doorgeven aan lokale initiatieven"
 
 
 class ReasonCode(models.Model):
@@ -228,7 +236,8 @@ class ConsentWithdrawal(models.Model):
 
 
 class SignalEvent(models.Model):
-    """Append-only history. Never updated or deleted by the application."""
+    """Append-only history: a database trigger refuses UPDATE and DELETE (migration 0007), and
+    a signal with events cannot be deleted. Holds no personal values, so erasure leaves it."""
 
     class Type(models.TextChoices):
         CREATED = "created"
@@ -244,7 +253,7 @@ class SignalEvent(models.Model):
         RESTRICTED = "restricted"
         RESTRICTION_LIFTED = "restriction_lifted"
 
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=24, choices=Type.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -358,7 +367,3 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"break-glass {self.pk}"
-
-
-class SignalGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)

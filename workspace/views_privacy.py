@@ -1,7 +1,7 @@
 """The privacy officer's pages: the access log with its filters, the break-glass review, the
 subject requests, the registers, and from a signal to its subject id. Each read goes through
-the selector the audit API uses and is itself logged (audit.services.access_logged), in the
-transaction that renders the page."""
+the selector the audit API uses and is itself logged with the same disclosure
+(audit.disclosure.access_logged), in the transaction that renders the page."""
 
 from typing import Any
 
@@ -13,20 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import HANDLE_PRIVACY_REQUESTS, VIEW_ACCESS_LOG
-from audit.context import AccessContext
-from audit.models import AccessOutcome, Action, Purpose
-from audit.services import AccessLogDraft, access_logged
+from audit.disclosure import access_logged
+from audit.models import AccessOutcome, Action
 from privacy import registers, rights_selectors, selectors
-from privacy.api import AUTHORISATION_RULE, AccessLogFilterInput
+from privacy.api import AccessLogFilterInput
 from privacy.models import SubjectRequest
 from signals import selectors as signal_selectors
-from signals.grounds import BREAK_GLASS_REASON
 from signals.models import Signal
 from workspace.forms import SubjectLookupForm
 from workspace.pages import denial_log, page
 
 ROWS = 100
-REQUESTS_RULE = f"capability:{HANDLE_PRIVACY_REQUESTS}"
 
 
 def _given(request: HttpRequest, names: Any) -> dict[str, str]:
@@ -43,19 +40,9 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
     rows: list[Any] = []
     if query.is_valid():
         filters = query.to_filter()
-        draft = AccessLogDraft(
-            subject_id=filters.subject_id,
-            object_type="privacy.accesslog",
-            details={"filters": filters.as_details(), "format": "workspace"},
-        )
-        with access_logged(
-            context=AccessContext.from_request(request),
-            action=Action.AUDIT_READ,
-            purpose=Purpose.AUDIT,
-            authorisation_rule=AUTHORISATION_RULE,
-            draft=draft,
-        ):
+        with access_logged(actor=request.user) as log:
             rows = list(selectors.access_log_list(filters=filters)[:ROWS])
+            log.add(selectors.access_log_read(filters=filters, fmt="workspace"))
     else:
         messages.error(request, _("The filters are invalid."))
     context = {
@@ -73,19 +60,9 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
 @page(VIEW_ACCESS_LOG)
 def break_glass_review_view(request: HttpRequest) -> HttpResponse:
     """Every break-glass opening with its reason, newest first; the read is logged."""
-    with access_logged(
-        context=AccessContext.from_request(request),
-        action=Action.AUDIT_READ,
-        purpose=Purpose.AUDIT,
-        authorisation_rule=AUTHORISATION_RULE,
-        draft=AccessLogDraft(object_type="signals.breakglassaccess"),
-    ) as draft:
+    with access_logged(actor=request.user) as log:
         openings = list(signal_selectors.break_glass_list().order_by("-opened_at", "id")[:ROWS])
-        draft.fields_touched = [BREAK_GLASS_REASON] if openings else []
-        draft.details = {
-            "count": len(openings),
-            "subject_ids": [str(a.signal.subject_id) for a in openings],
-        }
+        log.add(selectors.break_glass_review(openings))
         context = {"openings": openings, "now": timezone.now()}
         return render(request, "workspace/privacy_break_glass.html", context)
 
@@ -98,15 +75,9 @@ def subject_requests_view(request: HttpRequest) -> HttpResponse:
     if status not in (None, *SubjectRequest.Status.values):
         status = None
     now = timezone.now()
-    with access_logged(
-        context=AccessContext.from_request(request),
-        action=Action.LIST,
-        purpose=Purpose.DATA_SUBJECT_REQUEST,
-        authorisation_rule=REQUESTS_RULE,
-    ) as draft:
+    with access_logged(actor=request.user) as log:
         rows = list(rights_selectors.subject_request_list(status=status, now=now)[:ROWS])
-        draft.object_type = "privacy.subjectrequest"
-        draft.details = {"filters": {"status": status or ""}, "view": "workspace"}
+        log.add(rights_selectors.subject_requests_listed(filters={"status": status or ""}))
         context = {"rows": rows, "now": now, "statuses": SubjectRequest.Status.choices}
         return render(request, "workspace/privacy_requests.html", context)
 
@@ -129,16 +100,9 @@ def subject_lookup_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         signal_id = form.cleaned_data["signal"]
         try:
-            with access_logged(
-                context=AccessContext.from_request(request),
-                action=Action.READ,
-                purpose=Purpose.DATA_SUBJECT_REQUEST,
-                authorisation_rule=REQUESTS_RULE,
-                draft=AccessLogDraft(object_type="signals.signal", object_id=str(signal_id)),
-            ) as draft:
-                found = selectors.signal_subject(signal_id=signal_id)
-                draft.subject_id = found.subject_id
-                draft.details = {"operation": "subject_lookup"}
+            with access_logged(actor=request.user) as log:
+                found = rights_selectors.signal_subject(signal_id=signal_id)
+                log.add(rights_selectors.subject_lookup(found))
         except Signal.DoesNotExist as exc:
             denial_log(request, exc, {"signal_id": signal_id})
             messages.error(request, _("There is no signal with this id."))

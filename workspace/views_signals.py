@@ -1,6 +1,7 @@
 """The queue and the work on one signal. Thin views: each calls the selector or service the API
-calls, with the same access-log row (signals.api.access_log, NEN 7513), and shows the same
-refusals as messages in the page's language (workspace.pages)."""
+calls, and reports the same disclosures to the same access-log helper (audit.disclosure,
+signals.disclosures; NEN 7513); who may do what is the services' business (signals.access).
+Refusals are shown in the page's language (workspace.pages)."""
 
 from typing import Any
 from uuid import UUID
@@ -17,27 +18,20 @@ from rest_framework.request import Request
 
 from accounts import selectors as account_selectors
 from accounts.roles import COORDINATE_TEAM, HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, WORK_TEAM_QUEUE
-from audit.models import Action, Purpose
+from audit.disclosure import access_logged
+from audit.models import Action
 from backend.errors import DomainError
-from signals import selectors, services, workflow, workload
-from signals.api.access_log import logged
+from signals import disclosures, selectors, services, workflow, workload
+from signals.access import BREAK_GLASS
 from signals.api.views import QueuePagination
-from signals.grounds import (
-    BREAK_GLASS_REASON,
-    NOTE_BODY,
-    SIGNAL_FIELDS,
-    WITHDRAWAL_REASON,
-    Grounds,
-    Rule,
-    filled_fields,
-)
+from signals.grounds import Rule
 from signals.models import Outcome, Signal, Status
+from signals.visibility import grounds_of
 from workspace import forms
 from workspace import selectors as workspace_selectors
 from workspace import services as workspace_services
 from workspace.pages import action_refused, denial_log, page
 
-BREAK_GLASS = "signals.break_glass_signal"
 FILTER_NAMES = ("status", "urgency", "target_group", "wijk", "buurt", "overdue", "assigned")
 
 
@@ -64,13 +58,10 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     paginator = QueuePagination()
     rows: list[Signal] = []
     try:
-        with logged(request, action=Action.LIST, rule=Rule.TEAM_QUEUE) as entry:
+        with access_logged(actor=request.user) as log:
             queryset = selectors.queue_list(user=request.user, filters=query)
             rows = paginator.paginate_queryset(queryset, api_request) or []
-            entry.details = {
-                "count": len(rows),
-                "subject_ids": [str(row.subject_id) for row in rows],
-            }
+            log.add(disclosures.signals_listed(rows, rule=Rule.TEAM_QUEUE))
     except (ValidationError, DomainError) as exc:
         message = exc.message() if isinstance(exc, DomainError) else _("The filters are invalid.")
         messages.error(request, message)
@@ -111,11 +102,10 @@ def signal_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     """The facts, the events as a timeline, notes and corrections, and what the user may do
     now. Logged as the API's detail read (the fields holding a value)."""
     user = request.user
-    with logged(request, action=Action.READ) as entry:
+    with access_logged(actor=user) as log:
         signal = selectors.signal_get_for_team(user=user, signal_id=signal_id)
-        grounds = selectors.grounds_of(signal)
-        entry.about(grounds, object_id=signal.pk, fields=filled_fields(signal, signal.notes.all()))
-        team_work = grounds.rule != Rule.BREAK_GLASS
+        log.add(disclosures.signal_read(signal))
+        team_work = grounds_of(signal).rule != Rule.BREAK_GLASS
         coordinator = (
             team_work
             and user.has_perm(COORDINATE_TEAM)
@@ -143,6 +133,14 @@ def signal_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     return response
 
 
+def _changed(request: HttpRequest, signal: Signal, **details: Any) -> Any:
+    """What a change made on the signal page discloses: the API's answer to the same change is
+    the signal in full, read again, and so is the page the browser is sent back to; logged the
+    same way (an update of the fields holding a value)."""
+    read = selectors.signal_get_for_team(user=request.user, signal_id=signal.pk)
+    return disclosures.signal_read(read, action=Action.UPDATE, **details)
+
+
 @require_POST
 @page(WORK_TEAM_QUEUE)
 def transition_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
@@ -153,9 +151,8 @@ def transition_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
         return HttpResponseRedirect(back)
     data = form.cleaned_data
     try:
-        with logged(request, action=Action.UPDATE) as entry:
-            grounds = selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
-            services.signal_transition(
+        with access_logged(actor=request.user) as log:
+            signal = services.signal_transition(
                 signal_id=signal_id,
                 actor=request.user,
                 to_status=data["to"],
@@ -163,10 +160,7 @@ def transition_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
                 note=data["note"],
                 outcome=data["outcome"],
             )
-            fields = [NOTE_BODY] if data["note"] else []
-            entry.about(
-                grounds, object_id=signal_id, fields=fields, operation="transition", to=data["to"]
-            )
+            log.add(_changed(request, signal, operation="transition", to=data["to"]))
     except DomainError as exc:
         return action_refused(request, exc, back)
     messages.success(
@@ -185,15 +179,14 @@ def assign_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
         messages.error(request, _("Choose a member of the team."))
         return HttpResponseRedirect(back)
     try:
-        with logged(request, action=Action.UPDATE) as entry:
-            grounds = selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
-            services.signal_assign(
+        with access_logged(actor=request.user) as log:
+            signal = services.signal_assign(
                 signal_id=signal_id,
                 actor=request.user,
                 assignee_id=form.cleaned_data["assignee"],
                 expected_version=form.cleaned_data["version"],
             )
-            entry.about(grounds, object_id=signal_id, operation="assign")
+            log.add(_changed(request, signal, operation="assign"))
     except DomainError as exc:
         return action_refused(request, exc, back)
     messages.success(request, _("The signal is assigned."))
@@ -211,8 +204,7 @@ def forward_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
         return HttpResponseRedirect(back)
     data = form.cleaned_data
     try:
-        with logged(request, action=Action.UPDATE) as entry:
-            grounds = selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
+        with access_logged(actor=request.user) as log:
             signal = services.signal_forward(
                 signal_id=signal_id,
                 actor=request.user,
@@ -220,7 +212,7 @@ def forward_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
                 expected_version=data["version"],
                 reason=data["reason"],
             )
-            entry.about(grounds, object_id=signal.pk, fields=[NOTE_BODY], operation="forward")
+            log.add(disclosures.signal_forwarded(signal))
     except DomainError as exc:
         return action_refused(request, exc, back)
     messages.success(request, _("The signal is forwarded."))
@@ -237,16 +229,14 @@ def note_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
         messages.error(request, _("Write the note first."))
         return HttpResponseRedirect(back)
     try:
-        with logged(request, action=Action.CREATE) as entry:
-            grounds = selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
+        with access_logged(actor=request.user) as log:
             note = services.signal_note_add(
                 signal_id=signal_id,
                 actor=request.user,
                 body=form.cleaned_data["body"],
                 corrects_id=form.cleaned_data["corrects"],
             )
-            entry.about(grounds, object_id=note.pk, fields=[NOTE_BODY], signal_id=signal_id)
-            entry.object_type = "signals.signalnote"
+            log.add(disclosures.note_added(note))
     except DomainError as exc:
         return action_refused(request, exc, back)
     messages.success(request, _("The note is added."))
@@ -264,17 +254,11 @@ def withdraw_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
         return HttpResponseRedirect(back)
     reason = form.cleaned_data["reason"]
     try:
-        with logged(
-            request, action=Action.CONSENT_CHANGE, purpose=Purpose.DATA_SUBJECT_REQUEST
-        ) as entry:
-            signal_id, grounds = selectors.signal_grounds_for_withdrawal(
-                user=request.user, signal_id=signal_id
-            )
+        with access_logged(actor=request.user) as log:
             signal = services.consent_withdraw(
                 signal_id=signal_id, actor=request.user, reason=reason
             )
-            fields = [*SIGNAL_FIELDS, NOTE_BODY, *([WITHDRAWAL_REASON] if reason else [])]
-            entry.about(grounds, object_id=signal.pk, fields=fields, operation="withdraw")
+            log.add(disclosures.consent_withdrawn(signal, reason=reason))
     except DomainError as exc:
         return action_refused(request, exc, back)
     messages.success(request, _("Consent is withdrawn; the personal data is erased."))
@@ -288,24 +272,12 @@ def break_glass_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with logged(request, action=Action.CREATE) as entry:
+            with access_logged(actor=request.user) as log:
                 access = services.signal_break_glass_open(
                     signal_id=data["signal"], actor=request.user, reason=data["reason"]
                 )
-                grounds = Grounds(
-                    rule=Rule.BREAK_GLASS,
-                    subject_id=access.signal.subject_id,
-                    consent_id=access.signal.consent.pk,
-                    break_glass_id=access.pk,
-                )
-                entry.about(
-                    grounds,
-                    object_id=access.pk,
-                    fields=[BREAK_GLASS_REASON],
-                    signal_id=access.signal_id,
-                    expires_at=access.expires_at.isoformat(),
-                )
-                entry.object_type = "signals.breakglassaccess"
+                expires_at = access.expires_at.isoformat()
+                log.add(disclosures.break_glass_opened(access, expires_at=expires_at))
         except DomainError as exc:
             if exc.status in (403, 423):
                 raise

@@ -8,12 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import COORDINATE_TEAM, VIEW_ACCESS_LOG, WORK_TEAM_QUEUE
-from audit.models import Action
+from audit.disclosure import access_logged
 from backend.errors import DomainError
 from notifications import selectors as notification_selectors
 from notifications.services import notification_preference_set
-from signals import workload
-from signals.api.access_log import logged
+from signals import disclosures, workload
 from signals.grounds import Rule
 from workspace import forms
 from workspace.pages import page
@@ -37,14 +36,12 @@ def coordinator_view(request: HttpRequest) -> HttpResponse:
     """Workload per member, unassigned, overdue and escalated signals of the teams the user
     coordinates. The lists show no personal field; they are logged as a list, like the
     queue."""
-    with logged(request, action=Action.LIST, rule=Rule.TEAM_QUEUE) as entry:
+    with access_logged(actor=request.user) as log:
         teams = workload.team_workload(user=request.user)
-        listed = {s.subject_id for t in teams for s in (*t.overdue, *t.escalated)}
-        entry.details = {
-            "count": len(listed),
-            "subject_ids": sorted(str(i) for i in listed),
-            "view": "coordinator",
-        }
+        listed = {s.pk: s for t in teams for s in (*t.overdue, *t.escalated)}
+        log.add(
+            disclosures.signals_listed(listed.values(), rule=Rule.TEAM_QUEUE), view="coordinator"
+        )
         return render(request, "workspace/coordinator.html", {"teams": teams})
 
 

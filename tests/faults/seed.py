@@ -18,7 +18,7 @@ from tests.faults import population
 def seed(*, field_workers: int, members: int) -> dict[str, object]:
     from django.db import transaction
 
-    from accounts import membership_services as services
+    from accounts import services
     from accounts.models import Organisation, Team, TeamRole
     from accounts.roles import Role
     from audit.context import AccessContext

@@ -13,6 +13,7 @@ from notifications.services import (
     signal_event_notify,
     team_digests_send,
 )
+from signals.access import SYSTEM
 from signals.services import signal_route
 from tests.factories import TeamFactory, member_of
 from tests.notifications.factories import (
@@ -39,7 +40,7 @@ def test_a_normal_signal_for_an_unmapped_address_reaches_the_central_teams_coord
     device = DeviceFactory(user=coordinator)
     signal = make_signal(address={"postcode": "9999ZZ", "house_number": 1})  # in no mapping
 
-    routed = signal_route(signal_id=signal.pk)
+    routed = signal_route(actor=SYSTEM, signal_id=signal.pk)
 
     assert routed.team == central and routed.urgency == "normal"
     push = Notification.objects.get()
@@ -76,7 +77,7 @@ def test_someone_without_a_device_gets_a_pii_free_email_with_the_workspace_link(
     coordinator = member_of(central, COORDINATOR, email="cor@example.test")
     signal = make_signal(address={"postcode": "9999ZZ", "house_number": 1})
 
-    signal_route(signal_id=signal.pk)
+    signal_route(actor=SYSTEM, signal_id=signal.pk)
 
     notice = EmailNotice.objects.get()
     assert (notice.user_id, notice.reason) == (coordinator.pk, EmailNotice.Reason.NO_DEVICE)
@@ -113,7 +114,7 @@ def test_the_daily_digest_goes_once_a_day_to_those_who_did_not_opt_out():
     wants = member_of(central, COORDINATOR, email="wil@example.test")
     opted_out = member_of(central, COORDINATOR, email="niet@example.test")
     NotificationPreferenceFactory(user=opted_out, daily_digest=False)
-    signal_route(signal_id=make_signal(address={"postcode": "9999ZZ", "house_number": 1}).pk)
+    signal_route(actor=SYSTEM, signal_id=make_signal(address={"postcode": "9999ZZ", "house_number": 1}).pk)
     EmailNotice.objects.all().delete()
 
     assert team_digests_send() == 1

@@ -2,7 +2,6 @@
 
 import base64
 import io
-from binascii import unhexlify
 from dataclasses import dataclass
 
 import qrcode
@@ -19,12 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.account_log import RULE_OWN_ACCOUNT, access_log_login_failed, account_change_record
 from accounts.mfa import PURPOSE_VERIFY, mfa_token_user
 from accounts.models import User
-from accounts.services import (
-    TokenPair,
-    login_complete,
-    login_sessions_end,
-    password_reverify,
-)
+from accounts.services.login import login_complete, password_reverify
+from accounts.services.sessions import TokenPair, login_sessions_end
 from audit.context import AccessContext
 from audit.models import Action
 from backend.errors import DomainError
@@ -70,7 +65,7 @@ def totp_enrolment_begin(
     an attacker's app.
 
     Side effects: replaces the user's unconfirmed TOTP devices; may consume a recovery code; on
-    a wrong password as accounts.services.password_reverify."""
+    a wrong password as accounts.services.login.password_reverify."""
     if with_access_token:
         password_reverify(request=request, user=user, password=password)
     enrolled = user_has_device(user, confirmed=True)
@@ -82,7 +77,7 @@ def totp_enrolment_begin(
     uri = device.config_url
     return TotpEnrolment(
         otpauth_uri=uri,
-        secret=base64.b32encode(unhexlify(device.key)).decode(),
+        secret=base64.b32encode(device.bin_key).decode(),
         qr_svg_data_uri=_qr_data_uri(uri),
     )
 
@@ -99,7 +94,7 @@ def totp_enrolment_confirm(
     """Confirms the pending TOTP device with a code from the app; returns fresh recovery codes
     (shown once) and a new token pair. With an access token the password is asked again.
 
-    Side effects: as totp_pending_confirm; as accounts.services.login_complete (method
+    Side effects: as totp_pending_confirm; as accounts.services.login.login_complete (method
     totp_enrolment)."""
     if with_access_token:
         password_reverify(request=request, user=user, password=password)
@@ -163,7 +158,7 @@ def recovery_codes_replace(*, user: User) -> list[str]:
 def mfa_login_verify(*, request: HttpRequest, mfa_token: str, code: str) -> TokenPair:
     """The second login step: the token from the password step plus a TOTP or recovery code.
 
-    Side effects: as second_factor_check; as accounts.services.login_complete on success."""
+    Side effects: as second_factor_check; as accounts.services.login.login_complete on success."""
     user = mfa_token_user(token=mfa_token, purpose=PURPOSE_VERIFY)
     device = second_factor_check(request=request, user=user, code=code)
     return login_complete(request=request, user=user, method=second_factor_method(device))
