@@ -1,8 +1,9 @@
 """Device endpoints: thin views over notifications.services and notifications.selectors."""
 
+from typing import Any
 from uuid import UUID
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -83,9 +84,20 @@ class DeviceDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "22:00"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A wall-clock time, HH:MM, in the person's own time zone: no offset, so not the schema's
+    RFC 3339 `time` format."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
 class NotificationPreferenceSerializer(StrictSerializer):
-    quiet_hours_start = serializers.TimeField(format="%H:%M")
-    quiet_hours_end = serializers.TimeField(format="%H:%M")
+    quiet_hours_start = ClockTimeField()
+    quiet_hours_end = ClockTimeField()
     timezone = serializers.CharField(max_length=64)
     daily_digest = serializers.BooleanField()
 
