@@ -59,7 +59,8 @@ def session_password_step(*, request: HttpRequest, email: str, password: str) ->
 def session_code_step(*, request: HttpRequest, mfa_token: str, code: str) -> User:
     """The second step: a TOTP or recovery code opens the session.
 
-    Side effects: as accounts.services.second_factor.second_factor_check; on success as session_open."""
+    Side effects: as accounts.services.second_factor.second_factor_check; on success as
+    session_open."""
     user = mfa_token_user(token=mfa_token, purpose=PURPOSE_VERIFY)
     device = second_factor_check(request=request, user=user, code=code)
     session_open(request=request, user=user, device=device, method=second_factor_method(device))

@@ -13,14 +13,25 @@ class DeliveryViewMixin:
     with whoever holds the model permissions."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(MANAGE_CONFIGURATION) or super().has_module_permission(
-            request
-        )
+        return request.user.has_perm(MANAGE_CONFIGURATION) or super().has_module_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm(MANAGE_CONFIGURATION) or super().has_view_permission(
             request, obj
         )
+
+
+class ReadOnlyDeliveryAdmin(DeliveryViewMixin, admin.ModelAdmin):
+    """Delivery records: for looking, never for editing."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Device)
@@ -44,7 +55,7 @@ class DeviceAdmin(DeliveryViewMixin, admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(DeliveryViewMixin, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyDeliveryAdmin):
     """Delivery records: for looking, never for editing. Filter on status failed or dead for
     the pushes that did not arrive (their person was e-mailed instead: EmailNotice)."""
 
@@ -65,15 +76,6 @@ class NotificationAdmin(DeliveryViewMixin, admin.ModelAdmin):
     search_fields = ["=object_id", "=provider_message_id", "user__email"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
@@ -84,7 +86,7 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmailNotice)
-class EmailNoticeAdmin(DeliveryViewMixin, admin.ModelAdmin):
+class EmailNoticeAdmin(ReadOnlyDeliveryAdmin):
     """E-mails for people no push reached, and the daily digests: for looking only."""
 
     list_display = ["id", "kind", "reason", "status", "attempts", "user", "sent_at", "created_at"]
@@ -92,12 +94,3 @@ class EmailNoticeAdmin(DeliveryViewMixin, admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["=object_id", "user__email"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -114,7 +114,9 @@ def test_the_daily_digest_goes_once_a_day_to_those_who_did_not_opt_out():
     wants = member_of(central, COORDINATOR, email="wil@example.test")
     opted_out = member_of(central, COORDINATOR, email="niet@example.test")
     NotificationPreferenceFactory(user=opted_out, daily_digest=False)
-    signal_route(actor=SYSTEM, signal_id=make_signal(address={"postcode": "9999ZZ", "house_number": 1}).pk)
+    signal_route(
+        actor=SYSTEM, signal_id=make_signal(address={"postcode": "9999ZZ", "house_number": 1}).pk
+    )
     EmailNotice.objects.all().delete()
 
     assert team_digests_send() == 1
