@@ -7,6 +7,8 @@ from pathlib import Path
 
 import environ
 
+from backend.database import timeout_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -47,6 +49,8 @@ MIDDLEWARE = [
     "backend.request_context.RequestIdMiddleware",
     "backend.cache_control.NoStoreApiMiddleware",  # every /api/ answer may hold personal data
     "backend.api_errors.ApiErrorMiddleware",  # every /api/ error is JSON in the one shape
+    # A lost or busy database is a JSON 503 with Retry-After on every route (docs/adr/0025).
+    "backend.database_errors.DatabaseErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,6 +86,27 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Timeouts on every PostgreSQL connection (docs/adr/0025): no request waits on a slow statement,
+# a held lock or a forgotten transaction for longer than these. 0 switches one off. Celery
+# workers run longer statements (retention, sweeps): backend.database.use_worker_timeouts
+# applies WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS when a worker starts. A long migration can
+# run with DATABASE_STATEMENT_TIMEOUT_SECONDS=0.
+DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float("DATABASE_STATEMENT_TIMEOUT_SECONDS", default=15)
+DATABASE_LOCK_TIMEOUT_SECONDS = env.float("DATABASE_LOCK_TIMEOUT_SECONDS", default=5)
+DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS = env.float(
+    "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS", default=30
+)
+WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float(
+    "WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS", default=40
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = timeout_options(
+        statement=DATABASE_STATEMENT_TIMEOUT_SECONDS,
+        lock=DATABASE_LOCK_TIMEOUT_SECONDS,
+        idle_in_transaction=DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS,
+    )
+# What a 503 for a lost or busy database tells the client to wait (backend/database_errors.py).
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
