@@ -315,6 +315,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "prune-unseen-devices": {"task": "notifications.tasks.devices_prune", "schedule": 86400.0},
     "expire-break-glass-grants": {"task": "signals.expire_break_glass_grants", "schedule": 900.0},
     "enforce-retention": {"task": "privacy.tasks.enforce_retention", "schedule": 3600.0},
+    "seal-access-log": {
+        "task": "audit.seal_access_log",
+        "schedule": env.float("ACCESS_LOG_SEAL_INTERVAL_SECONDS", default=10),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -386,6 +390,10 @@ PUSH_REQUEUE_STALE_SECONDS = env.int("PUSH_REQUEUE_STALE_SECONDS", default=90)
 # test settings set a fixed non-secret one; `check --deploy` fails without (audit.E001).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 ACCESS_LOG_EXPORT_MAX_ROWS = env.int("ACCESS_LOG_EXPORT_MAX_ROWS", default=100_000)
+# Access-log rows are sealed (numbered, hash-chained) by a beat task, off the request path
+# (docs/adr/0025). The verifier reports a row still unsealed after this long as a failure.
+ACCESS_LOG_SEAL_MAX_AGE_SECONDS = env.int("ACCESS_LOG_SEAL_MAX_AGE_SECONDS", default=300)
+ACCESS_LOG_SEAL_MAX_ROWS_PER_RUN = env.int("ACCESS_LOG_SEAL_MAX_ROWS_PER_RUN", default=20_000)
 # Data-subject rights and registers (docs/adr/0013). Periods per end status are the
 # RetentionPolicy rows (admin); the hourly beat task erases at most this many signals per run.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)

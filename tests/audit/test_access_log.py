@@ -10,6 +10,7 @@ from accounts.account_log import credential_hash
 from audit import chain
 from audit.context import AccessContext
 from audit.models import AccessLog, Action, Purpose
+from audit.sealing import access_log_seal
 from audit.services import AccessLogDraft, access_log_record, access_logged
 from backend.request_context import client_address
 from tests.factories import TeamFactory, UserFactory, member_of
@@ -22,6 +23,7 @@ rf = RequestFactory()
 def test_a_row_carries_every_field_and_no_values():
     team = TeamFactory()
     user = member_of(team)
+    access_log_seal()
     head = AccessLog.objects.order_by("-sequence").first()  # the membership itself was logged
     request = rf.get("/x", HTTP_USER_AGENT="Buurtsignaal-app/1.0 (Android 14)")
     request.request_id = "req-123456789"
@@ -40,6 +42,8 @@ def test_a_row_carries_every_field_and_no_values():
         details={"team": team.pk},
     )
 
+    assert (row.sequence, row.previous_hash, row.row_hash) == (None, None, None)
+    access_log_seal()
     stored = AccessLog.objects.get(pk=row.pk)
     assert stored.sequence == head.sequence + 1
     assert stored.occurred_at.utcoffset().total_seconds() == 0
@@ -63,12 +67,14 @@ def test_a_row_carries_every_field_and_no_values():
         assert personal not in repr(chain.row_values(stored))
 
 
-def test_rows_chain_in_sequence():
+def test_rows_chain_in_sequence_once_sealed():
     context = AccessContext.system()
-    rows = [
+    written = [
         access_log_record(context=context, action=Action.LIST, purpose=Purpose.RETENTION)
         for _ in range(3)
     ]
+    assert access_log_seal().sealed == 3
+    rows = [AccessLog.objects.get(pk=row.pk) for row in written]
     assert [r.sequence for r in rows] == [1, 2, 3]
     assert rows[1].previous_hash == rows[0].row_hash
     assert rows[2].previous_hash == rows[1].row_hash
