@@ -176,3 +176,21 @@ def test_credential_hash_is_keyed_and_normalised():
     assert credential_hash(" Someone@Example.test") == credential_hash("someone@example.test")
     assert "someone" not in credential_hash("someone@example.test")
     assert len(credential_hash("x")) == 32
+
+
+def test_the_beat_task_seals_written_rows_and_the_command_too(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from audit.tasks import seal_access_log
+
+    context = AccessContext.system()
+    for _ in range(3):
+        access_log_record(context=context, action=Action.LIST, purpose=Purpose.RETENTION)
+    settings.ACCESS_LOG_SEAL_MAX_ROWS_PER_RUN = 2
+    assert seal_access_log() == 2  # bounded per run; the next run catches up
+    out = StringIO()
+    call_command("seal_access_log", stdout=out)
+    assert out.getvalue().strip() == "sealed 1 row(s); head 3"
+    assert not AccessLog.objects.filter(row_hash__isnull=True).exists()
