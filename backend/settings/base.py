@@ -7,6 +7,8 @@ from pathlib import Path
 
 import environ
 
+from backend.database import timeout_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -47,6 +49,8 @@ MIDDLEWARE = [
     "backend.request_context.RequestIdMiddleware",
     "backend.cache_control.NoStoreApiMiddleware",  # every /api/ answer may hold personal data
     "backend.api_errors.ApiErrorMiddleware",  # every /api/ error is JSON in the one shape
+    # A lost or busy database is a JSON 503 with Retry-After on every route (docs/adr/0025).
+    "backend.database_errors.DatabaseErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,6 +86,27 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Timeouts on every PostgreSQL connection (docs/adr/0025): no request waits on a slow statement,
+# a held lock or a forgotten transaction for longer than these. 0 switches one off. Celery
+# workers run longer statements (retention, sweeps): backend.database.use_worker_timeouts
+# applies WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS when a worker starts. A long migration can
+# run with DATABASE_STATEMENT_TIMEOUT_SECONDS=0.
+DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float("DATABASE_STATEMENT_TIMEOUT_SECONDS", default=15)
+DATABASE_LOCK_TIMEOUT_SECONDS = env.float("DATABASE_LOCK_TIMEOUT_SECONDS", default=5)
+DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS = env.float(
+    "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS", default=30
+)
+WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float(
+    "WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS", default=40
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = timeout_options(
+        statement=DATABASE_STATEMENT_TIMEOUT_SECONDS,
+        lock=DATABASE_LOCK_TIMEOUT_SECONDS,
+        idle_in_transaction=DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS,
+    )
+# What a 503 for a lost or busy database tells the client to wait (backend/database_errors.py).
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
@@ -289,6 +314,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "prune-unseen-devices": {"task": "notifications.tasks.devices_prune", "schedule": 86400.0},
     "expire-break-glass-grants": {"task": "signals.expire_break_glass_grants", "schedule": 900.0},
     "enforce-retention": {"task": "privacy.tasks.enforce_retention", "schedule": 3600.0},
+    "seal-access-log": {
+        "task": "audit.seal_access_log",
+        "schedule": env.float("ACCESS_LOG_SEAL_INTERVAL_SECONDS", default=10),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -360,6 +389,10 @@ PUSH_REQUEUE_STALE_SECONDS = env.int("PUSH_REQUEUE_STALE_SECONDS", default=90)
 # test settings set a fixed non-secret one; `check --deploy` fails without (audit.E001).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 ACCESS_LOG_EXPORT_MAX_ROWS = env.int("ACCESS_LOG_EXPORT_MAX_ROWS", default=100_000)
+# Access-log rows are sealed (numbered, hash-chained) by a beat task, off the request path
+# (docs/adr/0025). The verifier reports a row still unsealed after this long as a failure.
+ACCESS_LOG_SEAL_MAX_AGE_SECONDS = env.int("ACCESS_LOG_SEAL_MAX_AGE_SECONDS", default=300)
+ACCESS_LOG_SEAL_MAX_ROWS_PER_RUN = env.int("ACCESS_LOG_SEAL_MAX_ROWS_PER_RUN", default=20_000)
 # Data-subject rights and registers (docs/adr/0013). Periods per end status are the
 # RetentionPolicy rows (admin); the hourly beat task erases at most this many signals per run.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)

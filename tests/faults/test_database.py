@@ -96,7 +96,6 @@ def test_database_frozen_readyz_answers_503_within_its_deadline(scenario):
     assert healthz == 200
 
 
-@pytest.mark.pending_fix("issue 10 item 4, after the JSON 500 middleware of issue 8")
 def test_database_loss_answers_503_in_the_error_shape_with_retry_after(scenario):
     load, during, _, _, _ = _restart_under_traffic(scenario, ("fast",))
     scenario.finish(load, recovery=scenario.settle(load, timeout=60), duplicate_bound=0)
@@ -106,9 +105,8 @@ def test_database_loss_answers_503_in_the_error_shape_with_retry_after(scenario)
     assert all(a.retry_after for a in refused), scenario.report()
 
 
-@pytest.mark.pending_fix("issue 10 item 5, after the access log moves to the audit app (issue 9)")
 def test_a_held_access_log_chain_lock_stalls_neither_intake_nor_health(scenario):
-    from audit.services import CHAIN_LOCK_KEY
+    from audit.sealing import CHAIN_LOCK_KEY
 
     scenario.start(settings=SWEEPS)
     load = scenario.load().start()
