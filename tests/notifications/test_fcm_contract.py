@@ -44,8 +44,9 @@ def test_a_routed_signal_goes_out_as_exactly_this_request(
     member = member_of(team, full_name="Henk de Vries", email="henk.devries@example.test")
     device = DeviceFactory(user=member)
     signal = SignalFactory()
+    event = routed_event(signal, team)
     with django_capture_on_commit_callbacks(execute=False) as enqueued:
-        signal_event_notify(event=routed_event(signal, team))
+        signal_event_notify(event=event)
     assert len(enqueued) == 1  # the send task, after commit
     notification = Notification.objects.get()
 
@@ -69,10 +70,16 @@ def test_a_routed_signal_goes_out_as_exactly_this_request(
                 "title": "Nieuw signaal voor je team",
                 "body": "Open de app om het te bekijken.",
                 "visibility": "private",
+                "tag": f"event-{event.pk}",
             },
-            "android": {"priority": "normal", "ttl": "86400s"},
+            # A repeat of this push replaces the first on the phone (docs/adr/0023).
+            "android": {"priority": "normal", "ttl": "86400s", "collapse_key": f"event-{event.pk}"},
             "apns": {
-                "headers": {"apns-priority": "5", "apns-push-type": "alert"},
+                "headers": {
+                    "apns-priority": "5",
+                    "apns-push-type": "alert",
+                    "apns-collapse-id": f"event-{event.pk}",
+                },
                 "payload": {
                     "aps": {
                         "alert": {
@@ -321,6 +328,7 @@ def test_more_than_one_fcm_batch(fcm):
                 object_id="00000000-0000-0000-0000-000000000001",
                 language="nl",
                 urgent=False,
+                collapse=f"event-{n}",
                 registration_token=f"token-{n}",
             ),
         )
