@@ -80,10 +80,11 @@ def notifications_deliver(
     used up PUSH_MAX_ATTEMPTS claims fails.
 
     Side effects: the claim (status sending, attempts + 1, claim_token, claimed_at) committed
-    before the push; the push; then, for this attempt only (an answer that comes back after the
-    row was claimed again is dropped), status, error code, provider message id and sent_at; on a
-    retryable answer the row is pending again with `not_before` ahead (the sweeper re-dispatches
-    it) until PUSH_MAX_ATTEMPTS, then failed; devices with a dead token deactivated."""
+    before the push; the push; then status, error code, provider message id and sent_at (a
+    failure only for this attempt: one that comes back after the row was claimed again is
+    dropped; a success whenever the row is still open); on a retryable answer the row is
+    pending again with `not_before` ahead (the sweeper re-dispatches it) until
+    PUSH_MAX_ATTEMPTS, then failed; devices with a dead token deactivated."""
     token = claim_token or uuid.uuid4().hex
     claimed = _claim(list(notification_ids), token=token)
     if not claimed:
@@ -166,13 +167,14 @@ def _record(claimed: list[Notification], results: list[PushResult]) -> dict[str,
         answered = []
         for claim, result in zip(claimed, results, strict=True):
             row = current.get(claim.pk)
-            # The attempt number fences the answer: the sweeper may have handed the claim out
-            # again (it stays this attempt while pending, it is a new one once claimed).
-            if (
-                row is None
-                or row.attempts != claim.attempts
-                or row.status not in (Status.SENDING, Status.PENDING)
-            ):
+            if row is None or row.status not in (Status.SENDING, Status.PENDING):
+                counts["late"] = counts.get("late", 0) + 1
+                continue
+            # The attempt number fences a failure: the sweeper may have handed the claim out
+            # again (it stays this attempt while pending, a new one once claimed), and only
+            # that attempt's answer decides. A success is a fact about the phone: it ends the
+            # row whichever attempt is on its way, so nothing is pushed again.
+            if result.outcome != PushOutcome.SENT and row.attempts != claim.attempts:
                 counts["late"] = counts.get("late", 0) + 1
                 continue
             answered.append((row, result))

@@ -3,6 +3,7 @@ fcm_server.py). What goes over the wire, and what each FCM answer does to our ro
 
 import base64
 import logging
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from django.test import override_settings
 from django.utils import timezone
 
-from notifications.gateways import OutgoingPush, PushOutcome, push_gateway
+from notifications.gateways import FcmGateway, OutgoingPush, PushOutcome, PushResult, push_gateway
 from notifications.messages import push_message_build
 from notifications.models import Device, Notification
 from notifications.services import signal_event_notify
@@ -340,3 +341,27 @@ def test_more_than_one_fcm_batch(fcm):
 
     assert len(fcm.sends) == 501
     assert [r.outcome for r in results] == [PushOutcome.SENT] * 500 + [PushOutcome.DEAD]
+
+
+def test_a_push_whose_answer_times_out_reaches_fcm_once(fcm, local_google):
+    """FCM may have delivered a push whose answer timed out: firebase-admin's own read retry
+    would send a second copy. This guards the one private touch of firebase-admin (the
+    adapter mounted on its session, docs/adr/0023) together with the 503 test above."""
+    arrivals = []
+    fcm.before_answer = lambda request: (arrivals.append(request), time.sleep(1.5))
+    gateway = FcmGateway(credentials_file=str(local_google.credentials_file), timeout=0.5)
+    message = push_message_build(
+        kind="signal_routed",
+        object_id="00000000-0000-0000-0000-000000000001",
+        language="nl",
+        urgent=False,
+        collapse="event-1",
+        registration_token="token-slow",
+    )
+    try:
+        [result] = gateway.send([OutgoingPush(1, message)])
+    finally:
+        gateway.close()
+
+    assert result == PushResult(PushOutcome.RETRY, error_code="deadline_exceeded")
+    assert len(arrivals) == 1
