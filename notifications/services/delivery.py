@@ -145,17 +145,16 @@ def _message(row: Notification) -> messaging.Message:
 
 
 def _record_with_retries(claimed: list[Notification], results: list[PushResult]) -> dict:
-    for pause in (*RECORD_PAUSES_SECONDS, None):
+    for pause in RECORD_PAUSES_SECONDS:
         try:
             return _record(claimed, results)
         except (OperationalError, InterfaceError):
-            if pause is None:
-                raise  # the task retries; the claims are pushed again (same token)
             logger.warning("recording push answers failed; trying again", exc_info=True)
             if not connection.in_atomic_block:
                 connection.close_if_unusable_or_obsolete()
             time.sleep(pause)
-    raise AssertionError("unreachable")
+    # The last try: if it fails the task retries, and the claims go out again (same token).
+    return _record(claimed, results)
 
 
 def _record(claimed: list[Notification], results: list[PushResult]) -> dict[str, int]:
@@ -167,17 +166,18 @@ def _record(claimed: list[Notification], results: list[PushResult]) -> dict[str,
         answered = []
         for claim, result in zip(claimed, results, strict=True):
             row = current.get(claim.pk)
-            if row is None or row.status not in (Status.SENDING, Status.PENDING):
-                counts["late"] = counts.get("late", 0) + 1
-                continue
             # The attempt number fences a failure: the sweeper may have handed the claim out
             # again (it stays this attempt while pending, a new one once claimed), and only
             # that attempt's answer decides. A success is a fact about the phone: it ends the
             # row whichever attempt is on its way, so nothing is pushed again.
-            if result.outcome != PushOutcome.SENT and row.attempts != claim.attempts:
+            is_open = row is not None and row.status in (Status.SENDING, Status.PENDING)
+            is_ours = result.outcome == PushOutcome.SENT or (
+                row is not None and row.attempts == claim.attempts
+            )
+            if is_open and is_ours:
+                answered.append((row, result))
+            else:
                 counts["late"] = counts.get("late", 0) + 1
-                continue
-            answered.append((row, result))
         _apply_answers(answered, now)
         rows = [row for row, _ in answered]
         for row in rows:
