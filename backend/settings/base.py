@@ -379,9 +379,10 @@ DEVICE_PRUNE_DAYS = env.int("DEVICE_PRUNE_DAYS", default=30)
 # Active devices per user; registering one more deactivates the least recently seen (one
 # signal fans out to at most this many pushes per team member).
 DEVICE_MAX_ACTIVE_PER_USER = env.int("DEVICE_MAX_ACTIVE_PER_USER", default=10)
-# A pending push untouched this long while due has lost its task (broker down at commit); the
-# sweeper dispatches it again. Longer than the visibility timeout plus a send, so the broker's
-# own redelivery comes first.
+# A pending push untouched this long while due has lost its task (broker down at commit), and
+# a push claimed for sending this long ago has lost its worker (the lease): the sweeper
+# dispatches either again. Longer than the visibility timeout plus a send, so the broker's own
+# redelivery (which takes back its claims at once) comes first.
 PUSH_REQUEUE_STALE_SECONDS = env.int("PUSH_REQUEUE_STALE_SECONDS", default=90)
 
 # --- Privacy: access log, second factor, encryption at rest ---------------------------------
