@@ -32,7 +32,8 @@ SIGNALS = [
         "elderly_at_home",
         ["limited_mobility"],
         "normal",
-        ["acknowledged", "contacted", "in_follow_up", "closed"],
+        # initiatives.demo refers Eef to an initiative and closes the signal as connected.
+        ["acknowledged", "contacted", "in_follow_up"],
     ),
     ("Fenna", "3553AB", 4, "other", ["caring_for_someone"], "normal", []),  # uncovered buurt
     ("Gijs", "9999ZZ", 1, "young_adult", ["few_contacts"], "normal", []),  # unknown address

@@ -200,10 +200,16 @@ def signal_grounds_for_withdrawal(*, user: User, signal_id: Any) -> tuple[Any, G
 
 
 def my_signals(*, user: User) -> QuerySet[Signal]:
-    """The caller's own submissions, for status only."""
+    """The caller's own submissions, for status only, and whether the resident was connected:
+    `connected_to` is the initiative's name only where the closing event recorded it (the
+    consent named that initiative, docs/adr/0026)."""
+    closing = SignalEvent.objects.filter(
+        signal=OuterRef("pk"), type=SignalEvent.Type.TRANSITIONED, to_status=Status.CLOSED
+    ).order_by("-id")
     return (
         Signal.objects.submitted_by(user)
-        .only("id", "subject_id", "client_uuid", "status", "created_at", "updated_at")
+        .only("id", "subject_id", "client_uuid", "status", "outcome", "created_at", "updated_at")
+        .annotate(connected_to=Subquery(closing.values("data__connected_to")[:1]))
         .order_by("-created_at")
     )
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from accounts.models import Team, TeamMembership, TeamRole, User
 from backend.errors import DomainError
-from signals import workflow
+from signals import hooks, workflow
 from signals.models import (
+    Outcome,
     Signal,
     SignalNote,
     Status,
@@ -46,8 +47,12 @@ def signal_transition(
     """Moves a signal along the transition table (acknowledge, contacted, follow-up, close,
     decline). Closing needs an outcome, declining a reason (the note).
 
+    Closing as `connected_to_initiative` needs the evidence a `closing` subscriber links (a
+    referral that reached a first meeting, initiatives); without it, 409
+    connected_needs_referral.
+
     Side effects: status, deadlines and version; an optional SignalNote; a `transitioned` event
-    (acknowledgement notifies the signaller)."""
+    (acknowledgement notifies the signaller) with the outcome and what `closing` linked."""
     with transaction.atomic():
         signal = _lock(signal_id)
         _check_version(signal, expected_version)
@@ -61,6 +66,7 @@ def signal_transition(
             raise DomainError("outcome_required")
         if to_status == Status.DECLINED and not note.strip():
             raise DomainError("reason_required")
+        links = _closing_links(signal, actor, outcome) if to_status == Status.CLOSED else {}
         now = timezone.now()
         from_status = signal.status
         signal.status = to_status
@@ -75,7 +81,7 @@ def signal_transition(
             signal.outcome = outcome if to_status == Status.CLOSED else ""
             fields += ["closed_at", "outcome"]
         _save(signal, *fields)
-        data = {"outcome": outcome} if outcome else {}
+        data = {"outcome": outcome, **links} if outcome else {}
         _append_event(
             signal,
             Event.TRANSITIONED,
@@ -86,6 +92,16 @@ def signal_transition(
             data=data,
         )
     return signal
+
+
+def _closing_links(signal: Signal, actor: User, outcome: str) -> dict[str, Any]:
+    """What the `closing` subscribers link to the close; refuses a `connected_to_initiative`
+    close that nothing vouches for (fail closed: no subscriber, no such close)."""
+    closing = hooks.Closing(signal=signal, outcome=outcome, actor=actor)
+    hooks.closing.publish(closing)
+    if outcome == Outcome.CONNECTED_TO_INITIATIVE and not closing.links.get("referral_id"):
+        raise DomainError("connected_needs_referral")
+    return closing.links
 
 
 def _membership(user: User, team_id: Any) -> TeamMembership | None:
