@@ -92,5 +92,5 @@ def _walk(signal: Signal | None, steps: list[str]) -> None:
             actor=worker,
             to_status=step,
             expected_version=signal.version,
-            outcome="connected_to_initiative" if step == Status.CLOSED else "",
+            outcome="connected_to_informal_network" if step == Status.CLOSED else "",
         )
