@@ -66,9 +66,13 @@ def _flag(value: str, column: str, problems: list[str]) -> bool:
     return False
 
 
-def _parse_row(row: dict[str, str], known_reasons: set[str]) -> tuple[dict[str, Any], list[str]]:
+def _parse_row(row: dict[Any, Any], known_reasons: set[str]) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     values: dict[str, Any] = {}
+    if row.get(None) or any(value is None for value in row.values()):
+        # csv puts extra cells under None and leaves missing ones None.
+        problems.append(f"expected {len(COLUMNS)} columns (a separator inside a text? quote it)")
+        return {"slug": (row.get("slug") or "").strip()}, problems
     for column in REQUIRED:
         if not (row.get(column) or "").strip():
             problems.append(f"{column}: required")

@@ -30,10 +30,15 @@ def make_initiative(*, reasons: tuple[str, ...] = (), **fields: Any) -> Initiati
 
 
 def worked_signal(
-    *, state: str = Status.CONTACTED, **overrides: Any
+    *, state: str = Status.CONTACTED, team_name: str = "Buurtteam Binnenstad", **overrides: Any
 ) -> tuple[Signal, User, Neighbourhood]:
-    """A signal of a team in `state`, the team member working it, and its buurt."""
-    team = team_with_coverage()
+    """A signal of a team in `state`, the team member working it, and its buurt (another
+    `team_name` covers postcode 3563AB)."""
+    if team_name == "Buurtteam Binnenstad":
+        team = team_with_coverage(team_name)
+    else:
+        team = team_with_coverage(team_name, postcode="3563AB")
+        overrides.setdefault("address", {"postcode": "3563AB", "house_number": 5, "addition": ""})
     member = member_of(team)
     signal = make_signal(state=state, worker=member, **overrides)
     signal.refresh_from_db()
