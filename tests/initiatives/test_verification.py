@@ -40,7 +40,7 @@ def test_the_stale_filter_queryset() -> None:
     today = timezone.localdate()
     make_initiative(name="Oud", last_verified_on=today - timedelta(days=400))
     make_initiative(name="Vers", last_verified_on=today)
-    flt = VerificationFilter(None, {"verification": "stale"}, Initiative, None)
+    flt = VerificationFilter(None, {"verification": ["stale"]}, Initiative, None)
     assert [i.name for i in flt.queryset(None, Initiative.objects.all())] == ["Oud"]
 
 
