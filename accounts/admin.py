@@ -7,11 +7,6 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import admin_users  # noqa: F401  (registers the user admin)
-from accounts.membership_services import (
-    team_membership_check,
-    team_membership_remove,
-    team_membership_set,
-)
 from accounts.models import (
     AddressPoint,
     LoginSession,
@@ -21,6 +16,11 @@ from accounts.models import (
     Team,
     TeamCoverage,
     TeamMembership,
+)
+from accounts.services import (
+    team_membership_check,
+    team_membership_remove,
+    team_membership_set,
 )
 from audit.context import AccessContext
 from backend.errors import DomainError

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp.admin import OTPAdminSite
 
 from accounts.account_log import access_log_login, access_log_login_failed
-from accounts.credential_services import password_change
+from accounts.services import password_change
 from audit.context import AccessContext
 
 

@@ -18,9 +18,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django_otp import user_has_device
 
-from accounts import credential_services, membership_services, services
-from accounts.membership_services import ASSIGNABLE_ROLES, PRIVILEGED_ROLES
+from accounts import services
 from accounts.models import CredentialCode, User
+from accounts.services import ASSIGNABLE_ROLES, PRIVILEGED_ROLES
 from audit.context import AccessContext
 from backend.errors import DomainError
 
@@ -61,7 +61,7 @@ class UserChangeForm(forms.ModelForm):
         data = super().clean()
         stored = User.objects.get(pk=self.instance.pk)
         try:
-            membership_services.user_access_check(
+            services.user_access_check(
                 user=stored,
                 roles=self.wanted_roles(),
                 is_staff=self.wanted_flag("is_staff"),
@@ -150,7 +150,7 @@ class UserAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         context = AccessContext.from_request(request)
         if not change:
-            created = membership_services.user_create(
+            created = services.user_create(
                 email=obj.email,
                 full_name=obj.full_name,
                 organisation=obj.organisation,
@@ -173,7 +173,7 @@ class UserAdmin(admin.ModelAdmin):
             return
         context = AccessContext.from_request(request)
         user = form.instance
-        membership_services.user_access_set(
+        services.user_access_set(
             user=user,
             roles=form.wanted_roles(),
             is_staff=form.wanted_flag("is_staff"),
@@ -190,7 +190,7 @@ class UserAdmin(admin.ModelAdmin):
     def response_add(self, request: HttpRequest, obj: User, post_url_continue: Any = None) -> Any:
         if IS_POPUP_VAR in request.POST:  # a popup must answer with its script; code later
             return super().response_add(request, obj, post_url_continue)
-        issued = credential_services.credentials_reset(
+        issued = services.credentials_reset(
             user=obj,
             actor=request.user,
             context=AccessContext.from_request(request),
@@ -217,9 +217,7 @@ class UserAdmin(admin.ModelAdmin):
         issued = []
         for user in users:
             try:
-                code = credential_services.credentials_reset(
-                    user=user, actor=request.user, context=context
-                )
+                code = services.credentials_reset(user=user, actor=request.user, context=context)
             except DomainError as exc:
                 self.message_user(request, f"{user.email}: {exc.message()}", messages.ERROR)
                 continue
@@ -246,4 +244,4 @@ class UserAdmin(admin.ModelAdmin):
 
 
 def _is_privileged(user: User) -> bool:
-    return membership_services.user_is_privileged(user)
+    return services.user_is_privileged(user)

@@ -1,5 +1,5 @@
 """Setting one's own password with the one-time code from an admin (docs/adr/0016). Thin view
-over accounts.credential_services."""
+over accounts.services.credentials."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import credential_services
+from accounts import services
 from backend.serializers import StrictSerializer
 from backend.throttling import ScopedThrottle
 
@@ -32,5 +32,5 @@ class CredentialsSetApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.CredentialsSetInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        credential_services.credentials_set(request=request._request, **data.validated_data)
+        services.credentials_set(request=request._request, **data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)

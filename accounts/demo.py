@@ -9,12 +9,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import membership_services
+from accounts import services
 from accounts.mfa import user_requires_mfa
-from accounts.mfa_services import TOTP_DEVICE_NAME
 from accounts.models import MappingVersion, Neighbourhood, Organisation, Team, TeamCoverage, User
 from accounts.neighbourhood_import import import_address_table
 from accounts.roles import Role
+from accounts.services import TOTP_DEVICE_NAME
 from audit.context import AccessContext
 
 DEMO_PASSWORD = "demo-verbinding-2026"
@@ -144,7 +144,7 @@ def load() -> list[str]:
             name=CENTRAL_TEAM, defaults={"organisation": teams_org, "is_central": True}
         )
         for email, full_name, org_name, roles, memberships in USERS:
-            user = User.objects.filter(email=email).first() or membership_services.user_create(
+            user = User.objects.filter(email=email).first() or services.user_create(
                 email=email,
                 password=DEMO_PASSWORD,
                 full_name=full_name,
@@ -153,7 +153,7 @@ def load() -> list[str]:
                 **system,
             )
             for team_name, role in memberships:
-                membership_services.team_membership_set(
+                services.team_membership_set(
                     team=Team.objects.get(name=team_name), user=user, role=role, **system
                 )
             user = User.objects.get(pk=user.pk)  # fresh permission cache after the memberships

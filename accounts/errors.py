@@ -65,7 +65,7 @@ register(
     en="Confirm this with your password; the password given is incorrect.",
 )
 
-# Separation of duties (accounts.membership_services, docs/adr/0016).
+# Separation of duties (accounts.services.memberships, docs/adr/0016).
 register(
     "membership_self_grant",
     403,
@@ -107,7 +107,7 @@ register(
     en="Team roles come with a team membership; add the person to a team.",
 )
 
-# Credential reset and the one-time code (accounts.credential_services, docs/adr/0016).
+# Credential reset and the one-time code (accounts.services.credentials, docs/adr/0016).
 register(
     "credential_reset_self",
     403,

@@ -1,6 +1,6 @@
 """Second-factor endpoints: the TOTP login step and enrolment. Thin views over
-accounts.mfa_services. Every response here carries secrets or tokens; backend.cache_control
-marks them no-store."""
+accounts.services.second_factor. Every response here carries secrets or tokens;
+backend.cache_control marks them no-store."""
 
 from typing import Any
 
@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import mfa, mfa_services
+from accounts import mfa, services
 from accounts.api import TokenPairOutput
 from accounts.authentication import SessionBoundJWTAuthentication
 from accounts.models import User
@@ -69,7 +69,7 @@ class MfaVerifyApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.MfaVerifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        pair = mfa_services.mfa_login_verify(request=request._request, **data.validated_data)
+        pair = services.mfa_login_verify(request=request._request, **data.validated_data)
         return Response(TokenPairOutput(pair).data)
 
 
@@ -114,7 +114,7 @@ class TotpEnrolmentBeginApi(_EnrolmentApi):
     def post(self, request: Request) -> Response:
         data = self.TotpBeginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        enrolment = mfa_services.totp_enrolment_begin(
+        enrolment = services.totp_enrolment_begin(
             request=request._request,
             user=request.user,
             with_access_token=_with_access_token(request),
@@ -149,7 +149,7 @@ class TotpEnrolmentConfirmApi(_EnrolmentApi):
     def post(self, request: Request) -> Response:
         data = self.TotpConfirmInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        confirmation = mfa_services.totp_enrolment_confirm(
+        confirmation = services.totp_enrolment_confirm(
             request=request._request,
             user=request.user,
             code=data.validated_data["code"],

@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.emails import normalise_email
 from accounts.roles import CAPABILITIES
@@ -46,7 +45,7 @@ class UserManager(BaseUserManager["User"]):
 
     def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
         """A user with `password`, or without a usable one when None (the user then sets it
-        with a one-time code, accounts.credential_services)."""
+        with a one-time code, accounts.services.credentials)."""
         if not email:
             raise ValueError("email is required")
         user = self.model(email=normalise_email(email), **fields)
@@ -272,12 +271,3 @@ class CredentialCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} code for {self.user_id}"
-
-
-# Direct foreign-key object permissions (django-guardian), for per-object shares.
-class TeamUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Team, on_delete=models.CASCADE)
-
-
-class TeamGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Team, on_delete=models.CASCADE)

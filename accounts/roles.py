@@ -1,5 +1,5 @@
 """Roles are Django groups created by migration; code checks the permissions they carry,
-never the group names (docs/adr/0003-roles-as-groups.md)."""
+never the group names (docs/adr/0003-roles-as-groups-code-checks-permissions.md)."""
 
 from django.db import models
 

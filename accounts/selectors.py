@@ -1,8 +1,8 @@
 """Reads for accounts."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
-from accounts.models import Team, TeamMembership, User
+from accounts.models import TeamMembership, User
 from accounts.roles import Role
 
 
@@ -21,10 +21,3 @@ def user_with_profile(*, user: User) -> User:
         )
         .get(pk=user.pk)
     )
-
-
-def teams_of(*, user: User, role: str | None = None) -> QuerySet[Team]:
-    memberships = TeamMembership.objects.filter(user=user)
-    if role:
-        memberships = memberships.filter(role=role)
-    return Team.objects.filter(pk__in=memberships.values("team_id"), is_active=True)

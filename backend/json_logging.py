@@ -1,25 +1,20 @@
-"""One JSON object per log line. Only the message and a few safe record fields are written:
-callers must never pass personal data in a log message (see docs/adr/0004)."""
+"""One JSON object per log line, written by python-json-logger (docs/adr/0024). This module
+only names our fields: `time`, `level`, `logger`, `message`, `request_id` (set by
+backend.request_context.RequestIdLogFilter, `-` outside a request or task), `exception`, and
+whatever a caller passed in `extra`. Callers must never pass personal data in a log message or
+its extras (docs/adr/0004)."""
 
-import json
-import logging
-from datetime import UTC, datetime
+from typing import Any
 
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+from pythonjsonlogger.json import JsonFormatter as LibraryJsonFormatter
 
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", "-"),
-        }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and key not in entry and not key.startswith("_"):
-                entry[key] = value
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+class JsonFormatter(LibraryJsonFormatter):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("fmt", ["levelname", "name", "message"])
+        kwargs.setdefault("timestamp", "time")
+        kwargs.setdefault(
+            "rename_fields", {"levelname": "level", "name": "logger", "exc_info": "exception"}
+        )
+        kwargs.setdefault("defaults", {"request_id": "-"})
+        super().__init__(**kwargs)

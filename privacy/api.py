@@ -156,7 +156,6 @@ class AccessLogListApi(generics.ListAPIView):
     pagination_class = AccessLogPagination
     serializer_class = AccessLogEntryOutput
     queryset = AccessLog.objects.none()  # schema only; rows come from the selector
-    filter_backends: list = []
 
     @extend_schema(parameters=[AccessLogListQuery])
     def get(self, request: Request) -> Response:
@@ -271,4 +270,3 @@ class BreakGlassListApi(APIView):
                 "subject_ids": [str(a.signal.subject_id) for a in page],
             }
         return paginator.get_paginated_response(data)
-

@@ -1,9 +1,9 @@
 """Due dates of data-subject requests. Pure: no database."""
 
-import calendar
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
 
@@ -13,9 +13,6 @@ def one_month_after(moment: datetime) -> datetime:
     31 January, due 28 (or 29) February. Returns an aware datetime in the local zone."""
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
-    local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
-    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    # Rebuilding from the naive wall-clock time re-resolves the UTC offset across DST changes.
-    naive = local.replace(tzinfo=None, year=year, month=month, day=day)
-    return naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    # Arithmetic on an aware datetime keeps the wall-clock time; zoneinfo then gives the new
+    # date its own UTC offset, so the due time is the same hour across a DST change.
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)) + relativedelta(months=1)

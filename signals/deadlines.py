@@ -1,5 +1,5 @@
 """Deadline arithmetic. Pure. Working hours are Mon-Fri 09:00-17:00 Europe/Amsterdam; public
-holidays are not modelled yet (docs/adr/0007-deadlines.md)."""
+holidays are not modelled yet (docs/adr/0007-deadlines-in-working-hours.md)."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo

@@ -1,13 +1,13 @@
 """Signals: a consented observation that a resident may want more connection, its routing to a
 neighbourhood team and its follow-up. Every change goes through signals.services, which appends
-a SignalEvent in the same transaction (docs/adr/0005-one-write-path.md)."""
+a SignalEvent in the same transaction (docs/adr/0005-one-write-path-append-only-events.md)."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import UserObjectPermissionBase
 
 from audit.fields import EncryptedTextField
 from signals.managers import SignalQuerySet
@@ -356,7 +356,3 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"break-glass {self.pk}"
-
-
-class SignalGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)

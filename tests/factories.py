@@ -79,7 +79,7 @@ class NeighbourhoodFactory(factory.django.DjangoModelFactory):
 
 
 def member_of(team: Team, role: str = TeamRole.MEMBER, **user_fields: object) -> User:
-    from accounts.membership_services import team_membership_set
+    from accounts.services import team_membership_set
     from audit.context import AccessContext
 
     user = UserFactory(**user_fields)

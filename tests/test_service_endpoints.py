@@ -1,5 +1,4 @@
 import json
-import logging
 import re
 
 import pytest
@@ -43,20 +42,3 @@ def test_request_id_is_echoed_or_made(api_client):
     made = api_client.get("/healthz", HTTP_X_REQUEST_ID="bad id with spaces")
     assert made["X-Request-ID"] != "bad id with spaces"
     assert len(made["X-Request-ID"]) == 32
-
-
-def test_log_lines_are_json_with_the_request_id():
-    from backend.json_logging import JsonFormatter
-    from backend.request_context import RequestIdLogFilter, request_id_var
-
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello %s", ("world",), None)
-    record.signal_id = "42"
-    token = request_id_var.set("req-123456")
-    try:
-        RequestIdLogFilter().filter(record)
-    finally:
-        request_id_var.reset(token)
-    line = json.loads(JsonFormatter().format(record))
-    assert line["message"] == "hello world"
-    assert line["request_id"] == "req-123456"
-    assert line["signal_id"] == "42"

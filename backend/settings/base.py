@@ -155,7 +155,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "backend.schema.ApiAutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "backend.exception_handler.handle_exception",
     # JSON only, with depth and size limits; one cursor pagination base (docs/adr/0017).
     "DEFAULT_PARSER_CLASSES": ["backend.parsers.JSONParser"],
@@ -232,10 +231,10 @@ SIMPLE_JWT = {
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "accounts.services.login_username_from_credentials"
+AXES_USERNAME_CALLABLE = "accounts.services.lockout.login_username_from_credentials"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "accounts.services.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.services.lockout.lockout_response"
 # The lockout counts per address as the access log and the throttles see it (TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "backend.request_context.client_address"
 AXES_VERBOSE = False

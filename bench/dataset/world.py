@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import membership_services
+from accounts import services
 from accounts.models import (
     AddressPoint,
     MappingVersion,
@@ -134,7 +134,7 @@ def build() -> World:
         for i in range(FIELD_WORKERS):
             org = signaller_orgs[i % len(signaller_orgs)]
             email = f"fw{i:02d}@{EMAIL_DOMAIN}"
-            user = membership_services.user_create(
+            user = services.user_create(
                 email=email, organisation=org, roles=[Role.FIELD_WORKER], **system
             )
             field_workers.append((user.pk, org.pk))
@@ -148,10 +148,10 @@ def build() -> World:
             roles = {"members": [], "coordinators": []}
             for j in range(MEMBERS_PER_TEAM + 1):
                 role = "coordinator" if j == MEMBERS_PER_TEAM else "member"
-                user = membership_services.user_create(
+                user = services.user_create(
                     email=f"t{t:02d}-{role}{j}@{EMAIL_DOMAIN}", organisation=teams_org, **system
                 )
-                membership_services.team_membership_set(team=team, user=user, role=role, **system)
+                services.team_membership_set(team=team, user=user, role=role, **system)
                 roles[f"{role}s"].append(user.pk)
                 devices.append(
                     Device(

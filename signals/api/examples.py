@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample
 
-from backend.schema import Fresh, resolve_fresh
+from backend.schema import Fresh
 
 # signals/migrations/0002_seed.py: the first consent text row, Dutch, version 2026-1.
 DEMO_CONSENT_TEXT_ID = 1
@@ -48,7 +48,3 @@ DEMO_SIGNAL_EXAMPLE = OpenApiExample(
     request_only=True,
 )
 
-
-def demo_signal_body() -> dict[str, Any]:
-    """The example body as the schema shows it now."""
-    return resolve_fresh(DEMO_SIGNAL_BODY)

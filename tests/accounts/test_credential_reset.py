@@ -15,10 +15,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from accounts.credential_services import credentials_reset
-from accounts.membership_services import team_membership_set
-from accounts.mfa_services import recovery_codes_replace
 from accounts.models import CredentialCode, LoginSession, User
+from accounts.services import credentials_reset, recovery_codes_replace, team_membership_set
 from audit.models import AccessLog, AccessOutcome, Action
 from backend.errors import DomainError
 from tests.accounts.helpers import SYSTEM, admin_login, totp_device

@@ -11,9 +11,9 @@ from rest_framework.test import APIClient
 
 from accounts.account_log import credential_hash
 from accounts.emails import normalise_email
-from accounts.membership_services import user_create
 from accounts.models import LoginSession, User
-from accounts.services import login_username_from_credentials
+from accounts.services import user_create
+from accounts.services.lockout import login_username_from_credentials
 from tests.accounts.helpers import SYSTEM, admin_login
 from tests.factories import PASSWORD, UserFactory
 

@@ -1,6 +1,9 @@
 """Second factor (TOTP) in the JWT flow and the admin: required roles, exemption, enrolment,
 recovery codes, lockout and logging."""
 
+import base64
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -102,7 +105,7 @@ def test_mfa_token_works_once_and_is_bound_to_its_purpose(api_client, team_membe
 
 def test_recovery_code_works_once(api_client, team_member):
     enrolled(team_member)
-    from accounts.mfa_services import recovery_codes_replace
+    from accounts.services import recovery_codes_replace
 
     codes = recovery_codes_replace(user=team_member)
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -159,6 +162,10 @@ def test_first_login_enrols_then_gets_tokens(api_client, team_member):
     assert begun.json()["qr_svg_data_uri"].startswith("data:image/svg+xml;base64,")
     assert "no-store" in begun["Cache-Control"]
     device = TOTPDevice.objects.get(user=team_member, confirmed=False)
+    # The secret to type by hand is the one the QR code carries: the device key in base32.
+    secret = begun.json()["secret"]
+    assert parse_qs(urlsplit(begun.json()["otpauth_uri"]).query)["secret"] == [secret]
+    assert base64.b32decode(secret) == bytes.fromhex(device.key)
 
     wrong = api_client.post(CONFIRM, {"code": "12345x"}, format="json", **enrolment)
     assert wrong.json()["code"] == "mfa_code_invalid"

@@ -6,25 +6,24 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from accounts.membership_services import (
+from accounts.models import (
+    LoginSession,
+    TeamMembership,
+    User,
+)
+from accounts.roles import COORDINATE_TEAM, WORK_TEAM_QUEUE, Role
+from accounts.services import (
     TEAM_ROLES,
     team_membership_remove,
     team_membership_set,
     user_access_set,
 )
-from accounts.models import (
-    LoginSession,
-    TeamGroupObjectPermission,
-    TeamMembership,
-    TeamUserObjectPermission,
-    User,
-)
-from accounts.roles import COORDINATE_TEAM, WORK_TEAM_QUEUE, Role
 from audit.context import AccessContext
 from audit.models import AccessLog, Action
 from backend.errors import DomainError
-from signals.models import SignalGroupObjectPermission, SignalUserObjectPermission
+from signals.models import SignalUserObjectPermission
 from tests.accounts.helpers import SYSTEM, admin_login
 from tests.factories import PASSWORD, TeamFactory, UserFactory
 from tests.fixtures import token_client
@@ -306,11 +305,6 @@ def test_no_admin_page_grants_object_permissions_on_a_team_or_signal(admin_user,
         assert admin_client.get(base).status_code == 302  # no such page: the object redirect
         admin_client.post(f"{base}user-manage/{admin_user.pk}/", {"permissions": [perm]})
         admin_client.post(f"{base}group-manage/{group.pk}/", {"permissions": [perm]})
-    for model in (
-        TeamUserObjectPermission,
-        TeamGroupObjectPermission,
-        SignalUserObjectPermission,
-        SignalGroupObjectPermission,
-    ):
+    for model in (UserObjectPermission, GroupObjectPermission, SignalUserObjectPermission):
         assert not model.objects.exists(), model
     assert not admin_user.has_perm("accounts.view_team", team)

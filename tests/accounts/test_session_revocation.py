@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient, APIRequestFactory
 
-from accounts import credential_services, services
+from accounts import services
 from accounts.authentication import SessionBoundJWTAuthentication
-from accounts.membership_services import team_membership_set
 from accounts.models import LoginSession
 from accounts.roles import SUBMIT_SIGNAL, Role
+from accounts.services import team_membership_set
 from audit.models import AccessLog, Action
 from tests.accounts.helpers import (
     SYSTEM,
@@ -131,7 +131,7 @@ def test_a_second_factor_reset_ends_every_session():
     totp_device(member)
     client = token_client(member)
     browser = verified_session(APIClient(), member)
-    credential_services.credentials_reset(user=member, **SYSTEM)
+    services.credentials_reset(user=member, **SYSTEM)
     assert_ended(client)
     assert browser.get(ME).status_code == 401
 

@@ -18,7 +18,7 @@ from tests.faults import population
 def seed(*, field_workers: int, members: int) -> dict[str, object]:
     from django.db import transaction
 
-    from accounts import membership_services as services
+    from accounts import services
     from accounts.models import Organisation, Team, TeamRole
     from accounts.roles import Role
     from audit.context import AccessContext
@@ -54,9 +54,7 @@ def seed(*, field_workers: int, members: int) -> dict[str, object]:
                 organisation=teams_org,
                 **system,
             )
-            services.team_membership_set(
-                team=central, user=user, role=TeamRole.MEMBER, **system
-            )
+            services.team_membership_set(team=central, user=user, role=TeamRole.MEMBER, **system)
             # Equal start and end: no quiet hours, so every push is due at once.
             NotificationPreference.objects.create(
                 user=user,

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -199,3 +200,30 @@ def access_log_writes_failing() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER test_refuse_access_log ON privacy_accesslog")
             cursor.execute("DROP FUNCTION test_refuse_access_log()")
+
+
+# --- requests to the subject-rights endpoints --------------------------------------------
+
+
+def export_url(subject_id) -> str:
+    return reverse("privacy-subject-export", kwargs={"subject_id": subject_id})
+
+
+def action_url(name: str, subject_id) -> str:
+    return reverse(f"privacy-subject-{name}", kwargs={"subject_id": subject_id})
+
+
+def requested(c, kind: str = "access") -> str:
+    """The id of a fresh open request of `kind` by the case's resident."""
+    return open_request(c.officer, c.signal.subject_id, kind)
+
+
+def export(client, c, **params):
+    return client.get(export_url(c.signal.subject_id), {"request": requested(c), **params})
+
+
+def act(client, c, name: str, **body):
+    kind = name.replace("-", "_")
+    if "request" not in body:
+        body["request"] = requested(c, kind)
+    return client.post(action_url(name, c.signal.subject_id), body, format="json")

@@ -36,8 +36,11 @@ def close_url(request_id) -> str:
         (datetime(2028, 1, 31, 12, 0, tzinfo=AMS), datetime(2028, 2, 29, 12, 0, tzinfo=AMS)),
         (datetime(2026, 12, 15, 8, 0, tzinfo=AMS), datetime(2027, 1, 15, 8, 0, tzinfo=AMS)),
         (datetime(2026, 8, 31, 17, 0, tzinfo=AMS), datetime(2026, 9, 30, 17, 0, tzinfo=AMS)),
+        # A short month's last day is not "the end of the month": 28 Feb is due 28 March.
+        (datetime(2026, 2, 28, 9, 0, tzinfo=AMS), datetime(2026, 3, 28, 9, 0, tzinfo=AMS)),
+        (datetime(2028, 2, 29, 9, 0, tzinfo=AMS), datetime(2028, 3, 29, 9, 0, tzinfo=AMS)),
     ],
-    ids=["plain", "end-of-january", "leap-year", "year-end", "31-to-30"],
+    ids=["plain", "end-of-january", "leap-year", "year-end", "31-to-30", "28-feb", "29-feb"],
 )
 def test_due_one_calendar_month_after_receipt(received, due):
     assert one_month_after(received) == due
@@ -49,6 +52,13 @@ def test_due_date_keeps_the_local_wall_clock_across_daylight_saving():
     due = one_month_after(received)
     assert due.astimezone(AMS).hour == 10
     assert due.astimezone(UTC) == datetime(2026, 4, 15, 8, 0, tzinfo=UTC)
+
+
+def test_a_due_time_in_the_spring_forward_gap_resolves_to_the_hour_after_it():
+    # 02:30 on 28 March 2027 does not exist in Amsterdam (02:00 -> 03:00): the winter offset
+    # applies, so the due moment is 01:30 UTC (03:30 summer time), not an hour earlier.
+    due = one_month_after(datetime(2027, 2, 28, 2, 30, tzinfo=AMS))
+    assert due.astimezone(UTC) == datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
 
 
 def test_due_date_needs_an_aware_datetime():

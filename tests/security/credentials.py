@@ -16,9 +16,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from accounts.membership_services import team_membership_set
 from accounts.models import Team, TeamRole, User
-from accounts.services import user_deactivate
+from accounts.services import team_membership_set, user_deactivate
 from audit.context import AccessContext
 from tests.factories import PASSWORD
 

@@ -16,9 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.credential_services import credentials_reset
 from accounts.models import AddressPoint, Team, TeamRole, User
-from accounts.services import login_session_open
+from accounts.services import credentials_reset, login_session_open
 from audit.context import AccessContext, actor_roles
 from audit.models import Action, Purpose
 from audit.services import access_log_record

@@ -18,7 +18,7 @@ from django.db import transaction
 from accounts.account_log import account_change_record, actor_rule
 from accounts.models import Organisation, Team, TeamMembership, TeamRole, User
 from accounts.roles import MANAGE_CONFIGURATION, Role
-from accounts.services import CHANGE_USER, require_capability
+from accounts.services.users import CHANGE_USER, require_capability
 from audit.context import AccessContext
 from audit.models import Action
 from backend.errors import DomainError
@@ -229,7 +229,7 @@ def user_create(
     context: AccessContext,
 ) -> User:
     """Creates a user, by default without a usable password (they set one with a one-time code,
-    accounts.credential_services.credentials_reset). Admins and privacy officers also get
+    accounts.services.credentials.credentials_reset). Admins and privacy officers also get
     is_staff for /admin/.
 
     Side effects: a User row; as user_access_set for the roles; an access log row

@@ -2,7 +2,6 @@
 
 import base64
 import io
-from binascii import unhexlify
 from dataclasses import dataclass
 
 import qrcode
@@ -18,12 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.account_log import RULE_OWN_ACCOUNT, access_log_login_failed, account_change_record
 from accounts.mfa import PURPOSE_VERIFY, mfa_token_user
 from accounts.models import User
-from accounts.services import (
-    TokenPair,
-    login_complete,
-    login_sessions_end,
-    password_reverify,
-)
+from accounts.services.login import login_complete, password_reverify
+from accounts.services.sessions import TokenPair, login_sessions_end
 from audit.context import AccessContext
 from audit.models import Action
 from backend.errors import DomainError
@@ -73,7 +68,7 @@ def totp_enrolment_begin(
     an attacker's app.
 
     Side effects: replaces the user's unconfirmed TOTP devices; may consume a recovery code; on
-    a wrong password as accounts.services.password_reverify."""
+    a wrong password as accounts.services.login.password_reverify."""
     if with_access_token:
         password_reverify(request=request, user=user, password=password)
     enrolled = user_has_device(user, confirmed=True)
@@ -85,7 +80,7 @@ def totp_enrolment_begin(
     uri = device.config_url
     return TotpEnrolment(
         otpauth_uri=uri,
-        secret=base64.b32encode(unhexlify(device.key)).decode(),
+        secret=base64.b32encode(device.bin_key).decode(),
         qr_svg_data_uri=_qr_data_uri(uri),
     )
 
@@ -105,8 +100,8 @@ def totp_enrolment_confirm(
     factor changed. With an access token the password is asked again.
 
     Side effects: TOTPDevice confirmed, others deleted; StaticDevice with new StaticTokens; as
-    accounts.services.login_sessions_end (reason mfa_changed); an access log row (mfa_enrol);
-    as accounts.services.login_complete (method totp_enrolment)."""
+    login_sessions_end (reason mfa_changed); an access log row (mfa_enrol);
+    as accounts.services.login.login_complete (method totp_enrolment)."""
     if with_access_token:
         password_reverify(request=request, user=user, password=password)
     pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
@@ -150,7 +145,7 @@ def mfa_login_verify(*, request: HttpRequest, mfa_token: str, code: str) -> Toke
 
     A wrong code counts as a failed login for the lockout (django-axes) and is logged.
 
-    Side effects: as accounts.services.login_complete on success; on failure an access log row
+    Side effects: as accounts.services.login.login_complete on success; on failure an access log row
     (login_failed), an axes failure record and the device's throttle counter."""
     user = mfa_token_user(token=mfa_token, purpose=PURPOSE_VERIFY)
     credentials = {"email": user.email}
@@ -164,4 +159,3 @@ def mfa_login_verify(*, request: HttpRequest, mfa_token: str, code: str) -> Toke
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         raise DomainError("mfa_code_invalid")
     return login_complete(request=request, user=user, method=_method(device))
-

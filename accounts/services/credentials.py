@@ -30,9 +30,10 @@ from accounts.account_log import (
     credential_hash,
 )
 from accounts.emails import normalise_email
-from accounts.membership_services import user_is_privileged
 from accounts.models import CredentialCode, User
-from accounts.services import CHANGE_USER, login_sessions_end, require_capability
+from accounts.services.memberships import user_is_privileged
+from accounts.services.sessions import login_sessions_end
+from accounts.services.users import CHANGE_USER, require_capability
 from audit.context import AccessContext
 from audit.models import AccessOutcome, Action, Purpose
 from audit.services import access_log_record
@@ -97,9 +98,9 @@ def credentials_reset(
     """Invalidates `user`'s credentials and issues the one-time code for choosing new ones.
 
     Side effects: the password made unusable; every TOTP device and recovery code deleted; as
-    accounts.services.login_sessions_end (reason credentials_reset); a CredentialCode row (its
-    hash) replacing any earlier one; access log rows credential_change and, when a second
-    factor was removed, mfa_change."""
+    login_sessions_end (reason credentials_reset); a CredentialCode row (its hash) replacing any
+    earlier one; access log rows credential_change and, when a second factor was removed,
+    mfa_change."""
     purpose = CredentialCode.Purpose(purpose).value
     code = _new_code()
     expires_at = timezone.now() + timedelta(hours=settings.CREDENTIAL_RESET_HOURS)

@@ -1,0 +1,94 @@
+"""Writes for accounts, one module a job; import the services from here.
+
+- `sessions`: login sessions and their tokens (open, refresh, logout, end all of a user's);
+- `login`: the password step, a password re-check, completing a login;
+- `second_factor`: TOTP enrolment, recovery codes, the TOTP login step;
+- `credentials`: credential resets with a one-time code, choosing and changing a password;
+- `memberships`: team memberships and roles under the separation-of-duties rules, new users;
+- `users`: deactivating and reactivating an account;
+- `lockout`: the callables django-axes is configured with (named in settings, not here).
+"""
+
+from accounts.services.credentials import (
+    IssuedCode,
+    credentials_reset,
+    credentials_reset_check,
+    credentials_set,
+    password_change,
+    second_factor_remove,
+)
+from accounts.services.login import login, login_complete, password_reverify
+from accounts.services.memberships import (
+    ASSIGNABLE_ROLES,
+    PRIVILEGED_ROLES,
+    TEAM_ROLES,
+    team_membership_check,
+    team_membership_remove,
+    team_membership_set,
+    user_access_check,
+    user_access_set,
+    user_create,
+    user_has_team_role,
+    user_is_privileged,
+)
+from accounts.services.second_factor import (
+    TOTP_DEVICE_NAME,
+    TotpConfirmation,
+    TotpEnrolment,
+    mfa_login_verify,
+    recovery_codes_replace,
+    totp_enrolment_begin,
+    totp_enrolment_confirm,
+)
+from accounts.services.sessions import (
+    TokenPair,
+    login_session_open,
+    login_sessions_end,
+    logout,
+    token_refresh,
+)
+from accounts.services.users import (
+    CHANGE_USER,
+    require_capability,
+    user_deactivate,
+    user_reactivate,
+)
+
+__all__ = [
+    "ASSIGNABLE_ROLES",
+    "CHANGE_USER",
+    "PRIVILEGED_ROLES",
+    "TEAM_ROLES",
+    "TOTP_DEVICE_NAME",
+    "IssuedCode",
+    "TokenPair",
+    "TotpConfirmation",
+    "TotpEnrolment",
+    "credentials_reset",
+    "credentials_reset_check",
+    "credentials_set",
+    "login",
+    "login_complete",
+    "login_session_open",
+    "login_sessions_end",
+    "logout",
+    "mfa_login_verify",
+    "password_change",
+    "password_reverify",
+    "recovery_codes_replace",
+    "require_capability",
+    "second_factor_remove",
+    "team_membership_check",
+    "team_membership_remove",
+    "team_membership_set",
+    "token_refresh",
+    "totp_enrolment_begin",
+    "totp_enrolment_confirm",
+    "user_access_check",
+    "user_access_set",
+    "user_create",
+    "user_deactivate",
+    "user_has_team_role",
+    "user_is_privileged",
+    "user_reactivate",
+]

@@ -1,0 +1,30 @@
+"""The consent register and the AVG art. 30 processing register, for the privacy officer
+(docs/adr/0013). `consents` selects and shapes the consent register's lines, `processing`
+builds the processing register from code and settings, `texts` holds the prose in Dutch and
+English, `rendering` writes CSV and Markdown. Import from here."""
+
+from privacy.registers.consents import (
+    CONSENT_REGISTER_COLUMNS,
+    consent_register_entry,
+    consent_register_rows,
+)
+from privacy.registers.processing import (
+    encrypted_field_labels,
+    processing_register,
+    push_payload_keys,
+)
+from privacy.registers.rendering import csv_lines, processing_register_markdown
+from privacy.registers.texts import CONSENT_PURPOSES, purpose_description
+
+__all__ = [
+    "CONSENT_PURPOSES",
+    "CONSENT_REGISTER_COLUMNS",
+    "consent_register_entry",
+    "consent_register_rows",
+    "csv_lines",
+    "encrypted_field_labels",
+    "processing_register",
+    "processing_register_markdown",
+    "purpose_description",
+    "push_payload_keys",
+]

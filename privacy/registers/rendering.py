@@ -1,0 +1,111 @@
+"""The registers as documents: the consent register as CSV, the processing register as
+Markdown (for the privacy officer's file)."""
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC
+from typing import Any
+
+from audit import csv_export
+from privacy.registers.texts import localised
+
+
+def _yes_no(purposes: dict[str, Any]) -> str:
+    return ";".join(f"{key}={'yes' if granted else 'no'}" for key, granted in purposes.items())
+
+
+def csv_lines(columns: list[str], entries: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The consent register as CSV: purposes read `team_contact=yes;...`."""
+    rows = ([entry[column] for column in columns] for entry in entries)
+    return csv_export.csv_lines(columns, rows, format_dict=_yes_no)
+
+
+def _t(nl: str, en: str) -> str:
+    return localised((nl, en))
+
+
+def _md_escape(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def processing_register_markdown(register: dict[str, Any]) -> str:
+    """The register as a Markdown document (for the privacy officer's file)."""
+    lines = [
+        "# " + _t("Verwerkingsregister (AVG art. 30)", "Record of processing (GDPR art. 30)"),
+        "",
+        f"_{register['generated_at'].astimezone(UTC).isoformat()}_",
+        "",
+        "## " + _t("Verwerkingsverantwoordelijke", "Controller"),
+        "",
+    ]
+    for key, value in register["controller"].items():
+        lines.append(f"- {key}: {value or _t('niet ingesteld', 'not configured')}")
+    lines += [
+        "",
+        "## " + _t("Verwerking", "Processing"),
+        "",
+        register["processing_activity"],
+        "",
+        register["legal_basis"],
+        "",
+        "## " + _t("Doelen", "Purposes"),
+        "",
+    ]
+    lines += [f"- `{p['code']}`: {p['description']}" for p in register["purposes"]]
+    lines += ["", "## " + _t("Betrokkenen", "Data subjects"), ""]
+    lines += [f"- {d['category']}: {d['description']}" for d in register["data_subjects"]]
+    data = register["personal_data"]
+    lines += [
+        "",
+        "## " + _t("Persoonsgegevens", "Personal data"),
+        "",
+        "| field | description | encrypted |",
+        "| --- | --- | --- |",
+    ]
+    lines += [
+        f"| `{f['field']}` | {_md_escape(f['description'])} | {f['encrypted_at_rest']} |"
+        for f in data["resident"]
+    ]
+    lines += [
+        "",
+        data["special_categories"],
+        "",
+        _t("Niet verzameld: ", "Not collected: ") + ", ".join(data["not_collected"]),
+        _t("Bewaard na wissen (anoniem): ", "Kept after erasure (anonymous): ")
+        + ", ".join(data["kept_after_erasure"]),
+        _t("Medewerkers: ", "Staff: ") + ", ".join(data["staff"]),
+        "",
+        "## " + _t("Ontvangers", "Recipients"),
+        "",
+    ]
+    lines += [f"- {r['recipient']}: {r['description']}" for r in register["recipients"]]
+    lines += ["", "## " + _t("Doorgifte buiten de EER", "Transfers outside the EEA"), ""]
+    for transfer in register["transfers_outside_eea"]:
+        lines.append(
+            f"- {transfer['recipient']} (active: {transfer['active']}): "
+            f"{transfer['description']} (keys: {', '.join(transfer['data'])})"
+        )
+    retention = register["retention"]
+    lines += [
+        "",
+        "## " + _t("Bewaartermijnen", "Retention"),
+        "",
+        "| status | days | clock | rule |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {r['status']} | {'' if r['erase_after_days'] is None else r['erase_after_days']} "
+        f"| {r['clock'] or ''} | {_md_escape(r['rule'])} |"
+        for r in retention["signals"]
+    ]
+    lines += [
+        "",
+        retention["restricted"],
+        "",
+        retention["access_log"],
+        "",
+        "## " + _t("Beveiligingsmaatregelen", "Security measures"),
+        "",
+    ]
+    for key, value in register["security_measures"].items():
+        lines.append(f"- {key}: {value}")
+    return "\n".join(lines) + "\n"
