@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from backend.request_context import client_address, current_request_id
+from backend.request_context import client_address, current_origin, current_request_id
 
 USER_AGENT_MAX = 255
 
@@ -54,6 +54,25 @@ class AccessContext:
             user_agent=_clean_user_agent(http_request.headers.get("User-Agent", "")),
             request_id=_request_id(http_request),
         )
+
+    @classmethod
+    def current(cls, actor: Any) -> "AccessContext":
+        """The actor, and the origin and id of the request (or task) in progress from
+        backend.request_context, so no caller has to carry the request down to a service.
+        An actor that is no authenticated user (a system actor: routing, retention) is logged
+        with its name as its role."""
+        if getattr(actor, "is_authenticated", False):
+            origin = current_origin()
+            request_id = current_request_id()
+            return cls(
+                actor_id=actor.pk,
+                actor_roles=actor_roles(actor),
+                actor_organisation_id=getattr(actor, "organisation_id", None),
+                client_address=origin.client_address,
+                user_agent=_clean_user_agent(origin.user_agent),
+                request_id="" if request_id == "-" else request_id[:64],
+            )
+        return cls.system(role=str(getattr(actor, "name", None) or "system"))
 
     @classmethod
     def system(cls, *, role: str = "system") -> "AccessContext":

@@ -2,13 +2,12 @@
 
 `access_log_record` writes one row in the caller's transaction, so a read and its log row
 commit or fail together (fail closed). Appends are serialised by a chain lock, taken as late as
-possible: callers should record after the response body is built (`access_logged` does that).
+possible: callers should record after the response body is built (audit.disclosure's
+`access_logged`, the one helper views and services use, does that).
 """
 
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -107,48 +106,3 @@ def access_log_record(
         row.row_hash = chain.row_hash(chain.row_values(row))
         row.save(force_insert=True)
     return row
-
-
-@dataclass
-class AccessLogDraft:
-    """What a logged block fills in once it knows it (e.g. the subject after the lookup)."""
-
-    subject_id: uuid.UUID | str | None = None
-    object_type: str = ""
-    object_id: str | uuid.UUID = ""
-    fields_touched: Sequence[str] = ()
-    consent_id: str | uuid.UUID = ""
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-@contextmanager
-def access_logged(
-    *,
-    context: AccessContext,
-    action: str,
-    purpose: str,
-    authorisation_rule: str,
-    draft: AccessLogDraft | None = None,
-) -> Iterator[AccessLogDraft]:
-    """Runs the block (which reads and builds the response) and its log row in one transaction.
-
-    The row is written after the block, so the chain lock is held only until commit. If the
-    block raises, nothing is logged here (denials are logged by the exception handler); if the
-    log write raises, the whole block is rolled back and the request fails.
-
-    Side effects: one AccessLog row, as access_log_record."""
-    draft = draft or AccessLogDraft()
-    with transaction.atomic():
-        yield draft
-        access_log_record(
-            context=context,
-            action=action,
-            purpose=purpose,
-            authorisation_rule=authorisation_rule,
-            subject_id=draft.subject_id,
-            object_type=draft.object_type,
-            object_id=draft.object_id,
-            fields_touched=draft.fields_touched,
-            consent_id=draft.consent_id,
-            details=draft.details,
-        )

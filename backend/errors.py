@@ -5,6 +5,7 @@ Services raise `DomainError(code)`; the single exception handler turns it into
 with `register()` at import time so this module stays small.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,16 @@ class DomainError(Exception):
 
     def message(self, language: str | None = None) -> str:
         return message_for(self.code, language, **self.params)
+
+
+def invalid_field(path: Sequence[str], code: str, message: str) -> DomainError:
+    """A 400 validation_error for one input field, in the shape the handler gives a
+    serializer's errors (`details.fields.<path>: [{message, code}]`), for a rule a service
+    checks on input it was handed already parsed."""
+    error: Any = [{"message": message, "code": code}]
+    for key in reversed(path):
+        error = {key: error}
+    return DomainError("validation_error", details={"fields": error})
 
 
 # Generic codes used by the exception handler for framework errors.

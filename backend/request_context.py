@@ -1,5 +1,6 @@
 """Request context: the id that follows a request into logs and into the Celery tasks it
-enqueues, and the client's address as every consumer derives it."""
+enqueues, the client's address as every consumer derives it, and the origin (address, user
+agent) of the request in progress, for the access log (audit.context.AccessContext.current)."""
 
 import ipaddress
 import logging
@@ -8,6 +9,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar, Token
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -18,8 +20,24 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
 
+@dataclass(frozen=True)
+class RequestOrigin:
+    """Where the request in progress comes from; empty outside a request (tasks, commands)."""
+
+    client_address: str = ""
+    user_agent: str = ""
+
+
+NO_ORIGIN = RequestOrigin()
+request_origin_var: ContextVar[RequestOrigin] = ContextVar("request_origin", default=NO_ORIGIN)
+
+
 def current_request_id() -> str:
     return request_id_var.get()
+
+
+def current_origin() -> RequestOrigin:
+    return request_origin_var.get()
 
 
 def client_address(request: HttpRequest) -> str:
@@ -40,7 +58,8 @@ def client_address(request: HttpRequest) -> str:
 
 
 class RequestIdMiddleware:
-    """Takes a well-formed incoming X-Request-ID or makes one, and echoes it in the response."""
+    """Takes a well-formed incoming X-Request-ID or makes one, and echoes it in the response;
+    holds the request's origin for the access log while the request runs."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -50,9 +69,12 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = request_id_var.set(request_id)
+        origin = RequestOrigin(client_address(request), request.headers.get("User-Agent", ""))
+        origin_token = request_origin_var.set(origin)
         try:
             response = self.get_response(request)
         finally:
+            request_origin_var.reset(origin_token)
             request_id_var.reset(token)
         response[REQUEST_ID_HEADER] = request_id
         return response

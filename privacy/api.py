@@ -22,10 +22,9 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_capability
 from accounts.roles import VIEW_ACCESS_LOG
-from audit.context import AccessContext
 from audit.csv_export import csv_lines
-from audit.models import AccessLog, AccessOutcome, Action, Purpose
-from audit.services import AccessLogDraft, access_logged
+from audit.disclosure import access_logged
+from audit.models import AccessLog, AccessOutcome, Action
 from backend.errors import DomainError
 from backend.formats import JsonErrorsMixin
 from backend.pagination import CursorPage
@@ -34,9 +33,6 @@ from backend.throttling import ScopedThrottle
 from privacy import selectors
 from signals import selectors as signal_selectors
 from signals.api.serializers import BreakGlassOutput
-from signals.grounds import BREAK_GLASS_REASON
-
-AUTHORISATION_RULE = f"capability:{VIEW_ACCESS_LOG}"
 
 
 class AccessLogFilterInput(StrictSerializer):
@@ -135,14 +131,6 @@ class AccessLogPagination(CursorPage):
     max_page_size = 200
 
 
-def _audit_draft(filters: selectors.AccessLogFilter, fmt: str) -> AccessLogDraft:
-    return AccessLogDraft(
-        subject_id=filters.subject_id,
-        object_type="privacy.accesslog",
-        details={"filters": filters.as_details(), "format": fmt},
-    )
-
-
 def _filters(request: Request, query: type[AccessLogFilterInput]) -> selectors.AccessLogFilter:
     data = query(data=request.query_params)
     data.is_valid(raise_exception=True)
@@ -160,13 +148,8 @@ class AccessLogListApi(generics.ListAPIView):
     @extend_schema(parameters=[AccessLogListQuery])
     def get(self, request: Request) -> Response:
         filters = _filters(request, AccessLogListQuery)
-        with access_logged(
-            context=AccessContext.from_request(request),
-            action=Action.AUDIT_READ,
-            purpose=Purpose.AUDIT,
-            authorisation_rule=AUTHORISATION_RULE,
-            draft=_audit_draft(filters, "json"),
-        ):
+        with access_logged(actor=request.user) as log:
+            log.add(selectors.access_log_read(filters=filters, fmt="json"))
             page = self.paginate_queryset(selectors.access_log_list(filters=filters))
             data = self.get_serializer(page, many=True).data
         return self.get_paginated_response(data)
@@ -211,13 +194,8 @@ class AccessLogExportApi(JsonErrorsMixin, APIView):
         filters = _filters(request, AccessLogExportQuery)
         rows = selectors.access_log_list(filters=filters)
         limit = settings.ACCESS_LOG_EXPORT_MAX_ROWS
-        with access_logged(
-            context=AccessContext.from_request(request),
-            action=Action.AUDIT_READ,
-            purpose=Purpose.AUDIT,
-            authorisation_rule=AUTHORISATION_RULE,
-            draft=_audit_draft(filters, "csv"),
-        ):
+        with access_logged(actor=request.user) as log:
+            log.add(selectors.access_log_read(filters=filters, fmt="csv"))
             if rows.count() > limit:
                 raise DomainError("access_log_export_too_large", limit=limit)
         response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
@@ -253,20 +231,10 @@ class BreakGlassListApi(APIView):
     @extend_schema(responses={200: BreakGlassEntryOutput(many=True)})
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
-        with access_logged(
-            context=AccessContext.from_request(request),
-            action=Action.AUDIT_READ,
-            purpose=Purpose.AUDIT,
-            authorisation_rule=AUTHORISATION_RULE,
-            draft=AccessLogDraft(object_type="signals.breakglassaccess"),
-        ) as draft:
+        with access_logged(actor=request.user) as log:
             page = paginator.paginate_queryset(
                 signal_selectors.break_glass_list(), request, view=self
             )
             data = BreakGlassEntryOutput(page, many=True).data
-            draft.fields_touched = [BREAK_GLASS_REASON] if page else []
-            draft.details = {
-                "count": len(page),
-                "subject_ids": [str(a.signal.subject_id) for a in page],
-            }
+            log.add(selectors.break_glass_review(page))
         return paginator.get_paginated_response(data)

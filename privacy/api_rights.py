@@ -18,9 +18,8 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
-from audit.context import AccessContext
+from audit.disclosure import Disclosure, access_logged
 from audit.models import Action, Purpose
-from audit.services import access_logged
 from backend.formats import JsonErrorsMixin
 from backend.pagination import CursorPage
 from backend.schema import error_responses
@@ -71,10 +70,6 @@ class _PrivacyApi(JsonErrorsMixin, APIView):
     renderer_classes = [JSONRenderer]
 
 
-def _context(request: Request) -> AccessContext:
-    return AccessContext.from_request(request)
-
-
 def _query(serializer_class: type, request: Request) -> dict[str, Any]:
     query = serializer_class(data=request.query_params)
     query.is_valid(raise_exception=True)
@@ -108,31 +103,17 @@ class SubjectExportApi(_PrivacyApi):
         query = _query(s.SubjectExportQuery, request)
         include_staff = query["include_staff"]
         fmt = request.accepted_renderer.format
-        with access_logged(
-            context=_context(request),
-            action=Action.EXPORT,
-            purpose=Purpose.DATA_SUBJECT_REQUEST,
-            authorisation_rule=AUTHORISATION_RULE,
-        ) as draft:
+        with access_logged(actor=request.user) as log:
             export = rights_selectors.subject_export(
                 subject_id=subject_id, subject_request_id=query["request"]
             )
             data = s.SubjectExportOutput(export, context={"include_staff": include_staff}).data
             content = subject_export_pdf(data) if fmt == "pdf" else None
-            signal_ids = [str(signal.pk) for signal in export.signals]
-            consents = [str(signal.consent.pk) for signal in export.signals]
-            draft.subject_id = export.subject_id
-            draft.object_type = "signals.signal"
-            draft.object_id = signal_ids[0] if len(signal_ids) == 1 else ""
-            draft.consent_id = consents[0] if len(consents) == 1 else ""
-            draft.fields_touched = subject_rights.ERASED_FIELDS
-            draft.details = {
-                "subject_request_id": str(export.subject_request.pk),
-                "format": fmt,
-                "include_staff": include_staff,
-                "signal_ids": signal_ids,
-                "access_rows": len(export.access_history),
-            }
+            log.add(
+                rights_selectors.subject_export_disclosure(export),
+                format=fmt,
+                include_staff=include_staff,
+            )
         if content is None:
             return Response(data)
         response = HttpResponse(content, content_type="application/pdf")
@@ -155,7 +136,6 @@ class _SubjectActionApi(_PrivacyApi):
         data = s.SubjectActionInput(data=request.data)
         data.is_valid(raise_exception=True)
         subject_request = type(self).service(
-            context=_context(request),
             actor=request.user,
             subject_id=subject_id,
             reason=data.validated_data["reason"],
@@ -212,12 +192,7 @@ class SubjectRequestListApi(_PrivacyApi):
         now = timezone.now()
         overdue = {"true": True, "false": False}.get(filters.get("overdue", ""))
         paginator = self.pagination_class()
-        with access_logged(
-            context=_context(request),
-            action=Action.LIST,
-            purpose=Purpose.DATA_SUBJECT_REQUEST,
-            authorisation_rule=AUTHORISATION_RULE,
-        ) as draft:
+        with access_logged(actor=request.user) as log:
             rows = rights_selectors.subject_request_list(
                 status=filters.get("status"),
                 overdue=overdue,
@@ -227,11 +202,18 @@ class SubjectRequestListApi(_PrivacyApi):
             )
             page = paginator.paginate_queryset(rows, request, view=self)
             data = s.SubjectRequestOutput(page, many=True, context={"now": now}).data
-            draft.subject_id = filters.get("subject")
-            draft.object_type = "privacy.subjectrequest"
-            draft.details = {
-                "filters": {k: str(v) for k, v in filters.items() if k not in ("cursor",)}
-            }
+            log.add(
+                Disclosure(
+                    action=Action.LIST,
+                    purpose=Purpose.DATA_SUBJECT_REQUEST,
+                    rule=AUTHORISATION_RULE,
+                    subject_id=filters.get("subject"),
+                    object_type="privacy.subjectrequest",
+                    details={
+                        "filters": {k: str(v) for k, v in filters.items() if k not in ("cursor",)}
+                    },
+                )
+            )
         return paginator.get_paginated_response(data)
 
     @extend_schema(
@@ -243,7 +225,7 @@ class SubjectRequestListApi(_PrivacyApi):
         data = s.SubjectRequestCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         subject_request = subject_rights.subject_request_register(
-            context=_context(request), actor=request.user, **data.validated_data
+            actor=request.user, **data.validated_data
         )
         return Response(s.SubjectRequestOutput(subject_request).data, status=201)
 
@@ -261,7 +243,6 @@ class SubjectRequestCloseApi(_PrivacyApi):
         data = s.SubjectRequestCloseInput(data=request.data)
         data.is_valid(raise_exception=True)
         subject_request = subject_rights.subject_request_close(
-            context=_context(request),
             actor=request.user,
             subject_request_id=request_id,
             status=data.validated_data["status"],
@@ -304,14 +285,16 @@ class ConsentRegisterApi(_PrivacyApi):
         fmt = request.accepted_renderer.format
         rows = registers.consent_register_rows()
         paginator = self.pagination_class()
-        with access_logged(
-            context=_context(request),
-            action=Action.EXPORT if fmt == "csv" else Action.LIST,
-            purpose=Purpose.AUDIT,
-            authorisation_rule=AUTHORISATION_RULE,
-        ) as draft:
-            draft.object_type = "signals.consent"
-            draft.details = {"format": fmt, "register": "consent"}
+        with access_logged(actor=request.user) as log:
+            log.add(
+                Disclosure(
+                    action=Action.EXPORT if fmt == "csv" else Action.LIST,
+                    purpose=Purpose.AUDIT,
+                    rule=AUTHORISATION_RULE,
+                    object_type="signals.consent",
+                    details={"format": fmt, "register": "consent"},
+                )
+            )
             if fmt != "csv":
                 page = paginator.paginate_queryset(rows, request, view=self)
                 entries = [registers.consent_register_entry(consent) for consent in page]

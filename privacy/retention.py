@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.utils import timezone
 
-from audit.context import AccessContext
+from audit.disclosure import Disclosure, access_logged
 from audit.models import Action, Purpose
-from audit.services import access_log_record
 from privacy.models import RetentionPolicy
+from signals.access import SystemActor
 from signals.models import Signal, Status
-from signals.services import PERSONAL_FIELDS, signal_personal_data_erase
+from signals.personal_data import ERASED_FIELDS
+from signals.services import signal_personal_data_erase
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +27,8 @@ RETENTION_CLOCK: dict[str, str] = {
     Status.DECLINED: "closed_at",
     Status.WITHDRAWN: "consent__withdrawal__withdrawn_at",
 }
-ERASED_FIELDS = (*PERSONAL_FIELDS, "notes.body")
 RETENTION_REASON = "retention"
+RETENTION = SystemActor("retention")
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def signal_retention_enforce(*, signal_id: UUID | str) -> bool:
     Side effects, in one transaction: blanked personal fields and note bodies and a
     `personal_data_erased` event with reason `retention` (signal_personal_data_erase); one
     AccessLog row (action delete, purpose retention, actor role `retention`)."""
-    with transaction.atomic():
+    with access_logged(actor=RETENTION, required=False) as log:
         signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
         if signal is None or signal.personal_data_erased_at or signal.restricted_at:
             return False
@@ -115,18 +116,19 @@ def signal_retention_enforce(*, signal_id: UUID | str) -> bool:
         if not still_due:
             return False
         consent_id = getattr(getattr(signal, "consent", None), "pk", "")
-        signal_personal_data_erase(signal_id=signal.pk, actor=None, reason=RETENTION_REASON)
-        access_log_record(
-            context=AccessContext.system(role="retention"),
-            action=Action.DELETE,
-            purpose=Purpose.RETENTION,
-            subject_id=signal.subject_id,
-            object_type="signals.signal",
-            object_id=signal.pk,
-            fields_touched=ERASED_FIELDS,
-            authorisation_rule=f"retention_policy:{signal.status}:{policies[signal.status]}d",
-            consent_id=consent_id or "",
-            details={"status": signal.status, "erase_after_days": policies[signal.status]},
+        signal_personal_data_erase(signal_id=signal.pk, actor=RETENTION, reason=RETENTION_REASON)
+        log.add(
+            Disclosure(
+                action=Action.DELETE,
+                purpose=Purpose.RETENTION,
+                rule=f"retention_policy:{signal.status}:{policies[signal.status]}d",
+                subject_id=signal.subject_id,
+                object_type="signals.signal",
+                object_id=signal.pk,
+                fields=ERASED_FIELDS,
+                consent_id=consent_id or "",
+                details={"status": signal.status, "erase_after_days": policies[signal.status]},
+            )
         )
     return True
 

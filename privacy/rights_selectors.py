@@ -15,12 +15,17 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation
-from audit.models import AccessLog
+from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from audit.disclosure import Disclosure
+from audit.models import AccessLog, Action, Purpose
 from backend.errors import DomainError
 from privacy.models import SubjectRequest
 from privacy.retention import retention_policies
 from privacy.selectors import access_log_about_subject
 from signals.models import Signal, SignalEvent, SignalNote
+from signals.personal_data import ERASED_FIELDS
+
+AUTHORISATION_RULE = f"capability:{HANDLE_PRIVACY_REQUESTS}"
 
 
 def subject_request_list(
@@ -130,4 +135,26 @@ def subject_export(
         access_history=history,
         organisation_names=names,
         retention_policies=retention_policies(),
+    )
+
+
+def subject_export_disclosure(export: "SubjectExport") -> Disclosure:
+    """What an Art. 15 export discloses: every personal field and note body of the resident's
+    signals (named by id), on the officer's capability and the open access request."""
+    signal_ids = [str(signal.pk) for signal in export.signals]
+    consents = [str(signal.consent.pk) for signal in export.signals]
+    return Disclosure(
+        action=Action.EXPORT,
+        purpose=Purpose.DATA_SUBJECT_REQUEST,
+        rule=AUTHORISATION_RULE,
+        subject_id=export.subject_id,
+        object_type="signals.signal",
+        object_id=signal_ids[0] if len(signal_ids) == 1 else "",
+        consent_id=consents[0] if len(consents) == 1 else "",
+        fields=ERASED_FIELDS,
+        details={
+            "subject_request_id": str(export.subject_request.pk),
+            "signal_ids": signal_ids,
+            "access_rows": len(export.access_history),
+        },
     )

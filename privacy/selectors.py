@@ -1,4 +1,5 @@
-"""Reads of the access log, for privacy officers."""
+"""Reads of the access log, for privacy officers, and what those reads disclose (each is itself
+logged, as an audit_read row)."""
 
 import uuid
 from dataclasses import asdict, dataclass
@@ -7,7 +8,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from audit.models import AccessLog
+from accounts.roles import VIEW_ACCESS_LOG
+from audit.disclosure import Disclosure
+from audit.models import AccessLog, Action, Purpose
+from signals.personal_data import BREAK_GLASS_REASON
+
+AUTHORISATION_RULE = f"capability:{VIEW_ACCESS_LOG}"
 
 
 @dataclass(frozen=True)
@@ -65,3 +71,27 @@ def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
     if filters.period_to:
         rows = rows.filter(occurred_at__lt=filters.period_to)
     return rows.order_by("-sequence")
+
+
+def _audit_read(**rest: Any) -> Disclosure:
+    return Disclosure(
+        action=Action.AUDIT_READ, purpose=Purpose.AUDIT, rule=AUTHORISATION_RULE, **rest
+    )
+
+
+def access_log_read(*, filters: AccessLogFilter, fmt: str) -> Disclosure:
+    """A read of the access log: the filter, whose rows (when one subject was asked for)."""
+    return _audit_read(
+        subject_id=filters.subject_id,
+        object_type="privacy.accesslog",
+        details={"filters": filters.as_details(), "format": fmt},
+    )
+
+
+def break_glass_review(page: list[Any]) -> Disclosure:
+    """A page of break-glass openings: their typed reasons, whose signals they opened."""
+    return _audit_read(
+        object_type="signals.breakglassaccess",
+        fields=[BREAK_GLASS_REASON] if page else [],
+        details={"count": len(page), "subject_ids": [str(a.signal.subject_id) for a in page]},
+    )

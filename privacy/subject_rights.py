@@ -3,79 +3,62 @@ one-month due date, and the privacy officer's erasure and restriction actions. A
 carries out an open registered request of its kind for that resident; it never makes one up
 (docs/adr/0018).
 
-Every action runs in one transaction with its SubjectRequest row and its access log rows, so an
+Every action runs in one transaction with its SubjectRequest row and its access log rows
+(audit.disclosure.access_logged, with the request's origin from the request context), so an
 erasure that is not logged does not happen (fail closed). The signal changes themselves go
-through the public services of the signals app (docs/adr/0013)."""
+through the public services of the signals app, which check the officer's capability again
+(docs/adr/0013, 0022)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import HANDLE_PRIVACY_REQUESTS
-from audit.context import AccessContext
+from audit.disclosure import AccessLogEntries, Disclosure, access_logged
 from audit.models import Action, Purpose
-from audit.services import access_log_record
 from backend.errors import DomainError
 from privacy.due_dates import one_month_after
 from privacy.models import SubjectRequest
-from privacy.rights_selectors import subject_request_for_action
+from privacy.rights_selectors import AUTHORISATION_RULE, subject_request_for_action
 from signals import workflow
 from signals.models import Consent, Signal
+from signals.personal_data import ERASED_FIELDS
 from signals.services import (
-    PERSONAL_FIELDS,
     consent_withdraw,
     signal_personal_data_erase,
     signal_restrict,
     signal_restriction_lift,
 )
 
-AUTHORISATION_RULE = f"capability:{HANDLE_PRIVACY_REQUESTS}"
 # Codes, not the officer's text, go into signal events: events hold non-personal facts only.
 ERASURE_REASON = "erasure_request"
-ERASED_FIELDS = (*PERSONAL_FIELDS, "notes.body")
 Kind = SubjectRequest.Kind
 RequestStatus = SubjectRequest.Status
 
 
-@dataclass
-class _LogEntry:
-    action: str
-    subject_id: UUID
-    object_type: str
-    object_id: Any
-    fields_touched: tuple[str, ...] = ()
-    consent_id: Any = ""
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-def _write_log(context: AccessContext, entries: list[_LogEntry]) -> None:
-    # Written last: the chain lock is then held only from here to commit.
-    for entry in entries:
-        access_log_record(
-            context=context,
-            action=entry.action,
-            purpose=Purpose.DATA_SUBJECT_REQUEST,
-            authorisation_rule=AUTHORISATION_RULE,
-            subject_id=entry.subject_id,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            fields_touched=entry.fields_touched,
-            consent_id=entry.consent_id or "",
-            details=entry.details,
-        )
-
-
-def _request_entry(action: str, request: SubjectRequest, **details: Any) -> _LogEntry:
-    return _LogEntry(
+def _entry(
+    action: str, subject_id: Any, object_type: str, object_id: Any, **rest: Any
+) -> Disclosure:
+    return Disclosure(
         action=action,
-        subject_id=request.subject_id,
-        object_type="privacy.subjectrequest",
-        object_id=request.pk,
+        purpose=Purpose.DATA_SUBJECT_REQUEST,
+        rule=AUTHORISATION_RULE,
+        subject_id=subject_id,
+        object_type=object_type,
+        object_id=object_id,
+        **rest,
+    )
+
+
+def _request_entry(action: str, request: SubjectRequest, **details: Any) -> Disclosure:
+    return _entry(
+        action,
+        request.subject_id,
+        "privacy.subjectrequest",
+        request.pk,
         details={"kind": request.kind, "status": request.status, **details},
     )
 
@@ -92,7 +75,6 @@ def _require_reason(kind: str, reason: str) -> None:
 
 def subject_request_register(
     *,
-    context: AccessContext,
     actor: User,
     kind: str,
     subject_id: UUID | str,
@@ -105,7 +87,7 @@ def subject_request_register(
 
     Side effects: an open SubjectRequest; one AccessLog row (create)."""
     _require_reason(kind, reason)
-    with transaction.atomic():
+    with access_logged(actor=actor) as log:
         _require_subject(subject_id)
         request = SubjectRequest.objects.create(
             kind=kind,
@@ -116,7 +98,7 @@ def subject_request_register(
             reason=reason.strip(),
             registered_by=actor,
         )
-        _write_log(context, [_request_entry(Action.CREATE, request)])
+        log.add(_request_entry(Action.CREATE, request))
     return request
 
 
@@ -131,7 +113,6 @@ def _lock_open_request(request_id: UUID | str) -> SubjectRequest:
 
 def subject_request_close(
     *,
-    context: AccessContext,
     actor: User,
     subject_request_id: UUID | str,
     status: str,
@@ -147,7 +128,7 @@ def subject_request_close(
         raise ValueError(f"cannot close a request as {status!r}")
     if status == RequestStatus.REFUSED and not outcome_note.strip():
         raise DomainError("outcome_note_required")
-    with transaction.atomic():
+    with access_logged(actor=actor) as log:
         request = _lock_open_request(subject_request_id)
         if status == RequestStatus.COMPLETED and request.kind in SubjectRequest.ACTION_KINDS:
             raise DomainError("subject_request_needs_action")
@@ -156,7 +137,7 @@ def subject_request_close(
         request.completed_at = timezone.now()
         request.outcome_note = outcome_note.strip()
         request.save(update_fields=["status", "handled_by", "completed_at", "outcome_note"])
-        _write_log(context, [_request_entry(Action.UPDATE, request)])
+        log.add(_request_entry(Action.UPDATE, request))
     return request
 
 
@@ -202,7 +183,6 @@ LIFT = _Action(Kind.RESTRICTION_LIFT, "subject_not_restricted")
 def _carry_out(
     action: _Action,
     *,
-    context: AccessContext,
     actor: User,
     subject_id: UUID | str,
     reason: str,
@@ -211,7 +191,7 @@ def _carry_out(
 ) -> SubjectRequest:
     reason = reason.strip()
     _require_reason(action.kind, reason)
-    with transaction.atomic():
+    with access_logged(actor=actor) as log:
         # The gate first: without the resident's registered request nothing is read or locked.
         request = subject_request_for_action(
             kind=action.kind,
@@ -224,12 +204,10 @@ def _carry_out(
         if not pending:
             raise DomainError(action.nothing_to_do)
         consent_ids = _consent_ids(pending)
-        entries: list[_LogEntry] = []
         for signal in pending:
-            entries += _apply(action, signal, actor=actor, request=request, consent_ids=consent_ids)
+            _apply(action, signal, actor=actor, request=request, consent_ids=consent_ids, log=log)
         _complete(request, actor=actor, reason=reason, note=note.strip())
-        entries.append(_request_entry(Action.UPDATE, request, signals=len(pending)))
-        _write_log(context, entries)
+        log.add(_request_entry(Action.UPDATE, request, signals=len(pending)))
     return request
 
 
@@ -240,59 +218,49 @@ def _apply(
     actor: User,
     request: SubjectRequest,
     consent_ids: dict[Any, Any],
-) -> list[_LogEntry]:
+    log: AccessLogEntries,
+) -> None:
     consent_id = consent_ids.get(signal.pk, "")
-    base = {
-        "subject_id": signal.subject_id,
-        "object_type": "signals.signal",
-        "object_id": signal.pk,
-    }
+    base = (signal.subject_id, "signals.signal", signal.pk)
     details: dict[str, Any] = {"subject_request_id": str(request.pk)}
-    entries = []
     if action is ERASE:
         # Consent is the basis of the processing: a signal still in the workflow cannot go on
         # without the resident's data, so erasure withdraws the consent too (art. 17(1)(b)),
         # which stops routing and tells the team. Ended signals are only erased.
         if signal.status not in workflow.TERMINAL:
             consent_withdraw(signal_id=signal.pk, actor=actor, reason=ERASURE_REASON)
-            entries.append(
-                _LogEntry(
-                    action=Action.CONSENT_CHANGE,
+            log.add(
+                _entry(
+                    Action.CONSENT_CHANGE,
+                    *base,
                     consent_id=consent_id,
-                    fields_touched=("consent.withdrawal",),
+                    fields=("consent.withdrawal",),
                     details={**details, "change": "withdrawn"},
-                    **base,
                 )
             )
         else:
             signal_personal_data_erase(signal_id=signal.pk, actor=actor, reason=ERASURE_REASON)
-        entries.append(
-            _LogEntry(
-                action=Action.DELETE,
-                consent_id=consent_id,
-                fields_touched=ERASED_FIELDS,
-                details=details,
-                **base,
+        log.add(
+            _entry(
+                Action.DELETE, *base, consent_id=consent_id, fields=ERASED_FIELDS, details=details
             )
         )
     else:
         service = signal_restrict if action is RESTRICT else signal_restriction_lift
         service(signal_id=signal.pk, actor=actor, request_id=str(request.pk))
-        entries.append(
-            _LogEntry(
-                action=Action.UPDATE,
+        log.add(
+            _entry(
+                Action.UPDATE,
+                *base,
                 consent_id=consent_id,
-                fields_touched=("restricted_at",),
+                fields=("restricted_at",),
                 details={**details, "change": action.kind},
-                **base,
             )
         )
-    return entries
 
 
 def subject_erase(
     *,
-    context: AccessContext,
     actor: User,
     subject_id: UUID | str,
     reason: str,
@@ -310,7 +278,6 @@ def subject_erase(
     request completed; AccessLog rows (update request, consent_change, delete)."""
     return _carry_out(
         ERASE,
-        context=context,
         actor=actor,
         subject_id=subject_id,
         reason=reason,
@@ -321,7 +288,6 @@ def subject_erase(
 
 def subject_restrict(
     *,
-    context: AccessContext,
     actor: User,
     subject_id: UUID | str,
     reason: str,
@@ -336,7 +302,6 @@ def subject_restrict(
     completed; AccessLog rows (update request, update per signal)."""
     return _carry_out(
         RESTRICT,
-        context=context,
         actor=actor,
         subject_id=subject_id,
         reason=reason,
@@ -347,7 +312,6 @@ def subject_restrict(
 
 def subject_restriction_lift(
     *,
-    context: AccessContext,
     actor: User,
     subject_id: UUID | str,
     reason: str,
@@ -363,7 +327,6 @@ def subject_restriction_lift(
     AccessLog rows (update request, update per signal)."""
     return _carry_out(
         LIFT,
-        context=context,
         actor=actor,
         subject_id=subject_id,
         reason=reason,

@@ -7,7 +7,10 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from signals import services
-from signals.models import ConsentText, Signal, Status
+from signals.access import SystemActor
+from signals.models import ConsentPurpose, ConsentText, Signal, Status
+
+DEMO = SystemActor("demo")
 
 DEMO_NAMESPACE = uuid.UUID("6f1c7a52-1d7e-4c35-9d0e-3f9e0e6b7c11")
 
@@ -49,27 +52,27 @@ def load() -> list[str]:
         if Signal.objects.filter(created_by=signaller, client_uuid=client_uuid).exists():
             continue
         result = services.signal_create(
-            user=signaller,
-            data={
-                "client_uuid": client_uuid,
-                "resident": {"first_name": name, "phone": "", "email": ""},
-                "address": {"postcode": postcode, "house_number": number, "addition": ""},
-                "preferred_language": "nl",
-                "target_group": group,
-                "reasons": reasons,
-                "observation": "Demo: fictieve bewoner.",
-                "urgency": urgency,
-                "consent": {
-                    "given_by": "resident",
-                    "method": "verbal_in_person",
-                    "given_at": timezone.now() - timedelta(minutes=5),
-                    "purposes": {"team_contact": True, "share_with_initiative": False},
-                    "recipients": ["neighbourhood_team"],
-                    "consent_text_id": text.pk,
-                },
-            },
+            actor=signaller,
+            intake=services.IntakeInput(
+                client_uuid=client_uuid,
+                first_name=name,
+                postcode=postcode,
+                house_number=number,
+                preferred_language="nl",
+                target_group=group,
+                reasons=tuple(reasons),
+                observation="Demo: fictieve bewoner.",
+                urgency=urgency,
+                consent=services.IntakeConsent(
+                    given_by="resident",
+                    method="verbal_in_person",
+                    given_at=timezone.now() - timedelta(minutes=5),
+                    purposes=frozenset({ConsentPurpose.TEAM_CONTACT}),
+                    consent_text_id=text.pk,
+                ),
+            ),
         )
-        signal = services.signal_route(signal_id=result.signal.pk)
+        signal = services.signal_route(signal_id=result.signal.pk, actor=DEMO)
         _walk(signal, steps)
         created += 1
     central = Team.objects.filter(is_central=True).first()

@@ -1,9 +1,8 @@
 """Grounds for touching a signal, as the access log records them (NEN 7513): the authorisation
-rule that let the caller in, and the names of the personal fields involved. Names only, never
-values (docs/adr/0014-access-logging-and-break-glass.md)."""
+rule that let the caller in and whose data it is (the field names are in
+signals.personal_data; docs/adr/0014-access-logging-and-break-glass.md)."""
 
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,22 +17,6 @@ class Rule:
     SIGNALLER_OWN_SIGNAL = "signaller_own_signal"  # the field worker who submitted it
     SIGNALLER_WITH_CONSENT = "signaller_with_consent"  # intake, with the resident's consent
     PRIVACY_OFFICER = "privacy_officer"  # capability accounts.handle_privacy_requests
-
-
-# Personal fields of a signal, by the names the log uses. The house number is one of them even
-# though it is not encrypted: together with the postcode it is an address.
-SIGNAL_FIELDS = (
-    "resident_first_name",
-    "contact_phone",
-    "contact_email",
-    "postcode",
-    "house_number",
-    "house_number_addition",
-    "observation",
-)
-NOTE_BODY = "note_body"
-WITHDRAWAL_REASON = "withdrawal_reason"
-BREAK_GLASS_REASON = "break_glass_reason"
 
 
 @dataclass(frozen=True)
@@ -58,12 +41,3 @@ def team_rule(*, via_team: bool, break_glass_id: Any) -> str:
     if break_glass_id:
         return Rule.BREAK_GLASS
     return Rule.OBJECT_SHARE
-
-
-def filled_fields(signal: Any, notes: Iterable[Any] = ()) -> list[str]:
-    """The personal fields that hold a value on `signal` (and note bodies): what a response
-    showing them discloses. An erased signal discloses none."""
-    names = [name for name in SIGNAL_FIELDS if getattr(signal, name) not in ("", None)]
-    if any(note.body for note in notes):
-        names.append(NOTE_BODY)
-    return names

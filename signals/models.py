@@ -10,7 +10,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
 from audit.fields import EncryptedTextField
-from signals.managers import SignalQuerySet
+from signals.visibility import SignalQuerySet
 
 
 class Status(models.TextChoices):
@@ -46,6 +46,14 @@ class Outcome(models.TextChoices):
     RESIDENT_DECLINED_HELP = "resident_declined_help", "Bewoner wil geen hulp"
     NO_CONTACT_POSSIBLE = "no_contact_possible", "Geen contact mogelijk"
     OTHER = "other", "Anders"
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a resident consents to, purpose by purpose (AVG art. 7): the keys of
+    Consent.purposes, the intake input and the registers all come from here."""
+
+    TEAM_CONTACT = "team_contact", "Contact door het buurtteam"
+    SHARE_WITH_INITIATIVE = "share_with_initiative", "Doorgeven aan lokale initiatieven"
 
 
 class ReasonCode(models.Model):
@@ -223,7 +231,8 @@ class ConsentWithdrawal(models.Model):
 
 
 class SignalEvent(models.Model):
-    """Append-only history. Never updated or deleted by the application."""
+    """Append-only history: a database trigger refuses UPDATE and DELETE (migration 0007), and
+    a signal with events cannot be deleted. Holds no personal values, so erasure leaves it."""
 
     class Type(models.TextChoices):
         CREATED = "created"
@@ -242,7 +251,7 @@ class SignalEvent(models.Model):
         # referral, the initiative and the step (docs/adr/0026).
         REFERRAL = "referral"
 
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=24, choices=Type.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -4,16 +4,14 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from accounts.models import TeamMembership, User
-from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from accounts.models import User
 from backend.errors import DomainError
 from backend.serializers import refuse_repeated
 from signals import workflow
-from signals.grounds import Grounds, Rule, team_rule
 from signals.models import (
     BreakGlassAccess,
     ConsentText,
@@ -97,37 +95,13 @@ def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
     )
 
 
-def _with_grounds(queryset: QuerySet[Signal], user: User) -> QuerySet[Signal]:
-    """Annotates what the access log needs to name the rule, in the same query."""
-    membership = TeamMembership.objects.filter(
-        user=user, team_id=OuterRef("team_id"), team__is_active=True
-    )
-    grant = BreakGlassAccess.objects.filter(
-        user=user, signal_id=OuterRef("pk"), expires_at__gt=timezone.now()
-    ).order_by("-opened_at")
-    return queryset.annotate(
-        via_team=Exists(membership), break_glass_id=Subquery(grant.values("pk")[:1])
-    )
-
-
-def grounds_of(signal: Signal) -> Grounds:
-    """Grounds of a signal read through signal_get_for_team."""
-    rule = team_rule(via_team=signal.via_team, break_glass_id=signal.break_glass_id)
-    consent = getattr(signal, "consent", None)
-    return Grounds(
-        rule=rule,
-        subject_id=signal.subject_id,
-        consent_id=consent.pk if consent else None,
-        break_glass_id=signal.break_glass_id if rule == Rule.BREAK_GLASS else None,
-    )
-
-
 def signal_get_for_team(*, user: User, signal_id: Any) -> Signal:
     """One signal with its history and notes, readable by team, share or an active break-glass
-    grant (see grounds_of); outside that it is 404, and a restricted signal (AVG art. 18) is
-    423."""
+    grant (signals.visibility.grounds_of names which); outside that it is 404, and a restricted
+    signal (AVG art. 18) is 423."""
     signal = (
-        _with_grounds(Signal.objects.visible_to(user), user)
+        Signal.objects.visible_to(user)
+        .with_grounds(user)
         .select_related(
             "team", "neighbourhood", "assigned_to", "consent__consent_text", "consent__withdrawal"
         )
@@ -143,60 +117,17 @@ def signal_get_for_team(*, user: User, signal_id: Any) -> Signal:
     return signal
 
 
-def _refuse(user: User, signal_id: Any) -> None:
-    """A break-glass grant lets its holder read, nothing more (403); anyone else gets 404."""
-    if Signal.objects.visible_to(user).filter(pk=signal_id).exists():
-        raise DomainError("break_glass_read_only")
-    raise Signal.DoesNotExist
-
-
-def signal_grounds_for_team_work(*, user: User, signal_id: Any) -> Grounds:
-    """Grounds for changing a signal as team work (membership or a standing share). Raises
-    Signal.DoesNotExist (404) outside that, or break_glass_read_only (403)."""
-    row = (
-        _with_grounds(Signal.objects.visible_to(user, break_glass=False), user)
-        .filter(pk=signal_id)
-        .annotate(consent_pk=F("consent__id"))
-        .values("subject_id", "consent_pk", "via_team")
-        .first()
+def escalation_due_signal_ids(*, limit: int, now: Any = None) -> list[Any]:
+    """Routed signals past their acknowledgement deadline that were not escalated yet and are
+    not restricted, for the escalation task."""
+    return list(
+        Signal.objects.filter(
+            status=Status.ROUTED,
+            escalated_at__isnull=True,
+            restricted_at__isnull=True,
+            acknowledge_due_at__lt=now or timezone.now(),
+        ).values_list("pk", flat=True)[:limit]
     )
-    if row is None:
-        _refuse(user, signal_id)
-    return Grounds(
-        rule=team_rule(via_team=row["via_team"], break_glass_id=None),
-        subject_id=row["subject_id"],
-        consent_id=row["consent_pk"],
-    )
-
-
-def signal_grounds_for_withdrawal(*, user: User, signal_id: Any) -> tuple[Any, Grounds]:
-    """Who may withdraw consent on the resident's word: the signaller, the team, or a privacy
-    officer. Returns the signal id and the grounds; raises Signal.DoesNotExist (404) for anyone
-    else (break_glass_read_only for a break-glass reader)."""
-    officer = user.has_perm(HANDLE_PRIVACY_REQUESTS)
-    if officer:
-        queryset = Signal.objects.all()
-    else:
-        queryset = Signal.objects.visible_to(user, break_glass=False) | Signal.objects.submitted_by(
-            user
-        )
-    row = (
-        _with_grounds(queryset, user)
-        .filter(pk=signal_id)
-        .annotate(consent_pk=F("consent__id"))
-        .values("pk", "subject_id", "consent_pk", "created_by_id", "via_team")
-        .first()
-    )
-    if row is None:
-        _refuse(user, signal_id)
-    if officer:
-        rule = Rule.PRIVACY_OFFICER
-    elif row["created_by_id"] == user.pk:
-        rule = Rule.SIGNALLER_OWN_SIGNAL
-    else:
-        rule = team_rule(via_team=row["via_team"], break_glass_id=None)
-    grounds = Grounds(rule=rule, subject_id=row["subject_id"], consent_id=row["consent_pk"])
-    return row["pk"], grounds
 
 
 def my_signals(*, user: User) -> QuerySet[Signal]:

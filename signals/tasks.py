@@ -9,12 +9,15 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from backend.enqueue import enqueue
-from signals import services, workflow
-from signals.models import Signal, Status
+from signals import selectors, services, workflow
+from signals.access import SystemActor
+from signals.models import Signal
 
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError)
+ROUTING = SystemActor("routing")
+ESCALATION = SystemActor("escalation")
 
 
 @shared_task(
@@ -27,7 +30,7 @@ TRANSIENT = (OperationalError, InterfaceError)
 )
 def route_signal(signal_id: str) -> None:
     """Routes one signal; a signal that is already routed is left alone."""
-    services.signal_route(signal_id=signal_id)
+    services.signal_route(signal_id=signal_id, actor=ROUTING)
 
 
 @shared_task(name="signals.sweep_unrouted_signals")
@@ -57,14 +60,10 @@ def sweep_unrouted_signals() -> int:
     max_retries=3,
 )
 def escalate_overdue_signals() -> int:
-    """Escalates routed signals past their acknowledgement deadline, once each."""
-    ids = Signal.objects.filter(
-        status=Status.ROUTED,
-        escalated_at__isnull=True,
-        restricted_at__isnull=True,
-        acknowledge_due_at__lt=timezone.now(),
-    ).values_list("pk", flat=True)[:1000]
-    return sum(services.signal_escalate(signal_id=signal_id) for signal_id in ids)
+    """Escalates routed signals past their acknowledgement deadline, once each: the selector
+    leaves escalated ones out (so they cannot fill the batch), the service checks again."""
+    ids = selectors.escalation_due_signal_ids(limit=1000)
+    return sum(services.signal_escalate(signal_id=signal_id, actor=ESCALATION) for signal_id in ids)
 
 
 @shared_task(name="signals.expire_break_glass_grants")

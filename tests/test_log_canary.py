@@ -195,11 +195,12 @@ def test_no_personal_value_reaches_a_log_the_access_log_or_an_event(
 
 
 def test_the_signal_columns_hold_ciphertext():
-    team_with_coverage()
+    member = member_of(team_with_coverage())
     signaller = UserFactory(field_worker=True)
     body = intake_payload(resident=RESIDENT, address=ADDRESS, observation=OBSERVATION)
     signal_id = token_client(signaller).post("/api/v1/signals", body, format="json").json()["id"]
-    services.signal_note_add(signal_id=signal_id, actor=signaller, body=NOTE)
+    route_signal(signal_id)  # to the team, whose member writes the note
+    services.signal_note_add(signal_id=signal_id, actor=member, body=NOTE)
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM signals_signal WHERE id = %s", [signal_id])

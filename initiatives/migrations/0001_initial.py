@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('signals', '0008_referral_event'),
+        ('signals', '0009_referral_event'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

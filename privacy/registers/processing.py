@@ -16,7 +16,7 @@ from privacy.registers import texts
 from privacy.registers.texts import localised
 from privacy.retention import RETENTION_CLOCK, retention_policies
 from signals.models import Signal, Status
-from signals.services import PERSONAL_FIELDS
+from signals.personal_data import PERSONAL_FIELDS
 
 # What stays of a signal once its personal data is erased.
 KEPT_AFTER_ERASURE = [

@@ -4,6 +4,8 @@ localised when a register is built. Maintained with the code (docs/adr/0013)."""
 
 from django.utils import translation
 
+from signals.models import ConsentPurpose
+
 Text = tuple[str, str]
 
 
@@ -13,13 +15,13 @@ def localised(text: Text) -> str:
     return en if (translation.get_language() or "nl")[:2] == "en" else nl
 
 
-# Consent purposes a resident grants one by one (signals.api.serializers.PurposesInput).
+# The register's description of each consent purpose (signals.models.ConsentPurpose).
 CONSENT_PURPOSES: dict[str, Text] = {
-    "team_contact": (
+    ConsentPurpose.TEAM_CONTACT: (
         "Contact door het buurtteam om samen te kijken wat kan helpen",
         "Contact by the neighbourhood team to look together at what could help",
     ),
-    "share_with_initiative": (
+    ConsentPurpose.SHARE_WITH_INITIATIVE: (
         "Doorgeven aan de genoemde lokale initiatieven",
         "Passing on to the named local initiatives",
     ),

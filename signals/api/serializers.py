@@ -1,17 +1,16 @@
 """Input and output shapes of the signals API. No business logic here."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.utils import timezone
 from rest_framework import serializers
 
 from backend.serializers import DateTimeField, StrictSerializer
-from signals.models import Consent, Outcome, Status, TargetGroup, Urgency
+from signals.models import Consent, ConsentPurpose, Outcome, Status, TargetGroup, Urgency
+from signals.services.intake import IntakeConsent, IntakeInput
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,19}$")
-CONSENT_PURPOSES = ("team_contact", "share_with_initiative")
 
 
 class ResidentInput(StrictSerializer):
@@ -40,8 +39,16 @@ class AddressInput(StrictSerializer):
 
 
 class PurposesInput(StrictSerializer):
-    team_contact = serializers.BooleanField()
-    share_with_initiative = serializers.BooleanField(default=False)
+    """One yes or no per consent purpose (signals.models.ConsentPurpose); team contact must be
+    answered, the others default to no."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            purpose.value: serializers.BooleanField()
+            if purpose == ConsentPurpose.TEAM_CONTACT
+            else serializers.BooleanField(default=False)
+            for purpose in ConsentPurpose
+        }
 
 
 class ConsentInput(StrictSerializer):
@@ -59,48 +66,11 @@ class ConsentInput(StrictSerializer):
     consent_text_id = serializers.IntegerField()
     consent_text_sha256 = serializers.RegexField(r"^[0-9a-f]{64}$", required=False)
 
-    def validate_given_at(self, value):
-        now = timezone.now()
-        if value > now + timedelta(minutes=10):
-            raise serializers.ValidationError(
-                "Consent cannot be given in the future.", code="future"
-            )
-        if value < now - timedelta(days=30):
-            raise serializers.ValidationError("Consent is older than 30 days.", code="too_old")
-        return value
-
-    def validate(self, attrs: dict) -> dict:
-        if attrs["given_by"] == Consent.GivenBy.REPRESENTATIVE and not attrs.get(
-            "representative_relation"
-        ):
-            raise serializers.ValidationError(
-                {
-                    "representative_relation": [
-                        serializers.ErrorDetail(
-                            "Say how the representative relates to the resident.", code="required"
-                        )
-                    ]
-                }
-            )
-        initiatives = attrs.get("initiatives", [])
-        if attrs["purposes"]["share_with_initiative"] and not initiatives:
-            raise serializers.ValidationError(
-                {
-                    "initiatives": [
-                        serializers.ErrorDetail(
-                            "Name the initiatives the resident agreed to.", code="required"
-                        )
-                    ]
-                }
-            )
-        recipients = ["neighbourhood_team"] if attrs["purposes"]["team_contact"] else []
-        if attrs["purposes"]["share_with_initiative"]:
-            recipients += [f"initiative:{name}" for name in initiatives]
-        attrs["recipients"] = recipients
-        return attrs
-
 
 class SignalCreateInput(StrictSerializer):
+    """Parses an intake body into the service's IntakeInput; the rules of intake (consent age,
+    a representative's relation, recipients) are the service's."""
+
     client_uuid = serializers.UUIDField()
     resident = ResidentInput()
     address = AddressInput()
@@ -112,6 +82,36 @@ class SignalCreateInput(StrictSerializer):
     observation = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     consent = ConsentInput()
+
+    def to_input(self) -> IntakeInput:
+        data = self.validated_data
+        resident, address, consent = data["resident"], data["address"], data["consent"]
+        return IntakeInput(
+            client_uuid=data["client_uuid"],
+            first_name=resident["first_name"],
+            phone=resident.get("phone", ""),
+            email=resident.get("email", ""),
+            postcode=address["postcode"],
+            house_number=address["house_number"],
+            house_number_addition=address.get("addition", ""),
+            preferred_language=data.get("preferred_language", ""),
+            target_group=data["target_group"],
+            reasons=tuple(data.get("reasons", ())),
+            observation=data.get("observation", ""),
+            urgency=data["urgency"],
+            consent=IntakeConsent(
+                given_by=consent["given_by"],
+                representative_relation=consent.get("representative_relation", ""),
+                method=consent["method"],
+                given_at=consent["given_at"],
+                purposes=frozenset(
+                    ConsentPurpose(code) for code, given in consent["purposes"].items() if given
+                ),
+                initiatives=tuple(consent.get("initiatives", ())),
+                consent_text_id=consent["consent_text_id"],
+                consent_text_sha256=consent.get("consent_text_sha256", ""),
+            ),
+        )
 
 
 class SignalReceiptOutput(serializers.Serializer):

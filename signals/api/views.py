@@ -1,7 +1,9 @@
 """Thin views: validate input, call one service or selector, serialize the output.
 
-Every view that touches a resident's data runs inside `logged(...)`: the work, the response
-body and its access log row share one transaction (signals/api/access_log.py, ADR 0014)."""
+Every view that touches a resident's data runs inside `access_logged(...)`: the work, the
+response body and its access log rows share one transaction; what each discloses is said by
+signals.disclosures (audit/disclosure.py, ADR 0014, 0022). Who may do what is the services'
+business (signals.access): the views check capabilities only to answer early."""
 
 from typing import Any
 
@@ -14,29 +16,21 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_any_capability, has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, WORK_TEAM_QUEUE
-from audit.models import Action, Purpose
+from audit.disclosure import AccessLogEntries, access_logged
+from audit.models import Action
 from backend.pagination import CursorPage
 from backend.schema import error_responses
 from backend.throttling import ScopedThrottle
-from signals import selectors, services, workflow
-from signals.api import access_log
+from signals import disclosures, selectors, services, workflow
+from signals.access import BREAK_GLASS
 from signals.api import serializers as s
-from signals.api.access_log import LogEntry
 from signals.api.examples import DEMO_SIGNAL_EXAMPLE
-from signals.grounds import (
-    BREAK_GLASS_REASON,
-    NOTE_BODY,
-    SIGNAL_FIELDS,
-    WITHDRAWAL_REASON,
-    Grounds,
-    Rule,
-    filled_fields,
-)
+from signals.grounds import Rule
 
 CanSubmit = has_capability(SUBMIT_SIGNAL)
 CanWorkQueue = has_capability(WORK_TEAM_QUEUE)
 CanWithdraw = has_any_capability(SUBMIT_SIGNAL, WORK_TEAM_QUEUE, HANDLE_PRIVACY_REQUESTS)
-CanBreakGlass = has_capability("signals.break_glass_signal")
+CanBreakGlass = has_capability(BREAK_GLASS)
 
 
 class QueuePagination(CursorPage):
@@ -49,17 +43,18 @@ def _output_context() -> dict[str, Any]:
     return {"now": timezone.now(), "open_statuses": workflow.OPEN_FOR_TEAM}
 
 
-def _detail(request: Request, signal_id: Any, entry: LogEntry, **details: Any) -> dict:
-    """Reads the signal, builds the detail body and tells the log entry what it disclosed."""
+def _detail(request: Request, signal_id: Any, log: AccessLogEntries, **details: Any) -> dict:
+    """Reads the signal, builds the detail body and reports what it disclosed."""
     signal = selectors.signal_get_for_team(user=request.user, signal_id=signal_id)
     data = s.SignalDetailOutput(signal, context=_output_context()).data
-    fields = filled_fields(signal, signal.notes.all())
-    entry.about(selectors.grounds_of(signal), object_id=signal.pk, fields=fields, **details)
+    log.add(disclosures.signal_read(signal, **details))
     return data
 
 
-def _subject_ids(rows: Any) -> list[str]:
-    return [str(row.subject_id) for row in rows]
+def _parsed(serializer_class: type, request: Request) -> dict[str, Any]:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
 
 
 class SignalCreateApi(APIView):
@@ -83,17 +78,10 @@ class SignalCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = s.SignalCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with access_log.logged(request, action=Action.CREATE) as entry:
-            result = services.signal_create(user=request.user, data=data.validated_data)
-            signal = result.signal
-            body = s.SignalReceiptOutput(signal).data
-            grounds = Grounds(
-                rule=Rule.SIGNALLER_WITH_CONSENT,
-                subject_id=signal.subject_id,
-                consent_id=signal.consent.pk,
-            )
-            fields = filled_fields(signal) if result.created else []
-            entry.about(grounds, object_id=signal.pk, fields=fields, created=result.created)
+        with access_logged(actor=request.user) as log:
+            result = services.signal_create(actor=request.user, intake=data.to_input())
+            body = s.SignalReceiptOutput(result.signal).data
+            log.add(disclosures.signal_submitted(result.signal, created=result.created))
         return Response(
             body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
@@ -106,8 +94,8 @@ class SignalDetailApi(APIView):
 
     @extend_schema(responses={200: s.SignalDetailOutput})
     def get(self, request: Request, signal_id: Any) -> Response:
-        with access_log.logged(request, action=Action.READ) as entry:
-            data = _detail(request, signal_id, entry)
+        with access_logged(actor=request.user) as log:
+            data = _detail(request, signal_id, log)
         return Response(data)
 
 
@@ -118,20 +106,18 @@ class SignalTransitionApi(APIView):
 
     @extend_schema(request=s.TransitionInput, responses={200: s.SignalDetailOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
-        with access_log.logged(request, action=Action.UPDATE) as entry:
-            selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
-            data = s.TransitionInput(data=request.data)
-            data.is_valid(raise_exception=True)
+        data = _parsed(s.TransitionInput, request)
+        with access_logged(actor=request.user) as log:
             services.signal_transition(
                 signal_id=signal_id,
                 actor=request.user,
-                to_status=data.validated_data["to"],
-                expected_version=data.validated_data["version"],
-                note=data.validated_data.get("note", ""),
-                outcome=data.validated_data.get("outcome", ""),
+                to_status=data["to"],
+                expected_version=data["version"],
+                note=data.get("note", ""),
+                outcome=data.get("outcome", ""),
             )
             body = _detail(
-                request, signal_id, entry, operation="transition", to=data.validated_data["to"]
+                request, signal_id, log, action=Action.UPDATE, operation="transition", to=data["to"]
             )
         return Response(body)
 
@@ -143,17 +129,15 @@ class SignalAssignApi(APIView):
 
     @extend_schema(request=s.AssignInput, responses={200: s.SignalDetailOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
-        with access_log.logged(request, action=Action.UPDATE) as entry:
-            selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
-            data = s.AssignInput(data=request.data)
-            data.is_valid(raise_exception=True)
+        data = _parsed(s.AssignInput, request)
+        with access_logged(actor=request.user) as log:
             services.signal_assign(
                 signal_id=signal_id,
                 actor=request.user,
-                assignee_id=data.validated_data.get("assignee"),
-                expected_version=data.validated_data["version"],
+                assignee_id=data.get("assignee"),
+                expected_version=data["version"],
             )
-            body = _detail(request, signal_id, entry, operation="assign")
+            body = _detail(request, signal_id, log, action=Action.UPDATE, operation="assign")
         return Response(body)
 
 
@@ -164,20 +148,17 @@ class SignalForwardApi(APIView):
 
     @extend_schema(request=s.ForwardInput, responses={202: s.SignalReceiptOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
-        with access_log.logged(request, action=Action.UPDATE) as entry:
-            grounds = selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
-            data = s.ForwardInput(data=request.data)
-            data.is_valid(raise_exception=True)
+        data = _parsed(s.ForwardInput, request)
+        with access_logged(actor=request.user) as log:
             signal = services.signal_forward(
                 signal_id=signal_id,
                 actor=request.user,
-                team_id=data.validated_data["team"],
-                expected_version=data.validated_data["version"],
-                reason=data.validated_data["reason"],
+                team_id=data["team"],
+                expected_version=data["version"],
+                reason=data["reason"],
             )
             body = s.SignalReceiptOutput(signal).data
-            # The reason is stored as a note; the receipt shows no personal field.
-            entry.about(grounds, object_id=signal.pk, fields=[NOTE_BODY], operation="forward")
+            log.add(disclosures.signal_forwarded(signal))
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
@@ -188,19 +169,16 @@ class SignalNoteApi(APIView):
 
     @extend_schema(request=s.NoteInput, responses={201: s.NoteOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
-        with access_log.logged(request, action=Action.CREATE) as entry:
-            grounds = selectors.signal_grounds_for_team_work(user=request.user, signal_id=signal_id)
-            data = s.NoteInput(data=request.data)
-            data.is_valid(raise_exception=True)
+        data = _parsed(s.NoteInput, request)
+        with access_logged(actor=request.user) as log:
             note = services.signal_note_add(
                 signal_id=signal_id,
                 actor=request.user,
-                body=data.validated_data["body"],
-                corrects_id=data.validated_data.get("corrects"),
+                body=data["body"],
+                corrects_id=data.get("corrects"),
             )
             body = s.NoteOutput(note).data
-            entry.about(grounds, object_id=note.pk, fields=[NOTE_BODY], signal_id=signal_id)
-            entry.object_type = "signals.signalnote"
+            log.add(disclosures.note_added(note))
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -212,22 +190,13 @@ class ConsentWithdrawApi(APIView):
 
     @extend_schema(request=s.WithdrawInput, responses={200: s.MySignalOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
-        with access_log.logged(
-            request, action=Action.CONSENT_CHANGE, purpose=Purpose.DATA_SUBJECT_REQUEST
-        ) as entry:
-            signal_id, grounds = selectors.signal_grounds_for_withdrawal(
-                user=request.user, signal_id=signal_id
-            )
-            data = s.WithdrawInput(data=request.data)
-            data.is_valid(raise_exception=True)
-            reason = data.validated_data.get("reason", "")
+        reason = _parsed(s.WithdrawInput, request).get("reason", "")
+        with access_logged(actor=request.user) as log:
             signal = services.consent_withdraw(
                 signal_id=signal_id, actor=request.user, reason=reason
             )
             body = s.MySignalOutput(signal).data
-            # Withdrawal blanks every personal field and note body; the reason is written.
-            fields = [*SIGNAL_FIELDS, NOTE_BODY, *([WITHDRAWAL_REASON] if reason else [])]
-            entry.about(grounds, object_id=signal.pk, fields=fields, operation="withdraw")
+            log.add(disclosures.consent_withdrawn(signal, reason=reason))
         return Response(body)
 
 
@@ -242,27 +211,13 @@ class SignalBreakGlassApi(APIView):
 
     @extend_schema(request=s.BreakGlassInput, responses={201: s.BreakGlassOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
-        data = s.BreakGlassInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        with access_log.logged(request, action=Action.CREATE) as entry:
+        data = _parsed(s.BreakGlassInput, request)
+        with access_logged(actor=request.user) as log:
             access = services.signal_break_glass_open(
-                signal_id=signal_id, actor=request.user, reason=data.validated_data["reason"]
+                signal_id=signal_id, actor=request.user, reason=data["reason"]
             )
             body = s.BreakGlassOutput(access).data
-            grounds = Grounds(
-                rule=Rule.BREAK_GLASS,
-                subject_id=access.signal.subject_id,
-                consent_id=access.signal.consent.pk,
-                break_glass_id=access.pk,
-            )
-            entry.about(
-                grounds,
-                object_id=access.pk,
-                fields=[BREAK_GLASS_REASON],
-                signal_id=access.signal_id,
-                expires_at=body["expires_at"],
-            )
-            entry.object_type = "signals.breakglassaccess"
+            log.add(disclosures.break_glass_opened(access, expires_at=body["expires_at"]))
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -287,12 +242,11 @@ class QueueApi(APIView):
     )
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
-        # Queue rows show no personal field; the row names whose signals were listed.
-        with access_log.logged(request, action=Action.LIST, rule=Rule.TEAM_QUEUE) as entry:
+        with access_logged(actor=request.user) as log:
             queryset = selectors.queue_list(user=request.user, filters=request.query_params)
             page = paginator.paginate_queryset(queryset, request, view=self)
             data = s.QueueItemOutput(page, many=True, context=_output_context()).data
-            entry.details = {"count": len(page), "subject_ids": _subject_ids(page)}
+            log.add(disclosures.signals_listed(page, rule=Rule.TEAM_QUEUE))
         return paginator.get_paginated_response(data)
 
 
@@ -304,12 +258,10 @@ class MySignalsApi(APIView):
     @extend_schema(responses={200: s.MySignalOutput(many=True)})
     def get(self, request: Request) -> Response:
         # Status only, but the status of a known resident's follow-up: logged as a list.
-        with access_log.logged(
-            request, action=Action.LIST, rule=Rule.SIGNALLER_OWN_SIGNAL
-        ) as entry:
+        with access_logged(actor=request.user) as log:
             rows = list(selectors.my_signals(user=request.user)[:200])
             data = s.MySignalOutput(rows, many=True).data
-            entry.details = {"count": len(rows), "subject_ids": _subject_ids(rows)}
+            log.add(disclosures.signals_listed(rows, rule=Rule.SIGNALLER_OWN_SIGNAL))
         return Response(data)
 
 

@@ -1,8 +1,8 @@
-"""Every change to a signal goes through here: lock the row, check the transition table and the
-optimistic version, append a SignalEvent in the same transaction, enqueue follow-ups on commit
-(docs/adr/0005). One module per concern; this package exports the public services."""
+"""Every change to a signal goes through here: signals.access decides whether the actor may
+make it and locks the row, signals.write_path checks the optimistic version, saves and appends
+a SignalEvent in the same transaction, and follow-ups are enqueued on commit (docs/adr/0005,
+0022). One module per concern; this package exports the public services."""
 
-from signals.services._core import PERSONAL_FIELDS, fingerprint
 from signals.services.break_glass import break_glass_grants_expire, signal_break_glass_open
 from signals.services.consent import (
     consent_withdraw,
@@ -10,7 +10,7 @@ from signals.services.consent import (
     signal_restrict,
     signal_restriction_lift,
 )
-from signals.services.intake import IntakeResult, signal_create
+from signals.services.intake import IntakeConsent, IntakeInput, IntakeResult, signal_create
 from signals.services.route import signal_escalate, signal_route
 from signals.services.transitions import (
     signal_assign,
@@ -20,11 +20,11 @@ from signals.services.transitions import (
 )
 
 __all__ = [
-    "PERSONAL_FIELDS",
+    "IntakeConsent",
+    "IntakeInput",
     "IntakeResult",
     "break_glass_grants_expire",
     "consent_withdraw",
-    "fingerprint",
     "signal_assign",
     "signal_break_glass_open",
     "signal_create",

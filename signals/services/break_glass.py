@@ -1,6 +1,5 @@
 """Break-glass: a time-limited, logged read of a signal outside the own team."""
 
-import logging
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -10,48 +9,29 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
 from backend.errors import DomainError
-from signals.models import (
-    BreakGlassAccess,
-    Signal,
-    SignalUserObjectPermission,
-    Status,
-)
-
-logger = logging.getLogger(__name__)
+from signals.access import Actor, signal_for_break_glass
+from signals.models import BreakGlassAccess, SignalUserObjectPermission
 
 
-def _break_glass_eligible(signal: Signal) -> bool:
-    """Only a signal a team works on, with its data still there and not restricted: a withdrawn
-    or erased signal has nothing left to read, and a restricted one is for audit only."""
-    return (
-        signal.team_id is not None
-        and signal.status != Status.WITHDRAWN
-        and signal.personal_data_erased_at is None
-        and signal.restricted_at is None
-    )
-
-
-def signal_break_glass_open(*, signal_id: UUID | str, actor: User, reason: str) -> BreakGlassAccess:
+def signal_break_glass_open(
+    *, signal_id: UUID | str, actor: Actor, reason: str
+) -> BreakGlassAccess:
     """Opens one signal outside the actor's teams for reading, for BREAK_GLASS_HOURS, on a typed
-    reason. The caller checks the `signals.break_glass_signal` permission and writes the access
-    log row in the same transaction. Opening again records a new reason and extends the grant.
+    reason. The caller writes the access log row in the same transaction. Opening again records
+    a new reason and extends the grant.
 
-    Raises Signal.DoesNotExist (404) for a missing or ineligible signal, and
-    break_glass_not_needed when the actor can already open it as team work.
+    Raises permission_denied (403) without the `signals.break_glass_signal` capability,
+    Signal.DoesNotExist (404) for a missing or ineligible signal, and break_glass_not_needed
+    when the actor can already open it as team work (signals.access.signal_for_break_glass).
 
     Side effects: a BreakGlassAccess row; a view_signal SignalUserObjectPermission (django-
     guardian) with `expires_at`, created or extended."""
-    reason = reason.strip()
-    if not reason:
-        raise DomainError("reason_required")
     with transaction.atomic():
-        signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
-        if signal is None or not _break_glass_eligible(signal):
-            raise Signal.DoesNotExist
-        if Signal.objects.visible_to(actor, break_glass=False).filter(pk=signal.pk).exists():
-            raise DomainError("break_glass_not_needed")
+        signal = signal_for_break_glass(actor=actor, signal_id=signal_id)
+        reason = reason.strip()
+        if not reason:
+            raise DomainError("reason_required")
         now = timezone.now()
         expires_at = now + timedelta(hours=settings.BREAK_GLASS_HOURS)
         access = BreakGlassAccess.objects.create(

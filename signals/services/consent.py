@@ -1,43 +1,44 @@
 """Consent withdrawal and the data-subject rights the privacy app calls."""
 
-import logging
 from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
 from backend.errors import DomainError
 from signals import workflow
+from signals.access import Actor, signal_for_rights_action, signal_for_withdrawal
 from signals.models import (
     Consent,
     ConsentWithdrawal,
     Signal,
     Status,
 )
-from signals.services._core import (
-    Event,
-    _append_event,
-    _erase_personal_data,
-    _lock,
-    _route_later,
-    _save,
-)
-
-logger = logging.getLogger(__name__)
+from signals.personal_data import PERSONAL_FIELDS, erased_values
+from signals.write_path import Event, append_event, route_later, save_signal
 
 
-def consent_withdraw(*, signal_id: UUID | str, actor: User, reason: str = "") -> Signal:
-    """Withdraws the resident's consent: routing and follow-up stop, the team is told, and the
-    personal fields are erased at once (the buurt, target group, reasons, urgency and dates stay
-    for anonymous figures).
+def _erase_personal_data(signal: Signal, *, actor: Actor, reason: str) -> None:
+    now = timezone.now()
+    for name, value in erased_values().items():
+        setattr(signal, name, value)
+    signal.personal_data_erased_at = now
+    save_signal(signal, *PERSONAL_FIELDS, "personal_data_erased_at")
+    signal.notes.filter(erased_at__isnull=True).update(body="", erased_at=now)
+    # The events keep their rows: they hold no personal values (docs/adr/0022).
+    append_event(signal, Event.PERSONAL_DATA_ERASED, actor=actor, data={"reason": reason})
+
+
+def consent_withdraw(*, signal_id: UUID | str, actor: Actor, reason: str = "") -> Signal:
+    """Withdraws the resident's consent, on their word, by the signaller, the signal's team or a
+    privacy officer (signals.access.signal_for_withdrawal; anyone else 404): routing and
+    follow-up stop, the team is told, and the personal fields are erased at once (the buurt,
+    target group, reasons, urgency and dates stay for anonymous figures).
 
     Side effects: ConsentWithdrawal; status `withdrawn`; `consent_withdrawn` event (notifies the
     team); personal fields and note bodies blanked; `personal_data_erased` event."""
     with transaction.atomic():
-        # Withdrawal is the resident's right and only reduces processing: allowed under
-        # restriction (AVG art. 18(2)).
-        signal = _lock(signal_id, allow_restricted=True)
+        signal = signal_for_withdrawal(actor=actor, signal_id=signal_id)
         consent = Consent.objects.select_for_update().get(signal=signal)
         if signal.status == Status.WITHDRAWN:
             raise DomainError("already_withdrawn")
@@ -46,8 +47,8 @@ def consent_withdraw(*, signal_id: UUID | str, actor: User, reason: str = "") ->
         signal.status = Status.WITHDRAWN
         signal.due_at = timezone.now()
         signal.forward_to_team = None
-        _save(signal, "status", "due_at", "forward_to_team")
-        _append_event(
+        save_signal(signal, "status", "due_at", "forward_to_team")
+        append_event(
             signal,
             Event.CONSENT_WITHDRAWN,
             actor=actor,
@@ -59,47 +60,52 @@ def consent_withdraw(*, signal_id: UUID | str, actor: User, reason: str = "") ->
     return signal
 
 
-def signal_personal_data_erase(*, signal_id: UUID | str, actor: User | None, reason: str) -> Signal:
+def signal_personal_data_erase(*, signal_id: UUID | str, actor: Actor, reason: str) -> Signal:
     """Erases the resident's personal fields and note bodies (AVG art. 17, retention), keeping
-    the non-personal facts for anonymous figures. Idempotent: an erased signal is left alone.
+    the non-personal facts for anonymous figures. By a privacy officer or the system
+    (retention); anyone else 403. Idempotent: an erased signal is left alone.
 
     Side effects: blanked fields, `personal_data_erased_at`, note bodies; a
     `personal_data_erased` event."""
     with transaction.atomic():
-        signal = _lock(signal_id, allow_restricted=True)
+        signal = signal_for_rights_action(actor=actor, signal_id=signal_id, system_allowed=True)
         if signal.personal_data_erased_at is None:
             _erase_personal_data(signal, actor=actor, reason=reason)
     return signal
 
 
-def signal_restrict(*, signal_id: UUID | str, actor: User, request_id: str = "") -> Signal:
-    """Restricts processing (AVG art. 18): every team operation now gets 423, routing and
-    escalation skip the signal. Side effects: `restricted_at`; a `restricted` event."""
+def signal_restrict(*, signal_id: UUID | str, actor: Actor, request_id: str = "") -> Signal:
+    """Restricts processing (AVG art. 18), by a privacy officer (anyone else 403): every team
+    operation now gets 423, routing and escalation skip the signal.
+
+    Side effects: `restricted_at` and version; a `restricted` event."""
     with transaction.atomic():
-        signal = _lock(signal_id, allow_restricted=True)
+        signal = signal_for_rights_action(actor=actor, signal_id=signal_id)
         if signal.restricted_at is None:
             signal.restricted_at = timezone.now()
-            _save(signal, "restricted_at")
-            _append_event(
+            save_signal(signal, "restricted_at")
+            append_event(
                 signal, Event.RESTRICTED, actor=actor, data={"subject_request_id": request_id}
             )
     return signal
 
 
-def signal_restriction_lift(*, signal_id: UUID | str, actor: User, request_id: str = "") -> Signal:
-    """Lifts a restriction. Side effects: `restricted_at` cleared; a `restriction_lifted`
-    event; a signal still waiting for routing is routed on commit."""
+def signal_restriction_lift(*, signal_id: UUID | str, actor: Actor, request_id: str = "") -> Signal:
+    """Lifts a restriction, by a privacy officer (anyone else 403).
+
+    Side effects: `restricted_at` cleared and version; a `restriction_lifted` event; a signal
+    still waiting for routing is routed on commit."""
     with transaction.atomic():
-        signal = _lock(signal_id, allow_restricted=True)
+        signal = signal_for_rights_action(actor=actor, signal_id=signal_id)
         if signal.restricted_at is not None:
             signal.restricted_at = None
-            _save(signal, "restricted_at")
-            _append_event(
+            save_signal(signal, "restricted_at")
+            append_event(
                 signal,
                 Event.RESTRICTION_LIFTED,
                 actor=actor,
                 data={"subject_request_id": request_id},
             )
             if signal.status in workflow.ROUTABLE:
-                _route_later(signal)
+                route_later(signal)
     return signal

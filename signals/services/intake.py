@@ -1,28 +1,71 @@
-"""Intake: a consented signal from a field worker, idempotent per client_uuid."""
+"""Intake: a consented signal from a field worker, idempotent per client_uuid.
 
-import logging
+`signal_create` takes an `IntakeInput`, whoever parsed it (the API serializer, the demo loader,
+a test): the rules of intake (consent for team contact, consent age, a representative's
+relation, the recipients the consent covers) are checked here, once."""
+
+import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from accounts.models import User
-from backend.errors import DomainError
+from accounts.roles import SUBMIT_SIGNAL
+from backend.errors import DomainError, invalid_field
+from signals.access import Actor, require_capability
 from signals.models import (
     Consent,
+    ConsentPurpose,
     ConsentText,
     ReasonCode,
     Signal,
     Status,
+    Urgency,
 )
-from signals.services._core import (
-    Event,
-    _append_event,
-    _route_later,
-    fingerprint,
-)
+from signals.write_path import Event, append_event, route_later
 
-logger = logging.getLogger(__name__)
+# Consent is recorded on the spot: a little clock skew, at most a month of paper in a drawer.
+CONSENT_CLOCK_SKEW = timedelta(minutes=10)
+CONSENT_MAX_AGE = timedelta(days=30)
+TEAM_RECIPIENT = "neighbourhood_team"
+
+
+@dataclass(frozen=True)
+class IntakeConsent:
+    """The resident's consent as the signaller recorded it. `purposes` names those granted."""
+
+    given_by: str
+    method: str
+    given_at: datetime
+    purposes: frozenset[ConsentPurpose]
+    consent_text_id: int
+    consent_text_sha256: str = ""
+    representative_relation: str = ""
+    initiatives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IntakeInput:
+    """One signal as a field worker submits it: parsed and well-formed, not yet judged."""
+
+    client_uuid: UUID
+    first_name: str
+    postcode: str  # normalised: 3511AB
+    house_number: int
+    target_group: str
+    consent: IntakeConsent
+    phone: str = ""
+    email: str = ""
+    house_number_addition: str = ""
+    preferred_language: str = ""
+    reasons: tuple[str, ...] = ()
+    observation: str = ""
+    urgency: str = Urgency.NORMAL
 
 
 @dataclass(frozen=True)
@@ -31,16 +74,57 @@ class IntakeResult:
     created: bool
 
 
-def _resolve_consent_text(consent: dict[str, Any]) -> ConsentText:
-    text = ConsentText.objects.filter(pk=consent["consent_text_id"], is_active=True).first()
+def fingerprint(intake: IntakeInput) -> str:
+    """Stable hash of an intake, to tell a retry from a different signal. The order of reason
+    codes and purposes carries no meaning: a retry that lists them differently is the same."""
+    payload = dataclasses.asdict(intake)
+    payload["reasons"] = sorted(intake.reasons)
+    payload["consent"]["purposes"] = sorted(intake.consent.purposes)
+    canonical = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_consent(consent: IntakeConsent) -> None:
+    if ConsentPurpose.TEAM_CONTACT not in consent.purposes:
+        raise DomainError("consent_required")
+    now = timezone.now()
+    if consent.given_at > now + CONSENT_CLOCK_SKEW:
+        raise invalid_field(
+            ["consent", "given_at"], "future", "Consent cannot be given in the future."
+        )
+    if consent.given_at < now - CONSENT_MAX_AGE:
+        raise invalid_field(["consent", "given_at"], "too_old", "Consent is older than 30 days.")
+    if consent.given_by == Consent.GivenBy.REPRESENTATIVE and not consent.representative_relation:
+        raise invalid_field(
+            ["consent", "representative_relation"],
+            "required",
+            "Say how the representative relates to the resident.",
+        )
+    if ConsentPurpose.SHARE_WITH_INITIATIVE in consent.purposes and not consent.initiatives:
+        raise invalid_field(
+            ["consent", "initiatives"], "required", "Name the initiatives the resident agreed to."
+        )
+
+
+def consent_recipients(consent: IntakeConsent) -> list[str]:
+    """Whom the consent lets the signal reach: the team, and each named initiative if sharing
+    was granted."""
+    recipients = [TEAM_RECIPIENT] if ConsentPurpose.TEAM_CONTACT in consent.purposes else []
+    if ConsentPurpose.SHARE_WITH_INITIATIVE in consent.purposes:
+        recipients += [f"initiative:{name}" for name in consent.initiatives]
+    return recipients
+
+
+def _resolve_consent_text(consent: IntakeConsent) -> ConsentText:
+    text = ConsentText.objects.filter(pk=consent.consent_text_id, is_active=True).first()
     if text is None:
         raise DomainError("unknown_consent_text")
-    if consent.get("consent_text_sha256") and consent["consent_text_sha256"] != text.sha256:
+    if consent.consent_text_sha256 and consent.consent_text_sha256 != text.sha256:
         raise DomainError("consent_text_mismatch")
     return text
 
 
-def _resolve_reasons(codes: list[str]) -> list[ReasonCode]:
+def _resolve_reasons(codes: tuple[str, ...]) -> list[ReasonCode]:
     reasons = list(ReasonCode.objects.filter(code__in=codes, is_active=True))
     unknown = sorted(set(codes) - {r.code for r in reasons})
     if unknown:
@@ -50,64 +134,69 @@ def _resolve_reasons(codes: list[str]) -> list[ReasonCode]:
     return reasons
 
 
-def signal_create(*, user: User, data: dict[str, Any]) -> IntakeResult:
-    """Accepts a consented signal from a field worker. A repeat with the same client_uuid and
-    body returns the existing signal; with another body it is refused.
+def signal_create(*, actor: Actor, intake: IntakeInput) -> IntakeResult:
+    """Accepts a consented signal from a field worker (capability submit_signal, else 403). A
+    repeat with the same client_uuid and body returns the existing signal; with another body it
+    is refused (409 client_uuid_conflict).
 
     Side effects: Signal, Consent and a `created` event in one transaction; on commit the routing
     task is enqueued (if the broker is down the sweeper routes it later)."""
-    consent_data = data["consent"]
-    if not consent_data["purposes"].get("team_contact"):
-        raise DomainError("consent_required")
-    # The order of reason codes carries no meaning: a retry that lists them differently is
-    # the same signal.
-    body_hash = fingerprint({**data, "reasons": sorted(data.get("reasons", []))})
-    existing = Signal.objects.filter(created_by=user, client_uuid=data["client_uuid"]).first()
+    user = require_capability(actor, SUBMIT_SIGNAL)
+    _check_consent(intake.consent)
+    body_hash = fingerprint(intake)
+    existing = Signal.objects.filter(created_by=user, client_uuid=intake.client_uuid).first()
     if existing is not None:
         return _repeat(existing, body_hash)
-    consent_text = _resolve_consent_text(consent_data)
-    reasons = _resolve_reasons(data.get("reasons", []))
-    resident, address = data["resident"], data["address"]
+    consent_text = _resolve_consent_text(intake.consent)
+    reasons = _resolve_reasons(intake.reasons)
     try:
         with transaction.atomic():
-            signal = Signal.objects.create(
-                client_uuid=data["client_uuid"],
-                request_fingerprint=body_hash,
-                created_by=user,
-                source_organisation=user.organisation,
-                resident_first_name=resident["first_name"],
-                contact_phone=resident.get("phone", ""),
-                contact_email=resident.get("email", ""),
-                postcode=address["postcode"],
-                house_number=address["house_number"],
-                house_number_addition=address.get("addition", ""),
-                preferred_language=data.get("preferred_language", ""),
-                target_group=data["target_group"],
-                urgency=data.get("urgency", "normal"),
-                observation=data.get("observation", ""),
-            )
-            signal.reasons.set(reasons)
-            Consent.objects.create(
-                signal=signal,
-                given_by=consent_data["given_by"],
-                representative_relation=consent_data.get("representative_relation", ""),
-                recorded_by=user,
-                given_at=consent_data["given_at"],
-                method=consent_data["method"],
-                purposes=consent_data["purposes"],
-                recipients=consent_data["recipients"],
-                consent_text=consent_text,
-                consent_text_sha256=consent_text.sha256,
-            )
-            _append_event(signal, Event.CREATED, actor=user, to_status=Status.RECEIVED)
-            _route_later(signal)
+            signal = _create(user, intake, body_hash, consent_text, reasons)
     except IntegrityError:
         # A concurrent retry of the same submission won the race on (created_by, client_uuid).
-        existing = Signal.objects.filter(created_by=user, client_uuid=data["client_uuid"]).first()
+        existing = Signal.objects.filter(created_by=user, client_uuid=intake.client_uuid).first()
         if existing is None:
             raise
         return _repeat(existing, body_hash)
     return IntakeResult(signal=signal, created=True)
+
+
+def _create(
+    user: Any, intake: IntakeInput, body_hash: str, text: ConsentText, reasons: list[ReasonCode]
+) -> Signal:
+    signal = Signal.objects.create(
+        client_uuid=intake.client_uuid,
+        request_fingerprint=body_hash,
+        created_by=user,
+        source_organisation=user.organisation,
+        resident_first_name=intake.first_name,
+        contact_phone=intake.phone,
+        contact_email=intake.email,
+        postcode=intake.postcode,
+        house_number=intake.house_number,
+        house_number_addition=intake.house_number_addition,
+        preferred_language=intake.preferred_language,
+        target_group=intake.target_group,
+        urgency=intake.urgency,
+        observation=intake.observation,
+    )
+    signal.reasons.set(reasons)
+    consent = intake.consent
+    Consent.objects.create(
+        signal=signal,
+        given_by=consent.given_by,
+        representative_relation=consent.representative_relation,
+        recorded_by=user,
+        given_at=consent.given_at,
+        method=consent.method,
+        purposes={purpose.value: purpose in consent.purposes for purpose in ConsentPurpose},
+        recipients=consent_recipients(consent),
+        consent_text=text,
+        consent_text_sha256=text.sha256,
+    )
+    append_event(signal, Event.CREATED, actor=user, to_status=Status.RECEIVED)
+    route_later(signal)
+    return signal
 
 
 def _repeat(existing: Signal, body_hash: str) -> IntakeResult:

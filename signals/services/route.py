@@ -9,17 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from signals import routing, workflow
+from signals.access import Actor, signal_for_system
 from signals.deadlines import deadline
 from signals.models import (
     DeadlinePolicy,
     Signal,
     Status,
 )
-from signals.services._core import (
-    Event,
-    _append_event,
-    _save,
-)
+from signals.write_path import Event, append_event, save_signal
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +35,15 @@ def _deadlines_from(signal: Signal, start: Any) -> None:
     )
 
 
-def signal_route(*, signal_id: UUID | str) -> Signal | None:
-    """Routes a received or forwarded signal to a team. Idempotent: anything else returns as is.
+def signal_route(*, signal_id: UUID | str, actor: Actor) -> Signal | None:
+    """Routes a received or forwarded signal to a team, as the system (`actor` a SystemActor;
+    a person is refused, 403). Idempotent: anything else returns as is.
 
     Side effects: team, deadlines and status on the signal; a `routed` event (which notifies the
-    team); or a `routing_failed` event when no team and no central team exists."""
+    team); or a `routing_failed` event when no team and no central team exists (the first time;
+    every failed attempt bumps the version)."""
     with transaction.atomic():
-        signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
+        signal = signal_for_system(actor=actor, signal_id=signal_id)
         if signal is None or signal.status not in workflow.ROUTABLE or signal.restricted_at:
             return signal
         forwarded = signal.status == Status.FORWARDED
@@ -57,13 +56,15 @@ def signal_route(*, signal_id: UUID | str) -> Signal | None:
         if decision.team is None:
             last = signal.events.order_by("-created_at", "-id").first()
             if last is None or last.type != Event.ROUTING_FAILED:
-                _append_event(signal, Event.ROUTING_FAILED, data={"reason": decision.reason})
+                append_event(
+                    signal, Event.ROUTING_FAILED, actor=actor, data={"reason": decision.reason}
+                )
             logger.error(
                 "no team to route to; configure a central team",
                 extra={"signal_id": str(signal.pk), "reason": decision.reason},
             )
             # Move it to the back of the sweeper's line, so stuck signals cannot starve others.
-            signal.save(update_fields=["updated_at"])
+            save_signal(signal)
             return signal
         now = timezone.now()
         from_status = signal.status
@@ -78,7 +79,7 @@ def signal_route(*, signal_id: UUID | str) -> Signal | None:
         signal.status = Status.ROUTED
         _deadlines_from(signal, now)
         signal.due_at = signal.acknowledge_due_at
-        _save(
+        save_signal(
             signal,
             "team",
             "neighbourhood",
@@ -93,9 +94,10 @@ def signal_route(*, signal_id: UUID | str) -> Signal | None:
             "first_contact_due_at",
             "due_at",
         )
-        _append_event(
+        append_event(
             signal,
             Event.ROUTED,
+            actor=actor,
             from_status=from_status,
             to_status=Status.ROUTED,
             data={
@@ -108,13 +110,13 @@ def signal_route(*, signal_id: UUID | str) -> Signal | None:
     return signal
 
 
-def signal_escalate(*, signal_id: UUID | str) -> bool:
+def signal_escalate(*, signal_id: UUID | str, actor: Actor) -> bool:
     """Escalates a routed signal past its acknowledgement deadline to the team's coordinators,
-    once. Returns whether it escalated now.
+    once, as the system (a person is refused, 403). Returns whether it escalated now.
 
-    Side effects: escalated_at; an `escalated` event (notifies the coordinators)."""
+    Side effects: escalated_at and version; an `escalated` event (notifies the coordinators)."""
     with transaction.atomic():
-        signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
+        signal = signal_for_system(actor=actor, signal_id=signal_id)
         now = timezone.now()
         if (
             signal is None
@@ -126,10 +128,11 @@ def signal_escalate(*, signal_id: UUID | str) -> bool:
         ):
             return False
         signal.escalated_at = now
-        signal.save(update_fields=["escalated_at", "updated_at"])
-        _append_event(
+        save_signal(signal, "escalated_at")
+        append_event(
             signal,
             Event.ESCALATED,
+            actor=actor,
             data={
                 "team_id": str(signal.team_id),
                 "acknowledge_due_at": signal.acknowledge_due_at.isoformat(),

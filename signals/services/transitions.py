@@ -1,6 +1,9 @@
-"""Workflow changes by the team: transitions, assignment, forwarding, notes."""
+"""Workflow changes by the team: transitions, assignment, forwarding, notes.
 
-import logging
+Each locks the signal through signals.access.signal_for_team_work, so each refuses as the API
+does: 403 without the work_team_queue capability, 404 outside the actor's teams and shares,
+403 break_glass_read_only for a break-glass reader, 423 for a restricted signal."""
+
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -9,30 +12,29 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Team, TeamMembership, TeamRole, User
+from accounts.models import Team, TeamMembership, User
 from backend.errors import DomainError
 from signals import hooks, workflow
+from signals.access import require_coordinator, signal_for_team_work
 from signals.models import (
     Outcome,
     Signal,
     SignalNote,
     Status,
 )
-from signals.services._core import (
-    Event,
-    _append_event,
-    _check_version,
-    _lock,
-    _note,
-    _route_later,
-    _save,
-)
-
-logger = logging.getLogger(__name__)
+from signals.write_path import Event, append_event, check_version, route_later, save_signal
 
 
 def _review_date(now: Any) -> Any:
     return now + timedelta(days=settings.FOLLOW_UP_REVIEW_DAYS)
+
+
+def _note(
+    signal: Signal, author: User, body: str, corrects: SignalNote | None = None
+) -> SignalNote | None:
+    if not body:
+        return None
+    return SignalNote.objects.create(signal=signal, author=author, body=body, corrects=corrects)
 
 
 def signal_transition(
@@ -54,8 +56,8 @@ def signal_transition(
     Side effects: status, deadlines and version; an optional SignalNote; a `transitioned` event
     (acknowledgement notifies the signaller) with the outcome and what `closing` linked."""
     with transaction.atomic():
-        signal = _lock(signal_id)
-        _check_version(signal, expected_version)
+        signal = signal_for_team_work(actor=actor, signal_id=signal_id)
+        check_version(signal, expected_version)
         if not workflow.is_allowed(signal.status, to_status):
             raise DomainError(
                 "illegal_transition",
@@ -80,9 +82,9 @@ def signal_transition(
             signal.closed_at = now
             signal.outcome = outcome if to_status == Status.CLOSED else ""
             fields += ["closed_at", "outcome"]
-        _save(signal, *fields)
+        save_signal(signal, *fields)
         data = {"outcome": outcome, **links} if outcome else {}
-        _append_event(
+        append_event(
             signal,
             Event.TRANSITIONED,
             actor=actor,
@@ -104,20 +106,6 @@ def _closing_links(signal: Signal, actor: User, outcome: str) -> dict[str, Any]:
     return closing.links
 
 
-def _membership(user: User, team_id: Any) -> TeamMembership | None:
-    return TeamMembership.objects.filter(user=user, team_id=team_id).first()
-
-
-def _require_coordinator(actor: User, signal: Signal) -> None:
-    membership = _membership(actor, signal.team_id)
-    if (
-        membership is None
-        or membership.role != TeamRole.COORDINATOR
-        or not actor.has_perm("accounts.coordinate_team")
-    ):
-        raise DomainError("coordinator_required")
-
-
 def signal_assign(
     *,
     signal_id: UUID | str,
@@ -130,8 +118,8 @@ def signal_assign(
 
     Side effects: assigned_to and version; an `assigned` event (notifies the assignee)."""
     with transaction.atomic():
-        signal = _lock(signal_id)
-        _check_version(signal, expected_version)
+        signal = signal_for_team_work(actor=actor, signal_id=signal_id)
+        check_version(signal, expected_version)
         if signal.status not in workflow.OPEN_FOR_TEAM:
             raise DomainError(
                 "illegal_transition",
@@ -140,15 +128,18 @@ def signal_assign(
             )
         target_id = assignee_id or actor.pk
         if str(target_id) != str(actor.pk):
-            _require_coordinator(actor, signal)
+            require_coordinator(actor, signal)
         assignee = User.objects.filter(pk=target_id, is_active=True).first()
-        if assignee is None or _membership(assignee, signal.team_id) is None:
+        if (
+            assignee is None
+            or not TeamMembership.objects.filter(user=assignee, team_id=signal.team_id).exists()
+        ):
             raise DomainError("not_a_team_member")
         if signal.assigned_to_id == assignee.pk:
             return signal
         signal.assigned_to = assignee
-        _save(signal, "assigned_to")
-        _append_event(signal, Event.ASSIGNED, actor=actor, data={"assignee_id": str(assignee.pk)})
+        save_signal(signal, "assigned_to")
+        append_event(signal, Event.ASSIGNED, actor=actor, data={"assignee_id": str(assignee.pk)})
     return signal
 
 
@@ -165,9 +156,9 @@ def signal_forward(
     Side effects: status `forwarded` and version; a SignalNote with the reason; a `forwarded`
     event; on commit the routing task (which appends `routed` and notifies the new team)."""
     with transaction.atomic():
-        signal = _lock(signal_id)
-        _check_version(signal, expected_version)
-        _require_coordinator(actor, signal)
+        signal = signal_for_team_work(actor=actor, signal_id=signal_id)
+        check_version(signal, expected_version)
+        require_coordinator(actor, signal)
         if signal.status not in workflow.FORWARDABLE:
             raise DomainError(
                 "illegal_transition",
@@ -182,8 +173,8 @@ def signal_forward(
         from_status = signal.status
         signal.status = Status.FORWARDED
         signal.forward_to_team = target
-        _save(signal, "status", "forward_to_team")
-        _append_event(
+        save_signal(signal, "status", "forward_to_team")
+        append_event(
             signal,
             Event.FORWARDED,
             actor=actor,
@@ -192,7 +183,7 @@ def signal_forward(
             note=_note(signal, actor, reason),
             data={"from_team_id": str(signal.team_id), "to_team_id": str(target.pk)},
         )
-        _route_later(signal)
+        route_later(signal)
     return signal
 
 
@@ -206,7 +197,7 @@ def signal_note_add(
 
     Side effects: a SignalNote and a `note_added` event."""
     with transaction.atomic():
-        signal = _lock(signal_id)
+        signal = signal_for_team_work(actor=actor, signal_id=signal_id)
         if signal.status == Status.WITHDRAWN or signal.personal_data_erased_at:
             raise DomainError("signal_erased")
         corrects = None
@@ -216,7 +207,7 @@ def signal_note_add(
                 raise DomainError("unknown_note")
         note = _note(signal, actor, body, corrects)
         assert note is not None  # the serializer refuses an empty body
-        _append_event(
+        append_event(
             signal,
             Event.NOTE_ADDED,
             actor=actor,

@@ -1,4 +1,5 @@
-"""access_log_record writes every field and chains rows; access_logged fails closed."""
+"""access_log_record writes every field and chains rows; the one helper, access_logged, takes
+the origin from the request context and fails closed."""
 
 import uuid
 
@@ -9,9 +10,16 @@ from django.test import RequestFactory
 from accounts.account_log import credential_hash
 from audit import chain
 from audit.context import AccessContext
+from audit.disclosure import Disclosure, access_logged
 from audit.models import AccessLog, Action, Purpose
-from audit.services import AccessLogDraft, access_log_record, access_logged
-from backend.request_context import client_address
+from audit.services import access_log_record
+from backend.request_context import (
+    RequestOrigin,
+    client_address,
+    request_id_var,
+    request_origin_var,
+)
+from signals.access import SystemActor
 from tests.factories import TeamFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -86,21 +94,45 @@ def test_unknown_action_or_float_details_are_refused():
     assert not AccessLog.objects.exists()
 
 
+def _read(**rest) -> Disclosure:
+    return Disclosure(action=Action.READ, purpose=Purpose.AUDIT, rule="test", **rest)
+
+
 def test_logged_block_and_its_row_commit_together():
     user = UserFactory()
-    with access_logged(
-        context=AccessContext.system(),
-        action=Action.READ,
-        purpose=Purpose.AUDIT,
-        authorisation_rule="test",
-    ) as draft:
-        draft.subject_id = uuid.uuid4()
-        draft.fields_touched = ["observation"]
+    subject = uuid.uuid4()
+    with access_logged(actor=SystemActor("test")) as log:
         user.full_name = "Gewijzigd"
         user.save()
+        log.add(_read(subject_id=subject, fields=["observation"]))
     row = AccessLog.objects.get()
-    assert row.subject_id == draft.subject_id
-    assert row.fields_touched == ["observation"]
+    assert (row.subject_id, row.fields_touched, row.actor_roles) == (
+        subject,
+        ["observation"],
+        ["test"],
+    )
+
+
+def test_the_helper_takes_the_origin_from_the_request_context():
+    """No caller threads the request down: the actor is passed, the address, user agent and
+    request id come from the request in progress (backend.request_context)."""
+    user = UserFactory()
+    origin = request_origin_var.set(RequestOrigin("203.0.113.9", "Buurtsignaal-app/2.0\x07"))
+    request_id = request_id_var.set("req-origin-1")
+    try:
+        with access_logged(actor=user) as log:
+            log.add(_read(), operation="peek")
+    finally:
+        request_origin_var.reset(origin)
+        request_id_var.reset(request_id)
+    row = AccessLog.objects.get()
+    assert (row.actor_id, row.client_address, row.user_agent, row.request_id) == (
+        user.pk,
+        "203.0.113.9",
+        "Buurtsignaal-app/2.0",
+        "req-origin-1",
+    )
+    assert row.details == {"operation": "peek"}
 
 
 def test_a_failing_log_write_fails_the_block(monkeypatch):
@@ -111,34 +143,28 @@ def test_a_failing_log_write_fails_the_block(monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("log unavailable")
 
-    monkeypatch.setattr("audit.services.access_log_record", broken)
-    with (
-        pytest.raises(DatabaseError),
-        access_logged(
-            context=AccessContext.system(),
-            action=Action.READ,
-            purpose=Purpose.AUDIT,
-            authorisation_rule="test",
-            draft=AccessLogDraft(),
-        ),
-    ):
+    monkeypatch.setattr("audit.disclosure.access_log_record", broken)
+    with pytest.raises(DatabaseError), access_logged(actor=SystemActor("test")) as log:
         user.full_name = "Na"
         user.save()
+        log.add(_read())
     user.refresh_from_db()
     assert user.full_name == "Voor"
     assert not AccessLog.objects.exists()
 
 
+def test_a_block_that_reports_no_disclosure_fails_and_keeps_nothing():
+    user = UserFactory(full_name="Voor")
+    with pytest.raises(RuntimeError, match="no disclosure"), access_logged(actor=user):
+        user.full_name = "Na"
+        user.save()
+    user.refresh_from_db()
+    assert user.full_name == "Voor"
+
+
 def test_a_failing_block_writes_no_row():
-    with (
-        pytest.raises(LookupError),
-        access_logged(
-            context=AccessContext.system(),
-            action=Action.READ,
-            purpose=Purpose.AUDIT,
-            authorisation_rule="test",
-        ),
-    ):
+    with pytest.raises(LookupError), access_logged(actor=SystemActor("test")) as log:
+        log.add(_read())
         raise LookupError
     assert not AccessLog.objects.exists()
 

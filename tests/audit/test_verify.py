@@ -121,3 +121,11 @@ def test_a_disabled_trigger_is_reported():
 def test_a_malformed_head_is_a_usage_error():
     with pytest.raises(CommandError, match="SEQUENCE:SHA256"):
         run_verifier("--expect-head", "four")
+
+
+def test_a_rows_own_hash_covers_its_link_to_the_previous_row():
+    """Else the link of the newest row, which no later row checks, could be rewritten together
+    with the row before it without its own hash changing."""
+    newest = write_rows(2)[-1]
+    newest.previous_hash = "f" * 64
+    assert chain.row_hash(chain.row_values(newest)) != newest.row_hash

@@ -8,7 +8,6 @@ import pytest
 from django.urls import URLPattern
 from django.utils import timezone
 
-from audit.context import AccessContext
 from backend.pagination import CursorPage
 from privacy import subject_rights
 from signals import services
@@ -39,7 +38,6 @@ def callers():
             signal_id=signal.pk, actor=outsider, reason="De bewoner belde ons team hierover."
         )
         subject_rights.subject_request_register(
-            context=AccessContext(actor_id=officer.pk, actor_roles=["privacy_officer"]),
             actor=officer,
             kind="access",
             subject_id=signal.subject_id,

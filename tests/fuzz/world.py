@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Team, TeamRole, User
-from audit.context import AccessContext
 from privacy import subject_rights
 from signals import services
 from signals.models import Status
@@ -32,10 +31,6 @@ class World:
     users: dict[str, User]
     # Path parameter or body field name -> ids that exist.
     ids: dict[str, list[str]] = field(default_factory=dict)
-
-
-def _officer_context(officer: User) -> AccessContext:
-    return AccessContext(actor_id=officer.pk, actor_roles=["privacy_officer"])
 
 
 def seed_world() -> World:
@@ -77,7 +72,6 @@ def seed_world() -> World:
     )
     requests = [
         subject_rights.subject_request_register(
-            context=_officer_context(officer),
             actor=officer,
             kind=kind,
             subject_id=signal.subject_id,

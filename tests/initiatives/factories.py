@@ -46,10 +46,10 @@ def worked_signal(
 
 
 def sharing_consent(*initiatives: str) -> dict[str, Any]:
-    """An intake consent that also allows sharing with the named initiatives."""
-    from tests.signals.factories import intake_payload
+    """Consent (IntakeConsent fields) that also allows sharing with the named initiatives."""
+    from signals.models import ConsentPurpose
 
-    consent = intake_payload()["consent"]
-    consent["purposes"] = {"team_contact": True, "share_with_initiative": True}
-    consent["initiatives"] = list(initiatives)
-    return consent
+    return {
+        "purposes": frozenset({ConsentPurpose.TEAM_CONTACT, ConsentPurpose.SHARE_WITH_INITIATIVE}),
+        "initiatives": tuple(initiatives),
+    }

@@ -14,6 +14,7 @@ from backend.json_logging import JsonFormatter
 from notifications.models import Notification
 from notifications.tasks import notifications_send
 from signals import services as signals
+from signals.access import SYSTEM
 from tests.factories import TeamFactory, UserFactory, member_of
 from tests.notifications.factories import DeviceFactory
 from tests.signals.factories import make_signal, team_with_coverage
@@ -50,10 +51,10 @@ def test_no_personal_value_reaches_a_push_or_a_log_line(fcm, caplog):
         urgency="urgent",
     )
     assert signal.resident_first_name == RESIDENT["first_name"]  # the canary is really in it
-    signals.signal_route(signal_id=signal.pk)
+    signals.signal_route(actor=SYSTEM, signal_id=signal.pk)
     signal.refresh_from_db()
     with time_machine.travel(signal.acknowledge_due_at + timedelta(minutes=1)):
-        assert signals.signal_escalate(signal_id=signal.pk)
+        assert signals.signal_escalate(actor=SYSTEM, signal_id=signal.pk)
         signal.refresh_from_db()
         signals.signal_assign(
             signal_id=signal.pk,
@@ -77,11 +78,15 @@ def test_no_personal_value_reaches_a_push_or_a_log_line(fcm, caplog):
             expected_version=signal.version,
             reason=REASON,
         )
-        signals.signal_route(signal_id=signal.pk)
+        signals.signal_route(actor=SYSTEM, signal_id=signal.pk)
+        # Sent while the canary values are still in the signal, so a payload that looked the
+        # resident up would carry them; the withdrawal's own push goes after the erasure.
+        before_erasure = list(Notification.objects.values_list("pk", flat=True))
+        notifications_send(notification_ids=before_erasure)
+        assert type(signal).objects.get(pk=signal.pk).resident_first_name == RESIDENT["first_name"]
         signals.consent_withdraw(signal_id=signal.pk, actor=signaller, reason=REASON)
-
-        pending = list(Notification.objects.values_list("pk", flat=True))
-        notifications_send(notification_ids=pending)
+        rest = Notification.objects.exclude(pk__in=before_erasure).values_list("pk", flat=True)
+        notifications_send(notification_ids=list(rest))
 
     kinds = set(Notification.objects.values_list("kind", flat=True))
     assert kinds == set(Notification.Kind)  # every kind of push went through this flow

@@ -9,16 +9,24 @@ from notifications.gateways import ConsoleGateway, OutgoingPush, loggable_payloa
 from notifications.messages import TEXTS, push_message_build
 from notifications.models import Notification
 from signals.models import ReasonCode, TargetGroup
+from tests.signals.factories import make_signal
 
 KINDS = list(Notification.Kind)
 SIGNAL_ID = "6f1c1c3e-2f4b-4f55-9a84-0d7c4f7a9b21"
+RESIDENT = {"first_name": "Berendina", "phone": "+31 6 55501234", "email": "berendina@example.test"}
 FORBIDDEN_WORDS = ["eenzaam", "lonely", "loneliness", "alleen", "alone", "isolat"]
 
 
-def build(kind: str, language: str = "nl", urgent: bool = False, **address: str) -> dict:
+def build(
+    kind: str,
+    language: str = "nl",
+    urgent: bool = False,
+    object_id: str = SIGNAL_ID,
+    **address: str,
+) -> dict:
     address = address or {"registration_token": "token-1"}
     message = push_message_build(
-        kind=kind, object_id=SIGNAL_ID, language=language, urgent=urgent, **address
+        kind=kind, object_id=object_id, language=language, urgent=urgent, **address
     )
     return loggable_payload(message)
 
@@ -34,19 +42,23 @@ def test_every_kind_has_a_dutch_and_an_english_text():
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_a_payload_carries_only_type_id_and_generic_text(kind, language):
-    payload = build(kind, language)
+    # The id of a real signal with a resident in it, so a payload that looked them up would show.
+    signal = make_signal(resident=RESIDENT, observation="Voelt zich alleen sinds de verhuizing.")
+    payload = build(kind, language, object_id=str(signal.pk))
     title, body = TEXTS[kind][language]
 
     assert "notification" not in payload  # data-only: the app renders it
     assert payload["data"] == {
         "type": kind,
-        "id": SIGNAL_ID,
+        "id": str(signal.pk),
         "title": title,
         "body": body,
         "visibility": "private",
     }
     text = json.dumps(payload, ensure_ascii=False).lower()
     assert [word for word in FORBIDDEN_WORDS if word in text] == []
+    resident = [*RESIDENT.values(), "3511ab", "verhuizing"]
+    assert [value for value in resident if value.lower() in text] == []
     assert [group for group in TargetGroup.values if group in text] == []
     reason_words = [
         value.lower()

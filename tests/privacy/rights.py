@@ -69,7 +69,6 @@ def open_request(officer: User, subject_id, kind: str = "access") -> str:
     """Registers an open request of `kind` received by letter, as a rights action needs, and
     returns its id."""
     request = subject_request_register(
-        context=AccessContext(actor_id=officer.pk, actor_roles=actor_roles(officer)),
         actor=officer,
         kind=kind,
         subject_id=subject_id,

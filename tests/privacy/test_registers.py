@@ -11,9 +11,8 @@ from audit.models import AccessLog, Action, Purpose
 from privacy.models import RetentionPolicy
 from privacy.registers import CONSENT_REGISTER_COLUMNS
 from signals import services
-from signals.api.serializers import CONSENT_PURPOSES
-from signals.models import Status
-from signals.services import PERSONAL_FIELDS
+from signals.models import ConsentPurpose, Status
+from signals.personal_data import PERSONAL_FIELDS
 from tests.privacy.rights import NOTE, case
 from tests.signals.factories import intake_payload
 
@@ -162,7 +161,7 @@ def test_processing_register_is_generated_from_code_and_settings(client_for):
         "signals.SignalNote.body"
     ]
     purposes = {p["code"] for p in register["purposes"]}
-    assert set(CONSENT_PURPOSES) <= purposes
+    assert set(ConsentPurpose.values) <= purposes
     assert {p.value for p in Purpose} <= purposes
     retention = {r["status"]: r for r in register["retention"]["signals"]}
     assert set(retention) == {s.value for s in Status}

@@ -15,7 +15,7 @@ from privacy.models import RetentionPolicy
 from privacy.tasks import enforce_retention
 from signals import services
 from signals.models import SignalEvent, SignalNote, Status
-from signals.services import PERSONAL_FIELDS
+from signals.personal_data import PERSONAL_FIELDS
 from tests.factories import UserFactory
 from tests.privacy.rights import NOTE, case, open_request
 
@@ -120,6 +120,22 @@ def test_restriction_suspends_erasure_until_lifted():
     services.signal_restriction_lift(signal_id=c.signal.pk, actor=officer)
     with time_machine.travel(later, tick=False):
         assert enforce_retention() == 1
+
+
+def test_a_signal_restricted_after_it_was_listed_is_not_erased():
+    """The batch is listed first and erased one by one: a restriction that lands in between
+    must still stop the erasure (the check under the row lock, not only the listing)."""
+    from privacy.retention import retention_due_signal_ids, signal_retention_enforce
+
+    c = case(state=Status.CLOSED, team_read=False)
+    later = c.signal.closed_at + timedelta(days=500)
+    with time_machine.travel(later, tick=False):
+        assert retention_due_signal_ids() == [c.signal.pk]
+        services.signal_restrict(signal_id=c.signal.pk, actor=UserFactory(privacy_officer=True))
+        assert signal_retention_enforce(signal_id=c.signal.pk) is False
+    c.signal.refresh_from_db()
+    assert (c.signal.resident_first_name, c.signal.personal_data_erased_at) == ("Wilhelmina", None)
+    assert not AccessLog.objects.filter(purpose=Purpose.RETENTION).exists()
 
 
 def test_the_policy_is_configurable():

@@ -8,7 +8,6 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from audit.context import AccessContext
 from audit.models import AccessLog, Action
 from backend.errors import DomainError
 from privacy import subject_rights
@@ -55,7 +54,6 @@ def refused_request(c, kind: str, flaw: str) -> str | None:
         return open_request(c.officer, other.signal.subject_id, kind)
     request_id = open_request(c.officer, subject_id, kind)  # closed: refused earlier
     subject_rights.subject_request_close(
-        context=AccessContext(actor_id=c.officer.pk),
         actor=c.officer,
         subject_request_id=request_id,
         status=SubjectRequest.Status.REFUSED,
@@ -97,7 +95,6 @@ def test_a_rights_action_without_a_fitting_open_request_is_refused_and_changes_n
     c = case(state=Status.ACKNOWLEDGED)
     if kind == "restriction_lift":  # something to lift, so a wrong lift would show
         subject_rights.subject_restrict(
-            context=AccessContext(actor_id=c.officer.pk),
             actor=c.officer,
             subject_id=c.signal.subject_id,
             reason="Juistheid betwist",
@@ -151,7 +148,6 @@ def test_the_services_refuse_without_a_request_whatever_calls_them(service):
     c = case(state=Status.CLOSED, note=False, team_read=False)
     with pytest.raises(DomainError) as refused:
         service(
-            context=AccessContext(actor_id=c.officer.pk),
             actor=c.officer,
             subject_id=c.signal.subject_id,
             reason="Verzoek",

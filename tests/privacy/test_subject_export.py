@@ -5,7 +5,7 @@ import pytest
 
 from audit.models import AccessLog, Action, Purpose
 from privacy.models import SubjectRequest
-from signals.services import PERSONAL_FIELDS
+from signals.personal_data import PERSONAL_FIELDS
 from tests.privacy.rights import (
     NOTE,
     act,

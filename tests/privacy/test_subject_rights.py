@@ -12,7 +12,7 @@ from django.urls import reverse
 from audit.models import AccessLog, Action, Purpose
 from privacy.models import SubjectRequest
 from signals.models import ConsentWithdrawal, SignalEvent, SignalNote, Status
-from signals.services import PERSONAL_FIELDS
+from signals.personal_data import PERSONAL_FIELDS
 from tests.factories import TeamFactory, UserFactory, member_of
 from tests.privacy.rights import (
     NOTE,

@@ -86,7 +86,7 @@ def _signals(users: dict[str, User]) -> dict[str, Signal]:
         state=Status.ROUTED,
         address={"postcode": "3511AB", "house_number": 7, "addition": ""},
     )
-    officer = {"context": AccessContext.system(), "actor": users["privacy_officer"]}
+    officer = {"actor": users["privacy_officer"]}
     restriction = subject_request_register(
         **officer,
         kind=SubjectRequest.Kind.RESTRICTION,

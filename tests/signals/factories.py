@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from signals import services
-from signals.models import ConsentText, Signal, Status
+from signals.access import SYSTEM
+from signals.models import ConsentPurpose, ConsentText, Signal, Status
+from signals.services import IntakeConsent, IntakeInput
 from tests.factories import UserFactory
 
 # The path from routed to each state, walked through the real transition service.
@@ -52,13 +54,50 @@ def intake_payload(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def service_data(**overrides: Any) -> dict[str, Any]:
-    """The validated form of intake_payload, for calling signal_create directly."""
-    from signals.api.serializers import SignalCreateInput
-
-    serializer = SignalCreateInput(data=intake_payload(**overrides))
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def intake_input(
+    *,
+    address: dict[str, Any] | None = None,
+    resident: dict[str, Any] | None = None,
+    consent: dict[str, Any] | None = None,
+    **overrides: Any,
+) -> IntakeInput:
+    """The service input for the same signal as intake_payload, for calling signal_create
+    directly. `address`, `resident` and `consent` take the parts of the API body by their API
+    names; anything else is an IntakeInput field."""
+    text = ConsentText.objects.get(version="2026-1", language="nl")
+    fields: dict[str, Any] = {
+        "client_uuid": uuid.uuid4(),
+        "first_name": "Wilhelmina",
+        "phone": "+31 6 12345678",
+        "email": "wilhelmina@example.test",
+        "postcode": "3511AB",
+        "house_number": 3,
+        "preferred_language": "nl",
+        "target_group": "elderly_at_home",
+        "reasons": ("few_contacts",),
+        "observation": "Zit vaak alleen op het bankje bij de flat.",
+        "urgency": "normal",
+    }
+    if address is not None:
+        fields["postcode"] = address["postcode"].replace(" ", "").upper()
+        fields["house_number"] = address["house_number"]
+        fields["house_number_addition"] = address.get("addition", "")
+    if resident is not None:
+        fields["first_name"] = resident["first_name"]
+        fields["phone"] = resident.get("phone", "")
+        fields["email"] = resident.get("email", "")
+    fields.update(overrides)
+    fields["reasons"] = tuple(fields["reasons"])
+    consent_fields: dict[str, Any] = {
+        "given_by": "resident",
+        "method": "verbal_in_person",
+        "given_at": timezone.now() - timedelta(minutes=3),
+        "purposes": frozenset({ConsentPurpose.TEAM_CONTACT}),
+        "consent_text_id": text.pk,
+        "consent_text_sha256": text.sha256,
+        **(consent or {}),
+    }
+    return IntakeInput(**fields, consent=IntakeConsent(**consent_fields))
 
 
 def make_signal(
@@ -71,10 +110,10 @@ def make_signal(
     """A signal in `state`, made and moved by the real services. States past `received` need
     a team covering the address (or a central team) and, past `routed`, a `worker` in it."""
     signaller = signaller or UserFactory(field_worker=True)
-    signal = services.signal_create(user=signaller, data=service_data(**overrides)).signal
+    signal = services.signal_create(actor=signaller, intake=intake_input(**overrides)).signal
     if state == Status.RECEIVED:
         return signal
-    services.signal_route(signal_id=signal.pk)
+    services.signal_route(signal_id=signal.pk, actor=SYSTEM)
     for step in PATH_TO[state]:
         signal.refresh_from_db()
         services.signal_transition(

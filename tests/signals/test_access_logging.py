@@ -11,8 +11,9 @@ from django.db import connection
 from accounts.models import TeamRole
 from audit.models import AccessLog
 from signals import services
-from signals.grounds import NOTE_BODY, SIGNAL_FIELDS, WITHDRAWAL_REASON
+from signals.access import SYSTEM
 from signals.models import Signal, SignalEvent, SignalNote, Status
+from signals.personal_data import NOTE_BODY, PERSONAL_FIELDS, WITHDRAWAL_REASON
 from tests.factories import UserFactory, member_of
 from tests.fixtures import token_client
 from tests.signals.factories import intake_payload, make_signal, team_with_coverage
@@ -21,9 +22,9 @@ pytestmark = pytest.mark.django_db
 
 USER_AGENT = "Buurtsignaal-app/2.3 (iOS 18)"
 REQUEST_ID = "req-accesslog-0001"
-ALL_FIELDS = sorted(SIGNAL_FIELDS)
+ALL_FIELDS = sorted(PERSONAL_FIELDS)
 # What intake_payload fills in: no addition, so that one is not disclosed.
-FILLED = sorted(set(SIGNAL_FIELDS) - {"house_number_addition"})
+FILLED = sorted(set(PERSONAL_FIELDS) - {"house_number_addition"})
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_a_detail_read_writes_one_row_with_every_field(team, member):
 
 def test_a_read_of_an_erased_signal_discloses_no_field(team, member):
     signal = make_signal(state=Status.ROUTED)
-    services.signal_personal_data_erase(signal_id=signal.pk, actor=None, reason="retention")
+    services.signal_personal_data_erase(signal_id=signal.pk, actor=SYSTEM, reason="retention")
     assert call(member, "get", f"/api/v1/signals/{signal.pk}").status_code == 200
     assert only_row().fields_touched == []
 

@@ -170,12 +170,12 @@ def test_the_migration_encrypts_plaintext_written_before_it(signal):
 
 
 def test_an_intake_retry_is_still_recognised(worker):
-    """The idempotency fingerprint hashes the validated body, not the stored columns."""
+    """The idempotency fingerprint hashes the service input, not the stored columns."""
     from tests.factories import UserFactory
-    from tests.signals.factories import service_data
+    from tests.signals.factories import intake_input
 
     signaller = UserFactory(field_worker=True)
-    data = service_data(resident=RESIDENT)
-    first = services.signal_create(user=signaller, data=data)
-    again = services.signal_create(user=signaller, data=data)
+    intake = intake_input(resident=RESIDENT)
+    first = services.signal_create(actor=signaller, intake=intake)
+    again = services.signal_create(actor=signaller, intake=intake)
     assert (first.created, again.created, again.signal.pk) == (True, False, first.signal.pk)

@@ -1,11 +1,22 @@
 """Service-level side effects of intake and of consent withdrawal."""
 
+import dataclasses
+
 import pytest
 
 from signals import services
-from signals.models import Consent, ConsentWithdrawal, Signal, SignalEvent, SignalNote, Status
+from signals.models import (
+    Consent,
+    ConsentPurpose,
+    ConsentWithdrawal,
+    Signal,
+    SignalEvent,
+    SignalNote,
+    Status,
+)
+from signals.personal_data import PERSONAL_FIELDS
 from tests.factories import UserFactory, member_of
-from tests.signals.factories import make_signal, service_data, team_with_coverage
+from tests.signals.factories import intake_input, make_signal, team_with_coverage
 from tests.worker import queued_task_names
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +27,7 @@ def test_intake_writes_signal_consent_and_event_then_enqueues_routing_on_commit(
 ):
     signaller = UserFactory(field_worker=True)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        result = services.signal_create(user=signaller, data=service_data())
+        result = services.signal_create(actor=signaller, intake=intake_input())
         assert queued_task_names() == []  # nothing leaves before the commit
     assert result.created
     signal = result.signal
@@ -42,22 +53,24 @@ def test_intake_writes_signal_consent_and_event_then_enqueues_routing_on_commit(
 
 def test_intake_repeat_is_idempotent_per_user():
     signaller = UserFactory(field_worker=True)
-    data = service_data()
-    first = services.signal_create(user=signaller, data=data)
-    again = services.signal_create(user=signaller, data=data)
+    intake = intake_input()
+    first = services.signal_create(actor=signaller, intake=intake)
+    again = services.signal_create(actor=signaller, intake=intake)
     assert not again.created and again.signal.pk == first.signal.pk
-    other = services.signal_create(user=UserFactory(field_worker=True), data=data)
+    other = services.signal_create(actor=UserFactory(field_worker=True), intake=intake)
     assert other.created and other.signal.pk != first.signal.pk
     assert Signal.objects.count() == 2
 
 
 def test_consent_for_sharing_names_the_recipients():
     signaller = UserFactory(field_worker=True)
-    data = service_data()
-    data["consent"]["purposes"]["share_with_initiative"] = True
-    data["consent"]["recipients"] = ["neighbourhood_team", "initiative:Domstad Plusbus"]
-    signal = services.signal_create(user=signaller, data=data).signal
+    consent = {
+        "purposes": frozenset({ConsentPurpose.TEAM_CONTACT, ConsentPurpose.SHARE_WITH_INITIATIVE}),
+        "initiatives": ("Domstad Plusbus",),
+    }
+    signal = services.signal_create(actor=signaller, intake=intake_input(consent=consent)).signal
     assert signal.consent.recipients == ["neighbourhood_team", "initiative:Domstad Plusbus"]
+    assert signal.consent.purposes == {"team_contact": True, "share_with_initiative": True}
 
 
 def test_withdrawal_stops_the_workflow_erases_personal_data_and_tells_the_team():
@@ -70,7 +83,7 @@ def test_withdrawal_stops_the_workflow_erases_personal_data_and_tells_the_team()
         signal_id=signal.pk, actor=signal.created_by, reason="bewoner belde"
     )
     assert withdrawn.status == Status.WITHDRAWN
-    for field in services.PERSONAL_FIELDS:
+    for field in PERSONAL_FIELDS:
         assert getattr(withdrawn, field) in ("", None), field
     assert withdrawn.personal_data_erased_at is not None
     # Non-personal facts stay for anonymous figures.
@@ -111,8 +124,8 @@ def test_withdrawal_over_the_api_for_the_signaller_and_404_for_another(client_fo
 
 def test_the_order_of_reason_codes_does_not_make_a_retry_a_new_signal():
     signaller = UserFactory(field_worker=True)
-    first = service_data(reasons=["few_contacts", "recently_moved"])
-    again = {**first, "reasons": ["recently_moved", "few_contacts"]}
-    created = services.signal_create(user=signaller, data=first)
-    repeated = services.signal_create(user=signaller, data=again)
+    first = intake_input(reasons=["few_contacts", "recently_moved"])
+    again = dataclasses.replace(first, reasons=("recently_moved", "few_contacts"))
+    created = services.signal_create(actor=signaller, intake=first)
+    repeated = services.signal_create(actor=signaller, intake=again)
     assert not repeated.created and repeated.signal.pk == created.signal.pk

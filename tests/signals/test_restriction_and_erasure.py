@@ -3,6 +3,7 @@
 import pytest
 
 from signals import services
+from signals.access import SYSTEM
 from signals.models import SignalEvent, Status
 from tests.factories import UserFactory, member_of
 from tests.signals.factories import make_signal, team_with_coverage
@@ -41,9 +42,9 @@ def test_restriction_pauses_routing_until_lifted(team):
     officer = UserFactory(privacy_officer=True)
     signal = make_signal()
     services.signal_restrict(signal_id=signal.pk, actor=officer)
-    assert services.signal_route(signal_id=signal.pk).status == Status.RECEIVED
+    assert services.signal_route(actor=SYSTEM, signal_id=signal.pk).status == Status.RECEIVED
     services.signal_restriction_lift(signal_id=signal.pk, actor=officer)
-    assert services.signal_route(signal_id=signal.pk).status == Status.ROUTED
+    assert services.signal_route(actor=SYSTEM, signal_id=signal.pk).status == Status.ROUTED
     types = list(signal.events.order_by("id").values_list("type", flat=True))
     assert types == ["created", "restricted", "restriction_lifted", "routed"]
 
@@ -52,9 +53,9 @@ def test_erasure_keeps_non_personal_facts_and_is_idempotent(team):
     worker = member_of(team)
     signal = make_signal(state=Status.CLOSED, worker=worker)
     erased = services.signal_personal_data_erase(
-        signal_id=signal.pk, actor=None, reason="retention"
+        signal_id=signal.pk, actor=SYSTEM, reason="retention"
     )
-    services.signal_personal_data_erase(signal_id=signal.pk, actor=None, reason="retention")
+    services.signal_personal_data_erase(signal_id=signal.pk, actor=SYSTEM, reason="retention")
     assert erased.resident_first_name == "" and erased.postcode == ""
     assert erased.outcome == "connected_to_informal_network" and erased.status == Status.CLOSED
     assert signal.events.filter(type=SignalEvent.Type.PERSONAL_DATA_ERASED).count() == 1
@@ -65,7 +66,7 @@ def test_no_notes_after_withdrawal_or_erasure(team, client_for):
     withdrawn = make_signal(state=Status.ACKNOWLEDGED, worker=worker)
     services.consent_withdraw(signal_id=withdrawn.pk, actor=withdrawn.created_by)
     erased = make_signal(state=Status.CLOSED, worker=worker)
-    services.signal_personal_data_erase(signal_id=erased.pk, actor=None, reason="retention")
+    services.signal_personal_data_erase(signal_id=erased.pk, actor=SYSTEM, reason="retention")
     for signal in (withdrawn, erased):
         response = client_for(worker).post(
             f"/api/v1/signals/{signal.pk}/notes", {"body": "Woont op nummer 3."}, format="json"

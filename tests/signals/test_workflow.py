@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import TeamRole
 from backend.errors import DomainError
 from signals import services, workflow
+from signals.access import SYSTEM
 from signals.models import SignalEvent, SignalNote, Status
 from tests.factories import TeamFactory, member_of
 from tests.signals.factories import PATH_TO, make_signal, team_with_coverage
@@ -29,6 +30,28 @@ TARGETS = [
     Status.FORWARDED,
     Status.WITHDRAWN,
 ]
+
+
+# The transitions a person may make, written out by hand: the expectation must not come from
+# signals.workflow, the code under test. Anything not listed is refused.
+S = Status
+ALLOWED = {
+    (S.ROUTED, S.ACKNOWLEDGED),
+    (S.ROUTED, S.DECLINED),
+    (S.ACKNOWLEDGED, S.CONTACTED),
+    (S.ACKNOWLEDGED, S.DECLINED),
+    (S.ACKNOWLEDGED, S.CLOSED),
+    (S.CONTACTED, S.IN_FOLLOW_UP),
+    (S.CONTACTED, S.CLOSED),
+    (S.IN_FOLLOW_UP, S.CLOSED),
+}
+
+
+def test_the_transition_table_is_exactly_the_one_written_here():
+    table = {
+        (start, target) for start, targets in workflow.TRANSITIONS.items() for target in targets
+    }
+    assert table == ALLOWED
 
 
 @pytest.fixture
@@ -53,7 +76,7 @@ def test_each_transition_is_allowed_or_refused_by_the_table(team, worker, start,
         "note": "reden" if target == Status.DECLINED else "",
         "outcome": "other" if target == Status.CLOSED else "",
     }
-    if workflow.is_allowed(start, target):
+    if (start, target) in ALLOWED:
         moved = services.signal_transition(
             signal_id=signal.pk,
             actor=worker,
@@ -80,7 +103,7 @@ def test_each_transition_is_allowed_or_refused_by_the_table(team, worker, start,
                 **kwargs,
             )
         assert refused.value.code == "illegal_transition"
-        assert refused.value.details["allowed"] == workflow.allowed_from(start)
+        assert refused.value.details["allowed"] == sorted(t for s, t in ALLOWED if s == start)
         signal.refresh_from_db()
         assert signal.status == start
         assert signal.events.count() == events_before
@@ -255,7 +278,7 @@ def test_forward_routes_again_to_the_new_team(team, worker):
         reason="Bewoner woont bij familie in Noord.",
     )
     assert forwarded.status == Status.FORWARDED
-    routed = services.signal_route(signal_id=signal.pk)
+    routed = services.signal_route(actor=SYSTEM, signal_id=signal.pk)
     assert routed.status == Status.ROUTED
     assert routed.team == other
     assert routed.assigned_to is None

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('signals', '0007_drop_unused_group_object_permission'),
+        ('signals', '0008_signal_events_append_only'),
     ]
 
     operations = [

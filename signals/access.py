@@ -1,0 +1,148 @@
+"""Who may change which signal: every service that changes a signal loads it through one of
+these, so the API, the admin, management commands and tasks share one rule (docs/adr/0022).
+
+Each function checks the actor's capability, locks the signal through
+`Signal.objects.visible_to(actor)` (signals.visibility) or the narrower set its job allows, and
+raises the errors the API shows: 403 permission_denied without the capability, 404
+(Signal.DoesNotExist) outside visibility, 403 break_glass_read_only for a break-glass reader,
+423 processing_restricted, 403 coordinator_required. A signal loaded for a person carries
+`.grounds` (signals.grounds.Grounds), the rule that let them in, for the access log.
+
+Work no person started (routing, escalation, retention, the demo loader) passes a
+`SystemActor`, never None: a forgotten actor is refused, not treated as the system."""
+
+from dataclasses import dataclass
+from typing import Any, NoReturn
+from uuid import UUID
+
+from accounts.models import TeamMembership, TeamRole, User
+from accounts.roles import (
+    COORDINATE_TEAM,
+    HANDLE_PRIVACY_REQUESTS,
+    SUBMIT_SIGNAL,
+    WORK_TEAM_QUEUE,
+)
+from backend.errors import DomainError
+from signals.grounds import Rule
+from signals.models import Signal
+from signals.visibility import grounds_of
+from signals.write_path import lock_signal
+
+BREAK_GLASS = "signals.break_glass_signal"
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The actor of work no person started; recorded on events as no person."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return f"system:{self.name}"
+
+
+SYSTEM = SystemActor("system")
+Actor = User | SystemActor
+
+
+def is_system(actor: Any) -> bool:
+    return isinstance(actor, SystemActor)
+
+
+def require_capability(actor: Any, *capabilities: str) -> User:
+    """The actor as an active user holding one of `capabilities`, else 403 permission_denied."""
+    if not isinstance(actor, User) or not any(actor.has_perm(c) for c in capabilities):
+        raise DomainError("permission_denied")
+    return actor
+
+
+def require_system(actor: Any) -> SystemActor:
+    """Routing and escalation are the system's work; a person asking is refused (403)."""
+    if not is_system(actor):
+        raise DomainError("permission_denied")
+    return actor
+
+
+def _refuse(actor: User, signal_id: UUID | str) -> NoReturn:
+    """A break-glass grant lets its holder read, nothing more (403); anyone else gets 404."""
+    if Signal.objects.visible_to(actor).filter(pk=signal_id).exists():
+        raise DomainError("break_glass_read_only")
+    raise Signal.DoesNotExist
+
+
+def signal_for_team_work(*, actor: Any, signal_id: UUID | str) -> Signal:
+    """Locks a signal the actor works on as a team member (capability work_team_queue; own
+    active team or a standing share, not break-glass). A restricted signal is 423."""
+    user = require_capability(actor, WORK_TEAM_QUEUE)
+    queryset = Signal.objects.visible_to(user, break_glass=False).with_grounds(user)
+    try:
+        signal = lock_signal(queryset, signal_id)
+    except Signal.DoesNotExist:
+        _refuse(user, signal_id)
+    signal.grounds = grounds_of(signal)
+    return signal
+
+
+def require_coordinator(actor: User, signal: Signal) -> None:
+    """Coordinating (assigning to someone else, forwarding) needs the coordinate_team capability
+    and the coordinator role in this signal's team: coordinating another team is not enough."""
+    membership = TeamMembership.objects.filter(user=actor, team_id=signal.team_id).first()
+    if (
+        membership is None
+        or membership.role != TeamRole.COORDINATOR
+        or not actor.has_perm(COORDINATE_TEAM)
+    ):
+        raise DomainError("coordinator_required")
+
+
+def signal_for_withdrawal(*, actor: Any, signal_id: UUID | str) -> Signal:
+    """Locks a signal whose consent the actor may withdraw on the resident's word: the signaller
+    who submitted it, its team, or a privacy officer (any signal). Allowed under restriction:
+    withdrawal only reduces processing (AVG art. 18(2))."""
+    user = require_capability(actor, SUBMIT_SIGNAL, WORK_TEAM_QUEUE, HANDLE_PRIVACY_REQUESTS)
+    officer = user.has_perm(HANDLE_PRIVACY_REQUESTS)
+    if officer:
+        queryset = Signal.objects.all()
+    else:
+        queryset = Signal.objects.visible_to(user, break_glass=False) | Signal.objects.submitted_by(
+            user
+        )
+    try:
+        signal = lock_signal(queryset.with_grounds(user), signal_id, allow_restricted=True)
+    except Signal.DoesNotExist:
+        _refuse(user, signal_id)
+    if officer:
+        rule = Rule.PRIVACY_OFFICER
+    elif signal.created_by_id == user.pk:
+        rule = Rule.SIGNALLER_OWN_SIGNAL
+    else:
+        rule = ""  # the team rule
+    signal.grounds = grounds_of(signal, rule=rule)
+    return signal
+
+
+def signal_for_rights_action(
+    *, actor: Any, signal_id: UUID | str, system_allowed: bool = False
+) -> Signal:
+    """Locks any signal for a privacy officer's rights action (erasure, restriction and its
+    lifting; allowed under restriction), or for the system where `system_allowed` (retention)."""
+    if not (system_allowed and is_system(actor)):
+        require_capability(actor, HANDLE_PRIVACY_REQUESTS)
+    return lock_signal(Signal.objects.all(), signal_id, allow_restricted=True)
+
+
+def signal_for_system(*, actor: Any, signal_id: UUID | str) -> Signal | None:
+    """Locks a signal for the system's own work (routing, escalation); None when it is gone."""
+    require_system(actor)
+    return Signal.objects.select_for_update().filter(pk=signal_id).first()
+
+
+def signal_for_break_glass(*, actor: Any, signal_id: UUID | str) -> Signal:
+    """Locks a signal the actor (capability break_glass_signal) may open by break-glass: one a
+    team works on, with its data, not restricted (else 404), and not already theirs as team
+    work (409 break_glass_not_needed)."""
+    user = require_capability(actor, BREAK_GLASS)
+    signal = lock_signal(Signal.objects.break_glass_eligible(), signal_id)
+    if Signal.objects.visible_to(user, break_glass=False).filter(pk=signal.pk).exists():
+        raise DomainError("break_glass_not_needed")
+    return signal

@@ -1,0 +1,52 @@
+"""Signal events are append-only in the database, as the access log is: no UPDATE, no DELETE,
+and a signal with history cannot be deleted. Erasure and retention still work."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
+
+from signals import services
+from signals.access import SYSTEM
+from signals.models import Signal, SignalEvent
+from tests.signals.factories import make_signal
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(operation) -> str:
+    with pytest.raises(DatabaseError) as info, transaction.atomic():
+        operation()
+    return str(info.value)
+
+
+def raw(sql: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+def test_events_cannot_be_updated_or_deleted_through_the_orm_or_sql():
+    event = make_signal().events.get()
+    assert "append-only" in refused(
+        lambda: SignalEvent.objects.filter(pk=event.pk).update(type="routed")
+    )
+    event.to_status = "closed"
+    assert "append-only" in refused(lambda: event.save())
+    assert "UPDATE refused" in refused(lambda: raw("UPDATE signals_signalevent SET data = '{}'"))
+    assert "DELETE refused" in refused(lambda: raw("DELETE FROM signals_signalevent"))
+    assert SignalEvent.objects.get(pk=event.pk).to_status == "received"
+
+
+def test_a_signal_with_history_cannot_be_deleted():
+    signal = make_signal()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        signal.delete()
+    assert Signal.objects.filter(pk=signal.pk).exists()
+
+
+def test_erasure_leaves_the_events_and_appends_its_own():
+    signal = make_signal(observation="Woont alleen.")
+    before = list(signal.events.values_list("pk", "type", "data"))
+    services.signal_personal_data_erase(signal_id=signal.pk, actor=SYSTEM, reason="retention")
+    after = list(signal.events.values_list("pk", "type", "data"))
+    assert after[: len(before)] == before
+    assert after[-1][1:] == ("personal_data_erased", {"reason": "retention"})
