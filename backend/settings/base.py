@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "signals",
+    "initiatives",
     "notifications",
     "privacy",
 ]
@@ -218,6 +219,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "auth", "description": "Log in (password, second factor), tokens, your profile."},
         {"name": "signals", "description": "Submit consented signals and follow their status."},
         {"name": "queue", "description": "The team queue and the work on one signal."},
+        {
+            "name": "initiatives",
+            "description": "The local initiatives catalogue, suggestions and referrals.",
+        },
         {"name": "devices", "description": "App installations that receive push notifications."},
         {"name": "audit", "description": "Privacy officer: the access log, break-glass openings."},
         {"name": "privacy", "description": "Privacy officer: data-subject rights and registers."},
@@ -231,6 +236,7 @@ SPECTACULAR_SETTINGS = {
         "AccessLogActionEnum": "audit.models.Action",
         "AccessLogOutcomeEnum": "audit.models.AccessOutcome",
         "AccessLogPurposeEnum": "audit.models.Purpose",
+        "ReferralStepEnum": "initiatives.models.ReferralStep",
     },
 }
 
@@ -360,13 +366,15 @@ LOGGING = {
 # Loaders run in order by `manage.py load_demo_data`. The demo accounts share a published
 # password and TOTP secret, so the loader refuses unless the settings variant allows it: only
 # backend.settings.demo and backend.settings.test do (a constant, not an environment switch).
-DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load"]
+DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load", "initiatives.demo.load"]
 DEMO_DATA_ALLOWED = False
 
 # Signals: how long an unrouted signal may wait before the sweeper re-enqueues it, and how far
 # ahead the next follow-up review of a contacted signal lies.
 ROUTING_GRACE_SECONDS = env.int("ROUTING_GRACE_SECONDS", default=60)
 FOLLOW_UP_REVIEW_DAYS = env.int("FOLLOW_UP_REVIEW_DAYS", default=14)
+# Catalogue entries nobody verified for this many days are flagged to admins (initiatives).
+INITIATIVE_VERIFY_AFTER_DAYS = env.int("INITIATIVE_VERIFY_AFTER_DAYS", default=180)
 # How long a break-glass opening lets a team member outside the signal's team read it.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
 
