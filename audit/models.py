@@ -1,9 +1,12 @@
 """The access log (NEN 7513): who touched whose personal data, when, how and on what grounds.
 
 Rows are append-only (database triggers, privacy migration 0002, which created the table before
-it moved to this app: docs/adr/0020) and hash-chained (audit.chain), so an edited, deleted or
-reordered row is detectable with `manage.py verify_access_log`. A row never holds personal
-values: only pseudonymous ids, field names and codes (docs/adr/0011-access-log.md)."""
+it moved to this app: docs/adr/0020; audit migration 0002 lets exactly the sealing update
+through) and hash-chained (audit.chain), so an edited, deleted or reordered row is detectable
+with `manage.py verify_access_log`. A request writes its row without the chain columns; the
+sealer (audit.sealing) numbers and chains committed rows in order afterwards (docs/adr/0025). A
+row never holds personal values: only pseudonymous ids, field names and codes
+(docs/adr/0011-access-log.md)."""
 
 import uuid
 
@@ -51,8 +54,9 @@ class Purpose(models.TextChoices):
 
 class AccessLog(models.Model):
     event_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # Assigned under the chain lock: 1, 2, 3, ... without gaps, so a gap means a deleted row.
-    sequence = models.BigIntegerField(unique=True, editable=False)
+    # Assigned when the row is sealed, under the chain lock: 1, 2, 3, ... without gaps, so a gap
+    # means a deleted row. NULL, with both hashes, until then.
+    sequence = models.BigIntegerField(unique=True, null=True, editable=False)
     occurred_at = models.DateTimeField(help_text="UTC")
     action = models.CharField(max_length=32, choices=Action.choices)
     outcome = models.CharField(max_length=16, choices=AccessOutcome.choices)
@@ -79,19 +83,28 @@ class AccessLog(models.Model):
     # Small non-personal context: the filter of an audit read, the view of a denial.
     details = models.JSONField(default=dict, blank=True)
 
-    previous_hash = models.CharField(max_length=64, editable=False)
-    row_hash = models.CharField(max_length=64, editable=False)
+    # NULL, not "": unsealed is not a value, and the append-only trigger lets exactly the
+    # NULL-to-value sealing update through (audit migration 0002).
+    previous_hash = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
+    row_hash = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
 
     class Meta:
         # The table keeps the name it had in the privacy app: rows, chain and triggers stay.
         db_table = "privacy_accesslog"
-        ordering = ["-sequence"]
+        # Written order, sealed or not; the chain order is `sequence` (audit.verify walks it).
+        ordering = ["-occurred_at", "-event_id"]
         indexes = [
-            models.Index(fields=["subject_id", "-sequence"], name="accesslog_subject_idx"),
-            models.Index(fields=["actor_id", "-sequence"], name="accesslog_actor_idx"),
+            models.Index(fields=["subject_id", "-occurred_at"], name="accesslog_subject_time_idx"),
+            models.Index(fields=["actor_id", "-occurred_at"], name="accesslog_actor_time_idx"),
             models.Index(fields=["occurred_at"], name="accesslog_time_idx"),
+            # What the sealer looks for; small, since rows are sealed within seconds.
+            models.Index(
+                fields=["occurred_at", "event_id"],
+                condition=models.Q(row_hash__isnull=True),
+                name="accesslog_unsealed_idx",
+            ),
         ]
         default_permissions = ()  # read through the audit API only; nobody adds or changes rows
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.action} {self.outcome}"
+        return f"#{self.sequence or 'unsealed'} {self.action} {self.outcome}"

@@ -1,33 +1,24 @@
 """Writes for the audit app: appending to the access log.
 
 `access_log_record` writes one row in the caller's transaction, so a read and its log row
-commit or fail together (fail closed). Appends are serialised by a chain lock, taken as late as
-possible: callers should record after the response body is built (audit.disclosure's
-`access_logged`, the one helper views and services use, does that).
+commit or fail together (fail closed). It takes no shared lock: the row is written without its
+chain columns, and the sealer (audit.sealing) numbers and chains it once it is committed, so
+no request waits for another's transaction (docs/adr/0025). Views and services log through
+audit.disclosure's `access_logged`, the one helper.
 """
 
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from audit import chain
 from audit.context import AccessContext
 from audit.models import AccessLog, AccessOutcome, Action, Purpose
 
-# pg_advisory_xact_lock key: any constant no other code uses ("NEN7513" in ASCII).
-CHAIN_LOCK_KEY = 0x4E454E37353133
 DETAIL_TEXT_MAX = 200
 _DETAIL_SCALARS = (str, int, bool, type(None))
-
-
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-    # SQLite (demo) allows one writer at a time; the unique sequence refuses a fork either way.
 
 
 def _as_uuid(value: uuid.UUID | str | None) -> uuid.UUID | None:
@@ -74,16 +65,12 @@ def access_log_record(
     Never pass personal values: ids, field names and codes only. Raises on any failure, which
     rolls back the caller's transaction: the read it logs must fail with it.
 
-    Side effects: takes the chain lock until the transaction ends; one AccessLog row."""
+    Side effects: one AccessLog row, unsealed (sequence and hashes follow from the sealer)."""
     action, outcome, purpose = Action(action), AccessOutcome(outcome), Purpose(purpose)
-    clean_details = _clean_details(details)  # refuse bad input before touching the chain
+    clean_details = _clean_details(details)  # refuse bad input before writing anything
     with transaction.atomic(savepoint=False):
-        _lock_chain()
-        head = AccessLog.objects.order_by("-sequence").values_list("sequence", "row_hash").first()
-        sequence, previous_hash = (head[0] + 1, head[1]) if head else (1, chain.GENESIS_HASH)
         row = AccessLog(
             event_id=uuid.uuid4(),
-            sequence=sequence,
             occurred_at=timezone.now(),
             action=action.value,
             outcome=outcome.value,
@@ -101,8 +88,6 @@ def access_log_record(
             consent_id=str(consent_id),
             request_id=context.request_id,
             details=clean_details,
-            previous_hash=previous_hash,
         )
-        row.row_hash = chain.row_hash(chain.row_values(row))
         row.save(force_insert=True)
     return row

@@ -11,16 +11,26 @@ before it. What it can tell apart:
   now before it (its sequence was changed).
 
 Deleting the newest rows leaves no gap; anchor the head (`--expect-head`) to catch that.
+
+Rows are sealed after they are written (audit.sealing, docs/adr/0025). The verifier seals
+what it can first (unless told not to), then walks the sealed rows, and reports as `unsealed`
+every row still without its chain columns that was written longer ago than
+ACCESS_LOG_SEAL_MAX_AGE_SECONDS: the sealer is not running, or something keeps it from a row.
+A row with only some of its chain columns is `malformed` (the trigger never lets that happen).
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from django.db import connection
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.utils import timezone
 
 from audit import chain
 from audit.models import AccessLog
+from audit.sealing import access_log_seal
 
 TRIGGERS = {
     "postgresql": ("privacy_accesslog_append_only", "privacy_accesslog_no_truncate"),
@@ -31,7 +41,8 @@ MAX_LOOKUPS = 100  # classification queries per run; findings beyond that are st
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # edited | deleted | reordered | broken_link | head_mismatch | guard_missing
+    # edited | deleted | reordered | head_mismatch | guard_missing | unsealed | malformed
+    kind: str
     sequence: int | None
     event_id: str | None
     message: str
@@ -42,6 +53,7 @@ class Report:
     rows: int = 0
     head_sequence: int = 0
     head_hash: str = chain.GENESIS_HASH
+    sealed_now: int = 0
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -68,7 +80,8 @@ def append_only_guard_missing() -> list[str]:
 
 
 def _rows(chunk_size: int) -> Iterator[Any]:
-    return AccessLog.objects.order_by("sequence").iterator(chunk_size=chunk_size)
+    sealed = AccessLog.objects.filter(sequence__isnull=False)
+    return sealed.order_by("sequence").iterator(chunk_size=chunk_size)
 
 
 class _Lookups:
@@ -85,9 +98,20 @@ class _Lookups:
         return next(iter(found), None)
 
 
-def verify_chain(*, expect_head: tuple[int, str] | None = None, chunk_size: int = 2000) -> Report:
-    """Recomputes the whole chain. Reads only."""
+def verify_chain(
+    *, expect_head: tuple[int, str] | None = None, chunk_size: int = 2000, seal: bool = True
+) -> Report:
+    """Seals what is unsealed (unless `seal=False`), then recomputes the whole chain.
+
+    Side effects: with `seal`, as audit.sealing.access_log_seal; otherwise reads only."""
     report = Report()
+    if seal:
+        try:
+            report.sealed_now = access_log_seal(wait=True).sealed
+        except DatabaseError as exc:  # lock_timeout: a sealer or a stray lock holds the chain
+            report.findings.append(
+                Finding("unsealed", None, None, f"could not seal before verifying: {exc}")
+            )
     lookups = _Lookups()
     previous: Any = None
     moved: set[str] = set()
@@ -99,6 +123,7 @@ def verify_chain(*, expect_head: tuple[int, str] | None = None, chunk_size: int 
         report.head_sequence, report.head_hash = previous.sequence, previous.row_hash
     if expect_head is not None:
         _check_head(expect_head, report)
+    _check_unsealed(report)
     for name in append_only_guard_missing():
         report.findings.append(
             Finding("guard_missing", None, None, f"append-only trigger {name} is missing")
@@ -190,5 +215,34 @@ def _check_head(expect_head: tuple[int, str], report: Report) -> None:
                 sequence,
                 None,
                 f"row {sequence} no longer has the anchored hash",
+            )
+        )
+
+
+def _check_unsealed(report: Report) -> None:
+    bound = timedelta(seconds=settings.ACCESS_LOG_SEAL_MAX_AGE_SECONDS)
+    stale = AccessLog.objects.filter(row_hash__isnull=True, occurred_at__lt=timezone.now() - bound)
+    for event_id, occurred_at in stale.order_by("occurred_at").values_list(
+        "event_id", "occurred_at"
+    )[:MAX_LOOKUPS]:
+        report.findings.append(
+            Finding(
+                "unsealed",
+                None,
+                str(event_id),
+                f"row (event {event_id}) written at {occurred_at.isoformat()} is still unsealed "
+                f"after {int(bound.total_seconds())} s",
+            )
+        )
+    chain_columns = ("sequence", "previous_hash", "row_hash")
+    partial = AccessLog.objects.exclude(**{f"{name}__isnull": True for name in chain_columns})
+    partial = partial.exclude(**{f"{name}__isnull": False for name in chain_columns})
+    for event_id in partial.values_list("event_id", flat=True)[:MAX_LOOKUPS]:
+        report.findings.append(
+            Finding(
+                "malformed",
+                None,
+                str(event_id),
+                f"row (event {event_id}) has only some of its chain columns",
             )
         )

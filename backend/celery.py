@@ -21,3 +21,13 @@ app.steps["consumer"].add(Heartbeat)
 from backend import request_context  # noqa: E402
 
 request_context.connect_celery_signals()
+
+# Workers run longer statements than web requests (docs/adr/0025).
+from celery.signals import worker_init  # noqa: E402
+
+
+@worker_init.connect
+def _worker_database_timeouts(**kwargs: object) -> None:
+    from backend.database import use_worker_timeouts
+
+    use_worker_timeouts()

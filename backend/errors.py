@@ -134,3 +134,15 @@ register(
     nl="Er ging iets mis aan onze kant.",
     en="Something went wrong on our side.",
 )
+register(
+    "database_unavailable",
+    503,
+    nl="De database is even niet bereikbaar; probeer het over {wait} seconden opnieuw.",
+    en="The database is briefly unavailable; try again in {wait} seconds.",
+)
+register(
+    "database_busy",
+    503,
+    nl="De database is even te druk; probeer het over {wait} seconden opnieuw.",
+    en="The database is briefly too busy; try again in {wait} seconds.",
+)

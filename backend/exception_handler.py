@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_simplejwt.exceptions import InvalidToken
 
+from backend.database_errors import database_error_answer, is_database_error
 from backend.errors import CATALOGUE, DomainError, message_for
 from backend.hooks import Hook
 
@@ -71,6 +72,9 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 
 
 def handle_exception(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if is_database_error(exc):  # lost, restarting or too busy: 503, try again (docs/adr/0025)
+        body, headers = database_error_answer(exc, None)
+        return Response(body, status=503, headers=headers)
     # 401/403/404/423 denials go to the access log (the audit app subscribes).
     reason = denial_reason(exc)
     if reason is not None:

@@ -68,6 +68,7 @@ class NotificationAdmin(ReadOnlyDeliveryAdmin):
         "user",
         "device",
         "not_before",
+        "claimed_at",
         "sent_at",
         "created_at",
     ]

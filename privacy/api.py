@@ -126,7 +126,7 @@ class AccessLogEntryOutput(serializers.ModelSerializer):
 
 
 class AccessLogPagination(CursorPage):
-    ordering = "-sequence"
+    ordering = ("-occurred_at", "-event_id")
     page_size = 50
     max_page_size = 200
 

@@ -123,7 +123,9 @@ def subject_export(
     signals = list(subject_signals(subject_id=subject_id))
     if not signals:
         raise DomainError("unknown_subject")
-    history = list(access_log_about_subject(subject_id=subject_id).order_by("sequence"))
+    history = list(
+        access_log_about_subject(subject_id=subject_id).order_by("occurred_at", "event_id")
+    )
     organisation_ids: set[Any] = {row.actor_organisation_id for row in history}
     organisation_ids.discard(None)
     names = dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name"))

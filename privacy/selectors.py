@@ -47,7 +47,7 @@ def access_log_about_subject(*, subject_id: Any) -> QuerySet[AccessLog]:
 
 
 def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
-    """Rows matching `filters`, newest first (by sequence, the chain order)."""
+    """Rows matching `filters`, newest first (by written time: sealed or not, docs/adr/0025)."""
     rows = AccessLog.objects.all()
     if filters.subject_id:
         rows = access_log_about_subject(subject_id=filters.subject_id)
@@ -70,7 +70,7 @@ def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
         rows = rows.filter(occurred_at__gte=filters.period_from)
     if filters.period_to:
         rows = rows.filter(occurred_at__lt=filters.period_to)
-    return rows.order_by("-sequence")
+    return rows.order_by("-occurred_at", "-event_id")
 
 
 def _audit_read(**rest: Any) -> Disclosure:

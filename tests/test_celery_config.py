@@ -39,3 +39,10 @@ def test_broker_sockets_give_up_and_unacknowledged_tasks_come_back_within_a_minu
     )
     assert redelivered_within <= 60
     assert settings.CELERY_BROKER_CHANNEL_ERROR_RETRY is True
+
+
+def test_every_beat_entry_names_a_registered_task():
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "audit.seal_access_log" in scheduled  # the access log's sealer (docs/adr/0025)
+    assert scheduled <= set(app.tasks), scheduled - set(app.tasks)

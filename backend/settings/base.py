@@ -7,6 +7,8 @@ from pathlib import Path
 
 import environ
 
+from backend.database import timeout_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "signals",
+    "initiatives",
     "notifications",
     "privacy",
     "workspace",
@@ -49,6 +52,8 @@ MIDDLEWARE = [
     # Every /api/ and workspace answer may hold personal data: no-store.
     "backend.cache_control.NoStoreApiMiddleware",
     "backend.api_errors.ApiErrorMiddleware",  # every /api/ error is JSON in the one shape
+    # A lost or busy database is a JSON 503 with Retry-After on every route (docs/adr/0025).
+    "backend.database_errors.DatabaseErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +91,27 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Timeouts on every PostgreSQL connection (docs/adr/0025): no request waits on a slow statement,
+# a held lock or a forgotten transaction for longer than these. 0 switches one off. Celery
+# workers run longer statements (retention, sweeps): backend.database.use_worker_timeouts
+# applies WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS when a worker starts. A long migration can
+# run with DATABASE_STATEMENT_TIMEOUT_SECONDS=0.
+DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float("DATABASE_STATEMENT_TIMEOUT_SECONDS", default=15)
+DATABASE_LOCK_TIMEOUT_SECONDS = env.float("DATABASE_LOCK_TIMEOUT_SECONDS", default=5)
+DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS = env.float(
+    "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS", default=30
+)
+WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float(
+    "WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS", default=40
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = timeout_options(
+        statement=DATABASE_STATEMENT_TIMEOUT_SECONDS,
+        lock=DATABASE_LOCK_TIMEOUT_SECONDS,
+        idle_in_transaction=DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS,
+    )
+# What a 503 for a lost or busy database tells the client to wait (backend/database_errors.py).
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
@@ -200,6 +226,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "signals", "description": "Submit consented signals and follow their status."},
         {"name": "queue", "description": "The team queue and the work on one signal."},
         {
+            "name": "initiatives",
+            "description": "The local initiatives catalogue, suggestions and referrals.",
+        },
+        {
             "name": "devices",
             "description": "App installations that receive push notifications; quiet hours.",
         },
@@ -215,6 +245,7 @@ SPECTACULAR_SETTINGS = {
         "AccessLogActionEnum": "audit.models.Action",
         "AccessLogOutcomeEnum": "audit.models.AccessOutcome",
         "AccessLogPurposeEnum": "audit.models.Purpose",
+        "ReferralStepEnum": "initiatives.models.ReferralStep",
     },
 }
 
@@ -304,6 +335,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-team-digests": {"task": "notifications.tasks.team_digests_send", "schedule": 3600.0},
     "expire-break-glass-grants": {"task": "signals.expire_break_glass_grants", "schedule": 900.0},
     "enforce-retention": {"task": "privacy.tasks.enforce_retention", "schedule": 3600.0},
+    "seal-access-log": {
+        "task": "audit.seal_access_log",
+        "schedule": env.float("ACCESS_LOG_SEAL_INTERVAL_SECONDS", default=10),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -346,13 +381,15 @@ LOGGING = {
 # Loaders run in order by `manage.py load_demo_data`. The demo accounts share a published
 # password and TOTP secret, so the loader refuses unless the settings variant allows it: only
 # backend.settings.demo and backend.settings.test do (a constant, not an environment switch).
-DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load"]
+DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load", "initiatives.demo.load"]
 DEMO_DATA_ALLOWED = False
 
 # Signals: how long an unrouted signal may wait before the sweeper re-enqueues it, and how far
 # ahead the next follow-up review of a contacted signal lies.
 ROUTING_GRACE_SECONDS = env.int("ROUTING_GRACE_SECONDS", default=60)
 FOLLOW_UP_REVIEW_DAYS = env.int("FOLLOW_UP_REVIEW_DAYS", default=14)
+# Catalogue entries nobody verified for this many days are flagged to admins (initiatives).
+INITIATIVE_VERIFY_AFTER_DAYS = env.int("INITIATIVE_VERIFY_AFTER_DAYS", default=180)
 # How long a break-glass opening lets a team member outside the signal's team read it.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
 
@@ -365,9 +402,10 @@ DEVICE_PRUNE_DAYS = env.int("DEVICE_PRUNE_DAYS", default=30)
 # Active devices per user; registering one more deactivates the least recently seen (one
 # signal fans out to at most this many pushes per team member).
 DEVICE_MAX_ACTIVE_PER_USER = env.int("DEVICE_MAX_ACTIVE_PER_USER", default=10)
-# A pending push untouched this long while due has lost its task (broker down at commit); the
-# sweeper dispatches it again. Longer than the visibility timeout plus a send, so the broker's
-# own redelivery comes first.
+# A pending push untouched this long while due has lost its task (broker down at commit), and
+# a push claimed for sending this long ago has lost its worker (the lease): the sweeper
+# dispatches either again. Longer than the visibility timeout plus a send, so the broker's own
+# redelivery (which takes back its claims at once) comes first.
 PUSH_REQUEUE_STALE_SECONDS = env.int("PUSH_REQUEUE_STALE_SECONDS", default=90)
 
 # --- Privacy: access log, second factor, encryption at rest ---------------------------------
@@ -375,6 +413,10 @@ PUSH_REQUEUE_STALE_SECONDS = env.int("PUSH_REQUEUE_STALE_SECONDS", default=90)
 # test settings set a fixed non-secret one; `check --deploy` fails without (audit.E001).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 ACCESS_LOG_EXPORT_MAX_ROWS = env.int("ACCESS_LOG_EXPORT_MAX_ROWS", default=100_000)
+# Access-log rows are sealed (numbered, hash-chained) by a beat task, off the request path
+# (docs/adr/0025). The verifier reports a row still unsealed after this long as a failure.
+ACCESS_LOG_SEAL_MAX_AGE_SECONDS = env.int("ACCESS_LOG_SEAL_MAX_AGE_SECONDS", default=300)
+ACCESS_LOG_SEAL_MAX_ROWS_PER_RUN = env.int("ACCESS_LOG_SEAL_MAX_ROWS_PER_RUN", default=20_000)
 # Data-subject rights and registers (docs/adr/0013). Periods per end status are the
 # RetentionPolicy rows (admin); the hourly beat task erases at most this many signals per run.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)

@@ -16,9 +16,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # The access log refuses TRUNCATE; transactional tests flush with TRUNCATE. The trigger lets a
 # superuser through only with this setting on (privacy/migrations/0002_append_only.py).
 if "postgresql" in DATABASES["default"]["ENGINE"]:
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c buurtsignaal.allow_access_log_truncate=on"
-    )
+    DATABASES["default"]["OPTIONS"]["options"] += " -c buurtsignaal.allow_access_log_truncate=on"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEMO_DATA_ALLOWED = True  # only here and in backend.settings.demo
 STORAGES = {

@@ -175,20 +175,9 @@ def test_a_new_account_gets_an_onboarding_code_and_no_usable_password():
     assert set_password(user.email, code).status_code == 204
 
 
-def test_credentials_set_is_throttled_per_client(settings):
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
-
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"login": "3/min", "refresh": "3/min"},
-    }
-    original = SimpleRateThrottle.THROTTLE_RATES
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    try:
-        codes = [set_password("a@example.test", "X").status_code for _ in range(4)]
-    finally:
-        SimpleRateThrottle.THROTTLE_RATES = original
+def test_credentials_set_is_throttled_per_client(throttle_rates):
+    throttle_rates(login="3/min", refresh="3/min")
+    codes = [set_password("a@example.test", "X").status_code for _ in range(4)]
     assert codes == [400, 400, 400, 429]
 
 

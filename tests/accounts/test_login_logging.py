@@ -61,6 +61,8 @@ def test_a_locked_out_login_is_logged_as_such(api_client, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         api_client.post(LOGIN, {"email": user.email, "password": "wrong"}, format="json")
     api_client.post(LOGIN, {"email": user.email, "password": PASSWORD}, format="json")
-    reasons = list(AccessLog.objects.order_by("sequence").values_list("details__reason", flat=True))
+    reasons = list(
+        AccessLog.objects.order_by("occurred_at").values_list("details__reason", flat=True)
+    )
     assert reasons[-1] == "login_locked"
     assert len(reasons) == settings.AXES_FAILURE_LIMIT + 1

@@ -265,7 +265,7 @@ def test_admin_requires_a_verified_device(client):
     )
     assert with_code.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
-    actions = list(AccessLog.objects.order_by("sequence").values_list("action", flat=True))
+    actions = list(AccessLog.objects.order_by("occurred_at").values_list("action", flat=True))
     assert actions == [Action.LOGIN_FAILED, Action.LOGIN]
 
 

@@ -208,7 +208,7 @@ def test_removing_and_swapping_members_in_the_team_admin_goes_through_the_servic
     assert list(team.memberships.values_list("user_id", flat=True)) == [joining.pk]
     assert not fresh(leaving).has_perm(WORK_TEAM_QUEUE)
     assert fresh(joining).has_perm(WORK_TEAM_QUEUE)
-    changes = AccessLog.objects.filter(action=Action.MEMBERSHIP_CHANGE).order_by("sequence")
+    changes = AccessLog.objects.filter(action=Action.MEMBERSHIP_CHANGE).order_by("occurred_at")
     assert [(row.object_id, row.details["change"]) for row in changes] == [
         (str(leaving.pk), "added"),
         (str(leaving.pk), "removed"),

@@ -91,7 +91,7 @@ def test_deactivation_and_reactivation_end_earlier_sessions():
     services.user_reactivate(user=user, **SYSTEM)
     assert_ended(client)
     assert browser.get(ME).status_code == 401
-    changes = AccessLog.objects.filter(action=Action.CREDENTIAL_CHANGE).order_by("sequence")
+    changes = AccessLog.objects.filter(action=Action.CREDENTIAL_CHANGE).order_by("occurred_at")
     assert [row.details["change"] for row in changes] == ["deactivated", "reactivated"]
 
 

@@ -12,6 +12,7 @@ from audit import chain
 from audit.context import AccessContext
 from audit.disclosure import Disclosure, access_logged
 from audit.models import AccessLog, Action, Purpose
+from audit.sealing import access_log_seal
 from audit.services import access_log_record
 from backend.request_context import (
     RequestOrigin,
@@ -30,6 +31,7 @@ rf = RequestFactory()
 def test_a_row_carries_every_field_and_no_values():
     team = TeamFactory()
     user = member_of(team)
+    access_log_seal()
     head = AccessLog.objects.order_by("-sequence").first()  # the membership itself was logged
     request = rf.get("/x", HTTP_USER_AGENT="Buurtsignaal-app/1.0 (Android 14)")
     request.request_id = "req-123456789"
@@ -48,6 +50,8 @@ def test_a_row_carries_every_field_and_no_values():
         details={"team": team.pk},
     )
 
+    assert (row.sequence, row.previous_hash, row.row_hash) == (None, None, None)
+    access_log_seal()
     stored = AccessLog.objects.get(pk=row.pk)
     assert stored.sequence == head.sequence + 1
     assert stored.occurred_at.utcoffset().total_seconds() == 0
@@ -71,12 +75,14 @@ def test_a_row_carries_every_field_and_no_values():
         assert personal not in repr(chain.row_values(stored))
 
 
-def test_rows_chain_in_sequence():
+def test_rows_chain_in_sequence_once_sealed():
     context = AccessContext.system()
-    rows = [
+    written = [
         access_log_record(context=context, action=Action.LIST, purpose=Purpose.RETENTION)
         for _ in range(3)
     ]
+    assert access_log_seal().sealed == 3
+    rows = [AccessLog.objects.get(pk=row.pk) for row in written]
     assert [r.sequence for r in rows] == [1, 2, 3]
     assert rows[1].previous_hash == rows[0].row_hash
     assert rows[2].previous_hash == rows[1].row_hash
@@ -196,3 +202,21 @@ def test_credential_hash_is_keyed_and_normalised():
     assert credential_hash(" Someone@Example.test") == credential_hash("someone@example.test")
     assert "someone" not in credential_hash("someone@example.test")
     assert len(credential_hash("x")) == 32
+
+
+def test_the_beat_task_seals_written_rows_and_the_command_too(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from audit.tasks import seal_access_log
+
+    context = AccessContext.system()
+    for _ in range(3):
+        access_log_record(context=context, action=Action.LIST, purpose=Purpose.RETENTION)
+    settings.ACCESS_LOG_SEAL_MAX_ROWS_PER_RUN = 2
+    assert seal_access_log() == 2  # bounded per run; the next run catches up
+    out = StringIO()
+    call_command("seal_access_log", stdout=out)
+    assert out.getvalue().strip() == "sealed 1 row(s); head 3"
+    assert not AccessLog.objects.filter(row_hash__isnull=True).exists()

@@ -65,3 +65,41 @@ def test_a_non_owner_app_role_cannot_change_rows_nor_switch_the_triggers_off():
 
 def test_the_triggers_are_installed_and_enabled():
     assert append_only_guard_missing() == []
+
+
+CHAIN_VALUES = "sequence = 99, previous_hash = repeat('a', 64), row_hash = repeat('b', 64)"
+
+
+def unsealed_row() -> AccessLog:
+    return write_rows(1, sealed=False)[0]
+
+
+def test_the_trigger_lets_exactly_the_sealing_update_through():
+    row = unsealed_row()
+    raw(f"UPDATE privacy_accesslog SET {CHAIN_VALUES} WHERE event_id = '{row.pk}'")
+    assert AccessLog.objects.get(pk=row.pk).sequence == 99
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param("purpose = 'audit'", id="content-of-an-unsealed-row"),
+        pytest.param(f"{CHAIN_VALUES}, purpose = 'audit'", id="content-while-sealing"),
+        pytest.param("row_hash = repeat('b', 64)", id="one-chain-column"),
+        pytest.param("sequence = 7, row_hash = repeat('b', 64)", id="two-chain-columns"),
+    ],
+)
+def test_the_trigger_refuses_any_other_update_of_an_unsealed_row(change):
+    row = unsealed_row()
+    statement = f"UPDATE privacy_accesslog SET {change} WHERE event_id = '{row.pk}'"
+    assert "UPDATE refused" in refused(lambda: raw(statement))
+
+
+def test_a_sealed_row_cannot_be_sealed_again():
+    row = write_rows(1)[0]
+    statement = f"UPDATE privacy_accesslog SET {CHAIN_VALUES} WHERE event_id = '{row.pk}'"
+    assert "UPDATE refused" in refused(lambda: raw(statement))
+    assert "UPDATE refused" in refused(
+        lambda: raw(f"UPDATE privacy_accesslog SET sequence = NULL, previous_hash = NULL, "
+                    f"row_hash = NULL WHERE event_id = '{row.pk}'")
+    )  # fmt: skip

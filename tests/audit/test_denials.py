@@ -30,7 +30,9 @@ def test_permission_denied_and_domain_refusals_are_logged(client_for):
     client = client_for(UserFactory())
     assert client.get("/forbidden").status_code == 403
     assert client.get("/domain").status_code == 403
-    reasons = list(AccessLog.objects.order_by("sequence").values_list("details__reason", flat=True))
+    reasons = list(
+        AccessLog.objects.order_by("occurred_at").values_list("details__reason", flat=True)
+    )
     assert reasons == ["permission_denied", "permission_denied"]
 
 

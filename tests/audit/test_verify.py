@@ -129,3 +129,36 @@ def test_a_rows_own_hash_covers_its_link_to_the_previous_row():
     newest = write_rows(2)[-1]
     newest.previous_hash = "f" * 64
     assert chain.row_hash(chain.row_values(newest)) != newest.row_hash
+
+
+def test_the_verifier_seals_what_is_unsealed_before_it_verifies():
+    write_rows(3, sealed=False)
+    out, err = run_verifier()
+    assert err == ""
+    assert "sealed 3 row(s) before verifying" in out
+    assert "access log intact: 3 rows; head 3:" in out
+
+
+def test_a_row_left_unsealed_longer_than_the_bound_fails_verification(settings):
+    settings.ACCESS_LOG_SEAL_MAX_AGE_SECONDS = 0  # any row written before now is overdue
+    write_rows(2)
+    (late,) = write_rows(1, sealed=False)
+    report = tampered("--no-seal")
+    assert f"unsealed: row (event {late.event_id}) written at" in report
+    assert report.count("TAMPERED") == 1
+    run_verifier()  # sealing it settles it
+
+
+def test_a_young_unsealed_row_is_not_a_finding():
+    write_rows(2)
+    write_rows(1, sealed=False)
+    out, _ = run_verifier("--no-seal")
+    assert "access log intact: 2 rows" in out
+
+
+def test_a_row_with_only_some_chain_columns_is_malformed():
+    (row,) = write_rows(1, sealed=False)
+    with triggers_disabled():
+        sql("UPDATE privacy_accesslog SET row_hash = %s WHERE event_id = %s", ["f" * 64, row.pk])
+    report = tampered("--no-seal")
+    assert f"malformed: row (event {row.event_id}) has only some of its chain columns" in report

@@ -8,10 +8,7 @@ from tests.faults.population import PASSWORD, field_worker_email
 from tests.faults.scenario import SWEEPS
 from tests.faults.servers import FILLABLE
 
-pytestmark = [
-    pytest.mark.faults,
-    pytest.mark.pending_fix("issue 10 item 6, after the throttle work of issue 8"),
-]
+pytestmark = pytest.mark.faults
 
 
 def _login(scenario) -> requests.Response:

@@ -7,11 +7,13 @@ from django.db import connection
 
 from audit.context import AccessContext
 from audit.models import AccessLog, Action, Purpose
+from audit.sealing import access_log_seal
 from audit.services import access_log_record
 
 
-def write_rows(count: int) -> list[AccessLog]:
-    return [
+def write_rows(count: int, *, sealed: bool = True) -> list[AccessLog]:
+    """`count` rows, sealed (as read back after sealing) unless told otherwise."""
+    rows = [
         access_log_record(
             context=AccessContext.system(),
             action=Action.READ,
@@ -21,6 +23,10 @@ def write_rows(count: int) -> list[AccessLog]:
         )
         for n in range(count)
     ]
+    if not sealed:
+        return rows
+    access_log_seal()
+    return [AccessLog.objects.get(pk=row.pk) for row in rows]
 
 
 @contextmanager

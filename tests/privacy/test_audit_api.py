@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.context import AccessContext
 from audit.models import AccessLog, AccessOutcome, Action, Purpose
+from audit.sealing import access_log_seal
 from audit.services import access_log_record
 from tests.factories import TeamFactory, UserFactory, member_of
 
@@ -46,12 +47,17 @@ def test_officer_lists_newest_first_and_the_read_is_logged(client_for, officer):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     results = response.json()["results"]
-    assert [r["sequence"] for r in results] == [3, 2, 1]
-    assert results[0]["event_id"] == str(rows[2].event_id)
+    # Listed at once, before the sealer numbered them (docs/adr/0025).
+    assert [r["event_id"] for r in results] == [str(row.event_id) for row in reversed(rows)]
+    assert [r["sequence"] for r in results] == [None, None, None]
     assert results[0]["fields_touched"] == ["observation"]
     assert results[0]["occurred_at"].endswith("Z")  # UTC
 
-    audit = AccessLog.objects.get(action=Action.AUDIT_READ)
+    access_log_seal()
+    sealed = client_for(officer).get(LIST, {"action": Action.READ}).json()["results"]
+    assert [r["sequence"] for r in sealed] == [3, 2, 1]
+
+    audit = AccessLog.objects.filter(action=Action.AUDIT_READ).earliest("occurred_at")
     assert audit.actor_id == officer.pk
     assert audit.actor_roles == ["privacy_officer"]
     assert audit.purpose == Purpose.AUDIT
@@ -111,16 +117,15 @@ def test_invalid_filters_are_refused(client_for, officer):
 
 
 def test_cursor_pagination_walks_all_rows(client_for, officer):
-    for _ in range(5):
-        record()
+    rows = [record() for _ in range(5)]
     client = client_for(officer)
     page = client.get(LIST, {"page_size": 2}).json()
-    seen = [r["sequence"] for r in page["results"]]
+    seen = [r["event_id"] for r in page["results"]]
     while page["next"]:
         page = client.get(page["next"]).json()
-        seen += [r["sequence"] for r in page["results"]]
-    # Each page read adds an audit row with a higher sequence, so only 1..5 are walked.
-    assert seen == [5, 4, 3, 2, 1]
+        seen += [r["event_id"] for r in page["results"]]
+    # Each page read adds a newer audit row, so only the five are walked.
+    assert seen == [str(row.event_id) for row in reversed(rows)]
     assert AccessLog.objects.filter(action=Action.AUDIT_READ).count() == 3
 
 

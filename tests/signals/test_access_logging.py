@@ -180,7 +180,7 @@ def test_intake_is_logged_as_create_with_the_fields_given():
 
     again = call(signaller, "post", "/api/v1/signals", body)
     assert again.status_code == 200
-    repeat = api_rows().order_by("-sequence").first()
+    repeat = api_rows().order_by("-occurred_at").first()
     assert (repeat.action, repeat.subject_id, repeat.fields_touched) == (
         "create",
         signal.subject_id,
@@ -218,7 +218,7 @@ def test_assign_forward_and_note_are_logged(team, member):
     forward = {"team": str(other_team.pk), "version": signal.version, "reason": "Verhuisd."}
     assert call(coordinator, "post", f"{base}/forward", forward).status_code == 202
 
-    assign, noted, forwarded = api_rows().order_by("sequence")
+    assign, noted, forwarded = api_rows().order_by("occurred_at")
     assert (assign.action, assign.details, assign.actor_id) == (
         "update",
         {"operation": "assign"},
@@ -403,5 +403,5 @@ def test_a_random_id_and_a_foreign_signal_leave_the_same_trace(team):
     foreign = make_signal(state=Status.ROUTED)
     for signal_id in (foreign.pk, uuid.uuid4()):
         assert call(outsider, "get", f"/api/v1/signals/{signal_id}").status_code == 404
-    first, second = api_rows().order_by("sequence")
+    first, second = api_rows().order_by("occurred_at")
     assert (first.details, first.subject_id) == (second.details, second.subject_id)

@@ -47,7 +47,7 @@ def read(user, signal_id):
 
 
 def rows(**filters) -> list[AccessLog]:
-    return list(AccessLog.objects.filter(**filters).order_by("sequence"))
+    return list(AccessLog.objects.filter(**filters).order_by("occurred_at"))
 
 
 # --- opening -----------------------------------------------------------------------------------

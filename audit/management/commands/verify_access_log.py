@@ -1,4 +1,5 @@
-"""Recomputes the access log's hash chain; exits non-zero and names the rows on tampering."""
+"""Seals what is unsealed, then recomputes the access log's hash chain; exits non-zero and names
+the rows on tampering or on rows left unsealed too long."""
 
 from typing import Any
 
@@ -25,10 +26,17 @@ class Command(BaseCommand):
             "rows and a rewritten chain.",
         )
         parser.add_argument("--chunk-size", type=int, default=2000)
+        parser.add_argument(
+            "--no-seal",
+            action="store_true",
+            help="Read only: do not seal first (then rows the sealer missed show as unsealed).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         expect = _head(options["expect_head"]) if options["expect_head"] else None
-        report = verify_chain(expect_head=expect, chunk_size=options["chunk_size"])
+        report = verify_chain(
+            expect_head=expect, chunk_size=options["chunk_size"], seal=not options["no_seal"]
+        )
         for finding in report.findings:
             self.stderr.write(f"TAMPERED {finding.kind}: {finding.message}")
         if not report.ok:
@@ -37,6 +45,8 @@ class Command(BaseCommand):
                 f"in {report.rows} rows",
                 returncode=1,
             )
+        if report.sealed_now:
+            self.stdout.write(f"sealed {report.sealed_now} row(s) before verifying")
         self.stdout.write(
             f"access log intact: {report.rows} rows; head {report.head_sequence}:{report.head_hash}"
         )

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_normalise_emails'),
-        ('notifications', '0002_device_displaced_reason'),
+        ('notifications', '0003_claimed_delivery'),
         ('signals', '0006_break_glass'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
