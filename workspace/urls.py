@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from workspace import views_login, views_privacy, views_signals, views_team
+from workspace import views_initiatives, views_login, views_privacy, views_signals, views_team
 
 app_name = "workspace"
 
@@ -28,6 +28,21 @@ urlpatterns = [
         "signalen/<uuid:signal_id>/toestemming-intrekken/",
         views_signals.withdraw_view,
         name="signal-withdraw",
+    ),
+    path(
+        "signalen/<uuid:signal_id>/initiatieven/",
+        views_initiatives.initiatives_view,
+        name="signal-initiatives",
+    ),
+    path(
+        "signalen/<uuid:signal_id>/initiatieven/voorstellen/",
+        views_initiatives.propose_view,
+        name="signal-referral-propose",
+    ),
+    path(
+        "signalen/<uuid:signal_id>/initiatieven/stap/",
+        views_initiatives.step_view,
+        name="signal-referral-step",
     ),
     path("noodinzage/", views_signals.break_glass_view, name="break-glass"),
     path("coordinatie/", views_team.coordinator_view, name="coordinator"),

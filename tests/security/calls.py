@@ -76,10 +76,12 @@ class Call:
 def _signal(w: World, obj: str, route: str = "", method: str = "") -> Any:
     if obj == "missing":
         return uuid.uuid4()
-    # Referrals need a signal the team has contacted; a step needs a referral to take.
-    if route.endswith("/referral-steps") or (route.endswith("/referrals") and method == "GET"):
+    # Referrals need a signal the team has contacted; a step needs a referral to take. The
+    # workspace's initiatives pages (issue 13) are the same reads and writes.
+    referred = ("/referral-steps", "/initiatieven/stap/", "/initiatieven/")
+    if route.endswith(referred) or (route.endswith("/referrals") and method == "GET"):
         return w.signals[f"{obj}_referred"].pk
-    if route.endswith("/referrals"):
+    if route.endswith(("/referrals", "/initiatieven/voorstellen/")):
         return w.signals[f"{obj}_worked"].pk
     return w.signals[obj].pk
 
@@ -256,6 +258,8 @@ def _workspace_body(w: World, route: str, obj: str) -> dict[str, Any]:
         "noodinzage": {"signal": signal, "reason": BREAK_GLASS_REASON},
         "instellingen": {k: v for k, v in PREFERENCES.items() if v is not False},
         "betrokkene": {"signal": signal},
+        "voorstellen": {"initiative": str(_matrix_initiative())},
+        "stap": {"step": "agreed"},
     }
     return bodies.get(tail, {})
 
