@@ -116,9 +116,16 @@ class BreakGlassForm(forms.Form):
     )
 
 
+class ClockInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
+
 class PreferencesForm(forms.Form):
-    quiet_hours_start = forms.TimeField(label=_("Quiet hours from"))
-    quiet_hours_end = forms.TimeField(label=_("Quiet hours until"))
+    quiet_hours_start = forms.TimeField(label=_("Quiet hours from"), widget=ClockInput)
+    quiet_hours_end = forms.TimeField(label=_("Quiet hours until"), widget=ClockInput)
     timezone = forms.CharField(label=_("Time zone"), max_length=64)
     daily_digest = forms.BooleanField(label=_("Send me the daily digest by e-mail"), required=False)
 
