@@ -52,20 +52,18 @@ def test_a_member_works_a_new_signal_from_the_queue_to_closed(browser):
     press(browser, "Opgepakt")
     assert "Status gewijzigd in: Opgepakt" in main_text(browser)
     press(browser, "Contact gelegd")
-    browser.driver.find_element(By.ID, "note-body").send_keys(
-        "Gebeld; ze wil graag mee met de Plusbus."
-    )
+    browser.driver.find_element(By.ID, "note-body").send_keys("Gebeld; ze belt haar zus weer.")
     press(browser, "Notitie toevoegen")
     Select(browser.driver.find_element(By.ID, "outcome-closed")).select_by_value(
-        "connected_to_initiative"
+        "connected_to_informal_network"  # "to an initiative" needs a referral's first meeting
     )
     press(browser, "Afgesloten")
 
     timeline = browser.driver.find_element(By.CSS_SELECTOR, "ol.timeline").text
     for step in ("Opgepakt", "Contact gelegd", "Notitie toegevoegd", "Afgesloten"):
         assert step in timeline, step
-    assert "Verbonden met een initiatief" in timeline
-    assert "Gebeld; ze wil graag mee met de Plusbus." in main_text(browser)
+    assert "Verbonden met eigen netwerk" in timeline
+    assert "Gebeld; ze belt haar zus weer." in main_text(browser)
     world.signal.refresh_from_db()
     assert world.signal.status == Status.CLOSED
 
