@@ -160,3 +160,34 @@ def subject_export_disclosure(export: "SubjectExport") -> Disclosure:
             "access_rows": len(export.access_history),
         },
     )
+
+
+def subject_requests_listed(*, filters: dict[str, Any]) -> Disclosure:
+    """A list of registered requests: what it was filtered on, whose when one subject."""
+    return Disclosure(
+        action=Action.LIST,
+        purpose=Purpose.DATA_SUBJECT_REQUEST,
+        rule=AUTHORISATION_RULE,
+        subject_id=filters.get("subject"),
+        object_type="privacy.subjectrequest",
+        details={"filters": {k: str(v) for k, v in filters.items() if k not in ("cursor",)}},
+    )
+
+
+def signal_subject(*, signal_id: Any) -> Signal:
+    """The pseudonymous subject id of a signal, for a rights request that names the signal
+    (Signal.DoesNotExist for an unknown id). Loads `pk` and `subject_id` only."""
+    return Signal.objects.only("pk", "subject_id").get(pk=signal_id)
+
+
+def subject_lookup(signal: Signal) -> Disclosure:
+    """From a signal to its resident's subject id: logged as a read for a rights request."""
+    return Disclosure(
+        action=Action.READ,
+        purpose=Purpose.DATA_SUBJECT_REQUEST,
+        rule=AUTHORISATION_RULE,
+        subject_id=signal.subject_id,
+        object_type="signals.signal",
+        object_id=signal.pk,
+        details={"operation": "subject_lookup"},
+    )

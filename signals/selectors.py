@@ -1,5 +1,6 @@
 """Reads for signals. Every team read starts from Signal.objects.visible_to(user)."""
 
+import re
 from typing import Any
 
 import django_filters
@@ -46,12 +47,33 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = _StrictBooleanField
 
 
+WIJK_CODE = re.compile(r"WK[0-9]{6}")
+BUURT_CODE = re.compile(r"BU[0-9]{8}")
+# How the queue can be ordered: the cursor pagination's ordering per choice, a unique field last.
+QUEUE_ORDERINGS: dict[str, tuple[str, str]] = {
+    "deadline": ("due_at", "id"),
+    "newest": ("-created_at", "id"),
+}
+
+
+def queue_ordering(filters: Any) -> tuple[str, str]:
+    """The ordering the caller asked for with `ordering` (deadline, the default, or newest);
+    anything else is a 400."""
+    refuse_repeated(filters, ["ordering"])
+    choice = filters.get("ordering") or "deadline"
+    if choice not in QUEUE_ORDERINGS:
+        raise ValidationError(
+            {"ordering": [f"Choose one of: {', '.join(QUEUE_ORDERINGS)}."]}, code="invalid_choice"
+        )
+    return QUEUE_ORDERINGS[choice]
+
+
 class QueueFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
     target_group = django_filters.MultipleChoiceFilter(choices=TargetGroup.choices)
-    wijk = django_filters.CharFilter(field_name="neighbourhood__wijk_code")
-    buurt = django_filters.CharFilter(field_name="neighbourhood__code")
+    wijk = django_filters.CharFilter(method="filter_wijk", max_length=200)
+    buurt = django_filters.CharFilter(method="filter_buurt", max_length=200)
     team = django_filters.UUIDFilter(field_name="team_id")
     overdue = StrictBooleanFilter(method="filter_overdue")
     assigned = django_filters.ChoiceFilter(
@@ -68,6 +90,18 @@ class QueueFilter(django_filters.FilterSet):
         if value:
             return queryset.filter(status__in=open_statuses, due_at__lt=now)
         return queryset.exclude(status__in=open_statuses, due_at__lt=now)
+
+    def filter_wijk(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A CBS code (WK + 6 digits) or the wijk's name, in any case."""
+        if WIJK_CODE.fullmatch(value.strip().upper()):
+            return queryset.filter(neighbourhood__wijk_code=value.strip().upper())
+        return queryset.filter(neighbourhood__wijk_name__iexact=value.strip())
+
+    def filter_buurt(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A CBS code (BU + 8 digits) or the buurt's name, in any case."""
+        if BUURT_CODE.fullmatch(value.strip().upper()):
+            return queryset.filter(neighbourhood__code=value.strip().upper())
+        return queryset.filter(neighbourhood__name__iexact=value.strip())
 
     def filter_assigned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "me":
