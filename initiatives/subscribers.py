@@ -17,6 +17,12 @@ def on_signal_closing(closing: hooks.Closing) -> None:
         closing.links.update(services.closing_evidence(signal=closing.signal))
 
 
+def on_connected_names(question: hooks.ConnectedNames) -> None:
+    """Names the initiative in my/signals where the resident's consent covers it now."""
+    question.names.update(services.connected_names(question.referral_ids))
+
+
 def subscribe() -> None:
     hooks.event_appended.subscribe(on_signal_event_appended)
     hooks.closing.subscribe(on_signal_closing)
+    hooks.connected_names.subscribe(on_connected_names)
