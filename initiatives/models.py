@@ -87,7 +87,8 @@ class ReferralStep(models.TextChoices):
     STUCK = "stuck", "Loopt vast"
     DECLINED_BY_RESIDENT = "declined_by_resident", "Bewoner ziet ervan af"
     DECLINED_BY_INITIATIVE = "declined_by_initiative", "Initiatief kan niet"
-    STOPPED = "stopped", "Gestopt: toestemming ingetrokken"
+    # Consent withdrawn or the signal closed: the `referral` event's data says which.
+    STOPPED = "stopped", "Gestopt"
 
 
 class Referral(models.Model):

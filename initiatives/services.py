@@ -216,9 +216,10 @@ def _handover(signal: Signal, initiative: Initiative) -> dict[str, Any]:
     }
 
 
-def referrals_stop(*, signal: Signal, actor: User | None) -> Referral | None:
-    """Stops the signal's active referral, e.g. when consent is withdrawn. The caller holds the
-    signal's lock (the one write path is running).
+def referrals_stop(*, signal: Signal, actor: User | None, because: str) -> Referral | None:
+    """Stops the signal's active referral `because` the consent was withdrawn or the signal
+    closes (nothing can work it any more). The caller holds the signal's lock (the one write
+    path is running).
 
     Side effects: the Referral ends with step `stopped`; a `referral` SignalEvent."""
     referral = (
@@ -232,7 +233,10 @@ def referrals_stop(*, signal: Signal, actor: User | None) -> Referral | None:
     referral.ended_at = timezone.now()
     referral.save()
     bridge.append_referral_event(
-        signal, actor=actor, note=None, data=_event_data(referral, from_step)
+        signal,
+        actor=actor,
+        note=None,
+        data=_event_data(referral, from_step, stopped_because=because),
     )
     return referral
 
