@@ -88,7 +88,8 @@ class ReferralStep(models.TextChoices):
     STUCK = "stuck", _("Loopt vast")
     DECLINED_BY_RESIDENT = "declined_by_resident", _("Bewoner ziet ervan af")
     DECLINED_BY_INITIATIVE = "declined_by_initiative", _("Initiatief kan niet")
-    STOPPED = "stopped", _("Gestopt: toestemming ingetrokken")
+    # Consent withdrawn or the signal closed: the `referral` event's data says which.
+    STOPPED = "stopped", _("Gestopt")
 
 
 class Referral(models.Model):

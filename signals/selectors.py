@@ -12,10 +12,11 @@ from rest_framework.exceptions import ValidationError
 from accounts.models import User
 from backend.errors import DomainError
 from backend.serializers import refuse_repeated
-from signals import workflow
+from signals import hooks, workflow
 from signals.models import (
     BreakGlassAccess,
     ConsentText,
+    Outcome,
     ReasonCode,
     Signal,
     SignalEvent,
@@ -164,19 +165,46 @@ def escalation_due_signal_ids(*, limit: int, now: Any = None) -> list[Any]:
     )
 
 
-def my_signals(*, user: User) -> QuerySet[Signal]:
-    """The caller's own submissions, for status only, and whether the resident was connected:
-    `connected_to` is the initiative's name only where the closing event recorded it (the
-    consent named that initiative, docs/adr/0026)."""
+def my_signals(*, user: User, limit: int = 200) -> list[Signal]:
+    """The caller's own submissions (newest `limit`), for status only, and whether the
+    resident was connected. Each carries `connected_to`: the initiative's name where the
+    resident's consent covers it, asked of the `connected_names` subscribers at this read; None
+    for a signal whose personal data was erased or whose processing is restricted
+    (docs/adr/0026)."""
     closing = SignalEvent.objects.filter(
         signal=OuterRef("pk"), type=SignalEvent.Type.TRANSITIONED, to_status=Status.CLOSED
     ).order_by("-id")
-    return (
+    rows = list(
         Signal.objects.submitted_by(user)
-        .only("id", "subject_id", "client_uuid", "status", "outcome", "created_at", "updated_at")
-        .annotate(connected_to=Subquery(closing.values("data__connected_to")[:1]))
-        .order_by("-created_at")
+        .only(
+            "id",
+            "subject_id",
+            "client_uuid",
+            "status",
+            "outcome",
+            "created_at",
+            "updated_at",
+            "restricted_at",
+            "personal_data_erased_at",
+        )
+        .annotate(connected_referral_id=Subquery(closing.values("data__referral_id")[:1]))
+        .order_by("-created_at")[:limit]
     )
+    question = hooks.ConnectedNames(
+        referral_ids={
+            signal.pk: signal.connected_referral_id
+            for signal in rows
+            if signal.outcome == Outcome.CONNECTED_TO_INITIATIVE
+            and signal.connected_referral_id
+            and signal.personal_data_erased_at is None
+            and signal.restricted_at is None
+        }
+    )
+    if question.referral_ids:
+        hooks.connected_names.publish(question)
+    for signal in rows:
+        signal.connected_to = question.names.get(signal.pk)
+    return rows
 
 
 def break_glass_list() -> QuerySet[BreakGlassAccess]:

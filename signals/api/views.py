@@ -269,7 +269,7 @@ class MySignalsApi(APIView):
     def get(self, request: Request) -> Response:
         # Status only, but the status of a known resident's follow-up: logged as a list.
         with access_logged(actor=request.user) as log:
-            rows = list(selectors.my_signals(user=request.user)[:200])
+            rows = selectors.my_signals(user=request.user)
             data = s.MySignalOutput(rows, many=True).data
             log.add(disclosures.signals_listed(rows, rule=Rule.SIGNALLER_OWN_SIGNAL))
         return Response(data)

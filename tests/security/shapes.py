@@ -84,6 +84,13 @@ EXPORT_SIGNAL = {
     # Without include_staff: no actor or author ids.
     "status_history": [{"at", "type", "from_status", "to_status"}],
     "notes": [{"id", "created_at", "body", "erased_at", "corrects_id"}],
+    "referrals": [
+        {
+            **dict.fromkeys(["step", "created_at", "contact_shared_at", "first_meeting_at"]),
+            "ended_at": None,
+            "initiative": {"name"},
+        }
+    ],
     "consent": {
         **dict.fromkeys(["id", "given_at", "recorded_at", "given_by", "representative_relation"]),
         **dict.fromkeys(["method", "recipients", "withdrawn_at"]),
