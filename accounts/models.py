@@ -279,6 +279,7 @@ class CredentialCode(models.Model):
     class Purpose(models.TextChoices):
         ONBOARDING = "onboarding", "Nieuw account"
         RESET = "reset", "Inloggegevens gereset"
+        SECOND_FACTOR = "second_factor", "Tweede factor gereset"
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="credential_code")
     code_hash = models.CharField(max_length=64)
