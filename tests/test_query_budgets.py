@@ -6,12 +6,16 @@ Counted inside the test's transaction, so a view's own transaction is a SAVEPOIN
 here where production sends BEGIN/COMMIT; the budgets name every statement."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import TeamRole
 from accounts.services import login_session_open
 from signals import services
+from signals.access import SYSTEM
 from signals.models import Status
+from signals.services import signal_route
 from tests.factories import UserFactory, member_of
 from tests.fixtures import token_client
 from tests.signals.factories import intake_payload, make_signal, team_with_coverage
@@ -101,3 +105,14 @@ def test_a_queue_page_costs_the_same_for_one_row_as_for_fifty(
         response = client.get("/api/v1/queue", {"page_size": 50})
     assert response.status_code == 200
     assert len(response.json()["results"]) == rows
+
+
+def test_routing_by_coverage_reads_the_address_once_and_no_central_team_or_reasons(team):
+    signal = make_signal()  # received, at an address the team covers
+    with CaptureQueriesContext(connection) as ctx:
+        routed = signal_route(signal_id=signal.pk, actor=SYSTEM)
+    assert (routed.status, routed.team) == (Status.ROUTED, team)
+    statements = [q["sql"] for q in ctx.captured_queries]
+    assert not [q for q in statements if '"is_central"' in q.split("WHERE")[-1]]
+    assert not [q for q in statements if "signals_signal_reasons" in q]
+    assert len([q for q in statements if "accounts_mappingversion" in q]) == 1  # joined
