@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "signals",
+    "initiatives",
     "notifications",
     "privacy",
 ]
@@ -223,6 +224,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "auth", "description": "Log in (password, second factor), tokens, your profile."},
         {"name": "signals", "description": "Submit consented signals and follow their status."},
         {"name": "queue", "description": "The team queue and the work on one signal."},
+        {
+            "name": "initiatives",
+            "description": "The local initiatives catalogue, suggestions and referrals.",
+        },
         {"name": "devices", "description": "App installations that receive push notifications."},
         {"name": "audit", "description": "Privacy officer: the access log, break-glass openings."},
         {"name": "privacy", "description": "Privacy officer: data-subject rights and registers."},
@@ -236,6 +241,7 @@ SPECTACULAR_SETTINGS = {
         "AccessLogActionEnum": "audit.models.Action",
         "AccessLogOutcomeEnum": "audit.models.AccessOutcome",
         "AccessLogPurposeEnum": "audit.models.Purpose",
+        "ReferralStepEnum": "initiatives.models.ReferralStep",
     },
 }
 
@@ -365,13 +371,15 @@ LOGGING = {
 # Loaders run in order by `manage.py load_demo_data`. The demo accounts share a published
 # password and TOTP secret, so the loader refuses unless the settings variant allows it: only
 # backend.settings.demo and backend.settings.test do (a constant, not an environment switch).
-DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load"]
+DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load", "initiatives.demo.load"]
 DEMO_DATA_ALLOWED = False
 
 # Signals: how long an unrouted signal may wait before the sweeper re-enqueues it, and how far
 # ahead the next follow-up review of a contacted signal lies.
 ROUTING_GRACE_SECONDS = env.int("ROUTING_GRACE_SECONDS", default=60)
 FOLLOW_UP_REVIEW_DAYS = env.int("FOLLOW_UP_REVIEW_DAYS", default=14)
+# Catalogue entries nobody verified for this many days are flagged to admins (initiatives).
+INITIATIVE_VERIFY_AFTER_DAYS = env.int("INITIATIVE_VERIFY_AFTER_DAYS", default=180)
 # How long a break-glass opening lets a team member outside the signal's team read it.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
 
@@ -384,9 +392,10 @@ DEVICE_PRUNE_DAYS = env.int("DEVICE_PRUNE_DAYS", default=30)
 # Active devices per user; registering one more deactivates the least recently seen (one
 # signal fans out to at most this many pushes per team member).
 DEVICE_MAX_ACTIVE_PER_USER = env.int("DEVICE_MAX_ACTIVE_PER_USER", default=10)
-# A pending push untouched this long while due has lost its task (broker down at commit); the
-# sweeper dispatches it again. Longer than the visibility timeout plus a send, so the broker's
-# own redelivery comes first.
+# A pending push untouched this long while due has lost its task (broker down at commit), and
+# a push claimed for sending this long ago has lost its worker (the lease): the sweeper
+# dispatches either again. Longer than the visibility timeout plus a send, so the broker's own
+# redelivery (which takes back its claims at once) comes first.
 PUSH_REQUEUE_STALE_SECONDS = env.int("PUSH_REQUEUE_STALE_SECONDS", default=90)
 
 # --- Privacy: access log, second factor, encryption at rest ---------------------------------
