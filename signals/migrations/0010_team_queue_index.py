@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("signals", "0008_signal_events_append_only")]
+    dependencies = [("signals", "0009_referral_event")]
 
     operations = [
         migrations.AddIndex(
