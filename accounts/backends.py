@@ -18,53 +18,73 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import CharField, F, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Cast
 
+from accounts.models import User
 from audit.context import remember_actor_roles
 
 _ROLE, _USER_PERMISSION, _GROUP_PERMISSION = "r", "u", "g"
 _LOADED = "_roles_and_permissions_loaded"
 
 
-def _permission_rows(kind: str, **where: Any) -> Any:
-    return (
-        Permission.objects.filter(**where)
+def _permission_names(ids: set[int]) -> dict[int, str]:
+    """`app_label.codename` per permission id. Permissions are rows migrations write, so the
+    map is read once per process, and again only when an id is not in it (a new permission)."""
+    if not ids <= _PERMISSION_NAMES.keys():
+        _PERMISSION_NAMES.update(
+            (pk, f"{app_label}.{codename}")
+            for pk, app_label, codename in Permission.objects.values_list(
+                "pk", "content_type__app_label", "codename"
+            )
+        )
+    return _PERMISSION_NAMES
+
+
+_PERMISSION_NAMES: dict[int, str] = {}
+
+
+def load_roles_and_permissions(user: Any) -> None:
+    """Reads the user's group names and permission ids in one query (few joins, so it plans
+    fast) and leaves names and permissions on `user`; does nothing when that was done already
+    for this user object."""
+    if getattr(user, _LOADED, False) or not user.is_active or user.is_anonymous:
+        return
+    text = CharField()
+    roles = (
+        Group.objects.filter(user=user)
+        .annotate(kind=Value(_ROLE, output_field=text), value=F("name"))
+        .values_list("kind", "value")
+        .order_by()
+    )
+    own = (
+        User.user_permissions.through.objects.filter(user=user)
         .annotate(
-            kind=Value(kind, output_field=CharField()),
-            value=Concat(
-                "content_type__app_label", Value("."), "codename", output_field=CharField()
-            ),
+            kind=Value(_USER_PERMISSION, output_field=text), value=Cast("permission_id", text)
         )
         .values_list("kind", "value")
         .order_by()
     )
-
-
-def load_roles_and_permissions(user: Any) -> None:
-    """Reads the user's group names and permissions in one query and leaves them on `user`;
-    does nothing when that was done already for this user object."""
-    if getattr(user, _LOADED, False) or not user.is_active or user.is_anonymous:
-        return
-    roles = (
-        Group.objects.filter(user=user)
-        .annotate(kind=Value(_ROLE, output_field=CharField()), value=F("name"))
+    via_groups = (
+        Group.permissions.through.objects.filter(
+            group_id__in=User.groups.through.objects.filter(user=user).values("group_id")
+        )
+        .annotate(
+            kind=Value(_GROUP_PERMISSION, output_field=text), value=Cast("permission_id", text)
+        )
         .values_list("kind", "value")
         .order_by()
     )
-    rows = roles.union(
-        _permission_rows(_USER_PERMISSION, user=user),
-        _permission_rows(_GROUP_PERMISSION, group__user=user),
-        all=True,
-    )
     found: dict[str, set[str]] = {_ROLE: set(), _USER_PERMISSION: set(), _GROUP_PERMISSION: set()}
-    for kind, value in rows:
+    for kind, value in roles.union(own, via_groups, all=True):
         found[kind].add(value)
     remember_actor_roles(user, found[_ROLE])
     user._role_names = frozenset(found[_ROLE])
     if not user.is_superuser:  # a superuser has every permission: ModelBackend reads them all
-        user._user_perm_cache = found[_USER_PERMISSION]
-        user._group_perm_cache = found[_GROUP_PERMISSION]
-        user._perm_cache = found[_USER_PERMISSION] | found[_GROUP_PERMISSION]
+        ids = {int(pk) for pk in found[_USER_PERMISSION] | found[_GROUP_PERMISSION]}
+        names = _permission_names(ids)
+        user._user_perm_cache = {names[int(pk)] for pk in found[_USER_PERMISSION]}
+        user._group_perm_cache = {names[int(pk)] for pk in found[_GROUP_PERMISSION]}
+        user._perm_cache = user._user_perm_cache | user._group_perm_cache
     setattr(user, _LOADED, True)
 
 

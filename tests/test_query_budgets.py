@@ -31,6 +31,17 @@ ROLES_AND_PERMISSIONS = 1
 LOGGED = 2 + 1
 
 
+@pytest.fixture(autouse=True)
+def _permission_names_read():
+    """A worker reads the permission names once, at its first request (accounts.backends); the
+    budgets are those of every request after that."""
+    from django.contrib.auth.models import Permission
+
+    from accounts.backends import _permission_names
+
+    _permission_names(set(Permission.objects.values_list("pk", flat=True)))
+
+
 @pytest.fixture
 def team():
     return team_with_coverage("Buurtteam Binnenstad", postcode="3511AB")
