@@ -150,10 +150,20 @@ def request_rounds(run: Run, spec: dict) -> None:
         print(f"  round {number}: {rps} ({time.monotonic() - began:.0f} s)")
 
 
+def _warm_every_worker(run: Run, path: str) -> None:
+    """A gunicorn worker's first request reads the permission names once (accounts.backends,
+    docs/adr/0029): one statement more than every later page. Statements are counted per page
+    in the steady state, so every worker serves a request first, each on a new connection
+    (wrk's keep-alive connection would warm only one)."""
+    for _ in range(6 * config.GUNICORN_WORKERS):
+        client.Session(run.url, run.member_token).get(path).raise_for_status()
+
+
 def queue_latency(run: Run, size_label: str) -> None:
     """Item 6: p95 of the first queue page (50 rows) for a member of the busiest team, one
     connection (latency, not saturation), and the SQL statements the page costs."""
     session = client.Session(run.url, run.member_token)
+    _warm_every_worker(run, QUEUE_PATH)
     counted = session.get(QUEUE_PATH, **{"X-Bench-Count-Queries": "1"})
     counted.raise_for_status()
     rows = len(counted.json()["results"])
