@@ -174,6 +174,8 @@ def _signal_section(doc: _Doc, signal: dict[str, Any]) -> None:
         [32, 70, 34, 34],
     )
 
+    _referrals_section(doc, signal["referrals"])
+
     doc.heading(label("notes"), 3)
     if not signal["notes"]:
         doc.text(label("no_notes"))
@@ -191,6 +193,26 @@ def _signal_section(doc: _Doc, signal: dict[str, Any]) -> None:
             ],
             [32, 138],
         )
+
+
+def _referrals_section(doc: _Doc, referrals: list[dict[str, Any]]) -> None:
+    doc.heading(label("referrals"), 3)
+    if not referrals:
+        doc.text(label("no_referrals"))
+        return
+    doc.grid(
+        [label("date"), label("initiative").capitalize(), label("step"), label("contact_shared")],
+        [
+            [
+                moment_text(referral["created_at"]),
+                referral["initiative"]["name"],
+                code_text("referral_step", referral["step"]),
+                moment_text(referral["contact_shared_at"]),
+            ]
+            for referral in referrals
+        ],
+        [32, 50, 50, 38],
+    )
 
 
 def _access_section(doc: _Doc, rows: list[dict[str, Any]], include_staff: bool) -> None:
