@@ -2,27 +2,26 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
+from accounts.backends import role_names
 from accounts.models import Neighbourhood, Team, TeamMembership, User
 from accounts.roles import Role
 
 
 def user_roles(*, user: User) -> list[str]:
     """The user's roles, for display. Authorisation checks permissions, not these names."""
-    names = {group.name for group in user.groups.all()}
+    names = role_names(user)
     return [role.value for role in Role if role.value in names]
 
 
 def user_with_profile(*, user: User) -> User:
-    return (
-        User.objects.select_related("organisation")
-        .prefetch_related(
-            "groups",
-            Prefetch("memberships", queryset=TeamMembership.objects.select_related("team")),
-        )
-        .get(pk=user.pk)
+    """The authenticated user with its teams. The user object of the request is used as it is
+    (authentication read it with its organisation a moment ago), not read again."""
+    prefetch_related_objects(
+        [user], Prefetch("memberships", queryset=TeamMembership.objects.select_related("team"))
     )
+    return user
 
 
 def teams_active() -> QuerySet[Team]:

@@ -28,6 +28,13 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Toestemming ingetrokken")
 
 
+# The statuses in which a signal is a team's open work: the queue's default, and the condition
+# of its index (Signal.Meta). signals.workflow names it with the rest of the workflow.
+OPEN_FOR_TEAM = frozenset(
+    {Status.ROUTED, Status.ACKNOWLEDGED, Status.CONTACTED, Status.IN_FOLLOW_UP}
+)
+
+
 class TargetGroup(models.TextChoices):
     YOUNG_ADULT = "young_adult", _("Jongvolwassene")
     MIGRANT_ELDERLY = "migrant_elderly", _("Migrantenoudere")
@@ -191,6 +198,13 @@ class Signal(models.Model):
         indexes = [
             models.Index(fields=["team", "status", "due_at"]),
             models.Index(fields=["status", "updated_at"]),
+            # A team's queue in page order: its open, unrestricted work by (due_at, id), so a
+            # page reads 50 index entries however large the table (docs/adr/0029).
+            models.Index(
+                fields=["team", "due_at", "id"],
+                name="signal_team_queue",
+                condition=models.Q(status__in=sorted(OPEN_FOR_TEAM), restricted_at__isnull=True),
+            ),
         ]
         permissions = [("break_glass_signal", "Can open a signal outside own team with reason")]
 

@@ -119,7 +119,9 @@ class QueueFilter(django_filters.FilterSet):
 def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
     """The queue of the caller's teams: open work by default, soonest deadline first. Signals
     opened by break-glass are not team work and stay out of it."""
-    queryset = Signal.objects.visible_to(user, break_glass=False).filter(restricted_at__isnull=True)
+    queryset = Signal.objects.visible_to(user, break_glass=False, ids_first=True).filter(
+        restricted_at__isnull=True
+    )
     if not filters.get("status"):
         queryset = queryset.filter(status__in=workflow.OPEN_FOR_TEAM)
     # A filter taking one value given twice is a 400, not "the last one wins".

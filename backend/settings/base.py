@@ -104,12 +104,15 @@ DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS = env.float(
 WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float(
     "WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS", default=40
 )
+# JIT compilation off: the application's statements are short, and a plan over a large table
+# can pass jit_above_cost and spend longer compiling than running (docs/adr/0029).
+DATABASE_JIT = env.bool("DATABASE_JIT", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = timeout_options(
         statement=DATABASE_STATEMENT_TIMEOUT_SECONDS,
         lock=DATABASE_LOCK_TIMEOUT_SECONDS,
         idle_in_transaction=DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS,
-    )
+    ) + ("" if DATABASE_JIT else " -c jit=off")
 # What a 503 for a lost or busy database tells the client to wait (backend/database_errors.py).
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 
@@ -141,6 +144,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out credentials before any password check.
     "axes.backends.AxesStandaloneBackend",
+    # Roles and permissions in one query, left where ModelBackend looks (docs/adr/0029).
+    "accounts.backends.RolesAndPermissions",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
