@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("signals", "0009_referral_event"),
+        ("signals", "0010_team_queue_index"),
     ]
 
     operations = [
