@@ -61,6 +61,7 @@ format: install
 check-deploy: install  ## production settings pass Django's deployment checks
 	DJANGO_SETTINGS_MODULE=backend.settings.production DJANGO_SECRET_KEY=$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_ALLOWED_HOSTS=buurtsignaal.example PUSH_GATEWAY=console \
+	EMAIL_URL=smtp+tls://buurtsignaal:secret@smtp.example.org:587 DEFAULT_FROM_EMAIL='Buurtsignaal <noreply@buurtsignaal.example>' \
 	FIELD_ENCRYPTION_KEYS=$$($(VENV)/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	$(VENV)/bin/python manage.py check --deploy --fail-level WARNING
 
@@ -68,7 +69,7 @@ schema-check: install  ## the OpenAPI schema generates without warnings
 	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/python manage.py spectacular --fail-on-warn --validate --file /dev/null
 
 compose-check:  ## validate docker-compose.yml without a Docker engine
-	docker-compose -f docker-compose.yml config -q
+	EMAIL_URL=$${EMAIL_URL:-smtp+tls://user:password@smtp.example.org:587} docker-compose -f docker-compose.yml config -q
 
 # Load harness (docs/performance.md, docs/adr/0021): its own gunicorn and Celery workers
 # (backend.settings.bench), its own databases buurtsignaal_bench* on the PostgreSQL at

@@ -5,6 +5,7 @@ code, shown once, that the admin hands over out of band (docs/adr/0016). Roles, 
 activation are changed through the services, which own the separation-of-duties rules and log
 every change."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -90,7 +91,7 @@ class UserAdmin(admin.ModelAdmin):
     add_fieldsets = ((None, {"fields": ("email", "full_name", "organisation", "language")}),)
     filter_horizontal = ("groups",)
     readonly_fields = ["credential_status", "last_login", "date_joined"]
-    actions = ["reset_credentials"]
+    actions = ["reset_credentials", "reset_second_factor"]
 
     @admin.display(description="Inloggegevens")
     def credential_status(self, obj: User) -> str:
@@ -200,15 +201,47 @@ class UserAdmin(admin.ModelAdmin):
 
     @admin.action(description="Inloggegevens resetten (eenmalige code)")
     def reset_credentials(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
-        users = list(queryset)
+        return self._reset(
+            request,
+            list(queryset),
+            action="reset_credentials",
+            reset=services.credentials_reset,
+            confirm_title="Inloggegevens resetten?",
+            done_title="Inloggegevens gereset",
+        )
+
+    @admin.action(description="Alleen de tweede factor resetten (eenmalige code)")
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+        return self._reset(
+            request,
+            list(queryset),
+            action="reset_second_factor",
+            reset=services.second_factor_reset,
+            confirm_title="Tweede factor resetten?",
+            done_title="Tweede factor gereset",
+        )
+
+    def _reset(
+        self,
+        request: HttpRequest,
+        users: list[User],
+        *,
+        action: str,
+        reset: Callable[..., services.IssuedCode],
+        confirm_title: str,
+        done_title: str,
+    ) -> Any:
+        """A confirmation page, then `reset` per user through its service (which refuses what
+        separation of duties forbids, shown as a message), then the one-time codes page."""
         if request.POST.get("confirm") != "yes":
             return TemplateResponse(
                 request,
-                "admin/accounts/user/reset_credentials_confirm.html",
+                "admin/accounts/user/reset_confirm.html",
                 {
                     **self.admin_site.each_context(request),
-                    "title": "Inloggegevens resetten?",
+                    "title": confirm_title,
                     "users": users,
+                    "action": action,
                     "opts": self.model._meta,
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 },
@@ -217,16 +250,19 @@ class UserAdmin(admin.ModelAdmin):
         issued = []
         for user in users:
             try:
-                code = services.credentials_reset(user=user, actor=request.user, context=context)
+                code = reset(user=user, actor=request.user, context=context)
             except DomainError as exc:
                 self.message_user(request, f"{user.email}: {exc.message()}", messages.ERROR)
                 continue
             issued.append((user, code))
         if not issued:
             return None
-        return self._codes_page(request, issued, title="Inloggegevens gereset")
+        keeps_password = action == "reset_second_factor"
+        return self._codes_page(request, issued, title=done_title, keeps_password=keeps_password)
 
-    def _codes_page(self, request: HttpRequest, issued: list, *, title: str) -> HttpResponse:
+    def _codes_page(
+        self, request: HttpRequest, issued: list, *, title: str, keeps_password: bool = False
+    ) -> HttpResponse:
         """Shows each one-time code once. Not stored anywhere readable (only its hash), not put
         in a message (messages travel in a cookie)."""
         response = TemplateResponse(
@@ -236,6 +272,7 @@ class UserAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": title,
                 "issued": issued,
+                "keeps_password": keeps_password,
                 "opts": self.model._meta,
             },
         )

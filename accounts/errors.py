@@ -139,3 +139,15 @@ register(
     nl="Dit wachtwoord voldoet niet aan de eisen (zie details).",
     en="This password does not meet the requirements (see details).",
 )
+register(
+    "second_factor_reset_without_password",
+    409,
+    nl="Dit account heeft geen wachtwoord; reset de volledige inloggegevens.",
+    en="This account has no password; reset its full credentials instead.",
+)
+register(
+    "second_factor_code_required",
+    403,
+    nl="Een beheerder heeft je tweede factor gereset: geef de eenmalige code die je kreeg.",
+    en="An administrator reset your second factor: give the one-time code they handed you.",
+)

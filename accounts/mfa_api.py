@@ -102,7 +102,9 @@ class TotpEnrolmentBeginApi(_EnrolmentApi):
             max_length=32,
             required=False,
             allow_blank=True,
-            help_text="Required when a second factor is linked already.",
+            help_text="Required when a second factor is linked already (a code from it), or "
+            "after an administrator reset the second factor alone (the one-time code they "
+            "handed over).",
         )
 
     class TotpBeginOutputSerializer(serializers.Serializer):

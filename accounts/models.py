@@ -30,6 +30,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -83,6 +85,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
         permissions = CAPABILITIES
         ordering = ["email"]
@@ -116,6 +120,8 @@ class Team(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -144,6 +150,8 @@ class TeamMembership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="membership_unique")]
 
     def __str__(self) -> str:
@@ -160,6 +168,8 @@ class MappingVersion(models.Model):
     imported_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("mapping version")
+        verbose_name_plural = _("mapping versions")
         ordering = ["-imported_at"]
         constraints = [
             models.UniqueConstraint(
@@ -190,6 +200,8 @@ class Neighbourhood(models.Model):
     )
 
     class Meta:
+        verbose_name = _("neighbourhood")
+        verbose_name_plural = _("neighbourhoods")
         ordering = ["code"]
         indexes = [models.Index(fields=["wijk_code"])]
 
@@ -208,6 +220,8 @@ class AddressPoint(models.Model):
     neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT)
 
     class Meta:
+        verbose_name = _("address point")
+        verbose_name_plural = _("address points")
         constraints = [
             models.UniqueConstraint(
                 fields=["mapping_version", "postcode", "house_number"], name="address_point_unique"
@@ -227,7 +241,8 @@ class TeamCoverage(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "team coverage"
+        verbose_name = _("team coverage")
+        verbose_name_plural = _("team coverage")
 
     def __str__(self) -> str:
         return f"{self.team} covers {self.neighbourhood}"
@@ -248,6 +263,8 @@ class LoginSession(models.Model):
     credential_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
         indexes = [models.Index(fields=["user", "revoked_at"])]
 
     def __str__(self) -> str:
@@ -262,6 +279,7 @@ class CredentialCode(models.Model):
     class Purpose(models.TextChoices):
         ONBOARDING = "onboarding", "Nieuw account"
         RESET = "reset", "Inloggegevens gereset"
+        SECOND_FACTOR = "second_factor", "Tweede factor gereset"
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="credential_code")
     code_hash = models.CharField(max_length=64)
@@ -269,6 +287,10 @@ class CredentialCode(models.Model):
     issued_by_id = models.UUIDField(null=True, blank=True)  # plain id, like the access log
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("credential code")
+        verbose_name_plural = _("credential codes")
 
     def __str__(self) -> str:
         return f"{self.purpose} code for {self.user_id}"

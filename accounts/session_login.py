@@ -67,12 +67,17 @@ def session_code_step(*, request: HttpRequest, mfa_token: str, code: str) -> Use
     return user
 
 
-def session_enrolment_begin(*, request: HttpRequest, mfa_token: str) -> TotpEnrolment:
-    """First login: a new pending authenticator, shown as a QR code (and its secret).
+def session_enrolment_begin(
+    *, request: HttpRequest, mfa_token: str, reset_code: str = ""
+) -> TotpEnrolment:
+    """First login: a new pending authenticator, shown as a QR code (and its secret). After an
+    admin reset the second factor alone, `reset_code` is the one-time code they handed over.
 
     Side effects: as accounts.services.second_factor.totp_enrolment_begin."""
     user = mfa_token_user(token=mfa_token, purpose=PURPOSE_ENROL)
-    return totp_enrolment_begin(request=request, user=user, with_access_token=False)
+    return totp_enrolment_begin(
+        request=request, user=user, with_access_token=False, code=reset_code
+    )
 
 
 def session_enrolment_confirm(*, request: HttpRequest, mfa_token: str, code: str) -> list[str]:

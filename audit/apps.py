@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
@@ -6,7 +7,7 @@ class AuditConfig(AppConfig):
     imports no other app (docs/adr/0020, docs/architecture.md)."""
 
     name = "audit"
-    verbose_name = "Toegangslog"
+    verbose_name = _("Access log")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

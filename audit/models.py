@@ -11,6 +11,7 @@ row never holds personal values: only pseudonymous ids, field names and codes
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.TextChoices):
@@ -89,6 +90,8 @@ class AccessLog(models.Model):
     row_hash = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
 
     class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
         # The table keeps the name it had in the privacy app: rows, chain and triggers stay.
         db_table = "privacy_accesslog"
         # Written order, sealed or not; the chain order is `sequence` (audit.verify walks it).

@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]+")
@@ -76,7 +78,7 @@ def refuse_repeated(query: QueryDict | dict, names: Any) -> None:
     if repeated:
         raise serializers.ValidationError(
             {
-                name: [serializers.ErrorDetail("Give this parameter once.", code="repeated")]
+                name: [serializers.ErrorDetail(_("Give this parameter once."), code="repeated")]
                 for name in repeated
             }
         )
@@ -92,7 +94,7 @@ class StrictSerializer(serializers.Serializer):
     Values must have the JSON type and length the schema gives (see _schema_violation), and a query
     parameter with one value may be given once."""
 
-    default_error_messages = {"unknown_field": "Unknown field."}
+    default_error_messages = {"unknown_field": gettext_lazy("Unknown field.")}
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
@@ -100,7 +102,7 @@ class StrictSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError(
                     {
-                        name: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
+                        name: [serializers.ErrorDetail(_("Unknown field."), code="unknown_field")]
                         for name in unknown
                     }
                 )

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InitiativesConfig(AppConfig):
     name = "initiatives"
-    verbose_name = "Initiatieven"
+    verbose_name = _("Initiatives")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

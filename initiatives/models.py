@@ -71,6 +71,8 @@ class Initiative(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["is_active", "name"])]
         # The full-text GIN index lives in migration 0002, PostgreSQL only.
@@ -111,6 +113,8 @@ class Referral(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -1,5 +1,5 @@
-"""Startup checks: a wrong push configuration should stop a deploy, not surface as failed
-notifications hours later."""
+"""Startup checks: a wrong push or e-mail configuration should stop a deploy, not surface as
+failed notifications hours later."""
 
 from pathlib import Path
 from typing import Any
@@ -8,6 +8,13 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
 GATEWAYS = ("fcm", "console")
+# Django's e-mail backends that deliver to nobody: fine for the demo and the tests only.
+UNDELIVERED_EMAIL_BACKENDS = (
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+)
 
 
 @register()
@@ -30,4 +37,19 @@ def push_gateway_configured(app_configs: Any = None, **kwargs: Any) -> list[Chec
                     id="notifications.E002",
                 )
             ]
+    return []
+
+
+@register(deploy=True)
+def email_delivered(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """`check --deploy`: the e-mails that replace failed pushes must leave the machine."""
+    if settings.EMAIL_BACKEND in UNDELIVERED_EMAIL_BACKENDS:
+        return [
+            Error(
+                f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}, which delivers no e-mail.",
+                hint="Set EMAIL_URL to your SMTP server, e.g. "
+                "smtp+tls://user:password@smtp.example.org:587.",
+                id="notifications.E003",
+            )
+        ]
     return []

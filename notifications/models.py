@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 
@@ -58,6 +59,8 @@ class Device(models.Model):
     )
 
     class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
         ordering = ["-last_seen_at"]
         constraints = [
             models.UniqueConstraint(
@@ -139,6 +142,8 @@ class Notification(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("push notification")
+        verbose_name_plural = _("push notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
@@ -159,7 +164,9 @@ class Notification(models.Model):
 
 def validate_timezone(value: str) -> None:
     if value not in available_timezones():
-        raise ValidationError(f"unknown time zone {value!r}")
+        raise ValidationError(
+            _("Unknown time zone: %(value)s."), code="invalid", params={"value": value}
+        )
 
 
 class NotificationPreference(models.Model):
@@ -181,6 +188,10 @@ class NotificationPreference(models.Model):
     # The daily e-mail digest of the person's teams (new and overdue signals); opt-out.
     daily_digest = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
 
     def __str__(self) -> str:
         return f"quiet hours {self.quiet_hours_start:%H:%M}-{self.quiet_hours_end:%H:%M}"
@@ -234,6 +245,8 @@ class EmailNotice(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("e-mail notice")
+        verbose_name_plural = _("e-mail notices")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(

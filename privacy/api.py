@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -64,7 +65,9 @@ class AccessLogFilterInput(StrictSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("from") and attrs.get("to") and attrs["from"] >= attrs["to"]:
-            raise serializers.ValidationError({"to": "must be after from"}, code="invalid_period")
+            raise serializers.ValidationError(
+                {"to": _("Must be after from.")}, code="invalid_period"
+            )
         return attrs
 
     def to_filter(self) -> selectors.AccessLogFilter:

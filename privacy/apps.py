@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
     name = "privacy"
-    verbose_name = "Privacy en toegangslog"
+    verbose_name = _("Privacy and access log")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

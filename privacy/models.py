@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SubjectRequest(models.Model):
@@ -60,6 +61,8 @@ class SubjectRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("subject request")
+        verbose_name_plural = _("subject requests")
         ordering = ["due_at", "id"]
         indexes = [models.Index(fields=["status", "due_at"], name="subjectrequest_open_idx")]
         constraints = [
@@ -96,6 +99,8 @@ class RetentionPolicy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
         ordering = ["status"]
         verbose_name_plural = "retention policies"
 

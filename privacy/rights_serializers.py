@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -88,13 +89,13 @@ class SubjectRequestCreateInput(StrictSerializer):
 
     def validate_received_at(self, value: Any) -> Any:
         if value > timezone.now() + FUTURE_SLACK:
-            raise serializers.ValidationError("Cannot be in the future.", code="future")
+            raise serializers.ValidationError(_("Cannot be in the future."), code="future")
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["kind"] in SubjectRequest.ACTION_KINDS and not attrs.get("reason", "").strip():
             raise serializers.ValidationError(
-                {"reason": [serializers.ErrorDetail("State the reason.", code="required")]}
+                {"reason": [serializers.ErrorDetail(_("State the reason."), code="required")]}
             )
         attrs.setdefault("received_at", timezone.now())
         return attrs

@@ -79,6 +79,8 @@ class ReasonCode(models.Model):
     position = models.PositiveSmallIntegerField(default=100)
 
     class Meta:
+        verbose_name = _("reason code")
+        verbose_name_plural = _("reason codes")
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
@@ -96,6 +98,8 @@ class ConsentText(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["version", "language"], name="consent_text_version")
@@ -183,6 +187,8 @@ class Signal(models.Model):
     objects = SignalQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -233,6 +239,10 @@ class Consent(models.Model):
     consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
     consent_text_sha256 = models.CharField(max_length=64)
 
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
     def __str__(self) -> str:
         return f"consent {self.pk}"
 
@@ -245,6 +255,10 @@ class ConsentWithdrawal(models.Model):
     # Free text on the resident's word: encrypted like the notes.
     reason = EncryptedTextField(max_length=200, blank=True)
     withdrawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent withdrawal")
+        verbose_name_plural = _("consent withdrawals")
 
     def __str__(self) -> str:
         return f"withdrawal of {self.consent_id}"
@@ -287,6 +301,8 @@ class SignalEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("signal event")
+        verbose_name_plural = _("signal events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["signal", "created_at"])]
 
@@ -309,6 +325,8 @@ class SignalNote(models.Model):
     erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("signal note")
+        verbose_name_plural = _("signal notes")
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -333,6 +351,8 @@ class RoutingRule(models.Model):
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
@@ -350,7 +370,8 @@ class DeadlinePolicy(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "deadline policies"
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
 
     def __str__(self) -> str:
         return self.urgency
@@ -379,6 +400,8 @@ class BreakGlassAccess(models.Model):
     expires_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("break-glass access")
+        verbose_name_plural = _("break-glass accesses")
         ordering = ["-opened_at"]
         indexes = [models.Index(fields=["user", "signal", "expires_at"])]
         verbose_name_plural = "break-glass accesses"

@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
@@ -41,7 +42,7 @@ class _StrictBooleanField(forms.NullBooleanField):
             return True
         if text in ("false", "0"):
             return False
-        raise forms.ValidationError("Use true or false.", code="invalid")
+        raise forms.ValidationError(_("Use true or false."), code="invalid")
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
@@ -64,7 +65,12 @@ def queue_ordering(filters: Any) -> tuple[str, str]:
     choice = filters.get("ordering") or "deadline"
     if choice not in QUEUE_ORDERINGS:
         raise ValidationError(
-            {"ordering": [f"Choose one of: {', '.join(QUEUE_ORDERINGS)}."]}, code="invalid_choice"
+            {
+                "ordering": [
+                    _("Choose one of: {choices}.").format(choices=", ".join(QUEUE_ORDERINGS))
+                ]
+            },
+            code="invalid_choice",
         )
     return QUEUE_ORDERINGS[choice]
 

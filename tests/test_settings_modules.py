@@ -35,6 +35,8 @@ def production_env(database_url: str, *, settings_module: str | None = PRODUCTIO
         REDIS_URL=os.environ["REDIS_URL"],
         CELERY_BROKER_URL="memory://",  # nothing may reach a real queue from here
         PUSH_GATEWAY="console",
+        EMAIL_URL="smtp+tls://buurtsignaal:secret@smtp.example.org:587",
+        DEFAULT_FROM_EMAIL="Buurtsignaal <noreply@buurtsignaal.example>",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         DJANGO_SECURE_SSL_REDIRECT="false",
     )
@@ -156,3 +158,40 @@ def test_the_demo_broker_keeps_its_exchange_tables_in_the_var_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (var / "celery" / "control" / "default.exchange").is_file()
     assert not (started_in / "control").exists()
+
+
+# --- e-mail in production (issue 13) ------------------------------------------------------------
+
+SHOW_EMAIL = "from django.conf import settings; print(settings.EMAIL_BACKEND)"
+
+
+def test_production_refuses_to_start_without_email_url():
+    env = production_env("postgres://postgres@127.0.0.1:5432/postgres")
+    del env["EMAIL_URL"]
+    result = run(["manage.py", "shell", "-v", "0", "-c", SHOW_EMAIL], env)
+    assert result.returncode != 0
+    assert "Set the EMAIL_URL environment variable" in result.stderr
+
+
+def test_production_sends_through_the_smtp_server_email_url_names():
+    env = production_env("postgres://postgres@127.0.0.1:5432/postgres")
+    result = run(["manage.py", "shell", "-v", "0", "-c", SHOW_EMAIL], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+
+
+@pytest.mark.parametrize("email_url", ["consolemail://", "memorymail://", "dummymail://"])
+def test_check_deploy_refuses_an_email_backend_that_delivers_nowhere(email_url):
+    env = production_env("postgres://postgres@127.0.0.1:5432/postgres")
+    env["EMAIL_URL"] = email_url
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "ERROR"], env)
+    assert result.returncode != 0
+    assert "notifications.E003" in result.stderr
+    assert "smtp+tls://user:password@smtp.example.org:587" in result.stderr
+
+
+def test_check_deploy_accepts_smtp():
+    env = production_env("postgres://postgres@127.0.0.1:5432/postgres")
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "ERROR"], env)
+    assert result.returncode == 0, result.stderr
+    assert "notifications.E003" not in result.stdout + result.stderr

@@ -19,6 +19,14 @@ class LoginForm(forms.Form):
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
 
 
+class ResetCodeForm(forms.Form):
+    reset_code = forms.CharField(
+        label=_("One-time code from your administrator"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code from your authenticator app, or a recovery code"),

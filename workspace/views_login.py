@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import session_login
 from backend.errors import DomainError
-from workspace.forms import CodeForm, LoginForm
+from workspace.forms import CodeForm, LoginForm, ResetCodeForm
 
 PENDING = "workspace_mfa_token"
 ENROLMENT = "workspace_enrolment"
@@ -90,14 +90,16 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
 def login_enrol_view(request: HttpRequest) -> HttpResponse:
     """First login: a QR code for the authenticator app, then its first code confirms it. The
     recovery codes are shown once, on the page that follows. A wrong code shows the same QR
-    code again (the session keeps it until the code is right)."""
+    code again (the session keeps it until the code is right). After an admin reset the second
+    factor alone, the one-time code they handed over is asked first."""
     token = _pending(request)
     if not token:
         return HttpResponseRedirect(reverse("workspace:login"))
-    form = CodeForm(request.POST or None)
+    giving_reset_code = "reset_code" in request.POST
+    form = CodeForm(None if giving_reset_code else request.POST or None)
     form.fields["code"].label = _("Code from your authenticator app")
     try:
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not giving_reset_code and form.is_valid():
             try:
                 codes = session_login.session_enrolment_confirm(
                     request=request, mfa_token=token, code=form.cleaned_data["code"]
@@ -110,8 +112,20 @@ def login_enrol_view(request: HttpRequest) -> HttpResponse:
                 context = {"codes": codes, "next": _steps_done(request)}
                 return render(request, "workspace/recovery_codes.html", context)
         enrolment = request.session.get(ENROLMENT)
-        if request.method == "GET" or not enrolment:
-            begun = session_login.session_enrolment_begin(request=request, mfa_token=token)
+        if request.method == "GET" or not enrolment or giving_reset_code:
+            reset_form = ResetCodeForm(request.POST if giving_reset_code else None)
+            reset_code = reset_form.cleaned_data["reset_code"] if reset_form.is_valid() else ""
+            try:
+                begun = session_login.session_enrolment_begin(
+                    request=request, mfa_token=token, reset_code=reset_code
+                )
+            except DomainError as exc:
+                if exc.code not in ("second_factor_code_required", "credential_code_expired"):
+                    raise
+                if giving_reset_code:
+                    messages.error(request, exc.message())
+                context = {"form": ResetCodeForm()}
+                return render(request, "workspace/login_reset_code.html", context)
             enrolment = request.session[ENROLMENT] = asdict(begun)
     except DomainError as exc:  # the step's token expired or no longer fits the account
         request.session.pop(PENDING, None)

@@ -4,6 +4,7 @@
 - `login`: the password step, a password re-check, completing a login;
 - `second_factor`: TOTP enrolment, recovery codes, the TOTP login step;
 - `credentials`: credential resets with a one-time code, choosing and changing a password;
+- `second_factor_reset`: an admin resets the second factor alone, the password kept;
 - `memberships`: team memberships and roles under the separation-of-duties rules, new users;
 - `users`: deactivating and reactivating an account;
 - `lockout`: the callables django-axes is configured with (named in settings, not here).
@@ -39,6 +40,10 @@ from accounts.services.second_factor import (
     recovery_codes_replace,
     totp_enrolment_begin,
     totp_enrolment_confirm,
+)
+from accounts.services.second_factor_reset import (
+    second_factor_reset,
+    second_factor_reset_check,
 )
 from accounts.services.sessions import (
     TokenPair,
@@ -78,6 +83,8 @@ __all__ = [
     "recovery_codes_replace",
     "require_capability",
     "second_factor_remove",
+    "second_factor_reset",
+    "second_factor_reset_check",
     "team_membership_check",
     "team_membership_remove",
     "team_membership_set",

@@ -102,8 +102,6 @@ def credentials_reset(
     earlier one; access log rows credential_change and, when a second factor was removed,
     mfa_change."""
     purpose = CredentialCode.Purpose(purpose).value
-    code = _new_code()
-    expires_at = timezone.now() + timedelta(hours=settings.CREDENTIAL_RESET_HOURS)
     rule = actor_rule(actor, CHANGE_USER)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -112,15 +110,8 @@ def credentials_reset(
         user.save(update_fields=["password"])
         devices = second_factor_remove(user=user)
         ended = login_sessions_end(user=user, reason="credentials_reset")
-        CredentialCode.objects.update_or_create(
-            user=user,
-            defaults={
-                "code_hash": _code_hash(code),
-                "purpose": purpose,
-                "issued_by_id": actor.pk if actor else None,
-                "expires_at": expires_at,
-            },
-        )
+        issued = credential_code_issue(user=user, purpose=purpose, actor=actor)
+        expires_at = issued.expires_at
         account_change_record(
             context=context,
             action=Action.CREDENTIAL_CHANGE,
@@ -140,7 +131,30 @@ def credentials_reset(
                 authorisation_rule=rule,
                 details={"change": "reset", "devices_removed": devices},
             )
+    return issued
+
+
+def credential_code_issue(*, user: User, purpose: str, actor: User | None) -> IssuedCode:
+    """A new one-time code for `user`, replacing any earlier one; only its hash is stored.
+    The caller holds the user's row lock. Side effects: the CredentialCode row."""
+    code = _new_code()
+    expires_at = timezone.now() + timedelta(hours=settings.CREDENTIAL_RESET_HOURS)
+    CredentialCode.objects.update_or_create(
+        user=user,
+        defaults={
+            "code_hash": _code_hash(code),
+            "purpose": purpose,
+            "issued_by_id": actor.pk if actor else None,
+            "expires_at": expires_at,
+        },
+    )
     return IssuedCode(code=code, expires_at=expires_at)
+
+
+def credential_code_matches(record: CredentialCode | None, code: str) -> bool:
+    """Whether `code` is `record`'s, compared in constant time (also when there is no record)."""
+    given = _code_hash(code)
+    return constant_time_compare(given, record.code_hash if record else _NO_CODE) and bool(record)
 
 
 def _password_errors(password: str, user: User) -> None:
@@ -166,14 +180,13 @@ def credentials_set(*, request: HttpRequest, email: str, code: str, password: st
     user). On a refusal an access log row (credential_change, failed) with a keyed hash of the
     address instead of the address."""
     email = normalise_email(email)
-    given = _code_hash(code)
     record = (
         CredentialCode.objects.select_related("user")
         .filter(user__email=email, user__is_active=True)
+        .exclude(purpose=CredentialCode.Purpose.SECOND_FACTOR)  # that one keeps the password
         .first()
     )
-    matches = constant_time_compare(given, record.code_hash if record else _NO_CODE)
-    if record is None or not matches:
+    if not credential_code_matches(record, code):
         _refuse(request=request, email=email, reason="credential_code_invalid", user=None)
     user = record.user
     if record.expires_at <= timezone.now():

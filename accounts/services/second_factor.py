@@ -19,6 +19,10 @@ from accounts.account_log import RULE_OWN_ACCOUNT, access_log_login_failed, acco
 from accounts.mfa import PURPOSE_VERIFY, mfa_token_user
 from accounts.models import User
 from accounts.services.login import login_complete, password_reverify
+from accounts.services.second_factor_reset import (
+    second_factor_code_check,
+    second_factor_code_redeem,
+)
 from accounts.services.sessions import TokenPair, login_sessions_end
 from audit.context import AccessContext
 from audit.models import Action
@@ -65,12 +69,15 @@ def totp_enrolment_begin(
     an attacker's app.
 
     Side effects: replaces the user's unconfirmed TOTP devices; may consume a recovery code; on
-    a wrong password as accounts.services.login.password_reverify."""
+    a wrong password as accounts.services.login.password_reverify. After an admin reset the
+    second factor alone, `code` is the one-time code they handed over (second_factor_reset)."""
     if with_access_token:
         password_reverify(request=request, user=user, password=password)
     enrolled = user_has_device(user, confirmed=True)
     if enrolled and (not code or _verify_any(user=user, code=code) is None):
         raise DomainError("mfa_reverification_required")
+    if not enrolled:
+        second_factor_code_check(user=user, code=code)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
@@ -126,13 +133,15 @@ def totp_pending_confirm(*, request: HttpRequest, user: User, pending: TOTPDevic
     a second factor changed. The caller opens the new session in the same transaction
     (login_complete for tokens, accounts.session_login for a browser).
 
-    Side effects: TOTPDevice confirmed, others deleted; StaticDevice with new StaticTokens; as
+    Side effects: TOTPDevice confirmed, others deleted; StaticDevice with new StaticTokens; a
+    second-factor reset's CredentialCode deleted; as
     accounts.services.login_sessions_end (reason mfa_changed); an access log row (mfa_enrol)."""
     with transaction.atomic():
         replaced = TOTPDevice.objects.filter(user=user).exclude(pk=pending.pk).delete()[0]
         pending.confirmed = True
         pending.save(update_fields=["confirmed"])
         codes = recovery_codes_replace(user=user)
+        second_factor_code_redeem(user=user)
         ended = login_sessions_end(user=user, reason="mfa_changed")
         account_change_record(
             context=AccessContext.from_request(request, user=user),

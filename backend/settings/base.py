@@ -447,6 +447,7 @@ BROWSER_SESSION_HOURS = env.int("BROWSER_SESSION_HOURS", default=10)
 # Where e-mails link to: the workspace as the team reaches it.
 WORKSPACE_BASE_URL = env.str("WORKSPACE_BASE_URL", default="http://localhost:8000")
 # E-mail: EMAIL_URL (django-environ), e.g. smtp+tls://user:password@smtp.example.org:587;
-# the console by default (it prints the PII-free e-mails).
+# the console by default for the demo and the tests (it prints the PII-free e-mails).
+# Production requires both EMAIL_URL and DEFAULT_FROM_EMAIL (backend/settings/production.py).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Buurtsignaal <noreply@localhost>")

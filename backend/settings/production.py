@@ -17,3 +17,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # No default outside demo/test: a deployment states whether it pushes through FCM or only logs.
 PUSH_GATEWAY = env.str("PUSH_GATEWAY")
+# No default either: the e-mails to people whose pushes fail and the daily digests must reach
+# them, e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 (docs/adr/0028).
+# `check --deploy` refuses a backend that delivers nowhere (notifications.checks).
+vars().update(env.email_url("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL")

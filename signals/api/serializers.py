@@ -3,6 +3,7 @@
 import re
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from backend.serializers import DateTimeField, StrictSerializer
@@ -20,7 +21,7 @@ class ResidentInput(StrictSerializer):
 
     def validate_phone(self, value: str) -> str:
         if value and not PHONE.match(value):
-            raise serializers.ValidationError("Not a phone number.", code="invalid")
+            raise serializers.ValidationError(_("Not a phone number."), code="invalid")
         return value
 
 
@@ -34,7 +35,9 @@ class AddressInput(StrictSerializer):
     def validate_postcode(self, value: str) -> str:
         value = value.replace(" ", "").upper()
         if not POSTCODE.match(value):
-            raise serializers.ValidationError("Not a Dutch postcode like 3511 AB.", code="invalid")
+            raise serializers.ValidationError(
+                _("Not a Dutch postcode like 3511 AB."), code="invalid"
+            )
         return value
 
 

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import SUBMIT_SIGNAL
 from backend.errors import DomainError, invalid_field
@@ -90,19 +91,21 @@ def _check_consent(consent: IntakeConsent) -> None:
     now = timezone.now()
     if consent.given_at > now + CONSENT_CLOCK_SKEW:
         raise invalid_field(
-            ["consent", "given_at"], "future", "Consent cannot be given in the future."
+            ["consent", "given_at"], "future", _("Consent cannot be given in the future.")
         )
     if consent.given_at < now - CONSENT_MAX_AGE:
-        raise invalid_field(["consent", "given_at"], "too_old", "Consent is older than 30 days.")
+        raise invalid_field(["consent", "given_at"], "too_old", _("Consent is older than 30 days."))
     if consent.given_by == Consent.GivenBy.REPRESENTATIVE and not consent.representative_relation:
         raise invalid_field(
             ["consent", "representative_relation"],
             "required",
-            "Say how the representative relates to the resident.",
+            _("Say how the representative relates to the resident."),
         )
     if ConsentPurpose.SHARE_WITH_INITIATIVE in consent.purposes and not consent.initiatives:
         raise invalid_field(
-            ["consent", "initiatives"], "required", "Name the initiatives the resident agreed to."
+            ["consent", "initiatives"],
+            "required",
+            _("Name the initiatives the resident agreed to."),
         )
 
 

@@ -16,11 +16,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accounts.models import CredentialCode, LoginSession, User
-from accounts.services import credentials_reset, recovery_codes_replace, team_membership_set
+from accounts.services import credentials_reset
 from audit.models import AccessLog, AccessOutcome, Action
 from backend.errors import DomainError
-from tests.accounts.helpers import SYSTEM, admin_login, totp_device
-from tests.factories import PASSWORD, TeamFactory, UserFactory
+from tests.accounts.helpers import SYSTEM, admin_login
+from tests.factories import PASSWORD, UserFactory
 from tests.fixtures import token_client
 
 pytestmark = pytest.mark.django_db
@@ -33,23 +33,6 @@ NEW_PASSWORD = "zelf-gekozen-wachtwoord-31"
 def set_password(email: str, code: str, password: str = NEW_PASSWORD):
     body = {"email": email, "code": code, "password": password}
     return APIClient().post(SET, body, format="json")
-
-
-@pytest.fixture
-def member():
-    user = UserFactory()
-    team_membership_set(team=TeamFactory(), user=user, role="member", **SYSTEM)
-    totp_device(user)
-    recovery_codes_replace(user=user)
-    return User.objects.get(pk=user.pk)
-
-
-@pytest.fixture
-def admin_client():
-    admin_user = UserFactory(admin=True)
-    client = admin_login(Client(), admin_user)
-    client.user = admin_user
-    return client
 
 
 def reset_in_admin(admin_client, *users):

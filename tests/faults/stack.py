@@ -76,6 +76,9 @@ class AppStack:
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DJANGO_SECURE_SSL_REDIRECT": "false",
                 "LOG_FORMAT": "json",
+                # Deploy checks do not run here; the harness reads no e-mail.
+                "EMAIL_URL": "consolemail://",
+                "DEFAULT_FROM_EMAIL": "Buurtsignaal <noreply@localhost>",
                 "JWT_ACCESS_MINUTES": "120",
                 "LOGIN_THROTTLE_RATE": "1000/min",
                 # The load driver submits about two signals a second per field worker.
