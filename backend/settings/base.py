@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "signals",
     "notifications",
+    "outcomes",
     "privacy",
 ]
 
@@ -219,6 +220,14 @@ SPECTACULAR_SETTINGS = {
         {"name": "signals", "description": "Submit consented signals and follow their status."},
         {"name": "queue", "description": "The team queue and the work on one signal."},
         {"name": "devices", "description": "App installations that receive push notifications."},
+        {
+            "name": "outcomes",
+            "description": "The loneliness scale as data, and a signal's measurements with it.",
+        },
+        {
+            "name": "stats",
+            "description": "Anonymous figures for the network, small cells suppressed; CSV, SVG.",
+        },
         {"name": "audit", "description": "Privacy officer: the access log, break-glass openings."},
         {"name": "privacy", "description": "Privacy officer: data-subject rights and registers."},
     ],
@@ -360,13 +369,18 @@ LOGGING = {
 # Loaders run in order by `manage.py load_demo_data`. The demo accounts share a published
 # password and TOTP secret, so the loader refuses unless the settings variant allows it: only
 # backend.settings.demo and backend.settings.test do (a constant, not an environment switch).
-DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load"]
+DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load", "outcomes.demo.load"]
 DEMO_DATA_ALLOWED = False
 
 # Signals: how long an unrouted signal may wait before the sweeper re-enqueues it, and how far
 # ahead the next follow-up review of a contacted signal lies.
 ROUTING_GRACE_SECONDS = env.int("ROUTING_GRACE_SECONDS", default=60)
 FOLLOW_UP_REVIEW_DAYS = env.int("FOLLOW_UP_REVIEW_DAYS", default=14)
+# Outcomes (docs/adr/0028): the follow-up measurement falls due this many months after the
+# baseline unless the team names a date; the anonymous figures show no count under the
+# threshold (never below 5: the floor is the code's, not the environment's).
+OUTCOME_FOLLOW_UP_MONTHS = env.int("OUTCOME_FOLLOW_UP_MONTHS", default=3)
+STATS_SUPPRESSION_THRESHOLD = env.int("STATS_SUPPRESSION_THRESHOLD", default=10)
 # How long a break-glass opening lets a team member outside the signal's team read it.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
 
