@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("accounts.urls")),
     path("", include("signals.urls")),
     path("", include("notifications.urls")),
+    path("", include("outcomes.urls")),
     path("", include("privacy.urls")),
 ]
 
