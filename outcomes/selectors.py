@@ -25,6 +25,29 @@ def answers_of(measurement: Measurement) -> dict[str, str]:
     return json.loads(measurement.answers) if measurement.answers else {}
 
 
+def measurement_answers_text(measurement: Measurement) -> list[dict[str, str]]:
+    """The answers with the question and the answer as worded in the language asked, for the
+    resident's own export (AVG art. 15)."""
+    given = answers_of(measurement)
+    if not given:
+        return []
+    english = measurement.language == "en"
+    items = measurement.instrument.items.prefetch_related("options").order_by("position")
+    rows = []
+    for item in items:
+        if item.code not in given:
+            continue
+        option = next(o for o in item.options.all() if o.code == given[item.code])
+        rows.append(
+            {
+                "item": item.code,
+                "question": item.text_en if english else item.text_nl,
+                "answer": option.label_en if english else option.label_nl,
+            }
+        )
+    return rows
+
+
 def score_of(measurement: Measurement) -> Score | None:
     """The scores of a measurement whose answers are held; None if declined or erased."""
     if measurement.declined or not measurement.answers:

@@ -19,11 +19,12 @@ from accounts.roles import HANDLE_PRIVACY_REQUESTS
 from audit.disclosure import Disclosure
 from audit.models import AccessLog, Action, Purpose
 from backend.errors import DomainError
+from outcomes.models import Measurement
 from privacy.models import SubjectRequest
+from privacy.personal_data import SUBJECT_FIELDS
 from privacy.retention import retention_policies
 from privacy.selectors import access_log_about_subject
 from signals.models import Signal, SignalEvent, SignalNote
-from signals.personal_data import ERASED_FIELDS
 
 AUTHORISATION_RULE = f"capability:{HANDLE_PRIVACY_REQUESTS}"
 
@@ -102,6 +103,10 @@ def subject_signals(*, subject_id: UUID | str) -> QuerySet[Signal]:
             "reasons",
             Prefetch("events", SignalEvent.objects.order_by("created_at", "id")),
             Prefetch("notes", SignalNote.objects.order_by("created_at", "id")),
+            Prefetch(
+                "measurements",
+                Measurement.objects.select_related("instrument").order_by("taken_at", "id"),
+            ),
         )
         .order_by("created_at")
     )
@@ -153,7 +158,7 @@ def subject_export_disclosure(export: "SubjectExport") -> Disclosure:
         object_type="signals.signal",
         object_id=signal_ids[0] if len(signal_ids) == 1 else "",
         consent_id=consents[0] if len(consents) == 1 else "",
-        fields=ERASED_FIELDS,
+        fields=SUBJECT_FIELDS,
         details={
             "subject_request_id": str(export.subject_request.pk),
             "signal_ids": signal_ids,

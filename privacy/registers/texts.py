@@ -42,6 +42,10 @@ def purpose_description(code: str) -> str:
 
 
 NOTE_BODY: Text = ("notities van het buurtteam", "neighbourhood team notes")
+MEASUREMENT_ANSWERS: Text = (
+    "antwoorden op de De Jong Gierveld-eenzaamheidsschaal (bijzonder persoonsgegeven, art. 9)",
+    "answers to the De Jong Gierveld loneliness scale (special-category data, art. 9)",
+)
 
 PROCESSING_ACTIVITY: Text = (
     "Buurtsignaal: met toestemming van een bewoner een signaal vastleggen dat die "
