@@ -31,7 +31,9 @@ CHART_NAME = OpenApiParameter(
 
 
 def _stats(request: Request) -> selectors.Stats:
-    query = s.StatsQuery(data=request.query_params)
+    params = request.query_params.copy()
+    params.pop("format", None)  # the renderer's, not a filter
+    query = s.StatsQuery(data=params)
     query.is_valid(raise_exception=True)
     return selectors.stats_get(filters=dict(query.validated_data))
 

@@ -134,6 +134,8 @@ def concrete_path(w: World, route: str, obj: str, caller: Caller) -> tuple[str, 
         values["group_id"] = Group.objects.get(name="team_member").pk
     if "<int:pk>" in route:  # a TOTP device's secret (config) and QR code
         values["int:pk"] = w.admin_objects["otp_totp.totpdevice"]
+    if "<str:name>" in route:  # one table of the figures, one chart
+        values["str:name"] = "score-distribution" if "/charts/" in route else "status"
     values["app_label"] = "accounts"
     values["url"] = "nope/"
     if route == "admin/autocomplete/":
@@ -174,6 +176,7 @@ def _api_body(w: World, route: str, obj: str, caller: Caller) -> dict[str, Any]:
         "notes": {"body": "Gebeld, geen gehoor."},
         "withdraw-consent": {"reason": "Belde zelf."},
         "break-glass": {"reason": BREAK_GLASS_REASON},
+        "measurements": {"phase": "follow_up", "declined": True},
         "devices": {"platform": "android", "registration_token": "fcm-token-matrix-new"},
         "privacy/requests": {
             "kind": "access",
