@@ -126,8 +126,10 @@ STATS = {
     **dict.fromkeys(["threshold", "up_to", "months", "filter", "total"]),
     "instrument": {"id", "code", "version"},
     "tables": dict.fromkeys(
-        ["wijk", "month", "target_group", "urgency", "status", "outcome", "baseline"]
-        + ["follow_up", "score_change"],
+        [
+            *("wijk", "month", "target_group", "urgency", "status", "outcome", "baseline"),
+            *("follow_up", "score_change"),
+        ],
         FIGURES,
     ),
     "grid": [{"wijk", "month", "signals", "connections"}],
