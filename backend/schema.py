@@ -36,6 +36,8 @@ BODY_METHODS = ("POST", "PUT", "PATCH")
 TAG_RULES = [
     (r"auth/.*|me", "auth"),
     (r"signals/\{signal_id\}/withdraw-consent", "signals"),  # signaller, team and officer
+    (r"signals/\{signal_id\}/(suggestions|referrals|referral-steps)", "initiatives"),
+    (r"initiatives", "initiatives"),
     (r"signals/\{signal_id\}(/.*)?", "queue"),  # team work on one signal
     (r"signals|my/signals|consent-texts|reason-codes", "signals"),
     (r"queue", "queue"),

@@ -27,6 +27,7 @@ class RedocView(JsonErrorsMixin, SpectacularRedocView):
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("signals.urls")),
+    path("", include("initiatives.urls")),
     path("", include("notifications.urls")),
     path("", include("outcomes.urls")),
     path("", include("privacy.urls")),

@@ -39,6 +39,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "user",
         "device",
         "not_before",
+        "claimed_at",
         "sent_at",
         "created_at",
     ]

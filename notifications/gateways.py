@@ -139,11 +139,14 @@ class FcmGateway:
 
 
 def _limit_in_band_retries(app: firebase_admin.App) -> None:
-    """firebase-admin retries 500/503 answers inside `send_each` and sleeps for any Retry-After
-    the provider asks, while we hold the notification row locks. Our retries are scheduled per
-    row instead (attempts recorded, back-off with jitter), so only a failed connect (nothing
-    sent yet) is retried here. Reaches into the messaging service's session: firebase-admin is
-    pinned and tests/notifications/test_fcm_contract.py checks a 503 reaches FCM once."""
+    """firebase-admin retries inside `send_each`: a read timeout once (the push may well have
+    been delivered: a second copy by construction) and 500/503 up to four times, sleeping for
+    whatever Retry-After the provider asks, without a ceiling (a send task must end well within
+    the broker's 45 s visibility timeout, ADR 0019). Our retries are scheduled per row instead
+    (attempts recorded, back-off with jitter), so only a failed connect (nothing sent yet) is
+    retried here. firebase-admin has no public option for this, so this reaches into the
+    messaging service's session (docs/adr/0023): firebase-admin is pinned and
+    tests/notifications/test_fcm_contract.py checks a 503 and a timed-out push reach FCM once."""
     session = messaging._get_messaging_service(app)._client.session
     retry = Retry(
         total=1,

@@ -48,19 +48,35 @@ TEXTS: Final[dict[str, dict[str, tuple[str, str]]]] = {
 TIME_TO_LIVE: Final = timedelta(days=1)
 
 
+def collapse_id(*, event_id: int | None, notification_id: int) -> str:
+    """The one id under which every copy of a push collapses on the phone: per event (so a
+    repeat after a fault replaces the first, and two events never hide each other). A row
+    without an event (a test, a hand-made row) collapses with itself only. At most 64 bytes,
+    as apns-collapse-id requires."""
+    if event_id is not None:
+        return f"event-{event_id}"
+    return f"notification-{notification_id}"
+
+
 def push_message_build(
     *,
     kind: str,
     object_id: str,
     language: str,
     urgent: bool,
+    collapse: str,
     installation_id: str = "",
     registration_token: str = "",
 ) -> messaging.Message:
     """A data-only FCM message (no top-level `notification`): the Android app renders it itself
     from `title`/`body` and must honour `visibility` (FCM has no visibility field for data
     messages). iOS only shows alerts, so APNs gets the same generic title/body. Addressed to
-    the installation id when known, else to the registration token."""
+    the installation id when known, else to the registration token.
+
+    `collapse` (see collapse_id) makes a repeat replace the first copy: FCM's Android
+    `collapse_key`, the `tag` the app gives its notification (in data: an `android.notification`
+    block would make the system render the push, past the app's visibility handling), and
+    APNs' `apns-collapse-id`."""
     texts = TEXTS[kind]
     title, body = texts.get(language, texts["nl"])
     data = {
@@ -69,6 +85,7 @@ def push_message_build(
         "title": title,
         "body": body,
         "visibility": "private",
+        "tag": collapse,
     }
     target = {"fid": installation_id} if installation_id else {"token": registration_token}
     with warnings.catch_warnings():
@@ -80,11 +97,13 @@ def push_message_build(
             android=messaging.AndroidConfig(
                 priority="high" if urgent else "normal",
                 ttl=TIME_TO_LIVE,
+                collapse_key=collapse,
             ),
             apns=messaging.APNSConfig(
                 headers={
                     "apns-priority": "10" if urgent else "5",
                     "apns-push-type": "alert",
+                    "apns-collapse-id": collapse,
                 },
                 payload=messaging.APNSPayload(
                     aps=messaging.Aps(

@@ -86,7 +86,9 @@ class Device(models.Model):
 
 class Notification(models.Model):
     """One push to one device about one event. Created pending in the transaction that recorded
-    the event; a task sends it after commit and a sweeper re-enqueues what never ran."""
+    the event; a task claims it (sending), pushes outside any transaction and records the answer;
+    a sweeper re-enqueues what never ran and reclaims claims whose task was lost
+    (docs/adr/0023-claimed-delivery-and-collapse-keys.md)."""
 
     class Kind(models.TextChoices):
         SIGNAL_ROUTED = "signal_routed", "Nieuw signaal voor het team"
@@ -98,6 +100,7 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Wacht op verzending"
+        SENDING = "sending", "Wordt verzonden"
         SENT = "sent", "Verzonden"
         FAILED = "failed", "Mislukt"
         DEAD = "dead", "Apparaat onbereikbaar"
@@ -120,7 +123,12 @@ class Notification(models.Model):
     )
     is_urgent = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    # Claims so far: each claim is one attempt, and the attempt number fences the answer (an
+    # answer that comes back after the row was claimed again is not recorded).
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The current claim: who holds it (the send task's id) and since when (the lease).
+    claim_token = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error_code = models.CharField(max_length=48, blank=True)
     provider_message_id = models.CharField(max_length=255, blank=True)
     # Quiet hours and retry back-off: not sent before this moment.
@@ -137,6 +145,11 @@ class Notification(models.Model):
                 fields=["not_before", "updated_at"],
                 condition=Q(status="pending"),
                 name="notification_pending_due",
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status="sending"),
+                name="notification_sending_claimed",
             ),
         ]
 

@@ -66,3 +66,11 @@ def notifications_to_requeue(*, now: datetime, stale_after: timedelta) -> QueryS
     return Notification.objects.filter(
         status=Notification.Status.PENDING, not_before__lte=now
     ).filter(Q(not_before__gt=F("updated_at")) | Q(updated_at__lte=now - stale_after))
+
+
+def notifications_with_expired_claims(*, now: datetime, lease: timedelta) -> QuerySet[Notification]:
+    """Notifications claimed for sending longer than `lease` ago: their task died before it
+    recorded an answer (and the broker did not hand the same task out again)."""
+    return Notification.objects.filter(
+        status=Notification.Status.SENDING, claimed_at__lte=now - lease
+    )

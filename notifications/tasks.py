@@ -2,7 +2,7 @@
 a slow push provider never delays routing. Each takes ids, reloads and calls one service; the
 services lock rows and skip what is done, so running a task twice is harmless."""
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 
@@ -19,10 +19,11 @@ _DB_RETRY = {
 }
 
 
-@shared_task(name="notifications.tasks.notifications_send", **_DB_RETRY)
-def notifications_send(notification_ids: list[int]) -> None:
-    """Pushes the given notifications that are still pending and due."""
-    services.notifications_deliver(notification_ids=notification_ids)
+@shared_task(bind=True, name="notifications.tasks.notifications_send", **_DB_RETRY)
+def notifications_send(self: Task, notification_ids: list[int]) -> None:
+    """Pushes the given notifications that are still pending and due. The task id names the
+    claim: the same task handed out again (its worker died mid-push) takes its claims back."""
+    services.notifications_deliver(notification_ids=notification_ids, claim_token=self.request.id)
 
 
 @shared_task(name="notifications.tasks.notifications_requeue", **_DB_RETRY)

@@ -35,7 +35,8 @@ SIGNALS = [
         "elderly_at_home",
         ["limited_mobility"],
         "normal",
-        ["acknowledged", "contacted", "in_follow_up", "closed"],
+        # initiatives.demo refers Eef to an initiative and closes the signal as connected.
+        ["acknowledged", "contacted", "in_follow_up"],
     ),
     ("Fenna", "3553AB", 4, "other", ["caring_for_someone"], "normal", []),  # uncovered buurt
     ("Gijs", "9999ZZ", 1, "young_adult", ["few_contacts"], "normal", []),  # unknown address
@@ -94,5 +95,5 @@ def _walk(signal: Signal | None, steps: list[str]) -> None:
             actor=worker,
             to_status=step,
             expected_version=signal.version,
-            outcome="connected_to_initiative" if step == Status.CLOSED else "",
+            outcome="connected_to_informal_network" if step == Status.CLOSED else "",
         )

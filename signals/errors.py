@@ -103,3 +103,10 @@ register(
     "toegevoegd.",
     en="Consent was withdrawn or the data erased; nothing more can be added.",
 )
+register(
+    "connected_needs_referral",
+    409,
+    nl="Afsluiten als 'verbonden met een initiatief' kan pas als een doorverwijzing de eerste "
+    "ontmoeting heeft bereikt.",
+    en="Closing as 'connected to an initiative' needs a referral that reached a first meeting.",
+)

@@ -5,12 +5,29 @@ appends a SignalEvent, inside the service's transaction: a subscriber that raise
 whole change back, so an event and what follows from it commit together (docs/adr/0005).
 `queue_deadlines` lets a higher app add deadlines of its own to the queue's rows."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from backend.hooks import Hook
-from signals.models import SignalEvent
+from signals.models import Signal, SignalEvent
 
 event_appended = Hook[SignalEvent]("signals.event_appended")
+
+
+@dataclass
+class Closing:
+    """A signal about to close with `outcome`. A subscriber that keeps the evidence of an
+    outcome (initiatives: a referral that reached a first meeting) raises to refuse the close or
+    adds ids to `links`, which the `transitioned` event records (docs/adr/0026)."""
+
+    signal: Signal
+    outcome: str
+    actor: Any
+    links: dict[str, Any] = field(default_factory=dict)
+
+
+# Published by signal_transition before a signal closes, inside its transaction.
+closing = Hook[Closing]("signals.closing")
 
 
 QUEUE_DEADLINE_PREFIX = "deadline_"

@@ -39,6 +39,7 @@ class Urgency(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
+    # Needs evidence: a referral that reached a first meeting (hooks.closing, docs/adr/0026).
     CONNECTED_TO_INITIATIVE = "connected_to_initiative", "Verbonden met een initiatief"
     CONNECTED_TO_INFORMAL_NETWORK = "connected_to_informal_network", "Verbonden met eigen netwerk"
     REFERRED_TO_PROFESSIONAL_CARE = "referred_to_professional_care", "Doorverwezen naar zorg"
@@ -248,6 +249,9 @@ class SignalEvent(models.Model):
         PERSONAL_DATA_ERASED = "personal_data_erased"
         RESTRICTED = "restricted"
         RESTRICTION_LIFTED = "restriction_lifted"
+        # A step of a referral to an initiative (initiatives.Referral): data names the
+        # referral, the initiative and the step (docs/adr/0026).
+        REFERRAL = "referral"
 
     signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=24, choices=Type.choices)

@@ -4,7 +4,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -141,10 +141,16 @@ def escalation_due_signal_ids(*, limit: int, now: Any = None) -> list[Any]:
 
 
 def my_signals(*, user: User) -> QuerySet[Signal]:
-    """The caller's own submissions, for status only."""
+    """The caller's own submissions, for status only, and whether the resident was connected:
+    `connected_to` is the initiative's name only where the closing event recorded it (the
+    consent named that initiative, docs/adr/0026)."""
+    closing = SignalEvent.objects.filter(
+        signal=OuterRef("pk"), type=SignalEvent.Type.TRANSITIONED, to_status=Status.CLOSED
+    ).order_by("-id")
     return (
         Signal.objects.submitted_by(user)
-        .only("id", "subject_id", "client_uuid", "status", "created_at", "updated_at")
+        .only("id", "subject_id", "client_uuid", "status", "outcome", "created_at", "updated_at")
+        .annotate(connected_to=Subquery(closing.values("data__connected_to")[:1]))
         .order_by("-created_at")
     )
 

@@ -7,11 +7,17 @@ from django.apps import apps
 from accounts.hooks import login_sessions_ended
 from audit.denials import access_denied_record
 from backend.exception_handler import access_denied
+from initiatives import subscribers as initiatives
 from notifications.subscribers import on_login_sessions_ended, on_signal_event_appended
-from signals.hooks import event_appended
+from signals.hooks import closing, event_appended
 
 EXPECTED = {
-    "signals.event_appended": (event_appended, (on_signal_event_appended,)),
+    # INSTALLED_APPS order: initiatives before notifications.
+    "signals.event_appended": (
+        event_appended,
+        (initiatives.on_signal_event_appended, on_signal_event_appended),
+    ),
+    "signals.closing": (closing, (initiatives.on_signal_closing,)),
     "accounts.login_sessions_ended": (login_sessions_ended, (on_login_sessions_ended,)),
     "backend.access_denied": (access_denied, (access_denied_record,)),
 }
@@ -24,7 +30,7 @@ def test_each_hook_has_exactly_its_subscribers_after_start_up():
 
 
 def test_running_our_apps_ready_again_registers_nothing_twice():
-    for label in ("audit", "accounts", "signals", "notifications", "privacy"):
+    for label in ("audit", "accounts", "signals", "initiatives", "notifications", "privacy"):
         apps.get_app_config(label).ready()
 
     for name, (hook, subscribers) in EXPECTED.items():

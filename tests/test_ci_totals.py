@@ -19,6 +19,7 @@ FAULTS = {
     "totals": {
         **{"scenarios": 1, "faults_injected": 2, "signals": 80, "accepted": 80},
         **{"lost": 0, "doubled": 0, "stuck": 0, "push_duplicates": 2},
+        "push_duplicates_uncollapsed": 0,
     },
     "scenarios": [SCENARIO],
 }
@@ -42,6 +43,7 @@ def test_it_prints_the_three_totals(tmp_path):
     assert "186 routes" in result.stdout and "16 callers = 5216 cells" in result.stdout
     assert "2429 cases, 0 responses 5xx, 0 failures" in result.stdout
     assert "2 faults injected, 80 signals, 0 lost, 0 doubled, 0 stuck" in result.stdout
+    assert "2 push duplicates (0 uncollapsed, 0 scenarios over their bound)" in result.stdout
 
 
 def test_a_missing_totals_file_fails(tmp_path):
@@ -53,11 +55,13 @@ def test_a_missing_totals_file_fails(tmp_path):
 
 def test_a_failed_cell_a_5xx_or_a_lost_signal_fails(tmp_path):
     lost = {**FAULTS, "totals": {**FAULTS["totals"], "lost": 1}}
+    uncollapsed = {**FAULTS, "totals": {**FAULTS["totals"], "push_duplicates_uncollapsed": 1}}
     for files in (
         {"matrix": {**MATRIX, "failed": 1, "passed": 5647}, "fuzz": FUZZ, "fault": FAULTS},
         {"matrix": {**MATRIX, "run": 17}, "fuzz": FUZZ, "fault": FAULTS},
         {"matrix": MATRIX, "fuzz": {**FUZZ, "responses_5xx": 1}, "fault": FAULTS},
         {"matrix": MATRIX, "fuzz": FUZZ, "fault": lost},
+        {"matrix": MATRIX, "fuzz": FUZZ, "fault": uncollapsed},
     ):
         write(tmp_path, **files)
         assert run(tmp_path).returncode == 1, files

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "signals",
+    "initiatives",
     "notifications",
     "outcomes",
     "privacy",
@@ -219,6 +220,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "auth", "description": "Log in (password, second factor), tokens, your profile."},
         {"name": "signals", "description": "Submit consented signals and follow their status."},
         {"name": "queue", "description": "The team queue and the work on one signal."},
+        {
+            "name": "initiatives",
+            "description": "The local initiatives catalogue, suggestions and referrals.",
+        },
         {"name": "devices", "description": "App installations that receive push notifications."},
         {
             "name": "outcomes",
@@ -240,6 +245,7 @@ SPECTACULAR_SETTINGS = {
         "AccessLogActionEnum": "audit.models.Action",
         "AccessLogOutcomeEnum": "audit.models.AccessOutcome",
         "AccessLogPurposeEnum": "audit.models.Purpose",
+        "ReferralStepEnum": "initiatives.models.ReferralStep",
     },
 }
 
@@ -369,13 +375,20 @@ LOGGING = {
 # Loaders run in order by `manage.py load_demo_data`. The demo accounts share a published
 # password and TOTP secret, so the loader refuses unless the settings variant allows it: only
 # backend.settings.demo and backend.settings.test do (a constant, not an environment switch).
-DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load", "outcomes.demo.load"]
+DEMO_DATA_LOADERS = [
+    "accounts.demo.load",
+    "signals.demo.load",
+    "initiatives.demo.load",
+    "outcomes.demo.load",
+]
 DEMO_DATA_ALLOWED = False
 
 # Signals: how long an unrouted signal may wait before the sweeper re-enqueues it, and how far
 # ahead the next follow-up review of a contacted signal lies.
 ROUTING_GRACE_SECONDS = env.int("ROUTING_GRACE_SECONDS", default=60)
 FOLLOW_UP_REVIEW_DAYS = env.int("FOLLOW_UP_REVIEW_DAYS", default=14)
+# Catalogue entries nobody verified for this many days are flagged to admins (initiatives).
+INITIATIVE_VERIFY_AFTER_DAYS = env.int("INITIATIVE_VERIFY_AFTER_DAYS", default=180)
 # Outcomes (docs/adr/0028): the follow-up measurement falls due this many months after the
 # baseline unless the team names a date; the anonymous figures show no count under the
 # threshold (never below 5: the floor is the code's, not the environment's).
@@ -393,9 +406,10 @@ DEVICE_PRUNE_DAYS = env.int("DEVICE_PRUNE_DAYS", default=30)
 # Active devices per user; registering one more deactivates the least recently seen (one
 # signal fans out to at most this many pushes per team member).
 DEVICE_MAX_ACTIVE_PER_USER = env.int("DEVICE_MAX_ACTIVE_PER_USER", default=10)
-# A pending push untouched this long while due has lost its task (broker down at commit); the
-# sweeper dispatches it again. Longer than the visibility timeout plus a send, so the broker's
-# own redelivery comes first.
+# A pending push untouched this long while due has lost its task (broker down at commit), and
+# a push claimed for sending this long ago has lost its worker (the lease): the sweeper
+# dispatches either again. Longer than the visibility timeout plus a send, so the broker's own
+# redelivery (which takes back its claims at once) comes first.
 PUSH_REQUEUE_STALE_SECONDS = env.int("PUSH_REQUEUE_STALE_SECONDS", default=90)
 
 # --- Privacy: access log, second factor, encryption at rest ---------------------------------

@@ -61,6 +61,7 @@ def push_payload_keys() -> list[str]:
         object_id="00000000-0000-0000-0000-000000000000",
         language="nl",
         urgent=False,
+        collapse="event-0",
         registration_token="register-probe",
     )
     return sorted(message.data)

@@ -125,6 +125,20 @@ class SignalReceiptOutput(serializers.Serializer):
 
 class MySignalOutput(SignalReceiptOutput):
     updated_at = DateTimeField()
+    connected = serializers.SerializerMethodField(
+        help_text="the signal was closed with the resident connected to an initiative"
+    )
+    connected_to = serializers.SerializerMethodField(
+        help_text="the initiative's name, only where the resident's consent named it"
+    )
+
+    def get_connected(self, signal) -> bool:
+        return signal.status == Status.CLOSED and signal.outcome == Outcome.CONNECTED_TO_INITIATIVE
+
+    def get_connected_to(self, signal) -> str | None:
+        if not self.get_connected(signal):
+            return None
+        return getattr(signal, "connected_to", None) or None
 
 
 class TransitionInput(StrictSerializer):

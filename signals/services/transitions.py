@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from accounts.models import Team, TeamMembership, User
 from backend.errors import DomainError
-from signals import workflow
+from signals import hooks, workflow
 from signals.access import require_coordinator, signal_for_team_work
 from signals.models import (
+    Outcome,
     Signal,
     SignalNote,
     Status,
@@ -48,8 +49,12 @@ def signal_transition(
     """Moves a signal along the transition table (acknowledge, contacted, follow-up, close,
     decline). Closing needs an outcome, declining a reason (the note).
 
+    Closing as `connected_to_initiative` needs the evidence a `closing` subscriber links (a
+    referral that reached a first meeting, initiatives); without it, 409
+    connected_needs_referral.
+
     Side effects: status, deadlines and version; an optional SignalNote; a `transitioned` event
-    (acknowledgement notifies the signaller)."""
+    (acknowledgement notifies the signaller) with the outcome and what `closing` linked."""
     with transaction.atomic():
         signal = signal_for_team_work(actor=actor, signal_id=signal_id)
         check_version(signal, expected_version)
@@ -63,6 +68,7 @@ def signal_transition(
             raise DomainError("outcome_required")
         if to_status == Status.DECLINED and not note.strip():
             raise DomainError("reason_required")
+        links = _closing_links(signal, actor, outcome) if to_status == Status.CLOSED else {}
         now = timezone.now()
         from_status = signal.status
         signal.status = to_status
@@ -77,7 +83,7 @@ def signal_transition(
             signal.outcome = outcome if to_status == Status.CLOSED else ""
             fields += ["closed_at", "outcome"]
         save_signal(signal, *fields)
-        data = {"outcome": outcome} if outcome else {}
+        data = {"outcome": outcome, **links} if outcome else {}
         append_event(
             signal,
             Event.TRANSITIONED,
@@ -88,6 +94,16 @@ def signal_transition(
             data=data,
         )
     return signal
+
+
+def _closing_links(signal: Signal, actor: User, outcome: str) -> dict[str, Any]:
+    """What the `closing` subscribers link to the close; refuses a `connected_to_initiative`
+    close that nothing vouches for (fail closed: no subscriber, no such close)."""
+    closing = hooks.Closing(signal=signal, outcome=outcome, actor=actor)
+    hooks.closing.publish(closing)
+    if outcome == Outcome.CONNECTED_TO_INITIATIVE and not closing.links.get("referral_id"):
+        raise DomainError("connected_needs_referral")
+    return closing.links
 
 
 def signal_assign(

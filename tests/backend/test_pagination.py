@@ -14,6 +14,7 @@ from signals import services
 from signals.models import Status
 from tests.factories import UserFactory, member_of
 from tests.fixtures import token_client
+from tests.initiatives.factories import make_initiative
 from tests.signals.factories import make_signal, team_with_coverage
 from tests.test_url_matrix import api_patterns
 
@@ -44,6 +45,8 @@ def callers():
             received_at=timezone.now(),
             channel="letter",
         )
+    for _ in range(2):
+        make_initiative()
     return {"member": token_client(member), "officer": token_client(officer)}
 
 
@@ -55,6 +58,10 @@ LISTS = [
     ("/api/v1/privacy/requests", "officer"),
     ("/api/v1/privacy/consent-register", "officer"),
 ]
+# Lists ordered by a text field first (the catalogue, by name): any text is a position there,
+# so only what cannot be one (no base64, a NUL, a bad offset or direction) is refused, and the
+# rest is answered, never a 500.
+TEXT_ORDERED = [("/api/v1/initiatives", "member")]
 FORGED = [
     NOT_A_DATE,
     cursor("p=0001-01-01 00:00:00"),  # naive: made aware in Amsterdam it overflows
@@ -72,7 +79,7 @@ def test_the_lists_under_test_are_all_the_paginated_lists():
         for route, pattern in api_patterns()
         if getattr(pattern.callback.view_class, "pagination_class", None)
     }
-    assert paginated == {path for path, _ in LISTS}
+    assert paginated == {path for path, _ in LISTS + TEXT_ORDERED}
 
 
 @pytest.mark.parametrize(("path", "caller"), LISTS)
@@ -84,7 +91,23 @@ def test_a_tampered_cursor_is_a_400_invalid_cursor_on_every_list(callers, path, 
     assert response.json()["message"].startswith("De cursor voor deze lijst is ongeldig")
 
 
-@pytest.mark.parametrize(("path", "caller"), LISTS)
+@pytest.mark.parametrize(("path", "caller"), TEXT_ORDERED)
+@pytest.mark.parametrize("forged", FORGED)
+def test_a_forged_cursor_on_a_text_ordered_list_is_refused_or_harmless(
+    callers, path, caller, forged
+):
+    response = callers[caller].get(path, {"cursor": forged})
+    text_position = forged in (NOT_A_DATE, cursor("p=0001-01-01 00:00:00")) or forged == cursor(
+        "p=99999999999999999999999"
+    )
+    if text_position:
+        assert response.status_code == 200, response.content
+    else:
+        assert response.status_code == 400, response.content
+        assert response.json()["code"] == "invalid_cursor"
+
+
+@pytest.mark.parametrize(("path", "caller"), LISTS + TEXT_ORDERED)
 def test_a_cursor_the_api_handed_out_still_works(callers, path, caller):
     client = callers[caller]
     first = client.get(path, {"page_size": 1})

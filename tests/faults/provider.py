@@ -24,6 +24,17 @@ class Push:
     status: int = 200  # what FCM answered
     message: dict = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def collapse(self) -> str:
+        """The id this push collapses under on the phone, when FCM's collapse key, the app's
+        notification tag and APNs' collapse id agree; "" otherwise."""
+        ids = {
+            self.message.get("android", {}).get("collapse_key", ""),
+            self.message.get("data", {}).get("tag", ""),
+            self.message.get("apns", {}).get("headers", {}).get("apns-collapse-id", ""),
+        }
+        return ids.pop() if len(ids) == 1 else ""
+
 
 @dataclass
 class Window:
@@ -95,6 +106,25 @@ class FaultyGoogle(FakeGoogle):
     def duplicates(self) -> int:
         """Pushes a phone got more than once for the same event."""
         return sum(count - 1 for count in self.delivered().values() if count > 1)
+
+    def most_copies(self) -> int:
+        """The most times one phone got the same push."""
+        return max(self.delivered().values(), default=0)
+
+    def uncollapsed(self) -> int:
+        """Repeats that would show as a second notification: without a collapse id, or with
+        another one than the first copy's."""
+        first: dict[tuple[str, str, str], str] = {}
+        count = 0
+        with self._push_lock:
+            for p in self.pushes:
+                if not p.delivered:
+                    continue
+                key = (p.token, p.kind, p.object_id)
+                if key in first and (not p.collapse or p.collapse != first[key]):
+                    count += 1
+                first.setdefault(key, p.collapse)
+        return count
 
     def arrived_between(self, start: float, end: float) -> list[Push]:
         with self._push_lock:

@@ -121,7 +121,11 @@ class Scenario:
             self.verdict,
             load=load,
             observer=self.observer,
-            duplicates=self.google.duplicates(),
+            duplicates=(
+                self.google.duplicates(),
+                self.google.uncollapsed(),
+                self.google.most_copies(),
+            ),
             recovery=recovery,
         )
         self.verdict.push_duplicate_bound = duplicate_bound
@@ -136,6 +140,15 @@ class Scenario:
         assert self.verdict.lost == 0, report
         assert self.verdict.doubled == 0, report
         assert self.verdict.stuck == 0, report
+
+    def assert_push_duplicates_within(self, bound: int) -> None:
+        """The push-duplicate bound (docs/reliability.md): no more repeats than pushes were
+        exposed, each push at most once more per fault, and every repeat collapses with the
+        first copy on the phone."""
+        v, report = self.verdict, self.report()
+        assert v.push_duplicates <= bound, report
+        assert v.push_most_copies <= 1 + v.faults_injected, report
+        assert v.push_duplicates_uncollapsed == 0, report
 
     def report(self) -> str:
         """For assertion messages: the verdict and the tails of every log."""

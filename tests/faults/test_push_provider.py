@@ -47,7 +47,7 @@ def test_push_provider_5xx_429_timeouts_and_unregistered_end_sent_or_dead(scenar
     google.heal()
     recovery = scenario.settle(load, timeout=120)
     held = [p for p in google.pushes if p.held]
-    verdict = scenario.finish(
+    scenario.finish(
         load,
         recovery=recovery,
         duplicate_bound=len(held),
@@ -79,35 +79,37 @@ def test_push_provider_5xx_429_timeouts_and_unregistered_end_sent_or_dead(scenar
         assert retries and min(p.at for p in retries) - ended >= FIRST_RETRY_NOT_BEFORE - WINDOW
     errors = {code for _, _, code, _ in rows if code}
     assert {"unregistered"} <= errors, errors
-    assert verdict.push_duplicates <= len(held), scenario.report()
+    scenario.assert_push_duplicates_within(len(held))
     # 5xx/429/timeouts: retried after 15-30 s, dispatched by the next sweep.
     assert recovery is not None and recovery <= HOLD + 30 + CADENCE + 15, scenario.report()
 
 
-@pytest.mark.pending_fix("issue 10 item 3, once sending moves out of the transaction (issue 9)")
 def test_repeated_pushes_collapse_on_the_phone(scenario):
-    """A push that goes out twice (the provider took it, the row was not committed as sent)
-    must replace itself on the phone: one collapse key per event for FCM, the same
-    apns-collapse-id for APNs."""
+    """A push that goes out twice (the provider took it, its answer was never recorded: here a
+    pool child killed mid-push, whose task the broker hands out again at once) replaces itself
+    on the phone: every copy carries its event's collapse key, notification tag and
+    apns-collapse-id, and no two events share one."""
     scenario.start(settings=SWEEPS)
     load = scenario.load()
     scenario.google.hold_for(6, hold=4)
     load.submit_batch(2)
-    wait_until(lambda: scenario.google.in_flight >= 2 * MEMBERS, timeout=10, what="in flight")
+    in_flight = wait_until(
+        lambda: scenario.google.in_flight >= 2 * MEMBERS and scenario.google.in_flight,
+        timeout=10,
+        what="pushes in flight",
+    )
     os.kill(scenario.stack.pool_children("notifications")[0], signal.SIGKILL)
     scenario.fault()
     scenario.google.heal()
     recovery = scenario.settle(load, timeout=60)
-    scenario.finish(load, recovery=recovery, duplicate_bound=2 * MEMBERS)
-    assert scenario.verdict.push_duplicates, "the fault did not repeat a push"
+    verdict = scenario.finish(load, recovery=recovery, duplicate_bound=in_flight)
+
+    assert verdict.push_duplicates, f"the fault did not repeat a push\n{scenario.report()}"
+    scenario.assert_nothing_lost_doubled_or_stuck([])
+    scenario.assert_push_duplicates_within(in_flight)
+    by_event: dict[tuple[str, str], set[str]] = {}
     for push in scenario.google.pushes:
-        android = push.message.get("android", {})
-        headers = push.message.get("apns", {}).get("headers", {})
-        assert android.get("collapse_key"), push.message
-        assert headers.get("apns-collapse-id"), push.message
-    keys: dict = {}
-    for push in scenario.google.pushes:
-        key = (push.token, push.kind, push.object_id)
-        collapse = (push.message["android"]["collapse_key"],
-                    push.message["apns"]["headers"]["apns-collapse-id"])  # fmt: skip
-        assert keys.setdefault(key, collapse) == collapse, "a repeat must collapse the first"
+        assert push.collapse.startswith("event-"), push.message
+        by_event.setdefault((push.kind, push.object_id), set()).add(push.collapse)
+    assert all(len(ids) == 1 for ids in by_event.values()), by_event
+    assert len(set.union(*by_event.values())) == len(by_event), by_event

@@ -19,7 +19,7 @@ def record(verdict: Verdict) -> None:
 
 def totals() -> dict[str, Any]:
     keys = ("faults_injected", "signals", "accepted", "lost", "doubled", "stuck",
-            "push_duplicates")  # fmt: skip
+            "push_duplicates", "push_duplicates_uncollapsed")  # fmt: skip
     summed = {key: sum(v.as_dict()[key] for v in VERDICTS) for key in keys}
     return {"scenarios": len(VERDICTS), **summed}
 
@@ -45,13 +45,14 @@ def lines() -> list[str]:
         result.append(
             f"{v.scenario:<48} faults {v.faults_injected:>2}  signals {v.signals:>4}  "
             f"accepted {v.accepted:>4}  lost {v.lost}  doubled {v.doubled}  stuck {v.stuck}  "
-            f"push dup {v.push_duplicates}{bound}  recovery {recovery}  "
+            f"push dup {v.push_duplicates}{bound} ({v.push_duplicates_uncollapsed} uncollapsed)  "
+            f"recovery {recovery}  "
             f"max latency {v.max_latency_seconds:.1f}s"
         )
     t = totals()
     result.append(
         f"TOTAL {t['scenarios']} scenarios: faults injected {t['faults_injected']}, signals "
         f"{t['signals']}, lost {t['lost']}, doubled {t['doubled']}, stuck {t['stuck']}, push "
-        f"duplicates {t['push_duplicates']}"
+        f"duplicates {t['push_duplicates']} ({t['push_duplicates_uncollapsed']} uncollapsed)"
     )
     return result

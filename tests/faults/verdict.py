@@ -3,9 +3,10 @@ app's code), the fake FCM's record of what reached the phones, and the clients' 
 
 - lost: a client got 2xx for a client_uuid and that signal is not routed in the end;
 - doubled: a signal with more than one `routed` event;
-- stuck: after recovery, a signal not routed or a push still pending;
+- stuck: after recovery, a signal not routed or a push still pending or sending;
 - push duplicates: the same (device, event) delivered more than once, against a bound the
-  scenario states (pushes in flight when the fault struck).
+  scenario states (pushes in flight when the fault struck); each push reaches a phone at most
+  once more per fault, and every repeat carries the first copy's collapse id (uncollapsed 0).
 """
 
 import contextlib
@@ -31,6 +32,8 @@ class Verdict:
     stuck_signals: int = 0
     stuck_pushes: int = 0
     push_duplicates: int = 0
+    push_duplicates_uncollapsed: int = 0
+    push_most_copies: int = 0
     push_duplicate_bound: int | None = None
     answers: dict[str, int] = field(default_factory=dict)
     max_latency_seconds: float = 0.0
@@ -103,12 +106,13 @@ class Observer:
         states = self.signal_states()
         return {u for u in accepted if states.get(u) != "routed"}
 
+    def unsent(self) -> int:
+        """Pushes still to be sent: pending, or claimed and not answered yet."""
+        states = self.notification_states()
+        return states.get("pending", 0) + states.get("sending", 0)
+
     def settled(self, accepted: set[str]) -> bool:
-        return (
-            not self.missing(accepted)
-            and self.unrouted() == 0
-            and self.notification_states().get("pending", 0) == 0
-        )
+        return not self.missing(accepted) and self.unrouted() == 0 and self.unsent() == 0
 
     def wait_settled(self, accepted: set[str], *, timeout: float) -> float | None:
         """Seconds until everything accepted is routed and no push is pending; None when it
@@ -130,18 +134,23 @@ def judge(
     *,
     load: Load,
     observer: Observer,
-    duplicates: int,
+    duplicates: tuple[int, int, int],
     recovery: float | None,
 ) -> Verdict:
-    """Fills the verdict from what the clients, the database and the phones saw."""
+    """Fills the verdict from what the clients, the database and the phones saw; `duplicates`
+    is (repeats, repeats without the first copy's collapse id, most copies of one push)."""
     accepted = load.accepted_uuids()
     verdict.signals = len(load.submitted_uuids())
     verdict.accepted = len(accepted)
     verdict.lost = len(observer.missing(accepted))
     verdict.doubled = observer.routed_twice()
     verdict.stuck_signals = observer.unrouted()
-    verdict.stuck_pushes = observer.notification_states().get("pending", 0)
-    verdict.push_duplicates = duplicates
+    verdict.stuck_pushes = observer.unsent()
+    (
+        verdict.push_duplicates,
+        verdict.push_duplicates_uncollapsed,
+        verdict.push_most_copies,
+    ) = duplicates
     verdict.answers = dict(sorted(load.tally().items()))
     verdict.max_latency_seconds = round(max((a.latency for a in load.answers), default=0.0), 3)
     verdict.recovery_seconds = None if recovery is None else round(recovery, 2)

@@ -47,6 +47,7 @@ def fcm(
     local_google.fake.requests.clear()
     local_google.fake.answer_token_endpoint()
     local_google.fake._fcm.clear()
+    local_google.fake.before_answer = None
     for name in ("HTTPS_PROXY", "https_proxy"):
         monkeypatch.setenv(name, local_google.proxy_url)
     for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):

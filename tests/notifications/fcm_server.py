@@ -14,6 +14,7 @@ import json
 import ssl
 import threading
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -139,6 +140,9 @@ class FakeGoogle:
     _token: list[Answer] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _sent: int = 0
+    # Called with each push before it is answered (on the proxy's thread, outside the lock, so
+    # it may push again itself): what the database looks like while a push is on its way.
+    before_answer: Callable[[Recorded], None] | None = None
 
     def answer(self, address: str, *answers: Answer) -> None:
         """Script the answers for one registration token or installation id."""
@@ -156,6 +160,9 @@ class FakeGoogle:
         return [r for r in self.requests if r.host == OAUTH_HOST]
 
     def respond(self, request: Recorded) -> Answer:
+        hook = self.before_answer
+        if hook is not None and request.host == FCM_HOST:
+            hook(request)
         with self._lock:
             self.requests.append(request)
             if request.host == OAUTH_HOST and request.path == "/token":

@@ -26,7 +26,12 @@ def build(
 ) -> dict:
     address = address or {"registration_token": "token-1"}
     message = push_message_build(
-        kind=kind, object_id=object_id, language=language, urgent=urgent, **address
+        kind=kind,
+        object_id=object_id,
+        language=language,
+        urgent=urgent,
+        collapse="event-7",
+        **address,
     )
     return loggable_payload(message)
 
@@ -54,6 +59,7 @@ def test_a_payload_carries_only_type_id_and_generic_text(kind, language):
         "title": title,
         "body": body,
         "visibility": "private",
+        "tag": "event-7",
     }
     text = json.dumps(payload, ensure_ascii=False).lower()
     assert [word for word in FORBIDDEN_WORDS if word in text] == []
@@ -87,6 +93,7 @@ def test_the_installation_id_is_preferred_and_neither_address_is_logged():
         object_id=SIGNAL_ID,
         language="nl",
         urgent=False,
+        collapse="event-7",
         installation_id="fid-123",
         registration_token="token-123",
     )
@@ -101,6 +108,7 @@ def test_the_console_gateway_logs_the_payload_without_the_address(caplog):
         object_id=SIGNAL_ID,
         language="en",
         urgent=False,
+        collapse="event-7",
         registration_token="secret-device-token",
     )
     with caplog.at_level(logging.INFO, logger="notifications.gateways"):
@@ -119,6 +127,7 @@ def test_the_console_gateway_payload_shows_in_the_demo_text_log_format(caplog, s
         object_id=SIGNAL_ID,
         language="nl",
         urgent=False,
+        collapse="event-7",
         registration_token="secret-device-token",
     )
     with caplog.at_level(logging.INFO, logger="notifications.gateways"):

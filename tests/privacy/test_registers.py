@@ -170,7 +170,7 @@ def test_processing_register_is_generated_from_code_and_settings(client_for):
     assert retention["withdrawn"]["erase_after_days"] == 0
     assert retention["routed"]["erase_after_days"] is None
     [fcm] = register["transfers_outside_eea"]
-    assert fcm["data"] == ["body", "id", "title", "type", "visibility"]
+    assert fcm["data"] == ["body", "id", "tag", "title", "type", "visibility"]
     assert fcm["active"] is False  # the test settings use the console gateway
     security = register["security_measures"]
     assert security["encryption_at_rest"]["keys_configured"] == 1

@@ -57,7 +57,7 @@ def test_closed_signal_is_erased_a_year_after_closing_and_keeps_its_figures():
     assert signal.personal_data_erased_at == moment
     assert SignalNote.objects.get(signal=signal).body == ""
     # The pseudonymous facts stay for anonymous figures.
-    assert signal.status == Status.CLOSED and signal.outcome == "connected_to_initiative"
+    assert signal.status == Status.CLOSED and signal.outcome == "connected_to_informal_network"
     assert signal.target_group == "elderly_at_home" and signal.closed_at == closed_at
     assert signal.neighbourhood_id is not None and signal.team_id == c.team.pk
     assert list(signal.reasons.values_list("code", flat=True)) == ["few_contacts"]

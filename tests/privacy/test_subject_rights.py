@@ -54,7 +54,7 @@ def test_erasure_of_a_closed_signal_erases_records_and_logs(client_for):
     c.signal.refresh_from_db()
     assert c.signal.personal_data_erased_at is not None
     assert all(getattr(c.signal, name) in ("", None) for name in PERSONAL_FIELDS)
-    assert c.signal.status == Status.CLOSED and c.signal.outcome == "connected_to_initiative"
+    assert c.signal.status == Status.CLOSED and c.signal.outcome == "connected_to_informal_network"
     assert set(SignalNote.objects.filter(signal=c.signal).values_list("body", flat=True)) == {""}
     event = c.signal.events.get(type=SignalEvent.Type.PERSONAL_DATA_ERASED)
     assert event.actor == c.officer and event.data == {"reason": "erasure_request"}

@@ -67,9 +67,14 @@ class Call:
     json: bool  # JSON body (the API) or a form (admin and login pages)
 
 
-def _signal(w: World, obj: str) -> Any:
+def _signal(w: World, obj: str, route: str = "", method: str = "") -> Any:
     if obj == "missing":
         return uuid.uuid4()
+    # Referrals need a signal the team has contacted; a step needs a referral to take.
+    if route.endswith("/referral-steps") or (route.endswith("/referrals") and method == "GET"):
+        return w.signals[f"{obj}_referred"].pk
+    if route.endswith("/referrals"):
+        return w.signals[f"{obj}_worked"].pk
     return w.signals[obj].pk
 
 
@@ -102,13 +107,15 @@ def _admin_object(w: World, route: str, obj: str) -> Any:
     return w.admin_objects[found[0]]
 
 
-def concrete_path(w: World, route: str, obj: str, caller: Caller) -> tuple[str, dict[str, Any]]:
+def concrete_path(
+    w: World, route: str, obj: str, caller: Caller, method: str = ""
+) -> tuple[str, dict[str, Any]]:
     """The path for `route` (as the URL resolver spells it) with `obj` filled in, and the query
     parameters the call needs."""
     query: dict[str, Any] = {}
     values: dict[str, Any] = {}
     if "<uuid:signal_id>" in route:
-        values["uuid:signal_id"] = _signal(w, obj)
+        values["uuid:signal_id"] = _signal(w, obj, route, method)
     if "<uuid:device_id>" in route:
         device = {
             "own": w.devices.get(_user_key(w, caller)),
@@ -177,6 +184,8 @@ def _api_body(w: World, route: str, obj: str, caller: Caller) -> dict[str, Any]:
         "withdraw-consent": {"reason": "Belde zelf."},
         "break-glass": {"reason": BREAK_GLASS_REASON},
         "measurements": {"phase": "follow_up", "declined": True},
+        "referrals": {"initiative": str(_matrix_initiative())},
+        "referral-steps": {"step": "agreed"},
         "devices": {"platform": "android", "registration_token": "fcm-token-matrix-new"},
         "privacy/requests": {
             "kind": "access",
@@ -192,6 +201,12 @@ def _api_body(w: World, route: str, obj: str, caller: Caller) -> dict[str, Any]:
         _subject, request = _subject_and_request(w, route, obj)
         return {**officer_action, **({"request": str(request)} if request else {})}
     return {}
+
+
+def _matrix_initiative() -> Any:
+    from initiatives.models import Initiative
+
+    return Initiative.objects.get(slug="matrix-initiatief").pk
 
 
 def _admin_body(w: World, route: str, obj: str) -> dict[str, Any]:
@@ -217,7 +232,7 @@ def _admin_body(w: World, route: str, obj: str) -> dict[str, Any]:
 
 
 def build(w: World, method: str, route: str, obj: str, caller: Caller) -> Call:
-    path, query = concrete_path(w, route, obj, caller)
+    path, query = concrete_path(w, route, obj, caller, method)
     is_api = route.startswith("api/v1/")
     if method in ("GET", "DELETE"):
         return Call(method, path, query or None, json=False)

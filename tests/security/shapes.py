@@ -46,7 +46,9 @@ SIGNAL_DETAIL = {
     "notes": [NOTE],
 }
 RECEIPT = {"id", "client_uuid", "status", "created_at"}
-MY_SIGNAL = {*RECEIPT, "updated_at"}  # the signaller sees the status, nothing of the team's work
+# The signaller sees the status, nothing of the team's work; that the resident was connected
+# (and to what only where consent named the initiative).
+MY_SIGNAL = {*RECEIPT, "updated_at", "connected", "connected_to"}
 BREAK_GLASS = {"id", "signal_id", "opened_at", "expires_at"}
 BREAK_GLASS_ENTRY = {*BREAK_GLASS, "user_id", "user_organisation_id", "subject_id", "reason"}
 DEVICE = {"id", "platform", "installation_id", "app_version", "language", "created_at"}
@@ -107,6 +109,28 @@ SUBJECT_EXPORT = {
 }
 
 
+INITIATIVE = {
+    *("id", "slug", "name", "organisation", "description_nl", "description_en", "kinds"),
+    *("target_groups", "reasons", "citywide", "buurt_codes", "wijk_codes", "languages"),
+    *("step_free", "transport_offered", "cost", "contact_route", "accepting_new"),
+    "last_verified_on",
+}
+SUGGESTIONS = {
+    "signal_id": None,
+    "results": [
+        {"initiative": INITIATIVE, **dict.fromkeys(["score", "matched", "unmatched"])}
+        | {"matched_reasons": None}
+    ],
+}
+REFERRAL = {
+    **dict.fromkeys(["id", "step", "allowed_steps", "follow_up_on", "overdue", "active"]),
+    **dict.fromkeys(["contact_shared_at", "first_meeting_at", "created_at", "ended_at"]),
+    "initiative": {"id", "name"},
+    "consent": {"share_allowed", "missing_purpose", "missing_recipient", "consent_withdrawn"},
+}
+# The handover (the resident's contact details for the initiative) only with consent; the
+# matrix's signals have none, so it is null there.
+REFERRAL_STEP = {**REFERRAL, "handover": {"initiative", "initiative_contact_route", "resident"}}
 OPTION = {"code", "label_nl", "label_en"}
 INSTRUMENT = {
     **dict.fromkeys(["id", "code", "version", "name_nl", "name_en", "source"]),
@@ -172,6 +196,11 @@ SHAPES: dict[tuple[str, str], Any] = {
     ("POST", "api/v1/signals/<uuid:signal_id>/break-glass"): BREAK_GLASS,
     ("GET", "api/v1/audit/break-glass"): page(BREAK_GLASS_ENTRY),
     ("GET", "api/v1/queue"): page(QUEUE_ROW),
+    ("GET", "api/v1/initiatives"): page(INITIATIVE),
+    ("GET", "api/v1/signals/<uuid:signal_id>/suggestions"): SUGGESTIONS,
+    ("GET", "api/v1/signals/<uuid:signal_id>/referrals"): [REFERRAL],
+    ("POST", "api/v1/signals/<uuid:signal_id>/referrals"): REFERRAL_STEP,
+    ("POST", "api/v1/signals/<uuid:signal_id>/referral-steps"): REFERRAL_STEP,
     ("GET", "api/v1/my/signals"): [MY_SIGNAL],
     ("GET", "api/v1/consent-texts"): [{"id", "version", "language", "body", "sha256"}],
     ("GET", "api/v1/reason-codes"): [{"code", "label_nl", "label_en"}],

@@ -21,6 +21,7 @@ from accounts.services import credentials_reset, login_session_open
 from audit.context import AccessContext, actor_roles
 from audit.models import Action, Purpose
 from audit.services import access_log_record
+from initiatives.models import Initiative
 from notifications.models import Device, Notification, NotificationPreference
 from notifications.services import device_register
 from outcomes.services import MeasurementInput, measurement_record
@@ -125,7 +126,41 @@ def _signals(users: dict[str, User]) -> dict[str, Signal]:
         fields_touched=["observation"],
     )
     signals = {"own": own, "foreign": foreign, "restricted": restricted}
+    signals.update(_referable_signals(users))
     return {key: Signal.objects.get(pk=signal.pk) for key, signal in signals.items()}
+
+
+def _referable_signals(users: dict[str, User]) -> dict[str, Signal]:
+    """Signals the teams have contacted, for the referral routes: `*_worked` without a
+    referral (to propose one), `*_referred` with one proposed (to take its next step)."""
+    from initiatives.services import referral_propose
+
+    initiative = Initiative.objects.create(
+        slug="matrix-initiatief",
+        name="Matrix initiatief",
+        description_nl="Ontmoeting.",
+        contact_route="Via de website.",
+        last_verified_on=timezone.localdate(),
+        citywide=True,
+    )
+    made = {}
+    for key, (signaller, worker, postcode, number) in {
+        "own_worked": ("worker", "member", "3511AB", 11),
+        "own_referred": ("worker", "member", "3511AB", 12),
+        "foreign_worked": ("bystander", "other_member", "3563AB", 11),
+        "foreign_referred": ("bystander", "other_member", "3563AB", 12),
+    }.items():
+        made[key] = make_signal(
+            signaller=users[signaller],
+            state=Status.CONTACTED,
+            worker=users[worker],
+            address={"postcode": postcode, "house_number": number, "addition": ""},
+        )
+        if key.endswith("_referred"):
+            referral_propose(
+                actor=users[worker], signal_id=made[key].pk, initiative_id=initiative.pk
+            )
+    return made
 
 
 def _subject_requests(w: World) -> dict[str, SubjectRequest]:
@@ -193,6 +228,14 @@ def _admin_objects(w: World) -> dict[str, Any]:
         "signals.signal": w.signals["own"].pk,
         "signals.signalevent": w.signals["own"].events.order_by("id").first().pk,
         "notifications.device": w.devices["member"].pk,
+        # A catalogue row no referral holds, so the admin's deletes can go through.
+        "initiatives.initiative": Initiative.objects.create(
+            slug="admin-rij",
+            name="Admin rij",
+            description_nl="Ontmoeting.",
+            contact_route="Via de website.",
+            last_verified_on=timezone.localdate(),
+        ).pk,
         "notifications.notificationpreference": NotificationPreference.objects.create(
             user=w.users["member"]
         ).pk,

@@ -122,7 +122,7 @@ def make_signal(
             to_status=step,
             expected_version=signal.version,
             note="Kan het niet oppakken." if step == Status.DECLINED else "",
-            outcome="connected_to_initiative" if step == Status.CLOSED else "",
+            outcome="connected_to_informal_network" if step == Status.CLOSED else "",
         )
     signal.refresh_from_db()
     return signal

@@ -245,11 +245,16 @@ def _queue(w: World, caller: User, body: Any, before: tuple) -> None:
     assert _world_state(w) == before
 
 
+# Status, and whether the resident was connected (issue 11); never the team's work.
+MY_SIGNAL_KEYS = {"id", "client_uuid", "status", "created_at", "updated_at"}
+MY_SIGNAL_KEYS |= {"connected", "connected_to"}
+
+
 def _my_signals(w: World, caller: User, body: Any, before: tuple) -> None:
     own = [str(w.signal.pk)] if caller == w.signal.created_by else []
     assert [row["id"] for row in body] == own
     for row in body:
-        assert set(row) == {"id", "client_uuid", "status", "created_at", "updated_at"}
+        assert set(row) == MY_SIGNAL_KEYS
         assert row["status"] == "routed"
 
 
@@ -373,9 +378,7 @@ def test_signaller_status_list_never_carries_team_notes(world):
     response = token_client(world.users["signaller"]).get("/api/v1/my/signals")
     assert response.status_code == 200
     assert "Rouwt" not in response.content.decode()
-    assert [set(row) for row in response.json()] == [
-        {"id", "client_uuid", "status", "created_at", "updated_at"}
-    ]
+    assert [set(row) for row in response.json()] == [MY_SIGNAL_KEYS]
 
 
 def test_writes_with_a_stale_token_of_a_removed_member_change_nothing(world):

@@ -57,7 +57,7 @@ def test_erasure_keeps_non_personal_facts_and_is_idempotent(team):
     )
     services.signal_personal_data_erase(signal_id=signal.pk, actor=SYSTEM, reason="retention")
     assert erased.resident_first_name == "" and erased.postcode == ""
-    assert erased.outcome == "connected_to_initiative" and erased.status == Status.CLOSED
+    assert erased.outcome == "connected_to_informal_network" and erased.status == Status.CLOSED
     assert signal.events.filter(type=SignalEvent.Type.PERSONAL_DATA_ERASED).count() == 1
 
 

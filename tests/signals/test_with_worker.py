@@ -76,11 +76,11 @@ def test_end_to_end_from_intake_to_closure(celery_worker_process, client_for):
     version = client.get(f"/api/v1/signals/{signal_id}").json()["version"]
     closed = client.post(
         f"/api/v1/signals/{signal_id}/transitions",
-        {"to": "closed", "version": version, "outcome": "connected_to_initiative"},
+        {"to": "closed", "version": version, "outcome": "connected_to_informal_network"},
         format="json",
     )
     assert closed.status_code == 200
-    assert closed.json()["outcome"] == "connected_to_initiative"
+    assert closed.json()["outcome"] == "connected_to_informal_network"
 
     assert event_types(signal_id) == [
         "created",

@@ -1,0 +1,244 @@
+"""Referral writes. Each step locks the signal through its one write path, records the step
+on the Referral and appends a `referral` SignalEvent in the same transaction
+(initiatives.signal_bridge, docs/adr/0005, 0026)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from backend.errors import DomainError
+from initiatives import consent_gate, referral_flow
+from initiatives import signal_bridge as bridge
+from initiatives.models import Initiative, Referral, ReferralStep
+from signals.models import Signal, Status
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# A follow-up date falls due at the end of that working day (docs/adr/0007).
+FOLLOW_UP_AT = time(17, 0)
+REFERABLE = frozenset({Status.ACKNOWLEDGED, Status.CONTACTED, Status.IN_FOLLOW_UP})
+CONTACT_FIELDS = ("resident_first_name", "contact_phone", "contact_email")
+
+
+@dataclass(frozen=True)
+class StepResult:
+    referral: Referral
+    signal: Signal
+    gate: consent_gate.Gate
+    handover: dict[str, Any] | None  # the resident's contact details for the initiative
+
+
+def follow_up_due(day: date) -> datetime:
+    return datetime.combine(day, FOLLOW_UP_AT, tzinfo=AMSTERDAM)
+
+
+def _status_deadline(signal: Signal, now: datetime) -> datetime:
+    if signal.status == Status.ACKNOWLEDGED and signal.first_contact_due_at:
+        return signal.first_contact_due_at
+    return now + timedelta(days=settings.FOLLOW_UP_REVIEW_DAYS)
+
+
+def _set_due(signal: Signal, follow_up_on: date | None, now: datetime) -> None:
+    """The queue's deadline: the referral's follow-up if sooner than the status's own."""
+    deadline = _status_deadline(signal, now)
+    if follow_up_on is not None:
+        deadline = min(deadline, follow_up_due(follow_up_on))
+    signal.due_at = deadline
+    bridge.save_signal(signal, "due_at")
+
+
+def _check_follow_up(follow_up_on: date | None) -> None:
+    if follow_up_on is not None and follow_up_on < timezone.localdate(timezone=AMSTERDAM):
+        raise DomainError("follow_up_in_past")
+
+
+def gate_for(signal: Signal, initiative: Initiative) -> consent_gate.Gate:
+    """The consent gate for this signal and initiative, from the recorded consent."""
+    consent = bridge.consent_of(signal)
+    if consent is None:
+        return consent_gate.Gate(allowed=False, missing_purpose=bridge.SHARE_WITH_INITIATIVE)
+    return consent_gate.check(
+        purposes=consent.purposes,
+        recipients=consent.recipients,
+        withdrawn=hasattr(consent, "withdrawal"),
+        slug=initiative.slug,
+        name=initiative.name,
+    )
+
+
+def _event_data(referral: Referral, from_step: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "referral_id": str(referral.pk),
+        "initiative_id": str(referral.initiative_id),
+        "step": referral.step,
+        "from_step": from_step,
+        "follow_up_on": referral.follow_up_on.isoformat() if referral.follow_up_on else None,
+        **extra,
+    }
+
+
+def referral_propose(
+    *,
+    actor: User,
+    signal_id: UUID | str,
+    initiative_id: UUID | str,
+    follow_up_on: date | None = None,
+    note: str = "",
+) -> StepResult:
+    """Proposes an initiative to the resident. Allowed without consent to share: then no
+    contact detail can leave later either, and the result says which consent is missing.
+
+    Side effects: a Referral (step `proposed`); the signal's due_at (the follow-up, if sooner)
+    and version; an optional SignalNote; a `referral` SignalEvent."""
+    _check_follow_up(follow_up_on)
+    with transaction.atomic():
+        signal = bridge.signal_for_team_work(actor=actor, signal_id=signal_id)
+        if signal.status not in REFERABLE:
+            raise DomainError("referral_not_open")
+        initiative = Initiative.objects.filter(
+            pk=initiative_id, is_active=True, accepting_new=True
+        ).first()
+        if initiative is None:
+            raise DomainError("initiative_unavailable")
+        if Referral.objects.filter(signal=signal, ended_at__isnull=True).exists():
+            raise DomainError("referral_already_active")
+        referral = Referral.objects.create(
+            signal=signal,
+            initiative=initiative,
+            step=ReferralStep.PROPOSED,
+            follow_up_on=follow_up_on,
+            created_by=actor,
+        )
+        now = timezone.now()
+        _set_due(signal, follow_up_on, now)
+        bridge.append_referral_event(
+            signal,
+            actor=actor,
+            note=bridge.add_note(signal, actor, note),
+            data=_event_data(referral, ""),
+        )
+        gate = gate_for(signal, initiative)
+    return StepResult(referral=referral, signal=signal, gate=gate, handover=None)
+
+
+def referral_step(
+    *,
+    actor: User,
+    signal_id: UUID | str,
+    step: str,
+    follow_up_on: date | None = None,
+    reason: str = "",
+    share_contact: bool = False,
+) -> StepResult:
+    """Records the next step of the signal's active referral. `stuck` and the declines need a
+    reason (kept as a note). `share_contact` hands the resident's contact details over for the
+    initiative, only with consent purpose share_with_initiative naming it (403
+    initiative_consent_missing, with what is missing, otherwise).
+
+    Side effects: the Referral's step, follow-up and dates (ended on a final step); the
+    signal's due_at and version; an optional SignalNote; a `referral` SignalEvent."""
+    _check_follow_up(follow_up_on)
+    with transaction.atomic():
+        signal = bridge.signal_for_team_work(actor=actor, signal_id=signal_id)
+        if signal.status not in REFERABLE:
+            raise DomainError("referral_not_open")
+        referral = (
+            Referral.objects.select_for_update()
+            .select_related("initiative")
+            .filter(signal=signal, ended_at__isnull=True)
+            .first()
+        )
+        if referral is None:
+            raise DomainError("no_active_referral")
+        from_step = referral.step
+        if not referral_flow.is_allowed(from_step, step):
+            raise DomainError(
+                "illegal_referral_step",
+                step=from_step,
+                details={"step": from_step, "allowed": referral_flow.allowed_after(from_step)},
+            )
+        if step in referral_flow.NEEDS_REASON and not reason.strip():
+            raise DomainError("reason_required")
+        gate = gate_for(signal, referral.initiative)
+        ending = step in referral_flow.ENDING
+        if share_contact and (ending or not gate.allowed):
+            raise DomainError("initiative_consent_missing", details=gate.as_details())
+        now = timezone.now()
+        referral.step = step
+        referral.follow_up_on = None if ending else follow_up_on
+        if share_contact:
+            referral.contact_shared_at = now
+        if step == ReferralStep.MEETING_HAPPENED:
+            referral.first_meeting_at = now
+        if ending:
+            referral.ended_at = now
+        referral.save()
+        _set_due(signal, referral.follow_up_on, now)
+        bridge.append_referral_event(
+            signal,
+            actor=actor,
+            note=bridge.add_note(signal, actor, reason),
+            data=_event_data(referral, from_step, contact_shared=share_contact),
+        )
+        handover = _handover(signal, referral.initiative) if share_contact else None
+    return StepResult(referral=referral, signal=signal, gate=gate, handover=handover)
+
+
+def _handover(signal: Signal, initiative: Initiative) -> dict[str, Any]:
+    return {
+        "initiative": initiative.name,
+        "initiative_contact_route": initiative.contact_route,
+        "resident": {
+            "first_name": signal.resident_first_name,
+            "phone": signal.contact_phone,
+            "email": signal.contact_email,
+        },
+    }
+
+
+def referrals_stop(*, signal: Signal, actor: User | None) -> Referral | None:
+    """Stops the signal's active referral, e.g. when consent is withdrawn. The caller holds the
+    signal's lock (the one write path is running).
+
+    Side effects: the Referral ends with step `stopped`; a `referral` SignalEvent."""
+    referral = (
+        Referral.objects.select_for_update().filter(signal=signal, ended_at__isnull=True).first()
+    )
+    if referral is None:
+        return None
+    from_step = referral.step
+    referral.step = ReferralStep.STOPPED
+    referral.follow_up_on = None
+    referral.ended_at = timezone.now()
+    referral.save()
+    bridge.append_referral_event(
+        signal, actor=actor, note=None, data=_event_data(referral, from_step)
+    )
+    return referral
+
+
+def closing_evidence(*, signal: Signal) -> dict[str, Any]:
+    """What a close as `connected_to_initiative` links: the latest referral that reached a
+    first meeting, and the initiative's name for the signaller only where consent covers that
+    initiative. Empty when there is none (signals then refuses the close)."""
+    referral = (
+        Referral.objects.select_related("initiative")
+        .filter(signal=signal, first_meeting_at__isnull=False)
+        .order_by("-first_meeting_at")
+        .first()
+    )
+    if referral is None:
+        return {}
+    links: dict[str, Any] = {
+        "referral_id": str(referral.pk),
+        "initiative_id": str(referral.initiative_id),
+    }
+    if gate_for(signal, referral.initiative).allowed:
+        links["connected_to"] = referral.initiative.name
+    return links
