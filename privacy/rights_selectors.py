@@ -25,6 +25,7 @@ from privacy.personal_data import SUBJECT_FIELDS
 from privacy.retention import retention_policies
 from privacy.selectors import access_log_about_subject
 from signals.models import Signal, SignalEvent, SignalNote
+from signals.personal_data import ERASED_FIELDS
 
 AUTHORISATION_RULE = f"capability:{HANDLE_PRIVACY_REQUESTS}"
 
@@ -145,6 +146,13 @@ def subject_export(
     )
 
 
+def _exported_fields(export: "SubjectExport") -> tuple[str, ...]:
+    """The signals' personal fields and note bodies always (ADR 13), measurement answers where
+    the export holds some."""
+    answers = any(m.answers for signal in export.signals for m in signal.measurements.all())
+    return SUBJECT_FIELDS if answers else ERASED_FIELDS
+
+
 def subject_export_disclosure(export: "SubjectExport") -> Disclosure:
     """What an Art. 15 export discloses: every personal field and note body of the resident's
     signals (named by id), on the officer's capability and the open access request."""
@@ -158,7 +166,7 @@ def subject_export_disclosure(export: "SubjectExport") -> Disclosure:
         object_type="signals.signal",
         object_id=signal_ids[0] if len(signal_ids) == 1 else "",
         consent_id=consents[0] if len(consents) == 1 else "",
-        fields=SUBJECT_FIELDS,
+        fields=_exported_fields(export),
         details={
             "subject_request_id": str(export.subject_request.pk),
             "signal_ids": signal_ids,

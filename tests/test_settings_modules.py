@@ -156,4 +156,3 @@ def test_the_demo_broker_keeps_its_exchange_tables_in_the_var_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (var / "celery" / "control" / "default.exchange").is_file()
     assert not (started_in / "control").exists()
-
