@@ -53,7 +53,7 @@ def clock(moment: datetime) -> Iterator[None]:
 def load() -> list[str]:
     signaller = User.objects.get(email="signaleerder@demo.buurtsignaal.nl")
     text = ConsentText.objects.get(version="2026-2", language="nl")
-    chance = random.Random(20260101)
+    chance = random.Random(20260101)  # noqa: S311 - a repeatable demo, not a secret
     first = month_start(timezone.now())
     for _ in range(MONTHS):
         first = month_start(first - timedelta(days=1))
@@ -76,7 +76,7 @@ def load() -> list[str]:
     return [f"Demo figures: {made} signals replayed over the last {MONTHS} whole months."]
 
 
-def _replay(chance, signaller, worker, text, key, postcode, numbers, at) -> None:  # noqa: PLR0913
+def _replay(chance, signaller, worker, text, key, postcode, numbers, at) -> None:
     measured = chance.random() < 0.7
     purposes = {ConsentPurpose.TEAM_CONTACT, ConsentPurpose.SHARE_WITH_INITIATIVE}
     if measured:
@@ -144,7 +144,7 @@ def _step(signal: Signal, worker: User, status: str, at: datetime, outcome: str 
         )
 
 
-def _measure(signal, worker, phase, answers, at, chance) -> None:  # noqa: PLR0913
+def _measure(signal, worker, phase, answers, at, chance) -> None:
     declined = chance.random() < 0.1
     with clock(at):
         measurement_record(
