@@ -87,6 +87,16 @@ class PairedChangeOutput(serializers.Serializer):
     )
 
 
+class KindOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.SerializerMethodField()
+    referrals = serializers.IntegerField(allow_null=True)
+    first_meetings = serializers.IntegerField(allow_null=True)
+
+    def get_label(self, figures: Any) -> str:
+        return label("kind", figures.kind, {})
+
+
 class StatsOutput(serializers.Serializer):
     threshold = serializers.IntegerField(help_text="counts under this are suppressed")
     up_to = DateTimeField(source="end", help_text="signals submitted before this moment")
@@ -99,6 +109,9 @@ class StatsOutput(serializers.Serializer):
     times = TimesOutput()
     shares = SharesOutput()
     paired_change = PairedChangeOutput()
+    referrals = KindOutput(
+        many=True, allow_null=True, help_text="per kind of initiative; without a filter only"
+    )
 
 
 class TableOutput(serializers.Serializer):

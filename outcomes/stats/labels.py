@@ -4,6 +4,7 @@ instrument's bands); only what the figures add is written here."""
 
 from django.utils import translation
 
+from initiatives.models import ActivityKind
 from outcomes.stats import facts
 from signals.models import Outcome, Status, TargetGroup, Urgency
 
@@ -43,12 +44,14 @@ ENGLISH: dict[str, str] = {
     **{value: value.replace("_", " ").capitalize() for value in Outcome.values},
     **{value: value.replace("_", " ").capitalize() for value in TargetGroup.values},
     **{value: value.replace("_", " ").capitalize() for value in Urgency.values},
+    **{value: value.replace("_", " ").capitalize() for value in ActivityKind.values},
 }
 CHOICES = {
     "status": dict(Status.choices),
     "outcome": dict(Outcome.choices),
     "target_group": dict(TargetGroup.choices),
     "urgency": dict(Urgency.choices),
+    "kind": dict(ActivityKind.choices),
 }
 
 

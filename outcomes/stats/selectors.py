@@ -15,7 +15,7 @@ from accounts.models import MappingVersion, Neighbourhood
 from backend.errors import DomainError, invalid_field
 from outcomes.instruments import instrument_current, spec_of
 from outcomes.models import Instrument
-from outcomes.stats import facts, release
+from outcomes.stats import facts, referrals, release
 from outcomes.stats.suppression import THRESHOLD_FLOOR, Cell, count_records, protect
 from signals.models import Outcome, Status
 
@@ -51,6 +51,7 @@ class Stats:
     times: dict[str, dict[str, float | None]]
     shares: dict[str, float | None]
     paired_change: dict[str, Any]
+    referrals: list[referrals.KindFigures] | None  # without a filter only
     wijk_names: dict[str, str] = field(default_factory=dict)
 
 
@@ -144,6 +145,7 @@ def stats_get(*, filters: dict[str, str], now: datetime | None = None) -> Stats:
         times=_times(chosen, limit),
         shares=_shares(published, given),
         paired_change=_paired_change(published, rows, given, spec_release.dimensions, limit),
+        referrals=None if given else referrals.referral_figures(end=end, threshold=limit),
         wijk_names=names,
     )
 

@@ -45,12 +45,21 @@ def _paired_change(stats: Stats) -> Table:
     return ["pairs", "mean_change"], [[change["pairs"], change["mean_change"]]]
 
 
+def _referrals(stats: Stats) -> Table:
+    rows = [
+        [k.kind, label("kind", k.kind, {}), k.referrals, k.first_meetings]
+        for k in stats.referrals or []
+    ]
+    return ["kind", "label", "referrals", "first_meetings"], rows
+
+
 BUILDERS: dict[str, Callable[[Stats], Table]] = {
     **{name: _one_way(name) for name in TABLES},
     "grid": _grid,
     "times": _times,
     "shares": _shares,
     "paired_change": _paired_change,
+    "referrals": _referrals,
 }
 
 

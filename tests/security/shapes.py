@@ -160,6 +160,7 @@ STATS = {
     "times": {"acknowledgement": {"median_hours", "p90_hours"}, "first_contact": ANY},
     "shares": {"connected", "connected_to_initiative", "connected_to_informal_network"},
     "paired_change": {"pairs", "mean_change"},
+    "referrals": [{"kind", "label", "referrals", "first_meetings"}],
 }
 
 
