@@ -116,41 +116,60 @@ def equations(release: Release) -> list[dict[Cell, int]]:
 
 def determined(rows: Sequence[Mapping[Cell, int]], unknown: set[Cell]) -> set[Cell]:
     """The unknown cells whose value the known cells and the relations fix."""
-    index = {cell: i for i, cell in enumerate(sorted(unknown, key=_order))}
-    pivots: dict[int, dict[int, int]] = {}  # pivot column -> reduced row {column: coefficient}
+    return set(exposures(rows, unknown))
+
+
+def exposures(rows: Sequence[Mapping[Cell, int]], unknown: set[Cell]) -> dict[Cell, set[Cell]]:
+    """Each unknown cell the relations fix, with the known cells of the attacker's formula for
+    it. Elimination pivots on unknown cells only and carries the known ones along, so a
+    reduced row with a single unknown is that unknown as a combination of known cells."""
+    hidden = sorted(unknown, key=_order)
+    index = {cell: i for i, cell in enumerate(hidden)}
+    known: dict[Cell, int] = {}
+    pivots: dict[int, dict[int, int]] = {}  # pivot column -> row {column: coefficient}
+
+    def column(cell: Cell) -> int:  # unknown cells first, known ones numbered after them
+        if cell in index:
+            return index[cell]
+        return known.setdefault(cell, len(hidden) + len(known))
+
     for row in rows:
-        vector = {index[c]: v % PRIME for c, v in row.items() if c in index and v % PRIME}
-        vector = _reduce(vector, pivots)
-        if not vector:
+        vector = {column(c): v % PRIME for c, v in row.items() if v % PRIME}
+        if not any(c < len(hidden) for c in vector):
             continue
-        column = min(vector)
-        inverse = pow(vector[column], PRIME - 2, PRIME)
+        vector = _reduce(vector, pivots)
+        lead = min((c for c in vector if c < len(hidden)), default=None)
+        if lead is None:
+            continue
+        inverse = pow(vector[lead], PRIME - 2, PRIME)
         vector = {c: v * inverse % PRIME for c, v in vector.items()}
         for other in pivots.values():  # keep every stored row reduced against the new pivot
-            factor = other.get(column)
+            factor = other.get(lead)
             if factor:
-                for c, v in vector.items():
-                    value = (other.get(c, 0) - factor * v) % PRIME
-                    if value:
-                        other[c] = value
-                    else:
-                        other.pop(c, None)
-        pivots[column] = vector
-    cells = sorted(unknown, key=_order)
-    return {cells[column] for column, row in pivots.items() if len(row) == 1}
+                _subtract(other, vector, factor)
+        pivots[lead] = vector
+    names = {number: cell for cell, number in known.items()}
+    found = {}
+    for lead, row in pivots.items():
+        if sum(1 for c in row if c < len(hidden)) == 1:
+            found[hidden[lead]] = {names[c] for c in row if c >= len(hidden)}
+    return found
+
+
+def _subtract(target: dict[int, int], row: Mapping[int, int], factor: int) -> None:
+    for c, v in row.items():
+        value = (target.get(c, 0) - factor * v) % PRIME
+        if value:
+            target[c] = value
+        else:
+            target.pop(c, None)
 
 
 def _reduce(vector: dict[int, int], pivots: Mapping[int, dict[int, int]]) -> dict[int, int]:
     for column in sorted(c for c in vector if c in pivots):
         factor = vector.get(column)
-        if not factor:
-            continue
-        for c, v in pivots[column].items():
-            value = (vector.get(c, 0) - factor * v) % PRIME
-            if value:
-                vector[c] = value
-            else:
-                vector.pop(c, None)
+        if factor:
+            _subtract(vector, pivots[column], factor)
     return vector
 
 
@@ -175,45 +194,32 @@ def protect(release: Release, threshold: int) -> set[Cell]:
         for cell in row:
             by_cell[cell].append(number)
     while True:
-        exposed = determined(rows, suppressed | virtual) - virtual
+        exposed = {
+            cell: formula
+            for cell, formula in exposures(rows, suppressed | virtual).items()
+            if cell not in virtual
+        }
         if not exposed:
             return suppressed
-        touched: set[int] = set()
-        for cell in sorted(exposed, key=_order):
-            if touched.intersection(by_cell[cell]):
-                continue  # a complement added this round may already cover it
-            found = _cheapest_complement(
-                release, rows, by_cell, by_cell[cell], suppressed | virtual
-            )
-            if found is not None:
-                suppressed.add(found[0])
-                touched.add(found[1])
-        if not touched:  # cannot happen: a fully hidden relation fixes nothing on its own
-            raise RuntimeError("exposed cells left without a complement")
+        # One complement at a time: the other formulas change with it, and a stale formula
+        # would pick a complement that no longer helps.
+        cell = min(exposed, key=_order)
+        if not exposed[cell]:  # fixed by hidden cells alone: nothing to hide would change that
+            raise RuntimeError("a suppressed cell is fixed by the relations alone")
+        hidden = suppressed | virtual
+        suppressed.add(min(exposed[cell], key=lambda c: _cost(release, rows, by_cell, hidden, c)))
 
 
-def _cheapest_complement(
+def _cost(
     release: Release,
     rows: Sequence[Mapping[Cell, int]],
     by_cell: Mapping[Cell, list[int]],
-    numbers: list[int],
     hidden: set[Cell],
-) -> tuple[Cell, int] | None:
-    """The shown cell that costs least to hide in one of the relations the exposed cell is in:
-    the smallest count, then the most detailed cell (margins are shared by many tables)."""
-    best: tuple[Any, ...] | None = None
-    for number in numbers:
-        for cell in rows[number]:
-            if cell in hidden:
-                continue
-            # Hiding a cell that is alone in another relation exposes it there: prefer cells
-            # whose other relations already hide something (closing a cycle, not opening one).
-            alone = sum(
-                1
-                for other in by_cell[cell]
-                if other != number and not any(c in hidden for c in rows[other])
-            )
-            key = (alone, release.counts[cell], -len(cell), sorted(cell))
-            if best is None or key < best[0]:
-                best = (key, cell, number)
-    return None if best is None else (best[1], best[2])
+    cell: Cell,
+) -> tuple[Any, ...]:
+    """What hiding a cell of the attacker's formula costs. Totals are shared by every table
+    they are a margin of, so the most detailed cells go first. Then cells whose relations
+    already hide something (hiding one that is alone in a relation exposes it there: prefer
+    closing a cycle to opening one), then the smallest count."""
+    alone = sum(1 for n in by_cell[cell] if not any(c in hidden for c in rows[n]))
+    return (-len(cell), alone, release.counts[cell], sorted(cell))

@@ -111,8 +111,10 @@ def test_no_suppressed_figure_can_be_worked_out_from_all_views(crafted, client_f
     values = {t: [r["value"] for r in rows] for t, rows in plain["tables"].items()}
     known = {cell: n for cell, n in cells.items() if n is not None}
     unknown = sorted((cell for cell, n in cells.items() if n is None), key=sorted)
-    assert unknown, "the crafted data has small cells"
-    assert attacker.pinned(relations(cells, values), known, unknown) == {}
+    # a count the API shows as suppressed (a share left out for want of its whole is not one)
+    suppressed = {cell for cell in unknown if ("connected", "yes") not in cell or len(cell) == 3}
+    assert suppressed, "the crafted data has small cells"
+    assert set(attacker.pinned(relations(cells, values), known, unknown)) & suppressed == set()
 
 
 def test_the_small_cells_are_hidden_the_same_way_in_every_view(crafted, client_for):
