@@ -67,7 +67,8 @@ def _legend(svg: Svg, x: float, y: float, entries: Sequence[tuple[str, str]]) ->
 def signals_per_wijk_month(stats: Stats) -> str:
     """One panel per wijk; per month a bar of signals and one of those closed as connected."""
     rows: list[GridRow] = stats.grid or []
-    wijken = list(dict.fromkeys(row.wijk for row in rows))
+    # A wijk with no signals in any month gets no panel (its zeros are in the table and CSV).
+    wijken = list(dict.fromkeys(row.wijk for row in rows if row.signals != 0))
     months = stats.months
     panel_h, left, top, slot = 110, 170, 64, 56
     width = max(left + slot * len(months) + 30, 560)
@@ -108,7 +109,7 @@ def score_distribution(stats: Stats) -> str:
     baseline = {f.value: f for f in stats.tables.get("baseline", [])}
     follow_up = {f.value: f for f in stats.tables.get("follow_up", [])}
     left, top, plot_h, slot = 60, 70, 260, 70
-    width = left + slot * len(scores) + 40
+    width = max(left + slot * len(scores) + 40, 680)
     height = top + plot_h + 90
     svg = Svg(width, height, word("score_title"))
     svg.text(16, 24, word("score_title"), 14, font_weight="bold")
