@@ -10,6 +10,6 @@ urlpatterns = [
         name="signal-measurements",
     ),
     path("stats", stats_views.StatsApi.as_view(), name="stats"),
-    path("stats/tables/<str:name>", stats_views.StatsTableApi.as_view(), name="stats-table"),
-    path("stats/charts/<str:name>", stats_views.StatsChartApi.as_view(), name="stats-chart"),
+    path("stats/tables", stats_views.StatsTableApi.as_view(), name="stats-table"),
+    path("stats/charts", stats_views.StatsChartApi.as_view(), name="stats-chart"),
 ]

@@ -7,8 +7,10 @@ from rest_framework import serializers
 
 from backend.serializers import DateTimeField, StrictSerializer
 from outcomes.api.serializers import InstrumentRefOutput
+from outcomes.stats.charts import CHARTS
 from outcomes.stats.labels import label
 from outcomes.stats.release import TABLES
+from outcomes.stats.tables import BUILDERS
 from signals.models import TargetGroup
 
 
@@ -17,6 +19,16 @@ class StatsQuery(StrictSerializer):
 
     wijk = serializers.RegexField(r"^(WK[0-9]{6}|unmapped)$", max_length=8, required=False)
     target_group = serializers.ChoiceField(choices=TargetGroup.choices, required=False)
+
+
+class TableQuery(StatsQuery):
+    """One table by name, with the same filter as the figures."""
+
+    name = serializers.ChoiceField(choices=sorted(BUILDERS), help_text="the table")
+
+
+class ChartQuery(StrictSerializer):
+    name = serializers.ChoiceField(choices=sorted(CHARTS), help_text="the chart")
 
 
 class FigureOutput(serializers.Serializer):
@@ -40,7 +52,7 @@ class TablesOutput(serializers.Serializer):
         return {name: _TableField(name) for name in TABLES}
 
 
-@extend_schema_field(FigureOutput(many=True))
+@extend_schema_field(FigureOutput(many=True, allow_null=True))
 class _TableField(serializers.Field):
     def __init__(self, name: str) -> None:
         super().__init__(source="*", read_only=True, required=False)

@@ -7,9 +7,9 @@ import csv
 import io
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,20 +22,17 @@ from outcomes.api import stats_serializers as s
 from outcomes.api.views import VIEW_STATISTICS
 from outcomes.stats import charts, selectors, tables
 
-TABLE_NAME = OpenApiParameter(
-    "name", str, OpenApiParameter.PATH, enum=sorted(tables.BUILDERS), description="the table"
-)
-CHART_NAME = OpenApiParameter(
-    "name", str, OpenApiParameter.PATH, enum=sorted(charts.CHARTS), description="the chart"
-)
 
-
-def _stats(request: Request) -> selectors.Stats:
+def _query(request: Request, serializer: type[s.StrictSerializer]) -> dict[str, Any]:
     params = request.query_params.copy()
     params.pop("format", None)  # the renderer's, not a filter
-    query = s.StatsQuery(data=params)
+    query = serializer(data=params)
     query.is_valid(raise_exception=True)
-    return selectors.stats_get(filters=dict(query.validated_data))
+    return dict(query.validated_data)
+
+
+def _stats(filters: dict[str, Any]) -> selectors.Stats:
+    return selectors.stats_get(filters={k: v for k, v in filters.items() if k != "name"})
 
 
 class _StatsApi(JsonErrorsMixin, APIView):
@@ -43,14 +40,15 @@ class _StatsApi(JsonErrorsMixin, APIView):
 
 
 class StatsApi(_StatsApi):
-    """Anonymous figures over whole months: counts per wijk, month, target group, urgency,
-    status and outcome; times to acknowledgement and first contact; shares closed as
-    connected; the score distributions and the paired change. Counts under the threshold,
-    and the cells that would give them away, are null."""
+    """Anonymous figures over whole months, small counts suppressed. Counts per wijk, month,
+    target group, urgency, status and outcome; times to acknowledgement and first contact;
+    shares closed as connected; the score distributions and the paired change; referrals per
+    kind of initiative. Counts under the threshold, and those that would give them away, are
+    null."""
 
     @extend_schema(parameters=[s.StatsQuery], responses={200: s.StatsOutput})
     def get(self, request: Request) -> Response:
-        return Response(s.StatsOutput(_stats(request)).data)
+        return Response(s.StatsOutput(_stats(_query(request, s.StatsQuery))).data)
 
 
 def _csv(columns: list[str], rows: list[list[Any]]) -> str:
@@ -69,16 +67,16 @@ class StatsTableApi(_StatsApi):
     renderer_classes = [JSONRenderer, CsvRenderer]
 
     @extend_schema(
-        parameters=[TABLE_NAME, s.StatsQuery],
+        parameters=[s.TableQuery],
         responses={
             (200, "application/json"): s.TableOutput,
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
         },
     )
-    def get(self, request: Request, name: str) -> Any:
-        if name not in tables.BUILDERS:
-            raise Http404
-        columns, rows = tables.table_of(_stats(request), name)
+    def get(self, request: Request) -> Any:
+        query = _query(request, s.TableQuery)
+        name = query["name"]
+        columns, rows = tables.table_of(_stats(query), name)
         if request.accepted_renderer.format == "csv":
             response = HttpResponse(_csv(columns, rows), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="stats-{name}.csv"'
@@ -92,11 +90,10 @@ class StatsChartApi(_StatsApi):
     renderer_classes = [SvgRenderer, JSONRenderer]
 
     @extend_schema(
-        parameters=[CHART_NAME],
+        parameters=[s.ChartQuery],
         responses={(200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.STR)},
     )
-    def get(self, request: Request, name: str) -> Any:
-        if name not in charts.CHARTS:
-            raise Http404
+    def get(self, request: Request) -> Any:
+        name = _query(request, s.ChartQuery)["name"]
         svg = charts.CHARTS[name](selectors.stats_get(filters={}))
         return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

@@ -201,3 +201,20 @@ def test_withdrawal_and_erasure_erase_the_answers_and_keep_the_refusal(worker, c
     assert kept.declined is True and kept.erased_at is not None
     new = client.post(url(measured), {"phase": "follow_up", "declined": True}, format="json")
     assert new.json()["code"] == "signal_erased"
+
+
+def test_consent_to_measure_is_recorded_at_intake_like_the_other_purposes(client_for):
+    from signals.models import Signal
+    from tests.signals.factories import intake_payload
+
+    team_with_coverage()
+    signaller = UserFactory(field_worker=True)
+    body = intake_payload()
+    body["consent"]["purposes"]["measure_outcome"] = True
+    response = client_for(signaller).post("/api/v1/signals", body, format="json")
+    assert response.status_code == 201, response.json()
+    signal = Signal.objects.get(pk=response.json()["id"])
+    assert signal.consent.purposes["measure_outcome"] is True
+    omitted = intake_payload()
+    response = client_for(signaller).post("/api/v1/signals", omitted, format="json")
+    assert Signal.objects.get(pk=response.json()["id"]).consent.purposes["measure_outcome"] is False

@@ -113,24 +113,27 @@ def test_every_table_as_csv(known, client_for):
     with time_machine.travel(NOW, tick=False):
         client = client_for(known)
         for name in BUILDERS:
-            response = client.get(f"/api/v1/stats/tables/{name}", {"format": "csv"})
+            response = client.get("/api/v1/stats/tables", {"name": name, "format": "csv"})
             assert response.status_code == 200, name
             assert response["Content-Type"].startswith("text/csv")
             rows = list(csv.reader(io.StringIO(response.content.decode())))
-            json_rows = client.get(f"/api/v1/stats/tables/{name}").json()
+            json_rows = client.get("/api/v1/stats/tables", {"name": name}).json()
             assert rows[0] == json_rows["columns"]
             assert len(rows) - 1 == len(json_rows["rows"])
-        status = client.get("/api/v1/stats/tables/status", {"format": "csv"}).content.decode()
-        assert client.get("/api/v1/stats/tables/nope").status_code == 404
+        status = client.get("/api/v1/stats/tables", {"name": "status", "format": "csv"})
+        assert client.get("/api/v1/stats/tables", {"name": "nope"}).status_code == 400
+    status = status.content.decode()
     assert "closed,Afgesloten,10,False" in status.splitlines()
 
 
 def test_both_charts_are_svg_with_the_published_figures(known, client_for):
     with time_machine.travel(NOW, tick=False):
         client = client_for(known)
-        grid = client.get("/api/v1/stats/charts/signals-per-wijk-month")
-        scores = client.get("/api/v1/stats/charts/score-distribution", HTTP_ACCEPT_LANGUAGE="en")
-        assert client.get("/api/v1/stats/charts/pie").status_code == 404
+        grid = client.get("/api/v1/stats/charts", {"name": "signals-per-wijk-month"})
+        scores = client.get(
+            "/api/v1/stats/charts", {"name": "score-distribution"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert client.get("/api/v1/stats/charts", {"name": "pie"}).status_code == 400
     assert grid.status_code == 200 and grid["Content-Type"].startswith("image/svg+xml")
     text = grid.content.decode()
     assert text.startswith("<svg") and "Binnenstad" in text and "2026-02" in text

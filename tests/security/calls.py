@@ -141,8 +141,8 @@ def concrete_path(
         values["group_id"] = Group.objects.get(name="team_member").pk
     if "<int:pk>" in route:  # a TOTP device's secret (config) and QR code
         values["int:pk"] = w.admin_objects["otp_totp.totpdevice"]
-    if "<str:name>" in route:  # one table of the figures, one chart
-        values["str:name"] = "score-distribution" if "/charts/" in route else "status"
+    if route in ("api/v1/stats/tables", "api/v1/stats/charts"):  # one table, one chart
+        query["name"] = "score-distribution" if route.endswith("charts") else "status"
     values["app_label"] = "accounts"
     values["url"] = "nope/"
     if route == "admin/autocomplete/":

@@ -209,7 +209,7 @@ SHAPES: dict[tuple[str, str], Any] = {
     ("GET", "api/v1/signals/<uuid:signal_id>/measurements"): [MEASUREMENT],
     ("POST", "api/v1/signals/<uuid:signal_id>/measurements"): MEASUREMENT,
     ("GET", "api/v1/stats"): STATS,
-    ("GET", "api/v1/stats/tables/<str:name>"): {"name", "columns", "rows"},
+    ("GET", "api/v1/stats/tables"): {"name", "columns", "rows"},
     ("GET", "api/v1/devices"): [DEVICE],
     ("POST", "api/v1/devices"): DEVICE,
     ("GET", "api/v1/audit/access-log"): page(ACCESS_LOG_ENTRY),
@@ -233,7 +233,7 @@ SHAPES: dict[tuple[str, str], Any] = {
 # Non-JSON successes: route -> content type the answer must have.
 CONTENT_TYPES = {
     "api/v1/audit/access-log/export": "text/csv",
-    "api/v1/stats/charts/<str:name>": "image/svg+xml",
+    "api/v1/stats/charts": "image/svg+xml",
     "api/schema/": "application/vnd.oai.openapi",
     "api/docs/": "text/html",
     "api/redoc/": "text/html",
