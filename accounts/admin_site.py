@@ -2,17 +2,43 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import PasswordChangeView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from accounts.account_log import access_log_login, access_log_login_failed
 from accounts.services import password_change
+from accounts.services.second_factor import second_factor_device_for
 from audit.context import AccessContext
+
+
+class OneStepOTPLoginForm(OTPAdminSite.login_form):
+    """E-mail, password and a code in one step (issue 13): django-otp wants a device chosen,
+    which its form can only offer after a first submit has named the user; here the code's
+    shape picks the device (six digits: the authenticator app, else a recovery code:
+    accounts.services.second_factor.second_factor_device_for). No challenge button (no
+    interactive devices here)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.pop("otp_device", None)
+        self.fields.pop("otp_challenge", None)
+        self.fields["otp_token"].label = _("Code from your authenticator app, or a recovery code")
+        self.fields["otp_token"].widget.attrs.update(autocomplete="one-time-code")
+
+    def _verify_token(self, user: Any, token: str, device: Any = None) -> Any:
+        device = device or second_factor_device_for(user=user, code=token)
+        if device is None:
+            raise forms.ValidationError(
+                self.otp_error_messages["invalid_token"], code="invalid_token"
+            )
+        return super()._verify_token(user, token, device)
 
 
 class LoggedOTPAdminSite(OTPAdminSite):
@@ -20,6 +46,9 @@ class LoggedOTPAdminSite(OTPAdminSite):
     and the login form asks for a TOTP or recovery code. Logins and refusals are logged like
     API logins. This login form is the only place a Django session is opened. It is the
     default admin.site (accounts.admin_config.OTPAdminConfig in INSTALLED_APPS)."""
+
+    login_form = OneStepOTPLoginForm
+    login_template = "admin/otp_login.html"
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         response: HttpResponse = super().login(request, extra_context)

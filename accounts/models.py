@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import normalise_email
 from accounts.roles import CAPABILITIES
@@ -132,8 +133,8 @@ class TeamRole(models.TextChoices):
     """Someone's role in one team (where), next to their role group (what: accounts.roles.Role;
     docs/adr/0003)."""
 
-    MEMBER = "member", "Teamlid"
-    COORDINATOR = "coordinator", "Coördinator"
+    MEMBER = "member", _("Teamlid")
+    COORDINATOR = "coordinator", _("Coördinator")
 
 
 class TeamMembership(models.Model):

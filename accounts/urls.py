@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import api, credentials_api, mfa_api
+from accounts import api, credentials_api, mfa_api, teams_api
 
 urlpatterns = [
     path("auth/login", api.LoginApi.as_view(), name="auth-login"),
@@ -19,4 +19,10 @@ urlpatterns = [
         name="auth-credentials-set",
     ),
     path("me", api.MeApi.as_view(), name="me"),
+    path("teams", teams_api.TeamListApi.as_view(), name="team-list"),
+    path(
+        "teams/<uuid:team_id>/members",
+        teams_api.TeamMemberListApi.as_view(),
+        name="team-members",
+    ),
 ]

@@ -16,17 +16,22 @@ def _clean_user_agent(value: str) -> str:
     return printable[:USER_AGENT_MAX]
 
 
+def remember_actor_roles(user: Any, group_names: Any) -> None:
+    """Keeps the user's group names for the log rows of this request: a caller that read them
+    already (accounts.backends, in the permission query) saves `actor_roles` its query."""
+    roles = sorted(set(group_names))
+    if user.is_superuser:
+        roles.append("superuser")
+    user._access_log_roles = roles
+
+
 def actor_roles(user: Any) -> list[str]:
     """Role names for the log, cached on the user object for the rest of the request. Roles are
     the user's groups (docs/adr/0003): their names are the role codes, so this app needs no
     list of roles from accounts (docs/adr/0020)."""
-    cached = getattr(user, "_access_log_roles", None)
-    if cached is None:
-        cached = sorted(set(user.groups.values_list("name", flat=True)))
-        if user.is_superuser:
-            cached.append("superuser")
-        user._access_log_roles = cached
-    return list(cached)
+    if getattr(user, "_access_log_roles", None) is None:
+        remember_actor_roles(user, user.groups.values_list("name", flat=True))
+    return list(user._access_log_roles)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ def access_denied_record(denial: Denial) -> None:
     if request is None:
         return
     # Read the user DRF already resolved; touching request.user could re-run authentication.
-    user = request.__dict__.get("_user") or AnonymousUser()
+    # A workspace page (a plain Django request) has its session user from the middleware.
+    user = request.__dict__.get("_user") or request.__dict__.get("user") or AnonymousUser()
     match = getattr(request, "resolver_match", None)
     view_name = (match.view_name if match else "") or type(context.get("view")).__name__
     kwargs = context.get("kwargs") or {}

@@ -7,18 +7,20 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 API_PREFIX = "/api/"
+# Server-rendered pages with personal data (the team workspace, docs/adr/0027).
+NO_STORE_PREFIXES = (API_PREFIX, "/werkruimte/")
 
 
 class NoStoreApiMiddleware:
     """`Cache-Control: no-store` (with no-cache, max-age=0, private) and `Pragma: no-cache` for
-    HTTP/1.0 caches on every response under /api/, successful or not."""
+    HTTP/1.0 caches on every response under /api/ and /werkruimte/, successful or not."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith(API_PREFIX):
+        if request.path.startswith(NO_STORE_PREFIXES):
             add_never_cache_headers(response)
             response["Pragma"] = "no-cache"
         return response

@@ -34,13 +34,14 @@ BODY_METHODS = ("POST", "PUT", "PATCH")
 
 # Path (after /api/v1/) to tag, first match wins: one tag per audience and area.
 TAG_RULES = [
+    (r"me/notification-preferences", "devices"),
     (r"auth/.*|me", "auth"),
     (r"signals/\{signal_id\}/withdraw-consent", "signals"),  # signaller, team and officer
     (r"signals/\{signal_id\}/(suggestions|referrals|referral-steps)", "initiatives"),
     (r"initiatives", "initiatives"),
     (r"signals/\{signal_id\}(/.*)?", "queue"),  # team work on one signal
     (r"signals|my/signals|consent-texts|reason-codes", "signals"),
-    (r"queue", "queue"),
+    (r"queue|teams(/.*)?", "queue"),
     (r"devices(/.*)?", "devices"),
     (r"instruments", "outcomes"),
     (r"stats(/.*)?", "stats"),

@@ -1,11 +1,14 @@
 """The request measures (issue 14 items 1, 2, 3, 6, 7): wrk against gunicorn and pgbench
 against the same database, round after round, each round measuring its own baselines."""
 
+import json
+import sys
 import time
 from urllib.parse import urlsplit
 
 from bench import client, config, database, pgbench_scripts, wrk
 from bench.context import Run
+from bench.procs import run as run_command
 
 QUEUE_PATH = "/api/v1/queue?page_size=50"
 
@@ -94,8 +97,30 @@ def warm_up(run: Run) -> dict:
             "SELECT id::text FROM signals_signal ORDER BY created_at DESC LIMIT 1"
         ).fetchone()[0]
         spec["pg_intake"] = pgbench_scripts.write_intake(conn, signal_id, folder)
-        spec["pg_chain"], spec["pg_no_chain"] = pgbench_scripts.write_chain(conn, folder)
+        spec["pg_log"] = pgbench_scripts.write_log(conn, folder)
+    seal(run)  # the warm-up's rows: each round's sealer starts from that round's rows only
     return spec
+
+
+# One sealer, as the beat task runs it (audit.sealing, docs/adr/0025), timed inside the process
+# so Django's start-up is not counted.
+_SEAL = (
+    "import json, time; from audit.sealing import access_log_seal; "
+    "began = time.monotonic(); result = access_log_seal(wait=True); "
+    "print(json.dumps({'rows': result.sealed, 'seconds': time.monotonic() - began}))"
+)
+
+
+def seal(run: Run) -> dict[str, float]:
+    """Item 7: seals every row the round left unsealed; rows sealed per second."""
+    out = run_command(
+        [sys.executable, "manage.py", "shell", "-c", _SEAL],
+        env=database.django_env(run.database),
+        cwd=config.ROOT,
+    )
+    result = json.loads(out.strip().splitlines()[-1])
+    result["rate"] = result["rows"] / result["seconds"] if result["seconds"] else 0.0
+    return result
 
 
 def request_rounds(run: Run, spec: dict) -> None:
@@ -114,20 +139,31 @@ def request_rounds(run: Run, spec: dict) -> None:
         if not intake["requests"] <= created <= intake["requests"] + config.CONNECTIONS:
             raise RuntimeError(f"intake: wrk counted {intake['requests']}, database {created}")
         intake["rows"] = created
-        for name in ("pg_intake", "pg_chain", "pg_no_chain"):
+        for name in ("pg_intake", "pg_log"):
             figures[name] = database.pgbench(
                 run.database, spec[name], clients=config.CONNECTIONS, seconds=seconds
             )
+        figures["seal"] = seal(run)
         for name, result in figures.items():
             run.add(name, result)
-        rps = {k: round(v.get("rps", v.get("tps", 0))) for k, v in figures.items()}
+        rps = {k: round(v.get("rps", v.get("tps", v.get("rate", 0)))) for k, v in figures.items()}
         print(f"  round {number}: {rps} ({time.monotonic() - began:.0f} s)")
+
+
+def _warm_every_worker(run: Run, path: str) -> None:
+    """A gunicorn worker's first request reads the permission names once (accounts.backends,
+    docs/adr/0029): one statement more than every later page. Statements are counted per page
+    in the steady state, so every worker serves a request first, each on a new connection
+    (wrk's keep-alive connection would warm only one)."""
+    for _ in range(6 * config.GUNICORN_WORKERS):
+        client.Session(run.url, run.member_token).get(path).raise_for_status()
 
 
 def queue_latency(run: Run, size_label: str) -> None:
     """Item 6: p95 of the first queue page (50 rows) for a member of the busiest team, one
     connection (latency, not saturation), and the SQL statements the page costs."""
     session = client.Session(run.url, run.member_token)
+    _warm_every_worker(run, QUEUE_PATH)
     counted = session.get(QUEUE_PATH, **{"X-Bench-Count-Queries": "1"})
     counted.raise_for_status()
     rows = len(counted.json()["results"])

@@ -1,9 +1,11 @@
 """pgbench scripts written from rows the application itself wrote in this run.
 
 The intake script repeats, in one transaction, the inserts of one intake: the signal, its
-reason, its consent, its `created` event and its access-log row under the chain lock, with the
-column values of a real intake (ciphertexts included) and fresh ids. The chain scripts write
-only the access-log row, with and without the chain (lock, head read, sequence + 1).
+reason, its consent, its `created` event and its access-log row, with the column values of a
+real intake (ciphertexts included) and fresh ids. The access-log row is written as a request
+writes it since docs/adr/0025: unsealed (no sequence, no hashes) and without the chain lock;
+the sealer chains it afterwards (measured by bench.measures.seal, item 7). The log script
+writes only that row, the request path's share of the access log.
 
 Tables are found by their columns, so the access log may move to another app. pgbench runs in
 simple query mode (as Django's client-side binding does); `:name` is its variable syntax.
@@ -12,10 +14,6 @@ simple query mode (as Django's client-side binding does); `:name` is its variabl
 from pathlib import Path
 
 import psycopg
-
-# audit.services.CHAIN_LOCK_KEY ("NEN7513" in ASCII): the same lock the application takes.
-CHAIN_LOCK_KEY = 0x4E454E37353133
-NO_CHAIN_SEQUENCE = "bench_access_log_no_chain"
 
 
 def _quote(value: str | None) -> str:
@@ -62,28 +60,17 @@ def _insert(
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)});"
 
 
-def _hash(row_text: str) -> str:
-    # The application hashes a canonical JSON of the row; here the previous hash and a row's
-    # worth of text, so the database does a comparable SHA-256.
-    return f"encode(sha256(convert_to(':prev' || {_quote(row_text)}, 'UTF8')), 'hex')"
-
-
-def _log_insert(conn: psycopg.Connection, table: str, event_id: str, *, chained: bool) -> str:
+def _log_insert(conn: psycopg.Connection, table: str, event_id: str) -> str:
+    """An unsealed row: the chain columns stay NULL until the sealer numbers and hashes it."""
     overrides = {
         "event_id": "gen_random_uuid()",
         "occurred_at": "now()",
-        "sequence": ":seq" if chained else f"nextval('{NO_CHAIN_SEQUENCE}')",
-        "previous_hash": "':prev'" if chained else _quote("0" * 64),
-        "row_hash": _hash("x" * 600) if chained else _hash("x" * 600).replace(":prev", "0" * 64),
+        "sequence": "NULL",
+        "previous_hash": "NULL",
+        "row_hash": "NULL",
         "subject_id": "gen_random_uuid()",
     }
     return _insert(conn, table, "event_id = %s", [event_id], overrides)
-
-
-_HEAD = (
-    "SELECT sequence + 1 AS seq, row_hash AS prev FROM {table} "
-    "ORDER BY sequence DESC LIMIT 1 \\gset"
-)
 
 
 def write_intake(conn: psycopg.Connection, signal_id: str, folder: Path) -> Path:
@@ -132,9 +119,7 @@ def write_intake(conn: psycopg.Connection, signal_id: str, folder: Path) -> Path
             {"signal_id": "':sid'", "created_at": "now()"},
             skip=("id",),
         ),
-        f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY});",
-        _HEAD.format(table=log),
-        _log_insert(conn, log, event_id, chained=True).replace("'" + signal_id + "'", "':sid'"),
+        _log_insert(conn, log, event_id).replace("'" + signal_id + "'", "':sid'"),
         "END;",
     ]
     path = folder / "pgbench-intake.sql"
@@ -142,31 +127,12 @@ def write_intake(conn: psycopg.Connection, signal_id: str, folder: Path) -> Path
     return path
 
 
-def write_chain(conn: psycopg.Connection, folder: Path) -> tuple[Path, Path]:
-    """The access-log insert with the chain, and the same insert without it."""
+def write_log(conn: psycopg.Connection, folder: Path) -> Path:
+    """The access-log insert of a logged read, as the request path writes it (unsealed)."""
     log = access_log_table(conn)
-    conn.execute(
-        f"CREATE SEQUENCE IF NOT EXISTS {NO_CHAIN_SEQUENCE} START -1 INCREMENT -1 "
-        "MINVALUE -9000000000000000000 MAXVALUE -1"
-    )  # below every chained sequence number, so the two never collide
     event_id = conn.execute(
-        f"SELECT event_id::text FROM {log} WHERE action = 'read' ORDER BY sequence DESC LIMIT 1"
+        f"SELECT event_id::text FROM {log} WHERE action = 'read' ORDER BY occurred_at DESC LIMIT 1"
     ).fetchone()[0]
-    chained = folder / "pgbench-chain.sql"
-    chained.write_text(
-        "\n".join(
-            [
-                "BEGIN;",
-                f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY});",
-                _HEAD.format(table=log),
-                _log_insert(conn, log, event_id, chained=True),
-                "END;",
-            ]
-        )
-        + "\n"
-    )
-    unchained = folder / "pgbench-no-chain.sql"
-    unchained.write_text(
-        "\n".join(["BEGIN;", _log_insert(conn, log, event_id, chained=False), "END;"]) + "\n"
-    )
-    return chained, unchained
+    path = folder / "pgbench-access-log.sql"
+    path.write_text("\n".join(["BEGIN;", _log_insert(conn, log, event_id), "END;"]) + "\n")
+    return path

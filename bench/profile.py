@@ -53,7 +53,7 @@ CATEGORIES = [
         lambda n, f: _is(n, f, names=("check_throttles",), files=("rest_framework/views.py",)),
     ),
     (
-        "access-log row (access_log_record: chain lock, head, hash, insert)",
+        "access-log row (access_log_record: one unsealed insert, no lock)",
         lambda n, f: _bare(n) == "access_log_record",
     ),
     (

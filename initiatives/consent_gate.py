@@ -31,6 +31,11 @@ class Gate:
         }
 
 
+def name_key(name: str) -> str:
+    """How a recorded recipient and a catalogue name compare: trimmed, case folded."""
+    return name.strip().casefold()
+
+
 def recipient_for(slug: str) -> str:
     return f"{RECIPIENT_PREFIX}{slug}"
 
@@ -43,6 +48,8 @@ def check(
     slug: str,
     name: str,
 ) -> Gate:
+    """`name` is the initiative's name, or "" where the name does not identify it (another
+    entry carries the same name): then only its slug or "any" covers it."""
     if withdrawn:
         return Gate(allowed=False, missing_purpose=SHARE_WITH_INITIATIVE, withdrawn=True)
     if not purposes.get(SHARE_WITH_INITIATIVE):
@@ -52,10 +59,9 @@ def check(
             missing_recipient=recipient_for(slug),
         )
     named = {
-        r[len(RECIPIENT_PREFIX) :].strip().casefold()
-        for r in recipients
-        if r.startswith(RECIPIENT_PREFIX)
+        name_key(r[len(RECIPIENT_PREFIX) :]) for r in recipients if r.startswith(RECIPIENT_PREFIX)
     }
-    if named & {ANY_INITIATIVE, slug.casefold(), name.strip().casefold()}:
+    covering = {ANY_INITIATIVE, slug.casefold(), name_key(name)} - {""}
+    if named & covering:
         return Gate(allowed=True)
     return Gate(allowed=False, missing_recipient=recipient_for(slug))

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from signals.models import ReasonCode
 
@@ -79,15 +80,16 @@ class Initiative(models.Model):
 
 
 class ReferralStep(models.TextChoices):
-    PROPOSED = "proposed", "Voorgesteld aan de bewoner"
-    AGREED = "agreed", "Bewoner stemt in"
-    CONTACTED = "contacted", "Initiatief benaderd"
-    MEETING_PLANNED = "meeting_planned", "Eerste ontmoeting gepland"
-    MEETING_HAPPENED = "meeting_happened", "Eerste ontmoeting heeft plaatsgevonden"
-    STUCK = "stuck", "Loopt vast"
-    DECLINED_BY_RESIDENT = "declined_by_resident", "Bewoner ziet ervan af"
-    DECLINED_BY_INITIATIVE = "declined_by_initiative", "Initiatief kan niet"
-    STOPPED = "stopped", "Gestopt: toestemming ingetrokken"
+    PROPOSED = "proposed", _("Voorgesteld aan de bewoner")
+    AGREED = "agreed", _("Bewoner stemt in")
+    CONTACTED = "contacted", _("Initiatief benaderd")
+    MEETING_PLANNED = "meeting_planned", _("Eerste ontmoeting gepland")
+    MEETING_HAPPENED = "meeting_happened", _("Eerste ontmoeting heeft plaatsgevonden")
+    STUCK = "stuck", _("Loopt vast")
+    DECLINED_BY_RESIDENT = "declined_by_resident", _("Bewoner ziet ervan af")
+    DECLINED_BY_INITIATIVE = "declined_by_initiative", _("Initiatief kan niet")
+    # Consent withdrawn or the signal closed: the `referral` event's data says which.
+    STOPPED = "stopped", _("Gestopt")
 
 
 class Referral(models.Model):

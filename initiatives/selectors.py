@@ -152,5 +152,15 @@ def referrals_for(*, actor: User, signal_id: Any) -> tuple[Signal, list[Referral
     return signal, referrals
 
 
+def referrals_by_signal(*, signal_ids: Sequence[Any]) -> dict[Any, list[Referral]]:
+    """Every referral of these signals with its initiative, oldest first, by signal id: for
+    the resident's own export (the recipients of their data, AVG art. 15(1)(c))."""
+    referrals: dict[Any, list[Referral]] = {}
+    rows = Referral.objects.filter(signal_id__in=signal_ids).select_related("initiative")
+    for referral in rows.order_by("created_at", "id"):
+        referrals.setdefault(referral.signal_id, []).append(referral)
+    return referrals
+
+
 def active_reason_codes() -> set[str]:
     return set(ReasonCode.objects.filter(is_active=True).values_list("code", flat=True))

@@ -2,6 +2,7 @@
 on the Referral and appends a `referral` SignalEvent in the same transaction
 (initiatives.signal_bridge, docs/adr/0005, 0026)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from accounts.models import User
@@ -58,8 +60,10 @@ def _check_follow_up(follow_up_on: date | None) -> None:
         raise DomainError("follow_up_in_past")
 
 
-def gate_for(signal: Signal, initiative: Initiative) -> consent_gate.Gate:
-    """The consent gate for this signal and initiative, from the recorded consent."""
+def gate_for(signal: Signal | UUID | str, initiative: Initiative) -> consent_gate.Gate:
+    """The consent gate for this signal (or signal id) and initiative, from the recorded
+    consent. A recipient names an initiative by slug, or by name only where no other entry
+    of the catalogue carries that name: an ambiguous name covers none of them."""
     consent = bridge.consent_of(signal)
     if consent is None:
         return consent_gate.Gate(allowed=False, missing_purpose=bridge.SHARE_WITH_INITIATIVE)
@@ -68,7 +72,17 @@ def gate_for(signal: Signal, initiative: Initiative) -> consent_gate.Gate:
         recipients=consent.recipients,
         withdrawn=hasattr(consent, "withdrawal"),
         slug=initiative.slug,
-        name=initiative.name,
+        name="" if _name_is_shared(initiative) else initiative.name,
+    )
+
+
+def _name_is_shared(initiative: Initiative) -> bool:
+    key = consent_gate.name_key(initiative.name)
+    return (
+        Initiative.objects.exclude(pk=initiative.pk)
+        .annotate(key=Lower(Trim("name")))
+        .filter(key=key)
+        .exists()
     )
 
 
@@ -202,9 +216,10 @@ def _handover(signal: Signal, initiative: Initiative) -> dict[str, Any]:
     }
 
 
-def referrals_stop(*, signal: Signal, actor: User | None) -> Referral | None:
-    """Stops the signal's active referral, e.g. when consent is withdrawn. The caller holds the
-    signal's lock (the one write path is running).
+def referrals_stop(*, signal: Signal, actor: User | None, because: str) -> Referral | None:
+    """Stops the signal's active referral `because` the consent was withdrawn or the signal
+    closes (nothing can work it any more). The caller holds the signal's lock (the one write
+    path is running).
 
     Side effects: the Referral ends with step `stopped`; a `referral` SignalEvent."""
     referral = (
@@ -218,27 +233,40 @@ def referrals_stop(*, signal: Signal, actor: User | None) -> Referral | None:
     referral.ended_at = timezone.now()
     referral.save()
     bridge.append_referral_event(
-        signal, actor=actor, note=None, data=_event_data(referral, from_step)
+        signal,
+        actor=actor,
+        note=None,
+        data=_event_data(referral, from_step, stopped_because=because),
     )
     return referral
 
 
 def closing_evidence(*, signal: Signal) -> dict[str, Any]:
-    """What a close as `connected_to_initiative` links: the latest referral that reached a
-    first meeting, and the initiative's name for the signaller only where consent covers that
-    initiative. Empty when there is none (signals then refuses the close)."""
+    """What a close as `connected_to_initiative` links: the ids of the latest referral that
+    reached a first meeting and of its initiative, never the name (events outlive erasure).
+    Empty when there is none (signals then refuses the close)."""
     referral = (
-        Referral.objects.select_related("initiative")
-        .filter(signal=signal, first_meeting_at__isnull=False)
+        Referral.objects.filter(signal=signal, first_meeting_at__isnull=False)
         .order_by("-first_meeting_at")
         .first()
     )
     if referral is None:
         return {}
-    links: dict[str, Any] = {
-        "referral_id": str(referral.pk),
-        "initiative_id": str(referral.initiative_id),
-    }
-    if gate_for(signal, referral.initiative).allowed:
-        links["connected_to"] = referral.initiative.name
-    return links
+    return {"referral_id": str(referral.pk), "initiative_id": str(referral.initiative_id)}
+
+
+def connected_names(referral_ids: Mapping[Any, str]) -> dict[Any, str]:
+    """The initiative's name per signal id, for the signaller, where the referral its close
+    linked reached a first meeting and the resident's consent covers that initiative now."""
+    referrals = Referral.objects.select_related("initiative").filter(
+        pk__in=set(referral_ids.values()), first_meeting_at__isnull=False
+    )
+    by_id = {str(referral.pk): referral for referral in referrals}
+    names = {}
+    for signal_id, referral_id in referral_ids.items():
+        referral = by_id.get(str(referral_id))
+        if referral is None or str(referral.signal_id) != str(signal_id):
+            continue
+        if gate_for(referral.signal_id, referral.initiative).allowed:
+            names[signal_id] = referral.initiative.name
+    return names

@@ -36,7 +36,7 @@ def signal_for_team_read(*, actor: Any, signal_id: uuid.UUID | str) -> Signal:
     return signal_for_team_work(actor=actor, signal_id=signal_id)
 
 
-def consent_of(signal: Signal) -> Consent | None:
+def consent_of(signal: Signal | uuid.UUID | str) -> Consent | None:
     return Consent.objects.filter(signal=signal).select_related("withdrawal").first()
 
 

@@ -1,8 +1,9 @@
 """Device endpoints: thin views over notifications.services and notifications.selectors."""
 
+from typing import Any
 from uuid import UUID
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -81,3 +82,44 @@ class DeviceDetailApi(APIView):
         """Stops pushes to one of your devices. Another user's device is not found (404)."""
         services.device_delete(user=request.user, device_id=device_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "22:00"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A wall-clock time, HH:MM, in the person's own time zone: no offset, so not the schema's
+    RFC 3339 `time` format."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
+class NotificationPreferenceSerializer(StrictSerializer):
+    quiet_hours_start = ClockTimeField()
+    quiet_hours_end = ClockTimeField()
+    timezone = serializers.CharField(max_length=64)
+    daily_digest = serializers.BooleanField()
+
+
+class NotificationPreferenceApi(APIView):
+    """Your quiet hours (no pushes about non-urgent signals between start and end, in your time
+    zone; equal times: none) and whether the daily team digest e-mail comes."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: NotificationPreferenceSerializer})
+    def get(self, request: Request) -> Response:
+        current = selectors.preference_of(user=request.user)
+        return Response(NotificationPreferenceSerializer(current._asdict()).data)
+
+    @extend_schema(
+        request=NotificationPreferenceSerializer,
+        responses={200: NotificationPreferenceSerializer},
+    )
+    def put(self, request: Request) -> Response:
+        data = NotificationPreferenceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.notification_preference_set(user=request.user, **data.validated_data)
+        current = selectors.preference_of(user=request.user)
+        return Response(NotificationPreferenceSerializer(current._asdict()).data)

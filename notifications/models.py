@@ -178,7 +178,70 @@ class NotificationPreference(models.Model):
     timezone = models.CharField(
         max_length=64, default=DEFAULT_TIMEZONE, validators=[validate_timezone]
     )
+    # The daily e-mail digest of the person's teams (new and overdue signals); opt-out.
+    daily_digest = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"quiet hours {self.quiet_hours_start:%H:%M}-{self.quiet_hours_end:%H:%M}"
+
+
+class EmailNotice(models.Model):
+    """One e-mail to one person: the fallback for a signal event that reached them by no push
+    (no active device, or every push failed), or the daily digest of a team. Like a push it
+    holds no signal content: the kind, the signal's opaque id or the team's counts, and the
+    link to the workspace (docs/adr/0028). Created pending in the transaction that caused it; a
+    task sends it after commit and a sweeper re-enqueues what never ran."""
+
+    class Kind(models.TextChoices):
+        SIGNAL_ROUTED = Notification.Kind.SIGNAL_ROUTED
+        SIGNAL_FORWARDED = Notification.Kind.SIGNAL_FORWARDED
+        SIGNAL_ASSIGNED = Notification.Kind.SIGNAL_ASSIGNED
+        SIGNAL_ESCALATED = Notification.Kind.SIGNAL_ESCALATED
+        CONSENT_WITHDRAWN = Notification.Kind.CONSENT_WITHDRAWN
+        TEAM_DIGEST = "team_digest", "Dagoverzicht van het team"
+
+    class Reason(models.TextChoices):
+        NO_DEVICE = "no_device", "Geen actief apparaat"
+        PUSH_FAILED = "push_failed", "Pushbericht mislukt"
+        DIGEST = "digest", "Dagoverzicht"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Wacht op verzending"
+        SENT = "sent", "Verzonden"
+        FAILED = "failed", "Mislukt"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_notices"
+    )
+    event = models.ForeignKey(
+        "signals.SignalEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    object_id = models.UUIDField(null=True, blank=True)
+    # Digest counts only (new, open, overdue): never signal content.
+    data = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error_code = models.CharField(max_length=48, blank=True)
+    dedupe_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(status="pending"),
+                name="email_notice_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} e-mail to {self.user_id} ({self.status})"

@@ -1,7 +1,7 @@
 """Quiet hours, pure: no database. A period may wrap midnight (22:00-07:00)."""
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 
 def quiet_hours_end(*, now: datetime, start: time, end: time, tz: str) -> datetime | None:
@@ -22,3 +22,7 @@ def quiet_hours_end(*, now: datetime, start: time, end: time, tz: str) -> dateti
     if clock < end:  # early-morning part
         return datetime.combine(today, end, tzinfo=zone)
     return None
+
+
+def is_known_timezone(name: str) -> bool:
+    return name in available_timezones()

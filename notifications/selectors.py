@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.db.models import F, Q, QuerySet
 
-from accounts.models import TeamMembership, User
+from accounts.models import TeamMembership, TeamRole, User
 from notifications.models import Device, Notification, NotificationPreference
 
 
@@ -39,6 +39,19 @@ def team_member_ids(*, team_id: UUID | None, roles: Iterable[str]) -> set[UUID]:
     )
 
 
+def routed_recipient_ids(*, team_id: UUID | None, urgent: bool, central: bool) -> set[UUID]:
+    """Who hears of a signal routed to a team: its active members (and coordinators when the
+    signal is urgent). Nobody is left out: where the team has no active member, or it is the
+    central team, the coordinators hear of every signal too."""
+    if team_id is None:
+        return set()
+    active = TeamMembership.objects.filter(team_id=team_id, user__is_active=True)
+    roles = [TeamRole.MEMBER]
+    if urgent or central or not active.filter(role=TeamRole.MEMBER).exists():
+        roles.append(TeamRole.COORDINATOR)
+    return set(active.filter(role__in=roles).values_list("user_id", flat=True))
+
+
 def push_devices_of(*, user_ids: Iterable[UUID]) -> list[Device]:
     """Active devices of active users: where a push for these users goes."""
     return list(
@@ -56,6 +69,28 @@ def quiet_hours_of(*, user_ids: Iterable[UUID]) -> dict[UUID, QuietHours]:
         for pref in NotificationPreference.objects.filter(user_id__in=ids)
     }
     return {user_id: found.get(user_id, DEFAULT_QUIET_HOURS) for user_id in ids}
+
+
+class Preference(NamedTuple):
+    quiet_hours_start: time
+    quiet_hours_end: time
+    timezone: str
+    daily_digest: bool
+
+
+def preference_of(*, user: User) -> Preference:
+    """The user's notification settings, or the defaults when they never set any."""
+    found = NotificationPreference.objects.filter(user=user).first()
+    if found is None:
+        return Preference(*DEFAULT_QUIET_HOURS, daily_digest=True)
+    return Preference(
+        found.quiet_hours_start, found.quiet_hours_end, found.timezone, found.daily_digest
+    )
+
+
+def digest_opted_out_ids() -> QuerySet:
+    """Users who turned the daily digest off (a subquery)."""
+    return NotificationPreference.objects.filter(daily_digest=False).values("user_id")
 
 
 def notifications_to_requeue(*, now: datetime, stale_after: timedelta) -> QuerySet[Notification]:

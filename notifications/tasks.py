@@ -50,3 +50,21 @@ def signal_event_fan_out(event_id: int) -> None:
         return
     with transaction.atomic():
         services.signal_event_notify(event=event)
+
+
+@shared_task(name="notifications.tasks.email_notices_send", **_DB_RETRY)
+def email_notices_send(notice_ids: list[int]) -> None:
+    """Sends the given e-mail notices that are still pending."""
+    services.email_notices_deliver(notice_ids=notice_ids)
+
+
+@shared_task(name="notifications.tasks.email_notices_requeue", **_DB_RETRY)
+def email_notices_requeue() -> int:
+    """Beat: dispatches pending e-mail notices whose task was lost or whose send failed."""
+    return services.email_notices_requeue()
+
+
+@shared_task(name="notifications.tasks.team_digests_send", **_DB_RETRY)
+def team_digests_send() -> int:
+    """Beat, daily: the team digests (once per person, team and day however often it runs)."""
+    return services.team_digests_send()

@@ -174,18 +174,7 @@ class SubjectRequestListApi(_PrivacyApi):
             )
             page = paginator.paginate_queryset(rows, request, view=self)
             data = s.SubjectRequestOutput(page, many=True, context={"now": now}).data
-            log.add(
-                Disclosure(
-                    action=Action.LIST,
-                    purpose=Purpose.DATA_SUBJECT_REQUEST,
-                    rule=AUTHORISATION_RULE,
-                    subject_id=filters.get("subject"),
-                    object_type="privacy.subjectrequest",
-                    details={
-                        "filters": {k: str(v) for k, v in filters.items() if k not in ("cursor",)}
-                    },
-                )
-            )
+            log.add(rights_selectors.subject_requests_listed(filters=filters))
         return paginator.get_paginated_response(data)
 
     @extend_schema(

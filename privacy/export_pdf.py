@@ -175,6 +175,7 @@ def _signal_section(doc: _Doc, signal: dict[str, Any]) -> None:
     )
 
     _measurement_section(doc, signal["measurements"])
+    _referrals_section(doc, signal["referrals"])
 
     doc.heading(label("notes"), 3)
     if not signal["notes"]:
@@ -217,6 +218,26 @@ def _measurement_section(doc: _Doc, measurements: list[dict[str, Any]]) -> None:
             )
             total = measurement["total_score"]
             doc.text(f"{label('total_score')}: {'-' if total is None else total}")
+
+
+def _referrals_section(doc: _Doc, referrals: list[dict[str, Any]]) -> None:
+    doc.heading(label("referrals"), 3)
+    if not referrals:
+        doc.text(label("no_referrals"))
+        return
+    doc.grid(
+        [label("date"), label("initiative").capitalize(), label("step"), label("contact_shared")],
+        [
+            [
+                moment_text(referral["created_at"]),
+                referral["initiative"]["name"],
+                code_text("referral_step", referral["step"]),
+                moment_text(referral["contact_shared_at"]),
+            ]
+            for referral in referrals
+        ],
+        [32, 50, 50, 38],
+    )
 
 
 def _access_section(doc: _Doc, rows: list[dict[str, Any]], include_staff: bool) -> None:

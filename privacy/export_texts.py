@@ -10,6 +10,7 @@ from django.utils import translation
 
 from accounts.roles import Role
 from audit.models import AccessOutcome, Action, Purpose
+from initiatives.models import ReferralStep
 from outcomes.models import Phase
 from signals.models import Consent, Status, TargetGroup, Urgency
 from signals.models import Outcome as SignalOutcome
@@ -88,6 +89,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "system": ("systeem", "system"),
     "neighbourhood_team": ("het buurtteam van uw buurt", "the neighbourhood team of your area"),
     "initiative": ("initiatief", "initiative"),
+    "referrals": ("Doorverwijzingen naar initiatieven", "Referrals to initiatives"),
+    "no_referrals": ("Geen doorverwijzingen.", "No referrals."),
+    "step": ("Stap", "Step"),
+    "contact_shared": ("Uw contactgegevens doorgegeven op", "Your contact details passed on"),
 }
 RETENTION_TEXT: dict[str, tuple[str, str]] = {
     "erased": ("Uw persoonsgegevens zijn gewist op {erased_at}.", "Erased on {erased_at}."),
@@ -134,6 +139,7 @@ _CHOICES: dict[str, dict[str, str]] = {
         "purpose": Purpose,
         "role": Role,
         "given_by": Consent.GivenBy,
+        "referral_step": ReferralStep,
         "method": Consent.Method,
         "phase": Phase,
     }.items()

@@ -19,6 +19,8 @@ from accounts.roles import HANDLE_PRIVACY_REQUESTS
 from audit.disclosure import Disclosure
 from audit.models import AccessLog, Action, Purpose
 from backend.errors import DomainError
+from initiatives.models import Referral
+from initiatives.selectors import referrals_by_signal
 from outcomes.models import Measurement
 from privacy.models import SubjectRequest
 from privacy.personal_data import SUBJECT_FIELDS
@@ -88,6 +90,7 @@ class SubjectExport:
     access_history: list[AccessLog]
     organisation_names: dict[UUID, str]
     retention_policies: dict[str, int]
+    referrals: dict[UUID, list[Referral]]
 
 
 def subject_signals(*, subject_id: UUID | str) -> QuerySet[Signal]:
@@ -116,7 +119,8 @@ def subject_signals(*, subject_id: UUID | str) -> QuerySet[Signal]:
 def subject_export(
     *, subject_id: UUID | str, subject_request_id: UUID | str | None
 ) -> SubjectExport:
-    """Everything held about one resident: signals with consent, history and notes, and every
+    """Everything held about one resident: signals with consent, history, notes and the
+    referrals to initiatives (who received their contact details, and when), and every
     access log row about them (oldest first), for the open access request
     `subject_request_id` of that resident (refused otherwise, see
     `subject_request_for_action`). Raises `unknown_subject` when there is nothing. Completes
@@ -143,6 +147,7 @@ def subject_export(
         access_history=history,
         organisation_names=names,
         retention_policies=retention_policies(),
+        referrals=referrals_by_signal(signal_ids=[signal.pk for signal in signals]),
     )
 
 
@@ -172,4 +177,35 @@ def subject_export_disclosure(export: "SubjectExport") -> Disclosure:
             "signal_ids": signal_ids,
             "access_rows": len(export.access_history),
         },
+    )
+
+
+def subject_requests_listed(*, filters: dict[str, Any]) -> Disclosure:
+    """A list of registered requests: what it was filtered on, whose when one subject."""
+    return Disclosure(
+        action=Action.LIST,
+        purpose=Purpose.DATA_SUBJECT_REQUEST,
+        rule=AUTHORISATION_RULE,
+        subject_id=filters.get("subject"),
+        object_type="privacy.subjectrequest",
+        details={"filters": {k: str(v) for k, v in filters.items() if k not in ("cursor",)}},
+    )
+
+
+def signal_subject(*, signal_id: Any) -> Signal:
+    """The pseudonymous subject id of a signal, for a rights request that names the signal
+    (Signal.DoesNotExist for an unknown id). Loads `pk` and `subject_id` only."""
+    return Signal.objects.only("pk", "subject_id").get(pk=signal_id)
+
+
+def subject_lookup(signal: Signal) -> Disclosure:
+    """From a signal to its resident's subject id: logged as a read for a rights request."""
+    return Disclosure(
+        action=Action.READ,
+        purpose=Purpose.DATA_SUBJECT_REQUEST,
+        rule=AUTHORISATION_RULE,
+        subject_id=signal.subject_id,
+        object_type="signals.signal",
+        object_id=signal.pk,
+        details={"operation": "subject_lookup"},
     )

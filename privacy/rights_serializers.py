@@ -188,6 +188,17 @@ class ExportEventOutput(_StaffIdsOptional):
     actor_id = serializers.UUIDField(allow_null=True, required=False)
 
 
+class ExportReferralOutput(serializers.Serializer):
+    """A referral to an initiative: to whom, how far, and when contact details went there."""
+
+    initiative = ExportNamedOutput()
+    step = serializers.CharField()
+    created_at = DateTimeField()
+    contact_shared_at = DateTimeField(allow_null=True)
+    first_meeting_at = DateTimeField(allow_null=True)
+    ended_at = DateTimeField(allow_null=True)
+
+
 class ExportNoteOutput(_StaffIdsOptional):
     STAFF_FIELDS = ("author_id",)
     id = serializers.UUIDField()
@@ -288,8 +299,14 @@ class ExportSignalOutput(serializers.Serializer):
     status_history = ExportEventOutput(source="events", many=True)
     notes = ExportNoteOutput(many=True)
     measurements = ExportMeasurementOutput(many=True)
+    referrals = serializers.SerializerMethodField()
     consent = serializers.SerializerMethodField()
     retention = serializers.SerializerMethodField()
+
+    @extend_schema_field(ExportReferralOutput(many=True))
+    def get_referrals(self, signal: Any) -> list[dict[str, Any]]:
+        rows = self.context["referrals"].get(signal.pk, [])
+        return ExportReferralOutput(rows, many=True).data
 
     @extend_schema_field(ExportConsentOutput(allow_null=True))
     def get_consent(self, signal: Any) -> dict[str, Any] | None:
@@ -332,6 +349,7 @@ class SubjectExportOutput(serializers.Serializer):
     def to_representation(self, instance: Any) -> dict[str, Any]:
         self.context["organisation_names"] = instance.organisation_names
         self.context["retention_policies"] = instance.retention_policies
+        self.context["referrals"] = instance.referrals
         return super().to_representation(instance)
 
     def get_include_staff(self, export: Any) -> bool:

@@ -30,6 +30,22 @@ class Closing:
 closing = Hook[Closing]("signals.closing")
 
 
+@dataclass
+class ConnectedNames:
+    """The signaller's closed signals that were connected to an initiative, each with the
+    referral its closing event links (`referral_ids`: signal id to referral id). A subscriber
+    (initiatives) puts the initiative's name in `names` (by signal id) where the resident's
+    consent covers that initiative now. The name is looked up at each read and never stored in
+    an event: withdrawal, erasure or restriction hides it at once (docs/adr/0026)."""
+
+    referral_ids: dict[Any, str]
+    names: dict[Any, str] = field(default_factory=dict)
+
+
+# Published by signals.selectors.my_signals for the signals it may name, outside any write.
+connected_names = Hook[ConnectedNames]("signals.connected_names")
+
+
 QUEUE_DEADLINE_PREFIX = "deadline_"
 
 

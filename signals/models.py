@@ -7,45 +7,58 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from audit.fields import EncryptedTextField
 from signals.visibility import SignalQuerySet
 
 
+# Labels are Dutch, translated for English pages (locale/); Dutch msgids keep the migrations
+# unchanged (docs/adr/0027).
 class Status(models.TextChoices):
-    RECEIVED = "received", "Ontvangen"
-    ROUTED = "routed", "Toegewezen aan team"
-    ACKNOWLEDGED = "acknowledged", "Opgepakt"
-    CONTACTED = "contacted", "Contact gelegd"
-    IN_FOLLOW_UP = "in_follow_up", "In opvolging"
-    CLOSED = "closed", "Afgesloten"
-    DECLINED = "declined", "Niet opgepakt"
-    FORWARDED = "forwarded", "Doorgestuurd"
-    WITHDRAWN = "withdrawn", "Toestemming ingetrokken"
+    RECEIVED = "received", _("Ontvangen")
+    ROUTED = "routed", _("Toegewezen aan team")
+    ACKNOWLEDGED = "acknowledged", _("Opgepakt")
+    CONTACTED = "contacted", _("Contact gelegd")
+    IN_FOLLOW_UP = "in_follow_up", _("In opvolging")
+    CLOSED = "closed", _("Afgesloten")
+    DECLINED = "declined", _("Niet opgepakt")
+    FORWARDED = "forwarded", _("Doorgestuurd")
+    WITHDRAWN = "withdrawn", _("Toestemming ingetrokken")
+
+
+# The statuses in which a signal is a team's open work: the queue's default, and the condition
+# of its index (Signal.Meta). signals.workflow names it with the rest of the workflow.
+OPEN_FOR_TEAM = frozenset(
+    {Status.ROUTED, Status.ACKNOWLEDGED, Status.CONTACTED, Status.IN_FOLLOW_UP}
+)
 
 
 class TargetGroup(models.TextChoices):
-    YOUNG_ADULT = "young_adult", "Jongvolwassene"
-    MIGRANT_ELDERLY = "migrant_elderly", "Migrantenoudere"
-    ELDERLY_AT_HOME = "elderly_at_home", "Thuiswonende oudere"
-    OTHER = "other", "Anders"
+    YOUNG_ADULT = "young_adult", _("Jongvolwassene")
+    MIGRANT_ELDERLY = "migrant_elderly", _("Migrantenoudere")
+    ELDERLY_AT_HOME = "elderly_at_home", _("Thuiswonende oudere")
+    OTHER = "other", _("Anders")
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", "Normaal"
-    SOON = "soon", "Binnenkort"
-    URGENT = "urgent", "Dringend"
+    NORMAL = "normal", _("Normaal")
+    SOON = "soon", _("Binnenkort")
+    URGENT = "urgent", _("Dringend")
 
 
 class Outcome(models.TextChoices):
     # Needs evidence: a referral that reached a first meeting (hooks.closing, docs/adr/0026).
-    CONNECTED_TO_INITIATIVE = "connected_to_initiative", "Verbonden met een initiatief"
-    CONNECTED_TO_INFORMAL_NETWORK = "connected_to_informal_network", "Verbonden met eigen netwerk"
-    REFERRED_TO_PROFESSIONAL_CARE = "referred_to_professional_care", "Doorverwezen naar zorg"
-    RESIDENT_DECLINED_HELP = "resident_declined_help", "Bewoner wil geen hulp"
-    NO_CONTACT_POSSIBLE = "no_contact_possible", "Geen contact mogelijk"
-    OTHER = "other", "Anders"
+    CONNECTED_TO_INITIATIVE = "connected_to_initiative", _("Verbonden met een initiatief")
+    CONNECTED_TO_INFORMAL_NETWORK = (
+        "connected_to_informal_network",
+        _("Verbonden met eigen netwerk"),
+    )
+    REFERRED_TO_PROFESSIONAL_CARE = "referred_to_professional_care", _("Doorverwezen naar zorg")
+    RESIDENT_DECLINED_HELP = "resident_declined_help", _("Bewoner wil geen hulp")
+    NO_CONTACT_POSSIBLE = "no_contact_possible", _("Geen contact mogelijk")
+    OTHER = "other", _("Anders")
 
 
 class ConsentPurpose(models.TextChoices):
@@ -181,6 +194,13 @@ class Signal(models.Model):
         indexes = [
             models.Index(fields=["team", "status", "due_at"]),
             models.Index(fields=["status", "updated_at"]),
+            # A team's queue in page order: its open, unrestricted work by (due_at, id), so a
+            # page reads 50 index entries however large the table (docs/adr/0029).
+            models.Index(
+                fields=["team", "due_at", "id"],
+                name="signal_team_queue",
+                condition=models.Q(status__in=sorted(OPEN_FOR_TEAM), restricted_at__isnull=True),
+            ),
         ]
         permissions = [("break_glass_signal", "Can open a signal outside own team with reason")]
 

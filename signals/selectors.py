@@ -1,5 +1,6 @@
 """Reads for signals. Every team read starts from Signal.objects.visible_to(user)."""
 
+import re
 from typing import Any
 
 import django_filters
@@ -15,6 +16,7 @@ from signals import hooks, workflow
 from signals.models import (
     BreakGlassAccess,
     ConsentText,
+    Outcome,
     ReasonCode,
     Signal,
     SignalEvent,
@@ -46,12 +48,33 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = _StrictBooleanField
 
 
+WIJK_CODE = re.compile(r"WK[0-9]{6}")
+BUURT_CODE = re.compile(r"BU[0-9]{8}")
+# How the queue can be ordered: the cursor pagination's ordering per choice, a unique field last.
+QUEUE_ORDERINGS: dict[str, tuple[str, str]] = {
+    "deadline": ("due_at", "id"),
+    "newest": ("-created_at", "id"),
+}
+
+
+def queue_ordering(filters: Any) -> tuple[str, str]:
+    """The ordering the caller asked for with `ordering` (deadline, the default, or newest);
+    anything else is a 400."""
+    refuse_repeated(filters, ["ordering"])
+    choice = filters.get("ordering") or "deadline"
+    if choice not in QUEUE_ORDERINGS:
+        raise ValidationError(
+            {"ordering": [f"Choose one of: {', '.join(QUEUE_ORDERINGS)}."]}, code="invalid_choice"
+        )
+    return QUEUE_ORDERINGS[choice]
+
+
 class QueueFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
     target_group = django_filters.MultipleChoiceFilter(choices=TargetGroup.choices)
-    wijk = django_filters.CharFilter(field_name="neighbourhood__wijk_code")
-    buurt = django_filters.CharFilter(field_name="neighbourhood__code")
+    wijk = django_filters.CharFilter(method="filter_wijk", max_length=200)
+    buurt = django_filters.CharFilter(method="filter_buurt", max_length=200)
     team = django_filters.UUIDFilter(field_name="team_id")
     overdue = StrictBooleanFilter(method="filter_overdue")
     assigned = django_filters.ChoiceFilter(
@@ -69,6 +92,18 @@ class QueueFilter(django_filters.FilterSet):
             return queryset.filter(status__in=open_statuses, due_at__lt=now)
         return queryset.exclude(status__in=open_statuses, due_at__lt=now)
 
+    def filter_wijk(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A CBS code (WK + 6 digits) or the wijk's name, in any case."""
+        if WIJK_CODE.fullmatch(value.strip().upper()):
+            return queryset.filter(neighbourhood__wijk_code=value.strip().upper())
+        return queryset.filter(neighbourhood__wijk_name__iexact=value.strip())
+
+    def filter_buurt(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A CBS code (BU + 8 digits) or the buurt's name, in any case."""
+        if BUURT_CODE.fullmatch(value.strip().upper()):
+            return queryset.filter(neighbourhood__code=value.strip().upper())
+        return queryset.filter(neighbourhood__name__iexact=value.strip())
+
     def filter_assigned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "me":
             return queryset.filter(assigned_to=self.request_user)
@@ -78,7 +113,9 @@ class QueueFilter(django_filters.FilterSet):
 def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
     """The queue of the caller's teams: open work by default, soonest deadline first. Signals
     opened by break-glass are not team work and stay out of it."""
-    queryset = Signal.objects.visible_to(user, break_glass=False).filter(restricted_at__isnull=True)
+    queryset = Signal.objects.visible_to(user, break_glass=False, ids_first=True).filter(
+        restricted_at__isnull=True
+    )
     if not filters.get("status"):
         queryset = queryset.filter(status__in=workflow.OPEN_FOR_TEAM)
     # A filter taking one value given twice is a 400, not "the last one wins".
@@ -140,19 +177,46 @@ def escalation_due_signal_ids(*, limit: int, now: Any = None) -> list[Any]:
     )
 
 
-def my_signals(*, user: User) -> QuerySet[Signal]:
-    """The caller's own submissions, for status only, and whether the resident was connected:
-    `connected_to` is the initiative's name only where the closing event recorded it (the
-    consent named that initiative, docs/adr/0026)."""
+def my_signals(*, user: User, limit: int = 200) -> list[Signal]:
+    """The caller's own submissions (newest `limit`), for status only, and whether the
+    resident was connected. Each carries `connected_to`: the initiative's name where the
+    resident's consent covers it, asked of the `connected_names` subscribers at this read; None
+    for a signal whose personal data was erased or whose processing is restricted
+    (docs/adr/0026)."""
     closing = SignalEvent.objects.filter(
         signal=OuterRef("pk"), type=SignalEvent.Type.TRANSITIONED, to_status=Status.CLOSED
     ).order_by("-id")
-    return (
+    rows = list(
         Signal.objects.submitted_by(user)
-        .only("id", "subject_id", "client_uuid", "status", "outcome", "created_at", "updated_at")
-        .annotate(connected_to=Subquery(closing.values("data__connected_to")[:1]))
-        .order_by("-created_at")
+        .only(
+            "id",
+            "subject_id",
+            "client_uuid",
+            "status",
+            "outcome",
+            "created_at",
+            "updated_at",
+            "restricted_at",
+            "personal_data_erased_at",
+        )
+        .annotate(connected_referral_id=Subquery(closing.values("data__referral_id")[:1]))
+        .order_by("-created_at")[:limit]
     )
+    question = hooks.ConnectedNames(
+        referral_ids={
+            signal.pk: signal.connected_referral_id
+            for signal in rows
+            if signal.outcome == Outcome.CONNECTED_TO_INITIATIVE
+            and signal.connected_referral_id
+            and signal.personal_data_erased_at is None
+            and signal.restricted_at is None
+        }
+    )
+    if question.referral_ids:
+        hooks.connected_names.publish(question)
+    for signal in rows:
+        signal.connected_to = question.names.get(signal.pk)
+    return rows
 
 
 def break_glass_list() -> QuerySet[BreakGlassAccess]:

@@ -1,5 +1,7 @@
 """The single transition table. Pure: no database, no Django models."""
 
+# OPEN_FOR_TEAM is declared beside Status, where the queue's index needs it.
+from signals.models import OPEN_FOR_TEAM as OPEN_FOR_TEAM
 from signals.models import Status
 
 S = Status
@@ -21,7 +23,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 ROUTABLE = frozenset({S.RECEIVED, S.FORWARDED})
 FORWARDABLE = frozenset({S.ROUTED, S.ACKNOWLEDGED, S.CONTACTED, S.IN_FOLLOW_UP, S.DECLINED})
 TERMINAL = frozenset({S.CLOSED, S.WITHDRAWN})
-OPEN_FOR_TEAM = frozenset({S.ROUTED, S.ACKNOWLEDGED, S.CONTACTED, S.IN_FOLLOW_UP})
 
 
 def allowed_from(status: str) -> list[str]:

@@ -238,6 +238,34 @@ def test_concurrent_requests_cannot_all_slip_through_one_window(throttle_rates):
     assert allowed.count(True) == 5 and len(allowed) == callers
 
 
+def test_a_throttled_request_costs_one_redis_round_trip(throttle_rates, monkeypatch):
+    """The counter is created and counted in one pipeline (docs/adr/0029), not Django's add +
+    EXISTS + INCR; it expires with its window and cache.get reads it as Django wrote it."""
+    from django.core.cache import cache, caches
+    from redis.connection import Connection
+
+    throttle_rates(signal_create="3/min")
+    request = RequestFactory().post("/api/v1/signals")
+    request.user = UserFactory(field_worker=True)
+    view = type("View", (APIView,), {"throttle_scope": "signal_create"})()
+    throttle = ScopedThrottle()
+    assert throttle.allow_request(request, view)  # connects; the next calls reuse it
+    sent: list[int] = []
+    send = Connection.send_packed_command
+    monkeypatch.setattr(
+        Connection,
+        "send_packed_command",
+        lambda self, *args, **kwargs: sent.append(1) or send(self, *args, **kwargs),
+    )
+    assert [throttle.allow_request(request, view) for _ in range(3)] == [True, True, False]
+    assert len(sent) == 3  # one write of the pipelined commands per request
+    monkeypatch.setattr(Connection, "send_packed_command", send)
+    key = f"{throttle.get_cache_key(request, view)}:{int(throttle.timer() // 60)}"
+    assert cache.get(key) == 4
+    raw = caches["default"]._cache.get_client(key)
+    assert 0 < raw.ttl(cache.make_and_validate_key(key)) <= 61
+
+
 def test_throttles_let_requests_through_when_the_cache_is_down(
     client_for, settings, throttle_rates, caplog
 ):

@@ -11,6 +11,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import devices_for_user, user_has_device
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -42,7 +43,7 @@ def _qr_data_uri(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def _verify_any(*, user: User, code: str) -> object | None:
+def _verify_any(*, user: User, code: str) -> Device | None:
     """The confirmed device (TOTP or recovery code) that accepts `code`. Throttled per device by
     django-otp; commits its throttle counters even when the caller later fails."""
     code = code.strip().replace(" ", "").lower()
@@ -51,10 +52,6 @@ def _verify_any(*, user: User, code: str) -> object | None:
             if device.verify_token(code):
                 return device
     return None
-
-
-def _method(device: object) -> str:
-    return "recovery_code" if isinstance(device, StaticDevice) else "totp"
 
 
 def totp_enrolment_begin(
@@ -95,15 +92,23 @@ def totp_enrolment_confirm(
     *, request: HttpRequest, user: User, code: str, with_access_token: bool, password: str = ""
 ) -> TotpConfirmation:
     """Confirms the pending TOTP device with a code from the app; returns fresh recovery codes
-    (shown once) and a new token pair. Older TOTP devices and recovery codes of the user are
-    replaced, and every earlier login session ends (the one making this call too): a second
-    factor changed. With an access token the password is asked again.
+    (shown once) and a new token pair. With an access token the password is asked again.
 
-    Side effects: TOTPDevice confirmed, others deleted; StaticDevice with new StaticTokens; as
-    login_sessions_end (reason mfa_changed); an access log row (mfa_enrol);
-    as accounts.services.login.login_complete (method totp_enrolment)."""
+    Side effects: as totp_pending_confirm; as accounts.services.login.login_complete (method
+    totp_enrolment)."""
     if with_access_token:
         password_reverify(request=request, user=user, password=password)
+    pending = totp_pending_verify(user=user, code=code)
+    with transaction.atomic():
+        codes = totp_pending_confirm(request=request, user=user, pending=pending)
+        pair = login_complete(request=request, user=user, method="totp_enrolment")
+    return TotpConfirmation(recovery_codes=codes, tokens=pair)
+
+
+def totp_pending_verify(*, user: User, code: str) -> TOTPDevice:
+    """The user's pending (unconfirmed) TOTP device, if `code` from the app matches it; else
+    mfa_enrolment_not_started or mfa_code_invalid. The device's throttle counter is committed
+    even when the code is wrong."""
     pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if pending is None:
         raise DomainError("mfa_enrolment_not_started")
@@ -112,6 +117,17 @@ def totp_enrolment_confirm(
         verified = pending.verify_token(code.strip().replace(" ", ""))
     if not verified:  # the throttle counter above is committed on purpose
         raise DomainError("mfa_code_invalid")
+    return pending
+
+
+def totp_pending_confirm(*, request: HttpRequest, user: User, pending: TOTPDevice) -> list[str]:
+    """Confirms a verified pending device; returns fresh recovery codes (shown once). Older
+    TOTP devices and recovery codes of the user are replaced, and every earlier session ends:
+    a second factor changed. The caller opens the new session in the same transaction
+    (login_complete for tokens, accounts.session_login for a browser).
+
+    Side effects: TOTPDevice confirmed, others deleted; StaticDevice with new StaticTokens; as
+    accounts.services.login_sessions_end (reason mfa_changed); an access log row (mfa_enrol)."""
     with transaction.atomic():
         replaced = TOTPDevice.objects.filter(user=user).exclude(pk=pending.pk).delete()[0]
         pending.confirmed = True
@@ -125,8 +141,7 @@ def totp_enrolment_confirm(
             authorisation_rule=RULE_OWN_ACCOUNT,
             details={"device_id": pending.pk, "replaced": bool(replaced), "sessions_ended": ended},
         )
-        pair = login_complete(request=request, user=user, method="totp_enrolment")
-    return TotpConfirmation(recovery_codes=codes, tokens=pair)
+    return codes
 
 
 def recovery_codes_replace(*, user: User) -> list[str]:
@@ -143,11 +158,19 @@ def recovery_codes_replace(*, user: User) -> list[str]:
 def mfa_login_verify(*, request: HttpRequest, mfa_token: str, code: str) -> TokenPair:
     """The second login step: the token from the password step plus a TOTP or recovery code.
 
-    A wrong code counts as a failed login for the lockout (django-axes) and is logged.
-
-    Side effects: as accounts.services.login.login_complete on success; on failure an access log row
-    (login_failed), an axes failure record and the device's throttle counter."""
+    Side effects: as second_factor_check; as accounts.services.login.login_complete on success."""
     user = mfa_token_user(token=mfa_token, purpose=PURPOSE_VERIFY)
+    device = second_factor_check(request=request, user=user, code=code)
+    return login_complete(request=request, user=user, method=second_factor_method(device))
+
+
+def second_factor_check(*, request: HttpRequest, user: User, code: str) -> Device:
+    """The user's confirmed device that accepts `code` (TOTP or recovery code), for a login's
+    second step. A wrong code counts as a failed login for the lockout (django-axes) and is
+    logged; a locked account is refused.
+
+    Side effects on a refusal: an access log row (login_failed), an axes failure record and
+    the device's throttle counter."""
     credentials = {"email": user.email}
     context = AccessContext.from_request(request, user=user)
     if AxesProxyHandler.is_locked(request, credentials=credentials):
@@ -158,4 +181,17 @@ def mfa_login_verify(*, request: HttpRequest, mfa_token: str, code: str) -> Toke
         access_log_login_failed(context=context, attempted_login=user.email, reason="mfa_code")
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         raise DomainError("mfa_code_invalid")
-    return login_complete(request=request, user=user, method=_method(device))
+    return device
+
+
+def second_factor_device_for(*, user: User, code: str) -> Device | None:
+    """The confirmed device a code is for, by its shape: six digits are an authenticator app's
+    (TOTP), anything else a recovery code. Lets a login take just the code (the admin's, in one
+    step) without trying it on every device, which would count a failure against each."""
+    code = code.strip().replace(" ", "")
+    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    return model.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def second_factor_method(device: Device) -> str:
+    return "recovery_code" if isinstance(device, StaticDevice) else "totp"

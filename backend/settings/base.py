@@ -45,11 +45,13 @@ INSTALLED_APPS = [
     "notifications",
     "outcomes",
     "privacy",
+    "workspace",
 ]
 
 MIDDLEWARE = [
     "backend.request_context.RequestIdMiddleware",
-    "backend.cache_control.NoStoreApiMiddleware",  # every /api/ answer may hold personal data
+    # Every /api/ and workspace answer may hold personal data: no-store.
+    "backend.cache_control.NoStoreApiMiddleware",
     "backend.api_errors.ApiErrorMiddleware",  # every /api/ error is JSON in the one shape
     # A lost or busy database is a JSON 503 with Retry-After on every route (docs/adr/0025).
     "backend.database_errors.DatabaseErrorMiddleware",
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for the admin
+    # The workspace's strict Content-Security-Policy (docs/adr/0027).
+    "workspace.middleware.WorkspaceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -101,12 +105,15 @@ DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS = env.float(
 WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float(
     "WORKER_DATABASE_STATEMENT_TIMEOUT_SECONDS", default=40
 )
+# JIT compilation off: the application's statements are short, and a plan over a large table
+# can pass jit_above_cost and spend longer compiling than running (docs/adr/0029).
+DATABASE_JIT = env.bool("DATABASE_JIT", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = timeout_options(
         statement=DATABASE_STATEMENT_TIMEOUT_SECONDS,
         lock=DATABASE_LOCK_TIMEOUT_SECONDS,
         idle_in_transaction=DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS,
-    )
+    ) + ("" if DATABASE_JIT else " -c jit=off")
 # What a 503 for a lost or busy database tells the client to wait (backend/database_errors.py).
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 
@@ -138,6 +145,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out credentials before any password check.
     "axes.backends.AxesStandaloneBackend",
+    # Roles and permissions in one query, left where ModelBackend looks (docs/adr/0029).
+    "accounts.backends.RolesAndPermissions",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -153,6 +162,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+# Our own translations (the workspace, forms, messages), compiled and committed (docs/adr/0027).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -224,7 +235,10 @@ SPECTACULAR_SETTINGS = {
             "name": "initiatives",
             "description": "The local initiatives catalogue, suggestions and referrals.",
         },
-        {"name": "devices", "description": "App installations that receive push notifications."},
+        {
+            "name": "devices",
+            "description": "App installations that receive push notifications; quiet hours.",
+        },
         {
             "name": "outcomes",
             "description": "The loneliness scale as data, and a signal's measurements with it.",
@@ -327,6 +341,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": SWEEPER_INTERVAL_SECONDS,
     },
     "prune-unseen-devices": {"task": "notifications.tasks.devices_prune", "schedule": 86400.0},
+    "requeue-pending-emails": {
+        "task": "notifications.tasks.email_notices_requeue",
+        "schedule": SWEEPER_INTERVAL_SECONDS,
+    },
+    # Idempotent per person, team and day: a beat restart cannot send a digest twice.
+    "send-team-digests": {"task": "notifications.tasks.team_digests_send", "schedule": 3600.0},
     "expire-break-glass-grants": {"task": "signals.expire_break_glass_grants", "schedule": 900.0},
     "enforce-retention": {"task": "privacy.tasks.enforce_retention", "schedule": 3600.0},
     "seal-access-log": {
@@ -437,3 +457,15 @@ LOGIN_SESSION_MAX_DAYS = env.int("LOGIN_SESSION_MAX_DAYS", default=30)
 # for setting a password (docs/adr/0016).
 CREDENTIAL_RESET_HOURS = env.int("CREDENTIAL_RESET_HOURS", default=72)
 OTP_TOTP_ISSUER = "Buurtsignaal"
+
+# --- The team workspace (docs/adr/0027) and e-mail (docs/adr/0028) --------------------------
+LOGIN_URL = "/werkruimte/inloggen/"
+# A browser session opened by the workspace's login ends this long after login (a working day;
+# logging out ends it sooner). The admin's keeps SESSION_COOKIE_AGE.
+BROWSER_SESSION_HOURS = env.int("BROWSER_SESSION_HOURS", default=10)
+# Where e-mails link to: the workspace as the team reaches it.
+WORKSPACE_BASE_URL = env.str("WORKSPACE_BASE_URL", default="http://localhost:8000")
+# E-mail: EMAIL_URL (django-environ), e.g. smtp+tls://user:password@smtp.example.org:587;
+# the console by default (it prints the PII-free e-mails).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Buurtsignaal <noreply@localhost>")

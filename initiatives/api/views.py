@@ -17,7 +17,7 @@ from accounts.roles import SUBMIT_SIGNAL, WORK_TEAM_QUEUE
 from audit.models import Action
 from backend.pagination import CursorPage
 from backend.schema import error_responses
-from initiatives import selectors, services
+from initiatives import disclosures, selectors, services
 from initiatives import signal_bridge as bridge
 from initiatives.api import examples
 from initiatives.api import serializers as s
@@ -26,7 +26,6 @@ from signals.models import TargetGroup
 
 CanReadCatalogue = has_any_capability(SUBMIT_SIGNAL, WORK_TEAM_QUEUE)
 CanWorkQueue = has_capability(WORK_TEAM_QUEUE)
-REFERRAL = "initiatives.referral"
 
 
 class CataloguePagination(CursorPage):
@@ -110,15 +109,7 @@ class SuggestionsApi(APIView):
                 for item in ranked
             ]
             body = s.SuggestionsOutput({"signal_id": signal.pk, "results": results}).data
-            ids = [item.offer.id for item in ranked]
-            log.add(
-                bridge.Disclosure(
-                    action=Action.READ,
-                    grounds=signal.grounds,
-                    object_id=signal.pk,
-                    details={"operation": "suggestions", "count": len(ids), "initiatives": ids},
-                )
-            )
+            log.add(disclosures.suggestions_read(signal, [item.offer.id for item in ranked]))
         return Response(body)
 
 
@@ -129,35 +120,6 @@ def _referral_body(result: services.StepResult, output: type = s.ReferralStepOut
         "handover": result.handover,
     }
     return output(result.referral, context=context).data
-
-
-def _step_disclosure(result: services.StepResult, action: str, *, note: str) -> Any:
-    """A referral step; a note (a proposal's note, a reason) is personal data written."""
-    referral = result.referral
-    return bridge.Disclosure(
-        action=action,
-        grounds=result.signal.grounds,
-        object_type=REFERRAL,
-        object_id=referral.pk,
-        fields=[bridge.NOTE_BODY] if note.strip() else [],
-        details={"signal_id": str(result.signal.pk), "step": referral.step},
-    )
-
-
-def _handover_disclosure(result: services.StepResult) -> Any:
-    """The contact details leaving for the initiative: an export, with its recipient."""
-    fields = [f for f in services.CONTACT_FIELDS if getattr(result.signal, f)]
-    return bridge.Disclosure(
-        action=Action.EXPORT,
-        grounds=result.signal.grounds,
-        object_id=result.signal.pk,
-        fields=fields,
-        details={
-            "operation": "referral_handover",
-            "referral_id": str(result.referral.pk),
-            "recipient": f"initiative:{result.referral.initiative.slug}",
-        },
-    )
 
 
 class ReferralListApi(APIView):
@@ -172,14 +134,7 @@ class ReferralListApi(APIView):
             gates = {r.pk: services.gate_for(signal, r.initiative) for r in referrals}
             context = {"today": timezone.localdate(), "gates": gates}
             body = s.ReferralOutput(referrals, many=True, context=context).data
-            log.add(
-                bridge.Disclosure(
-                    action=Action.LIST,
-                    grounds=signal.grounds,
-                    object_id=signal.pk,
-                    details={"operation": "referrals", "count": len(referrals)},
-                )
-            )
+            log.add(disclosures.referrals_listed(signal, len(referrals)))
         return Response(body)
 
     @extend_schema(
@@ -200,7 +155,9 @@ class ReferralListApi(APIView):
             )
             body = _referral_body(result)
             log.add(
-                _step_disclosure(result, Action.CREATE, note=data.validated_data.get("note", ""))
+                disclosures.referral_step_taken(
+                    result, Action.CREATE, note=data.validated_data.get("note", "")
+                )
             )
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -229,7 +186,7 @@ class ReferralStepApi(APIView):
             )
             body = _referral_body(result)
             reason = data.validated_data.get("reason", "")
-            log.add(_step_disclosure(result, Action.UPDATE, note=reason))
+            log.add(disclosures.referral_step_taken(result, Action.UPDATE, note=reason))
             if result.handover is not None:
-                log.add(_handover_disclosure(result))
+                log.add(disclosures.contact_handed_over(result))
         return Response(body)

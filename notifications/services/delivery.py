@@ -26,6 +26,7 @@ from notifications import selectors
 from notifications.gateways import OutgoingPush, PushOutcome, PushResult, push_gateway
 from notifications.messages import collapse_id, push_message_build
 from notifications.models import Device, Notification
+from notifications.services.email import email_fallback_for_failed_pushes
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,8 @@ def notifications_deliver(
     failure only for this attempt: one that comes back after the row was claimed again is
     dropped; a success whenever the row is still open); on a retryable answer the row is
     pending again with `not_before` ahead (the sweeper re-dispatches it) until
-    PUSH_MAX_ATTEMPTS, then failed; devices with a dead token deactivated."""
+    PUSH_MAX_ATTEMPTS, then failed; devices with a dead token deactivated; a push that ended
+    failed or dead as notifications.services.email.email_fallback_for_failed_pushes."""
     token = claim_token or uuid.uuid4().hex
     claimed = _claim(list(notification_ids), token=token)
     if not claimed:
@@ -128,6 +130,8 @@ def _claim(notification_ids: list[int], *, token: str) -> list[Notification]:
             rows,
             ["status", "last_error_code", "attempts", "claim_token", "claimed_at", "updated_at"],
         )
+        # Nobody left out: a push that can no longer go out becomes an e-mail (docs/adr/0028).
+        email_fallback_for_failed_pushes(rows=rows)
     return claimed
 
 
@@ -184,6 +188,7 @@ def _record(claimed: list[Notification], results: list[PushResult]) -> dict[str,
             row.updated_at = now
             counts[row.status] = counts.get(row.status, 0) + 1
         Notification.objects.bulk_update(rows, [*_RECORDED_FIELDS, "updated_at"])
+        email_fallback_for_failed_pushes(rows=rows)
     return counts
 
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from accounts.models import TeamRole
 from notifications import selectors
-from notifications.models import Notification
+from notifications.models import EmailNotice, Notification
 from notifications.quiet_hours import quiet_hours_end
 from notifications.services.delivery import enqueue_send
+from notifications.services.email import email_fallback_for_event
 from signals.models import SignalEvent, Status, Urgency
 
 logger = logging.getLogger(__name__)
@@ -31,9 +32,11 @@ def _recipients(event: SignalEvent) -> tuple[str, set[uuid.UUID]] | None:
     urgent = signal.urgency == Urgency.URGENT
     types = SignalEvent.Type
     if event.type == types.ROUTED:
-        roles = [TeamRole.MEMBER, TeamRole.COORDINATOR] if urgent else [TeamRole.MEMBER]
         kind = Kind.SIGNAL_FORWARDED if event.data.get("forwarded") else Kind.SIGNAL_ROUTED
-        return kind, selectors.team_member_ids(team_id=signal.team_id, roles=roles)
+        team = signal.team
+        return kind, selectors.routed_recipient_ids(
+            team_id=signal.team_id, urgent=urgent, central=bool(team and team.is_central)
+        )
     if event.type == types.ASSIGNED:
         assignee = _as_uuid(event.data.get("assignee_id"))
         return Kind.SIGNAL_ASSIGNED, {assignee} if assignee else set()
@@ -60,16 +63,27 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
 def signal_event_notify(*, event: SignalEvent) -> None:
     """Records the pushes an event causes. Call it inside the transaction that appended the
     event: the rows commit or roll back with it. The person who caused the event is not told
-    about it. Non-urgent pushes that fall in a recipient's quiet hours wait until they end.
+    about it. Non-urgent pushes that fall in a recipient's quiet hours wait until they end. A
+    recipient with no active device gets an e-mail instead (notifications.services.email).
 
     Side effects: pending Notification rows (one per recipient device; a second call for the
-    same event adds none); a send task enqueued after commit for those that are due now."""
+    same event adds none); a send task enqueued after commit for those that are due now; as
+    email_fallback_for_event for recipients without a device."""
     plan = _recipients(event)
     if plan is None:
         return
     kind, user_ids = plan
     user_ids.discard(event.actor_id)
     devices = selectors.push_devices_of(user_ids=user_ids)
+    unreached = user_ids - {device.user_id for device in devices}
+    if unreached:
+        email_fallback_for_event(
+            event_id=event.pk,
+            signal_id=event.signal_id,
+            kind=kind,
+            user_ids=unreached,
+            reason=EmailNotice.Reason.NO_DEVICE,
+        )
     if not devices:
         return
     signal = event.signal

@@ -34,9 +34,13 @@ CanBreakGlass = has_capability(BREAK_GLASS)
 
 
 class QueuePagination(CursorPage):
-    ordering = ("due_at", "id")
+    ordering = selectors.QUEUE_ORDERINGS["deadline"]
     page_size = 25
     max_page_size = 100
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        self.ordering = selectors.queue_ordering(request.query_params)
+        return super().paginate_queryset(queryset, request, view)
 
 
 def _output_context() -> dict[str, Any]:
@@ -222,7 +226,7 @@ class SignalBreakGlassApi(APIView):
 
 
 class QueueApi(APIView):
-    """Signals of your teams, soonest deadline first, cursor-paginated."""
+    """Signals of your teams, soonest deadline first (or newest first), cursor-paginated."""
 
     permission_classes = [CanWorkQueue]
     pagination_class = QueuePagination
@@ -232,8 +236,14 @@ class QueueApi(APIView):
             OpenApiParameter("status", str, many=True),
             OpenApiParameter("urgency", str, many=True),
             OpenApiParameter("target_group", str, many=True),
-            OpenApiParameter("wijk", str),
-            OpenApiParameter("buurt", str),
+            OpenApiParameter("wijk", str, description="CBS code (WK + 6 digits) or name"),
+            OpenApiParameter("buurt", str, description="CBS code (BU + 8 digits) or name"),
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=list(selectors.QUEUE_ORDERINGS),
+                description="deadline (soonest first, the default) or newest",
+            ),
             OpenApiParameter("team", str),
             OpenApiParameter("overdue", bool),
             OpenApiParameter("assigned", str, enum=["me", "none"]),
@@ -263,7 +273,7 @@ class MySignalsApi(APIView):
     def get(self, request: Request) -> Response:
         # Status only, but the status of a known resident's follow-up: logged as a list.
         with access_logged(actor=request.user) as log:
-            rows = list(selectors.my_signals(user=request.user)[:200])
+            rows = selectors.my_signals(user=request.user)
             data = s.MySignalOutput(rows, many=True).data
             log.add(disclosures.signals_listed(rows, rule=Rule.SIGNALLER_OWN_SIGNAL))
         return Response(data)

@@ -144,21 +144,31 @@ def signal_create(*, actor: Actor, intake: IntakeInput) -> IntakeResult:
     user = require_capability(actor, SUBMIT_SIGNAL)
     _check_consent(intake.consent)
     body_hash = fingerprint(intake)
-    existing = Signal.objects.filter(created_by=user, client_uuid=intake.client_uuid).first()
-    if existing is not None:
-        return _repeat(existing, body_hash)
-    consent_text = _resolve_consent_text(intake.consent)
-    reasons = _resolve_reasons(intake.reasons)
+    # A first submission (nearly every one) is inserted without looking for an earlier one
+    # first: the unique (created_by, client_uuid) tells a retry, which is then looked up.
+    try:
+        consent_text = _resolve_consent_text(intake.consent)
+        reasons = _resolve_reasons(intake.reasons)
+    except DomainError as error:
+        # A retry of a signal accepted before its consent text or a reason was retired.
+        return _repeat_or_raise(user, intake, body_hash, error)
     try:
         with transaction.atomic():
             signal = _create(user, intake, body_hash, consent_text, reasons)
-    except IntegrityError:
-        # A concurrent retry of the same submission won the race on (created_by, client_uuid).
-        existing = Signal.objects.filter(created_by=user, client_uuid=intake.client_uuid).first()
-        if existing is None:
-            raise
-        return _repeat(existing, body_hash)
+    except IntegrityError as error:
+        # A retry, or a concurrent retry that won the race on (created_by, client_uuid).
+        return _repeat_or_raise(user, intake, body_hash, error)
     return IntakeResult(signal=signal, created=True)
+
+
+def _repeat_or_raise(
+    user: Any, intake: IntakeInput, body_hash: str, error: Exception
+) -> IntakeResult:
+    """The earlier submission with this client_uuid; without one, `error` stands."""
+    existing = Signal.objects.filter(created_by=user, client_uuid=intake.client_uuid).first()
+    if existing is None:
+        raise error
+    return _repeat(existing, body_hash)
 
 
 def _create(
@@ -180,7 +190,7 @@ def _create(
         urgency=intake.urgency,
         observation=intake.observation,
     )
-    signal.reasons.set(reasons)
+    signal.reasons.add(*reasons)  # a new signal: nothing to compare with, as set() would
     consent = intake.consent
     Consent.objects.create(
         signal=signal,

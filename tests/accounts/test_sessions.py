@@ -124,15 +124,16 @@ def _views():
     return found
 
 
-def test_the_admin_otp_login_is_the_only_login_page():
-    """Every other path that opens a session would need its own login row: there is none."""
+def test_the_admin_and_workspace_otp_logins_are_the_only_login_pages():
+    """Every other path that opens a session would need its own login row: there is none. The
+    workspace's login (issue 13) asks for the second factor too (accounts.session_login)."""
     login_views = [
         route
         for route, pattern in _views()
         if issubclass(getattr(pattern.callback, "view_class", object), LoginView)
         or pattern.name == "login"
     ]
-    assert login_views == ["admin/login/"]
+    assert login_views == ["admin/login/", "werkruimte/inloggen/"]
 
 
 @pytest.mark.urls("tests.accounts.guarded_urls")
@@ -147,3 +148,26 @@ def test_the_page_guard_lets_only_a_verified_session_in(client, page):
     assert "next=" in refused["Location"]
     verified_session(client, user)
     assert client.get(page).content == b"resident data"
+
+
+def test_the_admin_login_asks_for_the_code_in_one_step_without_a_device_choice(client):
+    """Issue 13: the first form has e-mail, password and code; a recovery code or the app's
+    code works without choosing a device, and a failed submit adds no device choice."""
+    from tests.accounts.helpers import fresh_code, totp_device
+    from tests.factories import PASSWORD, UserFactory
+
+    admin_user = UserFactory(admin=True)
+    device = totp_device(admin_user)
+    first = client.get(reverse("admin:login")).content.decode()
+    assert 'name="otp_token"' in first and 'name="otp_device"' not in first
+    wrong = client.post(
+        reverse("admin:login"),
+        {"username": admin_user.email, "password": PASSWORD, "otp_token": "000000"},
+    ).content.decode()
+    assert 'name="otp_device"' not in wrong and 'name="otp_challenge"' not in wrong
+    response = client.post(
+        reverse("admin:login"),
+        {"username": admin_user.email, "password": PASSWORD, "otp_token": fresh_code(device)},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200

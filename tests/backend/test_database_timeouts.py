@@ -24,6 +24,11 @@ def test_web_connections_have_the_three_timeouts():
     assert show("idle_in_transaction_session_timeout") == "30s"
 
 
+def test_connections_run_without_jit_compilation():
+    # A queue page over a million signals spent 161 of its 271 ms compiling (docs/performance.md).
+    assert show("jit") == "off"
+
+
 def test_a_worker_swaps_in_its_longer_statement_timeout_and_keeps_the_others(settings):
     settings.DATABASES["default"]["OPTIONS"] = dict(settings.DATABASES["default"]["OPTIONS"])
     configured = settings.DATABASES["default"]["OPTIONS"]["options"]

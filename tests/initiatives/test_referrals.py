@@ -281,3 +281,19 @@ def test_another_team_cannot_see_or_refer(setup, client_for) -> None:
     assert outsider.get(url(signal, "referrals")).status_code == 404
     assert propose(outsider, signal, initiative).status_code == 404
     assert step(outsider, signal, "agreed").status_code == 404
+
+
+def test_closing_the_signal_ends_its_active_referral(setup) -> None:
+    signal, client, initiative = setup
+    propose(client, signal, initiative, follow_up_on=str(timezone.localdate()))
+    step(client, signal, "agreed")
+    signal.refresh_from_db()
+    assert close(client, signal, "connected_to_informal_network").status_code == 200
+    referral = Referral.objects.get(signal=signal)
+    assert referral.step == "stopped" and referral.ended_at is not None
+    assert referral.follow_up_on is None
+    last = SignalEvent.objects.filter(signal=signal, type="referral").last()
+    assert (last.data["from_step"], last.data["step"]) == ("agreed", "stopped")
+    assert last.data["stopped_because"] == "signal_closed"
+    listed = client.get(url(signal, "referrals")).json()
+    assert [r["active"] for r in listed] == [False]

@@ -5,7 +5,7 @@ import pytest
 from django.db import transaction
 
 from accounts.models import TeamRole
-from notifications.models import Notification
+from notifications.models import EmailNotice, Notification
 from notifications.services import signal_event_notify
 from signals.models import SignalEvent, Status
 from tests.factories import TeamFactory, member_of
@@ -146,12 +146,15 @@ def test_other_events_are_not_pushed(team, django_capture_on_commit_callbacks, e
     assert not Notification.objects.exists()
 
 
-def test_inactive_devices_and_deactivated_users_are_skipped(django_capture_on_commit_callbacks):
+def test_inactive_devices_and_deactivated_users_get_no_push(django_capture_on_commit_callbacks):
     team = TeamFactory()
-    DeviceFactory(user=member_of(team), inactive=True)
+    active = member_of(team)
+    DeviceFactory(user=active, inactive=True)
     DeviceFactory(user=member_of(team, is_active=False))
-    assert notify(routed_event(SignalFactory(), team), django_capture_on_commit_callbacks) == []
+    notify(routed_event(SignalFactory(), team), django_capture_on_commit_callbacks)
     assert not Notification.objects.exists()
+    # The active member without an active device is e-mailed instead; the deactivated one not.
+    assert set(EmailNotice.objects.values_list("user_id", flat=True)) == {active.pk}
 
 
 def test_notifying_twice_records_once(team, django_capture_on_commit_callbacks):

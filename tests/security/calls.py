@@ -34,6 +34,12 @@ BREAK_GLASS_REASON = "Bewoner belde de centrale lijn; haar buurtteam is onbereik
 # The rights actions take the id of an open subject request (issue 8, item 7); GET export sends it
 # as a query parameter of the same name as the action bodies' field.
 REQUEST_PARAM = "request"
+PREFERENCES = {
+    "quiet_hours_start": "21:00",
+    "quiet_hours_end": "08:00",
+    "timezone": "Europe/Amsterdam",
+    "daily_digest": False,
+}
 ADMIN_MODEL_ROUTE = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/(?P<page>.*)$")
 
 
@@ -70,10 +76,12 @@ class Call:
 def _signal(w: World, obj: str, route: str = "", method: str = "") -> Any:
     if obj == "missing":
         return uuid.uuid4()
-    # Referrals need a signal the team has contacted; a step needs a referral to take.
-    if route.endswith("/referral-steps") or (route.endswith("/referrals") and method == "GET"):
+    # Referrals need a signal the team has contacted; a step needs a referral to take. The
+    # workspace's initiatives pages (issue 13) are the same reads and writes.
+    referred = ("/referral-steps", "/initiatieven/stap/", "/initiatieven/")
+    if route.endswith(referred) or (route.endswith("/referrals") and method == "GET"):
         return w.signals[f"{obj}_referred"].pk
-    if route.endswith("/referrals"):
+    if route.endswith(("/referrals", "/initiatieven/voorstellen/")):
         return w.signals[f"{obj}_worked"].pk
     return w.signals[obj].pk
 
@@ -127,6 +135,9 @@ def concrete_path(
         values["uuid:subject_id"] = subject
         if route.endswith("/export") and request:
             query[REQUEST_PARAM] = str(request)
+    if "<uuid:team_id>" in route:  # own: team A, the caller's if a member; foreign: team B
+        team = {"own": w.teams["a"], "foreign": w.teams["b"]}.get(obj)
+        values["uuid:team_id"] = team.pk if team else uuid.uuid4()
     if "<uuid:request_id>" in route:
         values["uuid:request_id"] = w.requests["access"].pk if obj == "own" else uuid.uuid4()
     if "<path:content_type_id>" in route:
@@ -193,6 +204,7 @@ def _api_body(w: World, route: str, obj: str, caller: Caller) -> dict[str, Any]:
             "channel": "letter",
         },
         "close": {"status": "refused", "outcome_note": "Geen gegevens gevonden."},
+        "me/notification-preferences": PREFERENCES,
     }
     for key in (tail, tail.rsplit("/", 1)[-1]):
         if key in bodies:
@@ -231,12 +243,41 @@ def _admin_body(w: World, route: str, obj: str) -> dict[str, Any]:
     return {}
 
 
+def _workspace_body(w: World, route: str, obj: str) -> dict[str, Any]:
+    """Forms of the workspace (issue 13) that would succeed for a caller who is allowed."""
+    version = _version(w, obj)
+    tail = route.removeprefix("werkruimte/").rstrip("/").rsplit("/", 1)[-1]
+    signal = str(_signal(w, obj)) if obj != "-" else ""
+    bodies: dict[str, dict[str, Any]] = {
+        "status": {"to": "acknowledged", "version": version},
+        "toewijzen": {"version": version},
+        "doorsturen": {
+            "team": str(w.teams["c"].pk),
+            "version": version,
+            "reason": "Woont in Zuid.",
+        },
+        "notities": {"body": "Gebeld, geen gehoor."},
+        "toestemming-intrekken": {"reason": "Belde zelf."},
+        "noodinzage": {"signal": signal, "reason": BREAK_GLASS_REASON},
+        "instellingen": {k: v for k, v in PREFERENCES.items() if v is not False},
+        "betrokkene": {"signal": signal},
+        "voorstellen": {"initiative": str(_matrix_initiative())},
+        "stap": {"step": "agreed"},
+    }
+    return bodies.get(tail, {})
+
+
 def build(w: World, method: str, route: str, obj: str, caller: Caller) -> Call:
     path, query = concrete_path(w, route, obj, caller, method)
     is_api = route.startswith("api/v1/")
     if method in ("GET", "DELETE"):
         return Call(method, path, query or None, json=False)
-    data = _api_body(w, route, obj, caller) if is_api else _admin_body(w, route, obj)
+    if is_api:
+        data = _api_body(w, route, obj, caller)
+    elif route.startswith("werkruimte/"):
+        data = _workspace_body(w, route, obj)
+    else:
+        data = _admin_body(w, route, obj)
     return Call(method, path, data, json=is_api)
 
 

@@ -57,18 +57,23 @@ ADMIN_PAGES = {
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+# Where `login` and `wlogin` send the caller: the admin's OTP login and the workspace's.
+LOGIN_PAGES = {"login": "/admin/login/", "wlogin": "/werkruimte/inloggen/"}
+
+
 @dataclass(frozen=True)
 class Expected:
     statuses: frozenset[int]
-    login: bool = False  # a 302 to the admin login page
+    login: bool = False  # a 302 to a login page
     writes: bool = False  # `*`: the database must have changed
     code: str = ""  # `=code`: the error body's code
+    login_page: str = LOGIN_PAGES["login"]
 
     @classmethod
     def parse(cls, token: str) -> "Expected":
         token = ALIASES.get(token, token)
-        if token == "login":
-            return cls(frozenset({302}), login=True)
+        if token in LOGIN_PAGES:
+            return cls(frozenset({302}), login=True, login_page=LOGIN_PAGES[token])
         token, _, code = token.partition("=")
         writes = token.endswith("*")
         statuses = frozenset(int(status) for status in token.rstrip("*").split("/"))
@@ -76,7 +81,7 @@ class Expected:
 
     def __str__(self) -> str:
         if self.login:
-            return "302 to the admin login"
+            return f"302 to {self.login_page}"
         return (
             "/".join(str(s) for s in sorted(self.statuses))
             + (f" {self.code}" if self.code else "")

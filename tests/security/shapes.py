@@ -46,6 +46,7 @@ SIGNAL_DETAIL = {
     "notes": [NOTE],
 }
 RECEIPT = {"id", "client_uuid", "status", "created_at"}
+PREFERENCES = {"quiet_hours_start", "quiet_hours_end", "timezone", "daily_digest"}
 # The signaller sees the status, nothing of the team's work; that the resident was connected
 # (and to what only where consent named the initiative).
 MY_SIGNAL = {*RECEIPT, "updated_at", "connected", "connected_to"}
@@ -89,6 +90,13 @@ EXPORT_SIGNAL = {
             **dict.fromkeys(["id", "phase", "instrument", "instrument_version", "declined"]),
             **dict.fromkeys(["taken_at", "total_score", "erased_at"]),
             "answers": [{"item", "question", "answer"}],
+        }
+    ],
+    "referrals": [
+        {
+            **dict.fromkeys(["step", "created_at", "contact_shared_at", "first_meeting_at"]),
+            "ended_at": None,
+            "initiative": {"name"},
         }
     ],
     "consent": {
@@ -187,6 +195,10 @@ SHAPES: dict[tuple[str, str], Any] = {
         "organisation": {"id", "name", "kind"},
         "teams": [{"id", "name", "role"}],
     },
+    ("GET", "api/v1/teams"): [{"id", "name", "is_central"}],
+    ("GET", "api/v1/teams/<uuid:team_id>/members"): [{"id", "full_name", "role"}],
+    ("GET", "api/v1/me/notification-preferences"): PREFERENCES,
+    ("PUT", "api/v1/me/notification-preferences"): PREFERENCES,
     ("POST", "api/v1/signals"): RECEIPT,
     ("GET", "api/v1/signals/<uuid:signal_id>"): SIGNAL_DETAIL,
     ("POST", "api/v1/signals/<uuid:signal_id>/transitions"): SIGNAL_DETAIL,

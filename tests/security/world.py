@@ -22,7 +22,7 @@ from audit.context import AccessContext, actor_roles
 from audit.models import Action, Purpose
 from audit.services import access_log_record
 from initiatives.models import Initiative
-from notifications.models import Device, Notification, NotificationPreference
+from notifications.models import Device, EmailNotice, Notification, NotificationPreference
 from notifications.services import device_register
 from outcomes.services import MeasurementInput, measurement_record
 from privacy.models import RetentionPolicy, SubjectRequest
@@ -238,6 +238,9 @@ def _admin_objects(w: World) -> dict[str, Any]:
         ).pk,
         "notifications.notificationpreference": NotificationPreference.objects.create(
             user=w.users["member"]
+        ).pk,
+        "notifications.emailnotice": EmailNotice.objects.create(
+            user=w.users["member"], kind="team_digest", reason="digest", dedupe_key="matrix"
         ).pk,
     }
 

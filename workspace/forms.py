@@ -1,0 +1,134 @@
+"""The workspace's forms: labels and help in the page's language (Django i18n). They only
+shape input; the services decide (the same ones the API calls)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from signals.models import Outcome, Status, TargetGroup, Urgency
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    password = forms.CharField(
+        label=_("Password"), max_length=128, strip=False, widget=forms.PasswordInput
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="username", autofocus=True)
+        self.fields["password"].widget.attrs.update(autocomplete="current-password")
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=32,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            autocomplete="one-time-code", inputmode="numeric", autofocus=True
+        )
+
+
+def _choices(choices, blank: str = "") -> list[tuple[str, str]]:
+    return [("", blank), *choices]
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters, named as the API's query parameters (signals.selectors.QueueFilter
+    validates them); wijk and buurt by name."""
+
+    status = forms.MultipleChoiceField(
+        label=_("Status"), choices=Status.choices, required=False, widget=forms.SelectMultiple
+    )
+    urgency = forms.MultipleChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False)
+    target_group = forms.MultipleChoiceField(
+        label=_("Target group"), choices=TargetGroup.choices, required=False
+    )
+    wijk = forms.ChoiceField(label=_("Wijk"), required=False)
+    buurt = forms.ChoiceField(label=_("Buurt"), required=False)
+    overdue = forms.ChoiceField(
+        label=_("Overdue"),
+        required=False,
+        choices=[("", _("All")), ("true", _("Only overdue")), ("false", _("Not overdue"))],
+    )
+    assigned = forms.ChoiceField(
+        label=_("Assigned"),
+        required=False,
+        choices=[("", _("Anyone")), ("me", _("To me")), ("none", _("Nobody"))],
+    )
+    ordering = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("deadline", _("Deadline first")), ("newest", _("Newest first"))],
+    )
+
+    def __init__(self, *args, neighbourhoods=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        wijken = sorted({(n.wijk_name or n.wijk_code) for n in neighbourhoods})
+        buurten = sorted({(n.name or n.code) for n in neighbourhoods})
+        self.fields["wijk"].choices = _choices([(w, w) for w in wijken], _("All"))
+        self.fields["buurt"].choices = _choices([(b, b) for b in buurten], _("All"))
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=_choices(Outcome.choices), required=False
+    )
+
+
+class AssignForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    assignee = forms.UUIDField(label=_("Member"), required=False)
+
+
+class ForwardForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    team = forms.UUIDField(label=_("Team"))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea)
+    corrects = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("How the withdrawal reached you (no details about the resident)"),
+        max_length=200,
+        required=False,
+    )
+
+
+class BreakGlassForm(forms.Form):
+    signal = forms.UUIDField(label=_("Signal id"))
+    reason = forms.CharField(
+        label=_("Why you need this signal outside your team (reviewed by the privacy officer)"),
+        min_length=10,
+        max_length=500,
+        widget=forms.Textarea,
+    )
+
+
+class ClockInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
+
+class PreferencesForm(forms.Form):
+    quiet_hours_start = forms.TimeField(label=_("Quiet hours from"), widget=ClockInput)
+    quiet_hours_end = forms.TimeField(label=_("Quiet hours until"), widget=ClockInput)
+    timezone = forms.CharField(label=_("Time zone"), max_length=64)
+    daily_digest = forms.BooleanField(label=_("Send me the daily digest by e-mail"), required=False)
+
+
+class SubjectLookupForm(forms.Form):
+    signal = forms.UUIDField(label=_("Signal id"))

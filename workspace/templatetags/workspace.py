@@ -1,0 +1,64 @@
+"""Labels of the shared vocabularies (signals.models, accounts.models) in the page's language:
+their labels are translatable (gettext_lazy), so the choice's label is looked up, never a copy."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import TeamRole
+from signals.models import Outcome, Status, TargetGroup, Urgency
+
+register = template.Library()
+
+
+def _label(choices: type, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return _label(Status, value)
+
+
+@register.filter
+def urgency_label(value: str) -> str:
+    return _label(Urgency, value)
+
+
+@register.filter
+def target_group_label(value: str) -> str:
+    return _label(TargetGroup, value)
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    return _label(Outcome, value)
+
+
+@register.filter
+def role_label(value: str) -> str:
+    return _label(TeamRole, value)
+
+
+# How the timeline says each event type (signals.models.SignalEvent.Type).
+EVENT_TEXTS = {
+    "created": _("Signal received"),
+    "routed": _("Routed to the team"),
+    "routing_failed": _("Routing failed"),
+    "transitioned": _("Status changed"),
+    "forwarded": _("Forwarded to another team"),
+    "assigned": _("Assigned"),
+    "escalated": _("Escalated to the coordinators"),
+    "note_added": _("Note added"),
+    "consent_withdrawn": _("Consent withdrawn"),
+    "personal_data_erased": _("Personal data erased"),
+    "restricted": _("Processing restricted"),
+    "restriction_lifted": _("Restriction lifted"),
+}
+
+
+@register.filter
+def event_text(value: str) -> str:
+    return str(EVENT_TEXTS.get(value, value))

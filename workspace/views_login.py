@@ -1,0 +1,127 @@
+"""Logging in and out of the workspace: the password, then a TOTP or recovery code, or on first
+login linking an authenticator app by its QR code. Thin views over accounts.session_login; the
+session holds only the short-lived mfa_token between the steps."""
+
+from dataclasses import asdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import session_login
+from backend.errors import DomainError
+from workspace.forms import CodeForm, LoginForm
+
+PENDING = "workspace_mfa_token"
+ENROLMENT = "workspace_enrolment"
+NEXT = "workspace_next"
+
+
+def _next_url(request: HttpRequest) -> str:
+    wanted = request.session.get(NEXT) or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("workspace:home")
+
+
+def _pending(request: HttpRequest) -> str | None:
+    return request.session.get(PENDING)
+
+
+def _steps_done(request: HttpRequest) -> str:
+    """Forgets the login steps' state; returns where to go now."""
+    target = _next_url(request)
+    for key in (PENDING, ENROLMENT, NEXT):
+        request.session.pop(key, None)
+    return target
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "GET" and request.GET.get("next"):
+        request.session[NEXT] = request.GET["next"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, enrol = session_login.session_password_step(
+                request=request,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message())
+        else:
+            request.session[PENDING] = token
+            step = "workspace:login-enrol" if enrol else "workspace:login-code"
+            return HttpResponseRedirect(reverse(step))
+    return render(request, "workspace/login.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def login_code_view(request: HttpRequest) -> HttpResponse:
+    token = _pending(request)
+    if not token:
+        return HttpResponseRedirect(reverse("workspace:login"))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_login.session_code_step(
+                request=request, mfa_token=token, code=form.cleaned_data["code"]
+            )
+        except DomainError as exc:
+            if exc.code == "mfa_token_invalid":
+                request.session.pop(PENDING, None)
+                messages.error(request, exc.message())
+                return HttpResponseRedirect(reverse("workspace:login"))
+            messages.error(request, exc.message())
+        else:
+            return HttpResponseRedirect(_steps_done(request))
+    return render(request, "workspace/login_code.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def login_enrol_view(request: HttpRequest) -> HttpResponse:
+    """First login: a QR code for the authenticator app, then its first code confirms it. The
+    recovery codes are shown once, on the page that follows. A wrong code shows the same QR
+    code again (the session keeps it until the code is right)."""
+    token = _pending(request)
+    if not token:
+        return HttpResponseRedirect(reverse("workspace:login"))
+    form = CodeForm(request.POST or None)
+    form.fields["code"].label = _("Code from your authenticator app")
+    try:
+        if request.method == "POST" and form.is_valid():
+            try:
+                codes = session_login.session_enrolment_confirm(
+                    request=request, mfa_token=token, code=form.cleaned_data["code"]
+                )
+            except DomainError as exc:
+                if exc.code not in ("mfa_code_invalid", "mfa_enrolment_not_started"):
+                    raise
+                messages.error(request, exc.message())
+            else:
+                context = {"codes": codes, "next": _steps_done(request)}
+                return render(request, "workspace/recovery_codes.html", context)
+        enrolment = request.session.get(ENROLMENT)
+        if request.method == "GET" or not enrolment:
+            begun = session_login.session_enrolment_begin(request=request, mfa_token=token)
+            enrolment = request.session[ENROLMENT] = asdict(begun)
+    except DomainError as exc:  # the step's token expired or no longer fits the account
+        request.session.pop(PENDING, None)
+        messages.error(request, exc.message())
+        return HttpResponseRedirect(reverse("workspace:login"))
+    return render(request, "workspace/login_enrol.html", {"form": form, "enrolment": enrolment})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    session_login.session_close(request=request)
+    messages.info(request, _("You are logged out."))
+    return HttpResponseRedirect(settings.LOGIN_URL)

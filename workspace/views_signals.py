@@ -1,0 +1,290 @@
+"""The queue and the work on one signal. Thin views: each calls the selector or service the API
+calls, and reports the same disclosures to the same access-log helper (audit.disclosure,
+signals.disclosures; NEN 7513); who may do what is the services' business (signals.access).
+Refusals are shown in the page's language (workspace.pages)."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from accounts import selectors as account_selectors
+from accounts.roles import COORDINATE_TEAM, HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, WORK_TEAM_QUEUE
+from audit.disclosure import access_logged
+from audit.models import Action
+from backend.errors import DomainError
+from signals import disclosures, selectors, services, workflow, workload
+from signals.access import BREAK_GLASS
+from signals.api.views import QueuePagination
+from signals.grounds import Rule
+from signals.models import Outcome, Signal, Status
+from signals.visibility import grounds_of
+from workspace import forms
+from workspace import selectors as workspace_selectors
+from workspace import services as workspace_services
+from workspace.pages import action_refused, denial_log, page
+
+FILTER_NAMES = ("status", "urgency", "target_group", "wijk", "buurt", "overdue", "assigned")
+
+
+def _filters(request: HttpRequest) -> QueryDict:
+    """The queue's query as the API reads it, without the form's empty choices."""
+    query = QueryDict(mutable=True)
+    for name in (*FILTER_NAMES, "ordering", "cursor"):
+        values = [value for value in request.GET.getlist(name) if value]
+        if values:
+            query.setlist(name, values)
+    return query
+
+
+@require_GET
+@page(WORK_TEAM_QUEUE)
+def queue_view(request: HttpRequest) -> HttpResponse:
+    """The team's queue with the API's filters, deadline or newest first, counts per status and
+    overdue; signals not yet opened are marked new. Logged as the API's queue list."""
+    neighbourhoods = list(account_selectors.neighbourhood_names())
+    form = forms.QueueFilterForm(request.GET or None, neighbourhoods=neighbourhoods)
+    query = _filters(request)
+    api_request = Request(request)
+    api_request._request.GET = query  # the API paginator reads the cursor and ordering here
+    paginator = QueuePagination()
+    rows: list[Signal] = []
+    try:
+        with access_logged(actor=request.user) as log:
+            queryset = selectors.queue_list(user=request.user, filters=query)
+            rows = paginator.paginate_queryset(queryset, api_request) or []
+            log.add(disclosures.signals_listed(rows, rule=Rule.TEAM_QUEUE))
+    except (ValidationError, DomainError) as exc:
+        message = exc.message() if isinstance(exc, DomainError) else _("The filters are invalid.")
+        messages.error(request, message)
+    seen = workspace_selectors.seen_signal_ids(user=request.user, signal_ids=[r.pk for r in rows])
+    now = timezone.now()
+    context = {
+        "form": form,
+        "rows": rows,
+        "seen": seen,
+        "now": now,
+        "open_statuses": workflow.OPEN_FOR_TEAM,
+        "counts": workload.queue_counts(user=request.user),
+        "next_link": paginator.get_next_link() if rows else None,
+        "previous_link": paginator.get_previous_link() if rows else None,
+    }
+    return render(request, "workspace/queue.html", context)
+
+
+def _signal_url(signal_id: Any) -> str:
+    return reverse("workspace:signal", args=[signal_id])
+
+
+def _transition_choices(signal: Signal) -> list[dict[str, Any]]:
+    return [
+        {
+            "to": to,
+            "label": Status(to).label,
+            "needs_outcome": to == Status.CLOSED,
+            "needs_reason": to == Status.DECLINED,
+        }
+        for to in workflow.allowed_from(signal.status)
+    ]
+
+
+@require_GET
+@page(WORK_TEAM_QUEUE)
+def signal_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    """The facts, the events as a timeline, notes and corrections, and what the user may do
+    now. Logged as the API's detail read (the fields holding a value)."""
+    user = request.user
+    with access_logged(actor=user) as log:
+        signal = selectors.signal_get_for_team(user=user, signal_id=signal_id)
+        log.add(disclosures.signal_read(signal))
+        team_work = grounds_of(signal).rule != Rule.BREAK_GLASS
+        coordinator = (
+            team_work
+            and user.has_perm(COORDINATE_TEAM)
+            and signal.team_id in set(workload.coordinated_team_ids(user=user))
+        )
+        context = {
+            "signal": signal,
+            "team_work": team_work,
+            "coordinator": coordinator,
+            "open": signal.status in workflow.OPEN_FOR_TEAM,
+            "forwardable": coordinator and signal.status in workflow.FORWARDABLE,
+            "transitions": _transition_choices(signal) if team_work else [],
+            "outcomes": Outcome.choices,
+            "members": (
+                list(account_selectors.team_members(user=user, team_id=signal.team_id))
+                if coordinator
+                else []
+            ),
+            "teams": [t for t in account_selectors.teams_active() if t.pk != signal.team_id],
+            "corrected": {note.corrects_id for note in signal.notes.all() if note.corrects_id},
+            "now": timezone.now(),
+        }
+        response = render(request, "workspace/signal.html", context)
+    workspace_services.signal_seen_mark(user=user, signal_id=signal.pk)
+    return response
+
+
+def _changed(request: HttpRequest, signal: Signal, **details: Any) -> Any:
+    """What a change made on the signal page discloses: the API's answer to the same change is
+    the signal in full, read again, and so is the page the browser is sent back to; logged the
+    same way (an update of the fields holding a value)."""
+    read = selectors.signal_get_for_team(user=request.user, signal_id=signal.pk)
+    return disclosures.signal_read(read, action=Action.UPDATE, **details)
+
+
+@require_POST
+@page(WORK_TEAM_QUEUE)
+def transition_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    form = forms.TransitionForm(request.POST)
+    back = _signal_url(signal_id)
+    if not form.is_valid():
+        messages.error(request, _("Choose an outcome or give a reason where asked."))
+        return HttpResponseRedirect(back)
+    data = form.cleaned_data
+    try:
+        with access_logged(actor=request.user) as log:
+            signal = services.signal_transition(
+                signal_id=signal_id,
+                actor=request.user,
+                to_status=data["to"],
+                expected_version=data["version"],
+                note=data["note"],
+                outcome=data["outcome"],
+            )
+            log.add(_changed(request, signal, operation="transition", to=data["to"]))
+    except DomainError as exc:
+        return action_refused(request, exc, back)
+    messages.success(
+        request, _("Status changed to: %(status)s") % {"status": Status(data["to"]).label}
+    )
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@page(WORK_TEAM_QUEUE)
+def assign_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    """Claim (no member chosen) or, for a coordinator, assign to a member of the team."""
+    form = forms.AssignForm(request.POST)
+    back = _signal_url(signal_id)
+    if not form.is_valid():
+        messages.error(request, _("Choose a member of the team."))
+        return HttpResponseRedirect(back)
+    try:
+        with access_logged(actor=request.user) as log:
+            signal = services.signal_assign(
+                signal_id=signal_id,
+                actor=request.user,
+                assignee_id=form.cleaned_data["assignee"],
+                expected_version=form.cleaned_data["version"],
+            )
+            log.add(_changed(request, signal, operation="assign"))
+    except DomainError as exc:
+        return action_refused(request, exc, back)
+    messages.success(request, _("The signal is assigned."))
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@page(WORK_TEAM_QUEUE)
+def forward_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    """Coordinator: send the signal to another team; it leaves this queue."""
+    form = forms.ForwardForm(request.POST)
+    back = _signal_url(signal_id)
+    if not form.is_valid():
+        messages.error(request, _("Choose a team and give a reason."))
+        return HttpResponseRedirect(back)
+    data = form.cleaned_data
+    try:
+        with access_logged(actor=request.user) as log:
+            signal = services.signal_forward(
+                signal_id=signal_id,
+                actor=request.user,
+                team_id=data["team"],
+                expected_version=data["version"],
+                reason=data["reason"],
+            )
+            log.add(disclosures.signal_forwarded(signal))
+    except DomainError as exc:
+        return action_refused(request, exc, back)
+    messages.success(request, _("The signal is forwarded."))
+    return HttpResponseRedirect(reverse("workspace:queue"))
+
+
+@require_POST
+@page(WORK_TEAM_QUEUE)
+def note_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    """A note, or a correction of one (a new note that refers to it)."""
+    form = forms.NoteForm(request.POST)
+    back = _signal_url(signal_id)
+    if not form.is_valid():
+        messages.error(request, _("Write the note first."))
+        return HttpResponseRedirect(back)
+    try:
+        with access_logged(actor=request.user) as log:
+            note = services.signal_note_add(
+                signal_id=signal_id,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                corrects_id=form.cleaned_data["corrects"],
+            )
+            log.add(disclosures.note_added(note))
+    except DomainError as exc:
+        return action_refused(request, exc, back)
+    messages.success(request, _("The note is added."))
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@page(SUBMIT_SIGNAL, WORK_TEAM_QUEUE, HANDLE_PRIVACY_REQUESTS)
+def withdraw_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    """Consent withdrawn on the resident's word: personal data is erased at once."""
+    form = forms.WithdrawForm(request.POST)
+    back = _signal_url(signal_id)
+    if not form.is_valid():
+        messages.error(request, _("The reason is too long."))
+        return HttpResponseRedirect(back)
+    reason = form.cleaned_data["reason"]
+    try:
+        with access_logged(actor=request.user) as log:
+            signal = services.consent_withdraw(
+                signal_id=signal_id, actor=request.user, reason=reason
+            )
+            log.add(disclosures.consent_withdrawn(signal, reason=reason))
+    except DomainError as exc:
+        return action_refused(request, exc, back)
+    messages.success(request, _("Consent is withdrawn; the personal data is erased."))
+    return HttpResponseRedirect(back)
+
+
+@page(BREAK_GLASS)
+def break_glass_view(request: HttpRequest) -> HttpResponse:
+    """Open a signal outside your teams, for reading only, with a typed reason."""
+    form = forms.BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with access_logged(actor=request.user) as log:
+                access = services.signal_break_glass_open(
+                    signal_id=data["signal"], actor=request.user, reason=data["reason"]
+                )
+                expires_at = access.expires_at.isoformat()
+                log.add(disclosures.break_glass_opened(access, expires_at=expires_at))
+        except DomainError as exc:
+            if exc.status in (403, 423):
+                raise
+            messages.error(request, exc.message())
+        except Signal.DoesNotExist as exc:
+            denial_log(request, exc, {"signal_id": data["signal"]})
+            messages.error(request, _("There is no signal with this id that can be opened."))
+        else:
+            return HttpResponseRedirect(_signal_url(access.signal_id))
+    return render(request, "workspace/break_glass.html", {"form": form})

@@ -1,0 +1,61 @@
+"""The start page, the coordinator's overview and one's own notification settings."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.roles import COORDINATE_TEAM, VIEW_ACCESS_LOG, WORK_TEAM_QUEUE
+from audit.disclosure import access_logged
+from backend.errors import DomainError
+from notifications import selectors as notification_selectors
+from notifications.services import notification_preference_set
+from signals import disclosures, workload
+from signals.grounds import Rule
+from workspace import forms
+from workspace.pages import page
+
+
+@require_GET
+@page()
+def home_view(request: HttpRequest) -> HttpResponse:
+    """Where each role starts: the queue for team work, the access log for the officer."""
+    user = request.user
+    if user.has_perm(WORK_TEAM_QUEUE):
+        return HttpResponseRedirect(reverse("workspace:queue"))
+    if user.has_perm(VIEW_ACCESS_LOG):
+        return HttpResponseRedirect(reverse("workspace:privacy-access-log"))
+    return render(request, "workspace/home.html")
+
+
+@require_GET
+@page(COORDINATE_TEAM)
+def coordinator_view(request: HttpRequest) -> HttpResponse:
+    """Workload per member, unassigned, overdue and escalated signals of the teams the user
+    coordinates. The lists show no personal field; they are logged as a list, like the
+    queue."""
+    with access_logged(actor=request.user) as log:
+        teams = workload.team_workload(user=request.user)
+        listed = {s.pk: s for t in teams for s in (*t.overdue, *t.escalated)}
+        log.add(
+            disclosures.signals_listed(listed.values(), rule=Rule.TEAM_QUEUE), view="coordinator"
+        )
+        return render(request, "workspace/coordinator.html", {"teams": teams})
+
+
+@page()
+def preferences_view(request: HttpRequest) -> HttpResponse:
+    """Quiet hours and the daily digest, through the service the API uses."""
+    current = notification_selectors.preference_of(user=request.user)
+    form = forms.PreferencesForm(request.POST or None, initial=current._asdict())
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification_preference_set(user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message())
+        else:
+            messages.success(request, _("Your settings are saved."))
+            return HttpResponseRedirect(reverse("workspace:preferences"))
+    return render(request, "workspace/preferences.html", {"form": form})
