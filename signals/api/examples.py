@@ -47,3 +47,4 @@ DEMO_SIGNAL_EXAMPLE = OpenApiExample(
     value=DEMO_SIGNAL_BODY,
     request_only=True,
 )
+
