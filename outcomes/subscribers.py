@@ -19,12 +19,18 @@ def on_signal_event_appended(event: SignalEvent) -> None:
 
 def on_queue_deadlines(deadlines: hooks.QueueDeadlines) -> None:
     """The baseline's follow-up due date, while no follow-up is recorded."""
-    due = Measurement.objects.filter(
-        signal=OuterRef("pk"),
-        phase=Phase.BASELINE,
-        follow_up_due_at__isnull=False,
-        erased_at__isnull=True,
-    ).exclude(signal__measurements__phase=Phase.FOLLOW_UP)
+    # One baseline per signal (a unique constraint): no ordering, so the queue's plan reads
+    # the row by that constraint's index and sorts nothing (docs/adr/0029).
+    due = (
+        Measurement.objects.filter(
+            signal=OuterRef("pk"),
+            phase=Phase.BASELINE,
+            follow_up_due_at__isnull=False,
+            erased_at__isnull=True,
+        )
+        .exclude(signal__measurements__phase=Phase.FOLLOW_UP)
+        .order_by()
+    )
     deadlines.add(FOLLOW_UP_DEADLINE, Subquery(due.values("follow_up_due_at")[:1]))
 
 
