@@ -43,6 +43,8 @@ TAG_RULES = [
     (r"signals|my/signals|consent-texts|reason-codes", "signals"),
     (r"queue|teams(/.*)?", "queue"),
     (r"devices(/.*)?", "devices"),
+    (r"instruments", "outcomes"),
+    (r"stats(/.*)?", "stats"),
     (r"audit/.*", "audit"),
     (r"privacy/.*", "privacy"),
 ]

@@ -29,6 +29,7 @@ api_v1 = [
     path("", include("signals.urls")),
     path("", include("initiatives.urls")),
     path("", include("notifications.urls")),
+    path("", include("outcomes.urls")),
     path("", include("privacy.urls")),
 ]
 

@@ -4,14 +4,13 @@ request tracking, the consent register (JSON or CSV) and the Art. 30 processing 
 Markdown). Thin views: validate, call one service or selector, serialize. Reads of personal data
 are access-logged in the transaction that builds the response (fail closed)."""
 
-import json
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +19,7 @@ from accounts.permissions import has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
 from audit.disclosure import Disclosure, access_logged
 from audit.models import Action, Purpose
-from backend.formats import JsonErrorsMixin
+from backend.formats import CsvRenderer, JsonErrorsMixin, MarkdownRenderer, PdfRenderer
 from backend.pagination import CursorPage
 from backend.schema import error_responses
 from backend.throttling import ScopedThrottle
@@ -34,33 +33,6 @@ SUBJECT_ID = OpenApiParameter(
     "subject_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Pseudonymous subject id."
 )
 REQUEST_ID = OpenApiParameter("request_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
-
-
-class _FileRenderer(BaseRenderer):
-    """Selected by ?format= or Accept; the views return the file themselves, so this renders
-    nothing but passes bytes through."""
-
-    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
-        return data if isinstance(data, bytes) else json.dumps(data).encode()
-
-
-class PdfRenderer(_FileRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-
-class CsvRenderer(_FileRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-
-class MarkdownRenderer(_FileRenderer):
-    media_type = "text/markdown"
-    format = "md"
-    charset = "utf-8"
 
 
 class _PrivacyApi(JsonErrorsMixin, APIView):

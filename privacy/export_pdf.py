@@ -174,6 +174,7 @@ def _signal_section(doc: _Doc, signal: dict[str, Any]) -> None:
         [32, 70, 34, 34],
     )
 
+    _measurement_section(doc, signal["measurements"])
     _referrals_section(doc, signal["referrals"])
 
     doc.heading(label("notes"), 3)
@@ -193,6 +194,30 @@ def _signal_section(doc: _Doc, signal: dict[str, Any]) -> None:
             ],
             [32, 138],
         )
+
+
+def _measurement_section(doc: _Doc, measurements: list[dict[str, Any]]) -> None:
+    if not measurements:
+        return
+    doc.heading(label("measurements"), 3)
+    for measurement in measurements:
+        heading = (
+            f"{code_text('phase', measurement['phase'])}, "
+            f"{moment_text(measurement['taken_at'])} ({measurement['instrument']})"
+        )
+        doc.story.append(doc.para(heading, doc.small))
+        if measurement["declined"]:
+            doc.text(label("measurement_declined"))
+        elif measurement["erased_at"]:
+            doc.text(f"{label('erased')} {moment_text(measurement['erased_at'])}.")
+        else:
+            doc.grid(
+                [label("question"), label("answer")],
+                [[a["question"], a["answer"]] for a in measurement["answers"]],
+                [130, 40],
+            )
+            total = measurement["total_score"]
+            doc.text(f"{label('total_score')}: {'-' if total is None else total}")
 
 
 def _referrals_section(doc: _Doc, referrals: list[dict[str, Any]]) -> None:

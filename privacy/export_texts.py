@@ -11,6 +11,7 @@ from django.utils import translation
 from accounts.roles import Role
 from audit.models import AccessOutcome, Action, Purpose
 from initiatives.models import ReferralStep
+from outcomes.models import Phase
 from signals.models import Consent, Status, TargetGroup, Urgency
 from signals.models import Outcome as SignalOutcome
 
@@ -57,6 +58,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "withdrawn_at": ("Ingetrokken op", "Withdrawn on"),
     "consent_text": ("De tekst die u te zien kreeg", "The text you were shown"),
     "retention": ("Bewaartermijn", "Retention"),
+    "measurements": (
+        "Vragen over hoe verbonden u zich voelt",
+        "Questions on how connected you feel",
+    ),
+    "measurement_declined": ("U wilde deze vragen niet beantwoorden.", "You chose not to answer."),
+    "question": ("Vraag", "Question"),
+    "answer": ("Antwoord", "Answer"),
+    "total_score": (
+        "Totaalscore (0-6, hoger is eenzamer)",
+        "Total score (0-6, higher is lonelier)",
+    ),
     "history": ("Verloop", "History"),
     "date": ("Datum", "Date"),
     "event": ("Gebeurtenis", "Event"),
@@ -129,6 +141,7 @@ _CHOICES: dict[str, dict[str, str]] = {
         "given_by": Consent.GivenBy,
         "referral_step": ReferralStep,
         "method": Consent.Method,
+        "phase": Phase,
     }.items()
 }
 

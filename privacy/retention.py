@@ -14,9 +14,9 @@ from django.utils import timezone
 from audit.disclosure import Disclosure, access_logged
 from audit.models import Action, Purpose
 from privacy.models import RetentionPolicy
+from privacy.personal_data import SUBJECT_FIELDS
 from signals.access import SystemActor
 from signals.models import Signal, Status
-from signals.personal_data import ERASED_FIELDS
 from signals.services import signal_personal_data_erase
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def signal_retention_enforce(*, signal_id: UUID | str) -> bool:
                 subject_id=signal.subject_id,
                 object_type="signals.signal",
                 object_id=signal.pk,
-                fields=ERASED_FIELDS,
+                fields=SUBJECT_FIELDS,
                 consent_id=consent_id or "",
                 details={"status": signal.status, "erase_after_days": policies[signal.status]},
             )

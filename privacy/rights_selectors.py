@@ -21,7 +21,9 @@ from audit.models import AccessLog, Action, Purpose
 from backend.errors import DomainError
 from initiatives.models import Referral
 from initiatives.selectors import referrals_by_signal
+from outcomes.models import Measurement
 from privacy.models import SubjectRequest
+from privacy.personal_data import SUBJECT_FIELDS
 from privacy.retention import retention_policies
 from privacy.selectors import access_log_about_subject
 from signals.models import Signal, SignalEvent, SignalNote
@@ -105,6 +107,10 @@ def subject_signals(*, subject_id: UUID | str) -> QuerySet[Signal]:
             "reasons",
             Prefetch("events", SignalEvent.objects.order_by("created_at", "id")),
             Prefetch("notes", SignalNote.objects.order_by("created_at", "id")),
+            Prefetch(
+                "measurements",
+                Measurement.objects.select_related("instrument").order_by("taken_at", "id"),
+            ),
         )
         .order_by("created_at")
     )
@@ -145,6 +151,13 @@ def subject_export(
     )
 
 
+def _exported_fields(export: "SubjectExport") -> tuple[str, ...]:
+    """The signals' personal fields and note bodies always (ADR 13), measurement answers where
+    the export holds some."""
+    answers = any(m.answers for signal in export.signals for m in signal.measurements.all())
+    return SUBJECT_FIELDS if answers else ERASED_FIELDS
+
+
 def subject_export_disclosure(export: "SubjectExport") -> Disclosure:
     """What an Art. 15 export discloses: every personal field and note body of the resident's
     signals (named by id), on the officer's capability and the open access request."""
@@ -158,7 +171,7 @@ def subject_export_disclosure(export: "SubjectExport") -> Disclosure:
         object_type="signals.signal",
         object_id=signal_ids[0] if len(signal_ids) == 1 else "",
         consent_id=consents[0] if len(consents) == 1 else "",
-        fields=ERASED_FIELDS,
+        fields=_exported_fields(export),
         details={
             "subject_request_id": str(export.subject_request.pk),
             "signal_ids": signal_ids,

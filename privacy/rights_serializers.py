@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.serializers import DateTimeField, StrictSerializer
+from outcomes.selectors import measurement_answers_text, score_of
 from privacy.models import SubjectRequest
 from privacy.registers import purpose_description
 from privacy.retention import retention_info
@@ -209,6 +210,35 @@ class ExportNoteOutput(_StaffIdsOptional):
     author_id = serializers.UUIDField(required=False)
 
 
+class ExportAnswerOutput(serializers.Serializer):
+    item = serializers.CharField()
+    question = serializers.CharField()
+    answer = serializers.CharField()
+
+
+class ExportMeasurementOutput(serializers.Serializer):
+    """A measurement with the questions as asked and the resident's answers (erased ones show
+    the erasure date), and what they scored."""
+
+    id = serializers.UUIDField()
+    phase = serializers.CharField()
+    instrument = serializers.CharField(source="instrument.name_nl")
+    instrument_version = serializers.CharField(source="instrument.version")
+    declined = serializers.BooleanField()
+    taken_at = DateTimeField()
+    answers = serializers.SerializerMethodField()
+    total_score = serializers.SerializerMethodField()
+    erased_at = DateTimeField(allow_null=True)
+
+    @extend_schema_field(ExportAnswerOutput(many=True))
+    def get_answers(self, measurement: Any) -> list[dict[str, str]]:
+        return measurement_answers_text(measurement)
+
+    def get_total_score(self, measurement: Any) -> int | None:
+        result = score_of(measurement)
+        return None if result is None else result.total
+
+
 class ExportPurposeOutput(serializers.Serializer):
     code = serializers.CharField()
     granted = serializers.BooleanField()
@@ -269,6 +299,7 @@ class ExportSignalOutput(serializers.Serializer):
     restricted_at = DateTimeField(allow_null=True)
     status_history = ExportEventOutput(source="events", many=True)
     notes = ExportNoteOutput(many=True)
+    measurements = ExportMeasurementOutput(many=True)
     referrals = serializers.SerializerMethodField()
     consent = serializers.SerializerMethodField()
     retention = serializers.SerializerMethodField()

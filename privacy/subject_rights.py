@@ -22,10 +22,10 @@ from audit.models import Action, Purpose
 from backend.errors import DomainError
 from privacy.due_dates import one_month_after
 from privacy.models import SubjectRequest
+from privacy.personal_data import SUBJECT_FIELDS
 from privacy.rights_selectors import AUTHORISATION_RULE, subject_request_for_action
 from signals import workflow
 from signals.models import Consent, Signal
-from signals.personal_data import ERASED_FIELDS
 from signals.services import (
     consent_withdraw,
     signal_personal_data_erase,
@@ -242,7 +242,7 @@ def _apply(
             signal_personal_data_erase(signal_id=signal.pk, actor=actor, reason=ERASURE_REASON)
         log.add(
             _entry(
-                Action.DELETE, *base, consent_id=consent_id, fields=ERASED_FIELDS, details=details
+                Action.DELETE, *base, consent_id=consent_id, fields=SUBJECT_FIELDS, details=details
             )
         )
     else:

@@ -2,7 +2,8 @@
 
 `event_appended` is published by the one write path (signals.write_path) right after it
 appends a SignalEvent, inside the service's transaction: a subscriber that raises rolls the
-whole change back, so an event and what follows from it commit together (docs/adr/0005)."""
+whole change back, so an event and what follows from it commit together (docs/adr/0005).
+`queue_deadlines` lets a higher app add deadlines of its own to the queue's rows."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,3 +44,26 @@ class ConnectedNames:
 
 # Published by signals.selectors.my_signals for the signals it may name, outside any write.
 connected_names = Hook[ConnectedNames]("signals.connected_names")
+
+
+QUEUE_DEADLINE_PREFIX = "deadline_"
+
+
+class QueueDeadlines:
+    """The queue asks the layers above for deadlines of their own (a follow-up measurement,
+    outcomes), as annotations on its queryset: one subquery each, no query per row. The queue
+    shows each non-empty one as `{kind, due_at, overdue}` next to the status's own `due_at`."""
+
+    def __init__(self, queryset: Any) -> None:
+        self.queryset = queryset
+        self.kinds: list[str] = []
+
+    def add(self, kind: str, expression: Any) -> None:
+        """Adds the deadline `kind` (a code; also the annotation's name) computed by
+        `expression` for each signal of the queue."""
+        self.queryset = self.queryset.annotate(**{f"{QUEUE_DEADLINE_PREFIX}{kind}": expression})
+        self.kinds.append(kind)
+
+
+# Published by signals.selectors.queue_list for every queue read.
+queue_deadlines = Hook[QueueDeadlines]("signals.queue_deadlines")

@@ -67,6 +67,8 @@ class ConsentPurpose(models.TextChoices):
 
     TEAM_CONTACT = "team_contact", "Contact door het buurtteam"
     SHARE_WITH_INITIATIVE = "share_with_initiative", "Doorgeven aan lokale initiatieven"
+    # Answering the De Jong Gierveld scale at first contact and follow-up (outcomes app).
+    MEASURE_OUTCOME = "measure_outcome", "Meten of het helpt (eenzaamheidsschaal)"
 
 
 class ReasonCode(models.Model):

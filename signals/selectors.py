@@ -133,9 +133,19 @@ def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
     filterset.request_user = user
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    return filterset.qs.select_related("team", "neighbourhood", "assigned_to").prefetch_related(
+    queryset = filterset.qs.select_related("team", "neighbourhood", "assigned_to").prefetch_related(
         Prefetch("reasons", queryset=ReasonCode.objects.only("id", "code"))
     )
+    # Deadlines of the layers above (a follow-up measurement), as annotations: no extra query.
+    deadlines = hooks.QueueDeadlines(queryset)
+    hooks.queue_deadlines.publish(deadlines)
+    return deadlines.queryset
+
+
+def queue_deadline_kinds(queryset: QuerySet[Signal]) -> list[str]:
+    """The kinds of extra deadline `queue_list` annotated (signals.hooks.queue_deadlines)."""
+    prefix = hooks.QUEUE_DEADLINE_PREFIX
+    return [name[len(prefix) :] for name in queryset.query.annotations if name.startswith(prefix)]
 
 
 def signal_get_for_team(*, user: User, signal_id: Any) -> Signal:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "signals",
     "initiatives",
     "notifications",
+    "outcomes",
     "privacy",
     "workspace",
 ]
@@ -238,6 +239,14 @@ SPECTACULAR_SETTINGS = {
             "name": "devices",
             "description": "App installations that receive push notifications; quiet hours.",
         },
+        {
+            "name": "outcomes",
+            "description": "The loneliness scale as data, and a signal's measurements with it.",
+        },
+        {
+            "name": "stats",
+            "description": "Anonymous figures for the network, small cells suppressed; CSV, SVG.",
+        },
         {"name": "audit", "description": "Privacy officer: the access log, break-glass openings."},
         {"name": "privacy", "description": "Privacy officer: data-subject rights and registers."},
     ],
@@ -386,7 +395,12 @@ LOGGING = {
 # Loaders run in order by `manage.py load_demo_data`. The demo accounts share a published
 # password and TOTP secret, so the loader refuses unless the settings variant allows it: only
 # backend.settings.demo and backend.settings.test do (a constant, not an environment switch).
-DEMO_DATA_LOADERS = ["accounts.demo.load", "signals.demo.load", "initiatives.demo.load"]
+DEMO_DATA_LOADERS = [
+    "accounts.demo.load",
+    "signals.demo.load",
+    "initiatives.demo.load",
+    "outcomes.demo.load",
+]
 DEMO_DATA_ALLOWED = False
 
 # Signals: how long an unrouted signal may wait before the sweeper re-enqueues it, and how far
@@ -395,6 +409,11 @@ ROUTING_GRACE_SECONDS = env.int("ROUTING_GRACE_SECONDS", default=60)
 FOLLOW_UP_REVIEW_DAYS = env.int("FOLLOW_UP_REVIEW_DAYS", default=14)
 # Catalogue entries nobody verified for this many days are flagged to admins (initiatives).
 INITIATIVE_VERIFY_AFTER_DAYS = env.int("INITIATIVE_VERIFY_AFTER_DAYS", default=180)
+# Outcomes (docs/adr/0030): the follow-up measurement falls due this many months after the
+# baseline unless the team names a date; the anonymous figures show no count under the
+# threshold (never below 5: the floor is the code's, not the environment's).
+OUTCOME_FOLLOW_UP_MONTHS = env.int("OUTCOME_FOLLOW_UP_MONTHS", default=3)
+STATS_SUPPRESSION_THRESHOLD = env.int("STATS_SUPPRESSION_THRESHOLD", default=10)
 # How long a break-glass opening lets a team member outside the signal's team read it.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=8)
 

@@ -36,6 +36,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 ALLOWED_HOSTS = ["*"]
 
+# The demo's figures come from a few hundred fictitious signals: the suppression floor, so
+# that its charts show something (production keeps the default of 10).
+STATS_SUPPRESSION_THRESHOLD = 5
+
 # `manage.py load_demo_data` (accounts with a published password) runs here and in the tests only.
 DEMO_DATA_ALLOWED = True
 

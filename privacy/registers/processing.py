@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.fields import EncryptedTextField
 from audit.models import Purpose
+from outcomes.personal_data import MEASUREMENT_FIELDS
 from privacy.registers import texts
 from privacy.registers.texts import localised
 from privacy.retention import RETENTION_CLOCK, retention_policies
@@ -83,6 +84,14 @@ def _resident_fields() -> list[dict[str, Any]]:
             "encrypted_at_rest": "signals.SignalNote.body" in encrypted,
         }
     )
+    fields += [
+        {
+            "field": f"outcomes.Measurement.{name}",
+            "description": localised(texts.MEASUREMENT_ANSWERS),
+            "encrypted_at_rest": f"outcomes.Measurement.{name}" in encrypted,
+        }
+        for name in MEASUREMENT_FIELDS
+    ]
     return fields
 
 

@@ -25,6 +25,14 @@ CONSENT_PURPOSES: dict[str, Text] = {
         "Doorgeven aan de genoemde lokale initiatieven",
         "Passing on to the named local initiatives",
     ),
+    ConsentPurpose.MEASURE_OUTCOME: (
+        "Bij het eerste contact en later de zes vragen van de De Jong Gierveld-schaal stellen, "
+        "om te meten of de hulp de bewoner meer verbinding geeft; de antwoorden tellen alleen "
+        "anoniem mee in cijfers",
+        "Asking the six questions of the De Jong Gierveld scale at first contact and later, to "
+        "measure whether the help leaves the resident more connected; the answers count only "
+        "anonymously in figures",
+    ),
 }
 
 
@@ -34,6 +42,10 @@ def purpose_description(code: str) -> str:
 
 
 NOTE_BODY: Text = ("notities van het buurtteam", "neighbourhood team notes")
+MEASUREMENT_ANSWERS: Text = (
+    "antwoorden op de De Jong Gierveld-eenzaamheidsschaal (bijzonder persoonsgegeven, art. 9)",
+    "answers to the De Jong Gierveld loneliness scale (special-category data, art. 9)",
+)
 
 PROCESSING_ACTIVITY: Text = (
     "Buurtsignaal: met toestemming van een bewoner een signaal vastleggen dat die "

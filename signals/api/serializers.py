@@ -4,9 +4,11 @@ import re
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.serializers import DateTimeField, StrictSerializer
+from signals.hooks import QUEUE_DEADLINE_PREFIX
 from signals.models import Consent, ConsentPurpose, Outcome, Status, TargetGroup, Urgency
 from signals.services.intake import IntakeConsent, IntakeInput
 
@@ -210,6 +212,12 @@ class NeighbourhoodOutput(serializers.Serializer):
     wijk_name = serializers.CharField()
 
 
+class DeadlineOutput(serializers.Serializer):
+    kind = serializers.CharField(help_text="e.g. outcome_follow_up: the follow-up measurement")
+    due_at = DateTimeField()
+    overdue = serializers.BooleanField()
+
+
 class QueueItemOutput(serializers.Serializer):
     """Queue rows carry no personal fields: the list is for choosing work, the detail for it."""
 
@@ -226,6 +234,9 @@ class QueueItemOutput(serializers.Serializer):
     overdue = serializers.SerializerMethodField()
     escalated_at = DateTimeField(allow_null=True)
     created_at = DateTimeField()
+    deadlines = serializers.SerializerMethodField(
+        help_text="deadlines besides the status's own due_at (signals.hooks.queue_deadlines)"
+    )
 
     def get_reasons(self, signal) -> list[str]:
         return [reason.code for reason in signal.reasons.all()]  # prefetched by the selector
@@ -236,6 +247,16 @@ class QueueItemOutput(serializers.Serializer):
             and signal.due_at < self.context["now"]
             and signal.status in self.context["open_statuses"]
         )
+
+    @extend_schema_field(DeadlineOutput(many=True))
+    def get_deadlines(self, signal) -> list[dict]:
+        deadlines = []
+        for kind in self.context.get("deadline_kinds", ()):
+            due_at = getattr(signal, f"{QUEUE_DEADLINE_PREFIX}{kind}", None)
+            if due_at is not None:
+                overdue = due_at < self.context["now"]
+                deadlines.append({"kind": kind, "due_at": due_at, "overdue": overdue})
+        return DeadlineOutput(deadlines, many=True).data
 
 
 class EventOutput(serializers.Serializer):
@@ -276,6 +297,7 @@ class ConsentOutput(serializers.Serializer):
 
 
 class SignalDetailOutput(QueueItemOutput):
+    deadlines = None  # the queue's; the detail's own readers (measurements) show theirs
     resident = serializers.SerializerMethodField()
     address = serializers.SerializerMethodField()
     preferred_language = serializers.CharField()

@@ -255,7 +255,11 @@ class QueueApi(APIView):
         with access_logged(actor=request.user) as log:
             queryset = selectors.queue_list(user=request.user, filters=request.query_params)
             page = paginator.paginate_queryset(queryset, request, view=self)
-            data = s.QueueItemOutput(page, many=True, context=_output_context()).data
+            context = {
+                **_output_context(),
+                "deadline_kinds": selectors.queue_deadline_kinds(queryset),
+            }
+            data = s.QueueItemOutput(page, many=True, context=context).data
             log.add(disclosures.signals_listed(page, rule=Rule.TEAM_QUEUE))
         return paginator.get_paginated_response(data)
 

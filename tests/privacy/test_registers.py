@@ -74,7 +74,11 @@ def test_consent_register_lists_every_consent_without_personal_values(client_for
     consent = first.signal.consent
     assert entry["consent_id"] == str(consent.pk)
     assert entry["method"] == "verbal_in_person" and entry["given_by"] == "representative"
-    assert entry["purposes"] == {"team_contact": True, "share_with_initiative": False}
+    assert entry["purposes"] == {
+        "team_contact": True,
+        "share_with_initiative": False,
+        "measure_outcome": False,
+    }
     assert entry["recipients"] == ["neighbourhood_team"]
     assert entry["consent_text_version"] == "2026-1"
     assert entry["consent_text_language"] == "nl"
@@ -116,7 +120,9 @@ def test_consent_register_as_csv(client_for, two_consents):
         str(first.signal.subject_id),
         str(second.signal.subject_id),
     }
-    assert {r["purposes"] for r in rows} == {"team_contact=yes;share_with_initiative=no"}
+    assert {r["purposes"] for r in rows} == {
+        "team_contact=yes;measure_outcome=no;share_with_initiative=no"
+    }
     for value in personal_values(first) + personal_values(second):
         assert value not in text, value
     row = AccessLog.objects.get(object_type="signals.consent")
@@ -158,7 +164,8 @@ def test_processing_register_is_generated_from_code_and_settings(client_for):
     register = response.json()
     fields = [f["field"] for f in register["personal_data"]["resident"]]
     assert fields == [f"signals.Signal.{name}" for name in PERSONAL_FIELDS] + [
-        "signals.SignalNote.body"
+        "signals.SignalNote.body",
+        "outcomes.Measurement.answers",
     ]
     purposes = {p["code"] for p in register["purposes"]}
     assert set(ConsentPurpose.values) <= purposes

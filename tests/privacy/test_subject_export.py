@@ -60,6 +60,7 @@ def test_export_gives_the_residents_data_and_is_logged_in_the_same_request(clien
     assert {p["code"]: p["granted"] for p in consent["purposes"]} == {
         "team_contact": True,
         "share_with_initiative": False,
+        "measure_outcome": False,
     }
     assert consent["consent_text"]["version"] == "2026-1"
     assert consent["consent_text"]["sha256"] == c.signal.consent.consent_text_sha256

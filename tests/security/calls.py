@@ -152,6 +152,8 @@ def concrete_path(
         values["group_id"] = Group.objects.get(name="team_member").pk
     if "<int:pk>" in route:  # a TOTP device's secret (config) and QR code
         values["int:pk"] = w.admin_objects["otp_totp.totpdevice"]
+    if route in ("api/v1/stats/tables", "api/v1/stats/charts"):  # one table, one chart
+        query["name"] = "score-distribution" if route.endswith("charts") else "status"
     values["app_label"] = "accounts"
     values["url"] = "nope/"
     if route == "admin/autocomplete/":
@@ -192,6 +194,7 @@ def _api_body(w: World, route: str, obj: str, caller: Caller) -> dict[str, Any]:
         "notes": {"body": "Gebeld, geen gehoor."},
         "withdraw-consent": {"reason": "Belde zelf."},
         "break-glass": {"reason": BREAK_GLASS_REASON},
+        "measurements": {"phase": "follow_up", "declined": True},
         "referrals": {"initiative": str(_matrix_initiative())},
         "referral-steps": {"step": "agreed"},
         "devices": {"platform": "android", "registration_token": "fcm-token-matrix-new"},

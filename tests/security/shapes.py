@@ -17,6 +17,7 @@ NEIGHBOURHOOD = {"code", "name", "wijk_code", "wijk_name"}
 QUEUE_ROW = {
     **dict.fromkeys(["id", "status", "version", "urgency", "target_group", "reasons"]),
     **dict.fromkeys(["due_at", "overdue", "escalated_at", "created_at"]),
+    "deadlines": [{"kind", "due_at", "overdue"}],
     "team": TEAM,
     "neighbourhood": NEIGHBOURHOOD,
     "assigned_to": PERSON,
@@ -34,7 +35,7 @@ CONSENT = {
     "withdrawn_at": None,
 }
 SIGNAL_DETAIL = {
-    **QUEUE_ROW,
+    **{key: spec for key, spec in QUEUE_ROW.items() if key != "deadlines"},
     "resident": {"first_name", "phone", "email"},
     "address": {"postcode", "house_number", "addition"},
     **dict.fromkeys(["preferred_language", "observation", "outcome", "updated_at"]),
@@ -84,6 +85,13 @@ EXPORT_SIGNAL = {
     # Without include_staff: no actor or author ids.
     "status_history": [{"at", "type", "from_status", "to_status"}],
     "notes": [{"id", "created_at", "body", "erased_at", "corrects_id"}],
+    "measurements": [
+        {
+            **dict.fromkeys(["id", "phase", "instrument", "instrument_version", "declined"]),
+            **dict.fromkeys(["taken_at", "total_score", "erased_at"]),
+            "answers": [{"item", "question", "answer"}],
+        }
+    ],
     "referrals": [
         {
             **dict.fromkeys(["step", "created_at", "contact_shared_at", "first_meeting_at"]),
@@ -131,6 +139,37 @@ REFERRAL = {
 # The handover (the resident's contact details for the initiative) only with consent; the
 # matrix's signals have none, so it is null there.
 REFERRAL_STEP = {**REFERRAL, "handover": {"initiative", "initiative_contact_route", "resident"}}
+OPTION = {"code", "label_nl", "label_en"}
+INSTRUMENT = {
+    **dict.fromkeys(["id", "code", "version", "name_nl", "name_en", "source"]),
+    "subscales": [OPTION],
+    "items": [{**dict.fromkeys(["code", "subscale", "text_nl", "text_en"]), "options": [OPTION]}],
+    "bands": [{*OPTION, "low", "high"}],
+}
+MEASUREMENT = {
+    **dict.fromkeys(["id", "phase", "declined", "language", "taken_at", "follow_up_due_at"]),
+    **dict.fromkeys(["recorded_at", "erased_at"]),
+    "instrument": {"id", "code", "version"},
+    "answers": [{"item", "option"}],
+    "score": {"subscores": ANY, "total": None, "band": None, "missing": None},
+}
+FIGURES = [{"value", "label", "count", "suppressed"}]
+STATS = {
+    **dict.fromkeys(["threshold", "up_to", "months", "filter", "total"]),
+    "instrument": {"id", "code", "version"},
+    "tables": dict.fromkeys(
+        [
+            *("wijk", "month", "target_group", "urgency", "status", "outcome", "baseline"),
+            *("follow_up", "score_change"),
+        ],
+        FIGURES,
+    ),
+    "grid": [{"wijk", "month", "signals", "connections"}],
+    "times": {"acknowledgement": {"median_hours", "p90_hours"}, "first_contact": ANY},
+    "shares": {"connected", "connected_to_initiative", "connected_to_informal_network"},
+    "paired_change": {"pairs", "mean_change"},
+    "referrals": [{"kind", "label", "referrals", "first_meetings"}],
+}
 
 
 def page(row: Any) -> dict[str, Any]:
@@ -178,6 +217,11 @@ SHAPES: dict[tuple[str, str], Any] = {
     ("GET", "api/v1/my/signals"): [MY_SIGNAL],
     ("GET", "api/v1/consent-texts"): [{"id", "version", "language", "body", "sha256"}],
     ("GET", "api/v1/reason-codes"): [{"code", "label_nl", "label_en"}],
+    ("GET", "api/v1/instruments"): [INSTRUMENT],
+    ("GET", "api/v1/signals/<uuid:signal_id>/measurements"): [MEASUREMENT],
+    ("POST", "api/v1/signals/<uuid:signal_id>/measurements"): MEASUREMENT,
+    ("GET", "api/v1/stats"): STATS,
+    ("GET", "api/v1/stats/tables"): {"name", "columns", "rows"},
     ("GET", "api/v1/devices"): [DEVICE],
     ("POST", "api/v1/devices"): DEVICE,
     ("GET", "api/v1/audit/access-log"): page(ACCESS_LOG_ENTRY),
@@ -201,6 +245,7 @@ SHAPES: dict[tuple[str, str], Any] = {
 # Non-JSON successes: route -> content type the answer must have.
 CONTENT_TYPES = {
     "api/v1/audit/access-log/export": "text/csv",
+    "api/v1/stats/charts": "image/svg+xml",
     "api/schema/": "application/vnd.oai.openapi",
     "api/docs/": "text/html",
     "api/redoc/": "text/html",

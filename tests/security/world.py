@@ -24,6 +24,7 @@ from audit.services import access_log_record
 from initiatives.models import Initiative
 from notifications.models import Device, EmailNotice, Notification, NotificationPreference
 from notifications.services import device_register
+from outcomes.services import MeasurementInput, measurement_record
 from privacy.models import RetentionPolicy, SubjectRequest
 from privacy.subject_rights import subject_request_register, subject_restrict
 from signals.models import ConsentText, DeadlinePolicy, ReasonCode, RoutingRule, Signal, Status
@@ -105,6 +106,11 @@ def _signals(users: dict[str, User]) -> dict[str, Signal]:
         signal_id=own.pk, actor=users["b_colleague"], reason="Centrale lijn; team A onbereikbaar."
     )
     signal_note_add(signal_id=own.pk, actor=users["member"], body="Gebeld; belt morgen terug.")
+    for signal, worker in ((own, users["member"]), (foreign, users["other_member"])):
+        # a refused baseline: the matrix's POST records the follow-up
+        measurement_record(
+            actor=worker, signal_id=signal.pk, measure=MeasurementInput("baseline", declined=True)
+        )
     member = users["member"]
     access_log_record(  # a team read of the own signal: the subject's access history
         context=AccessContext(

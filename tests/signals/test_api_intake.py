@@ -83,7 +83,11 @@ def test_the_consent_record_is_demonstrable(client, worker):
     assert consent.given_by == "representative"
     assert consent.representative_relation == "dochter"
     assert consent.method == "signed_on_device"
-    assert consent.purposes == {"team_contact": True, "share_with_initiative": True}
+    assert consent.purposes == {
+        "team_contact": True,
+        "share_with_initiative": True,
+        "measure_outcome": False,
+    }
     assert consent.recipients == ["neighbourhood_team", "initiative:Domstad Plusbus"]
     assert (consent.consent_text, consent.consent_text_sha256) == (text, text.sha256)
     assert consent.recorded_by == worker
@@ -94,7 +98,11 @@ def test_the_consent_record_is_demonstrable(client, worker):
 def test_the_plain_consent_covers_team_contact_only(client):
     response = client.post(URL, intake_payload(), format="json")
     consent = Consent.objects.get(signal_id=response.json()["id"])
-    assert consent.purposes == {"team_contact": True, "share_with_initiative": False}
+    assert consent.purposes == {
+        "team_contact": True,
+        "share_with_initiative": False,
+        "measure_outcome": False,
+    }
     assert consent.recipients == ["neighbourhood_team"]
     assert (consent.given_by, consent.method) == ("resident", "verbal_in_person")
 

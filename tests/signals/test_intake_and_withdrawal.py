@@ -42,7 +42,11 @@ def test_intake_writes_signal_consent_and_event_then_enqueues_routing_on_commit(
     )
     consent = Consent.objects.get(signal=signal)
     assert consent.recorded_by == signaller
-    assert consent.purposes == {"team_contact": True, "share_with_initiative": False}
+    assert consent.purposes == {
+        "team_contact": True,
+        "share_with_initiative": False,
+        "measure_outcome": False,
+    }
     assert consent.recipients == ["neighbourhood_team"]
     assert consent.consent_text_sha256 == consent.consent_text.sha256
 
@@ -70,7 +74,11 @@ def test_consent_for_sharing_names_the_recipients():
     }
     signal = services.signal_create(actor=signaller, intake=intake_input(consent=consent)).signal
     assert signal.consent.recipients == ["neighbourhood_team", "initiative:Domstad Plusbus"]
-    assert signal.consent.purposes == {"team_contact": True, "share_with_initiative": True}
+    assert signal.consent.purposes == {
+        "team_contact": True,
+        "share_with_initiative": True,
+        "measure_outcome": False,
+    }
 
 
 def test_withdrawal_stops_the_workflow_erases_personal_data_and_tells_the_team():

@@ -40,7 +40,11 @@ def test_the_recipients_are_derived_from_the_purposes(signaller):
     intake = intake_input(consent={"purposes": SHARING, "initiatives": ("Join Us", "Oopoeh")})
     consent = services.signal_create(actor=signaller, intake=intake).signal.consent
     assert consent.recipients == ["neighbourhood_team", "initiative:Join Us", "initiative:Oopoeh"]
-    assert consent.purposes == {"team_contact": True, "share_with_initiative": True}
+    assert consent.purposes == {
+        "team_contact": True,
+        "share_with_initiative": True,
+        "measure_outcome": False,
+    }
 
 
 def test_consent_without_team_contact_is_refused(signaller):

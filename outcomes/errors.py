@@ -1,0 +1,34 @@
+from backend.errors import register
+
+register(
+    "measurement_consent_missing",
+    409,
+    nl="De bewoner heeft geen toestemming gegeven voor het meten (measure_outcome); leg alleen "
+    "vast dat er niet gemeten is.",
+    en="The resident did not consent to measurement (measure_outcome); record only that no "
+    "measurement was taken.",
+)
+register(
+    "measurement_exists",
+    409,
+    nl="Voor deze fase is al een meting (of weigering) vastgelegd.",
+    en="A measurement (or a refusal) was already recorded for this phase.",
+)
+register(
+    "baseline_required",
+    409,
+    nl="Een vervolgmeting kan pas na de nulmeting.",
+    en="A follow-up measurement needs the baseline first.",
+)
+register(
+    "unknown_instrument",
+    400,
+    nl="Dit meetinstrument bestaat niet of is niet meer in gebruik.",
+    en="This instrument does not exist or is no longer in use.",
+)
+register(
+    "one_stats_filter",
+    400,
+    nl="Filter de cijfers op één kenmerk tegelijk (wijk of doelgroep).",
+    en="Filter the figures by one attribute at a time (wijk or target group).",
+)
