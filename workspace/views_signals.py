@@ -3,6 +3,7 @@ calls, and reports the same disclosures to the same access-log helper (audit.dis
 signals.disclosures; NEN 7513); who may do what is the services' business (signals.access).
 Refusals are shown in the page's language (workspace.pages)."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -141,128 +142,149 @@ def _changed(request: HttpRequest, signal: Signal, **details: Any) -> Any:
     return disclosures.signal_read(read, action=Action.UPDATE, **details)
 
 
-@require_POST
-@page(WORK_TEAM_QUEUE)
-def transition_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
-    form = forms.TransitionForm(request.POST)
+def _signal_action(
+    request: HttpRequest,
+    signal_id: UUID,
+    form: Any,
+    *,
+    invalid: str,
+    act: Callable[[dict[str, Any]], Any],
+    done: str | Callable[[dict[str, Any]], str],
+    then: str | None = None,
+) -> HttpResponse:
+    """One form posted on a signal: validated, then the service and what it disclosed in one
+    logged block (`act` returns the disclosure); a refusal shows the service's own message."""
     back = _signal_url(signal_id)
     if not form.is_valid():
-        messages.error(request, _("Choose an outcome or give a reason where asked."))
+        messages.error(request, invalid)
         return HttpResponseRedirect(back)
     data = form.cleaned_data
     try:
         with access_logged(actor=request.user) as log:
-            signal = services.signal_transition(
-                signal_id=signal_id,
-                actor=request.user,
-                to_status=data["to"],
-                expected_version=data["version"],
-                note=data["note"],
-                outcome=data["outcome"],
-            )
-            log.add(_changed(request, signal, operation="transition", to=data["to"]))
+            log.add(act(data))
     except DomainError as exc:
         return action_refused(request, exc, back)
-    messages.success(
-        request, _("Status changed to: %(status)s") % {"status": Status(data["to"]).label}
+    messages.success(request, done(data) if callable(done) else done)
+    return HttpResponseRedirect(then or back)
+
+
+@require_POST
+@page(WORK_TEAM_QUEUE)
+def transition_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    def act(data: dict[str, Any]) -> Any:
+        signal = services.signal_transition(
+            signal_id=signal_id,
+            actor=request.user,
+            to_status=data["to"],
+            expected_version=data["version"],
+            note=data["note"],
+            outcome=data["outcome"],
+        )
+        return _changed(request, signal, operation="transition", to=data["to"])
+
+    return _signal_action(
+        request,
+        signal_id,
+        forms.TransitionForm(request.POST),
+        invalid=_("Choose an outcome or give a reason where asked."),
+        act=act,
+        done=lambda data: _("Status changed to: %(status)s") % {"status": Status(data["to"]).label},
     )
-    return HttpResponseRedirect(back)
 
 
 @require_POST
 @page(WORK_TEAM_QUEUE)
 def assign_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     """Claim (no member chosen) or, for a coordinator, assign to a member of the team."""
-    form = forms.AssignForm(request.POST)
-    back = _signal_url(signal_id)
-    if not form.is_valid():
-        messages.error(request, _("Choose a member of the team."))
-        return HttpResponseRedirect(back)
-    try:
-        with access_logged(actor=request.user) as log:
-            signal = services.signal_assign(
-                signal_id=signal_id,
-                actor=request.user,
-                assignee_id=form.cleaned_data["assignee"],
-                expected_version=form.cleaned_data["version"],
-            )
-            log.add(_changed(request, signal, operation="assign"))
-    except DomainError as exc:
-        return action_refused(request, exc, back)
-    messages.success(request, _("The signal is assigned."))
-    return HttpResponseRedirect(back)
+
+    def act(data: dict[str, Any]) -> Any:
+        signal = services.signal_assign(
+            signal_id=signal_id,
+            actor=request.user,
+            assignee_id=data["assignee"],
+            expected_version=data["version"],
+        )
+        return _changed(request, signal, operation="assign")
+
+    return _signal_action(
+        request,
+        signal_id,
+        forms.AssignForm(request.POST),
+        invalid=_("Choose a member of the team."),
+        act=act,
+        done=_("The signal is assigned."),
+    )
 
 
 @require_POST
 @page(WORK_TEAM_QUEUE)
 def forward_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     """Coordinator: send the signal to another team; it leaves this queue."""
-    form = forms.ForwardForm(request.POST)
-    back = _signal_url(signal_id)
-    if not form.is_valid():
-        messages.error(request, _("Choose a team and give a reason."))
-        return HttpResponseRedirect(back)
-    data = form.cleaned_data
-    try:
-        with access_logged(actor=request.user) as log:
-            signal = services.signal_forward(
-                signal_id=signal_id,
-                actor=request.user,
-                team_id=data["team"],
-                expected_version=data["version"],
-                reason=data["reason"],
-            )
-            log.add(disclosures.signal_forwarded(signal))
-    except DomainError as exc:
-        return action_refused(request, exc, back)
-    messages.success(request, _("The signal is forwarded."))
-    return HttpResponseRedirect(reverse("workspace:queue"))
+
+    def act(data: dict[str, Any]) -> Any:
+        signal = services.signal_forward(
+            signal_id=signal_id,
+            actor=request.user,
+            team_id=data["team"],
+            expected_version=data["version"],
+            reason=data["reason"],
+        )
+        return disclosures.signal_forwarded(signal)
+
+    return _signal_action(
+        request,
+        signal_id,
+        forms.ForwardForm(request.POST),
+        invalid=_("Choose a team and give a reason."),
+        act=act,
+        done=_("The signal is forwarded."),
+        then=reverse("workspace:queue"),
+    )
 
 
 @require_POST
 @page(WORK_TEAM_QUEUE)
 def note_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     """A note, or a correction of one (a new note that refers to it)."""
-    form = forms.NoteForm(request.POST)
-    back = _signal_url(signal_id)
-    if not form.is_valid():
-        messages.error(request, _("Write the note first."))
-        return HttpResponseRedirect(back)
-    try:
-        with access_logged(actor=request.user) as log:
-            note = services.signal_note_add(
-                signal_id=signal_id,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                corrects_id=form.cleaned_data["corrects"],
-            )
-            log.add(disclosures.note_added(note))
-    except DomainError as exc:
-        return action_refused(request, exc, back)
-    messages.success(request, _("The note is added."))
-    return HttpResponseRedirect(back)
+
+    def act(data: dict[str, Any]) -> Any:
+        note = services.signal_note_add(
+            signal_id=signal_id,
+            actor=request.user,
+            body=data["body"],
+            corrects_id=data["corrects"],
+        )
+        return disclosures.note_added(note)
+
+    return _signal_action(
+        request,
+        signal_id,
+        forms.NoteForm(request.POST),
+        invalid=_("Write the note first."),
+        act=act,
+        done=_("The note is added."),
+    )
 
 
 @require_POST
 @page(SUBMIT_SIGNAL, WORK_TEAM_QUEUE, HANDLE_PRIVACY_REQUESTS)
 def withdraw_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     """Consent withdrawn on the resident's word: personal data is erased at once."""
-    form = forms.WithdrawForm(request.POST)
-    back = _signal_url(signal_id)
-    if not form.is_valid():
-        messages.error(request, _("The reason is too long."))
-        return HttpResponseRedirect(back)
-    reason = form.cleaned_data["reason"]
-    try:
-        with access_logged(actor=request.user) as log:
-            signal = services.consent_withdraw(
-                signal_id=signal_id, actor=request.user, reason=reason
-            )
-            log.add(disclosures.consent_withdrawn(signal, reason=reason))
-    except DomainError as exc:
-        return action_refused(request, exc, back)
-    messages.success(request, _("Consent is withdrawn; the personal data is erased."))
-    return HttpResponseRedirect(back)
+
+    def act(data: dict[str, Any]) -> Any:
+        signal = services.consent_withdraw(
+            signal_id=signal_id, actor=request.user, reason=data["reason"]
+        )
+        return disclosures.consent_withdrawn(signal, reason=data["reason"])
+
+    return _signal_action(
+        request,
+        signal_id,
+        forms.WithdrawForm(request.POST),
+        invalid=_("The reason is too long."),
+        act=act,
+        done=_("Consent is withdrawn; the personal data is erased."),
+    )
 
 
 @page(BREAK_GLASS)
