@@ -29,6 +29,10 @@ def app_env(*, database_url: str, **extra: str) -> dict[str, str]:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "PUSH_GATEWAY": "console",
+            # Production requires both (docs/adr/0028); nothing in a measure sends e-mail, and
+            # a bench run must never reach a real relay.
+            "EMAIL_URL": "dummymail://",
+            "DEFAULT_FROM_EMAIL": "Buurtsignaal bench <noreply@localhost>",
             "LOG_FORMAT": "json",
             "LOG_LEVEL": "INFO",
             "JWT_ACCESS_MINUTES": "120",  # longer than a run: no refresh in the middle

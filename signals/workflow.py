@@ -1,4 +1,5 @@
-"""The single transition table. Pure: no database, no Django models."""
+"""The single transition table. Pure: no database access; it reads only the status vocabulary
+from signals.models."""
 
 # OPEN_FOR_TEAM is declared beside Status, where the queue's index needs it.
 from signals.models import OPEN_FOR_TEAM as OPEN_FOR_TEAM

@@ -47,7 +47,7 @@ def append_event(
     note: SignalNote | None = None,
     data: dict[str, Any] | None = None,
 ) -> SignalEvent:
-    """Appends one SignalEvent (append-only in the database: signals migration 0007) and
+    """Appends one SignalEvent (append-only in the database: signals migration 0008) and
     publishes `event_appended`; a subscriber that raises rolls the change back. `actor` is the
     acting user, or a system actor (signals.access.SystemActor), recorded as no person."""
     event = SignalEvent.objects.create(

@@ -2,6 +2,7 @@
 there, costs one query, and the settings module adds nothing else to production."""
 
 import json
+import os
 import uuid
 
 import pytest
@@ -88,3 +89,15 @@ def test_the_bench_settings_add_only_the_baselines_to_production():
     assert bench["MIDDLEWARE"] == repr(
         ["bench.server.middleware.QueryCountMiddleware", *eval(production["MIDDLEWARE"])]
     )
+
+
+def test_the_harness_environment_is_complete_for_the_bench_settings():
+    """`make bench` starts gunicorn, Celery and `migrate` with bench.stack.app_env only: every
+    variable the production settings require must be in it (issue 24: it lacked EMAIL_URL and
+    DEFAULT_FROM_EMAIL, and the harness stopped at its first migrate)."""
+    from bench.stack import app_env
+
+    env = app_env(database_url="postgres://postgres@127.0.0.1:5432/unused")
+    env["PATH"] = os.environ.get("PATH", "")
+    done = run(["-c", "import django; django.setup()"], env)
+    assert done.returncode == 0, done.stderr
