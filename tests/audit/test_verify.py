@@ -110,6 +110,25 @@ def test_deleting_the_newest_rows_is_caught_with_an_anchored_head():
     assert "anchored head row 4 is gone" in tampered("--expect-head", head)  # ... not anchored
 
 
+def test_an_anchored_head_row_rewritten_with_a_new_hash_is_caught():
+    """The newest row edited and its hash recomputed: no later row links to it, so only the
+    anchor can tell (the break the suite let through: dropping the head-hash comparison)."""
+    rows = write_rows(4)
+    head = f"{rows[-1].sequence}:{rows[-1].row_hash}"
+    row = AccessLog.objects.get(sequence=4)
+    row.object_id = "someone-else"
+    new_hash = chain.row_hash(chain.row_values(row))
+    with triggers_disabled():
+        sql(
+            "UPDATE privacy_accesslog SET object_id = %s, row_hash = %s WHERE sequence = 4",
+            ["someone-else", new_hash],
+        )
+    run_verifier()  # on its own the rewritten head fits the chain ...
+    report = tampered("--expect-head", head)  # ... against the anchor it does not
+    assert "head_mismatch: row 4 no longer has the anchored hash" in report
+    assert report.count("TAMPERED") == 1
+
+
 def test_a_disabled_trigger_is_reported():
     write_rows(1)
     with triggers_disabled():
