@@ -1,0 +1,68 @@
+"""The referral's rules written out, so that loosening one fails a test (issue 19, item 7): the
+whole step table pair by pair, a jump from `agreed` to `meeting_happened` refused through the
+API, and an inactive initiative refused in a proposal with nothing written."""
+
+import pytest
+
+from initiatives.models import Referral, ReferralStep
+from initiatives.referral_flow import is_allowed
+from signals.models import SignalEvent
+from tests.initiatives.factories import make_initiative, worked_signal
+
+pytestmark = pytest.mark.django_db
+
+DECLINES = {"declined_by_resident", "declined_by_initiative"}
+# Written out by hand from ADR 0026, not read from initiatives.referral_flow.
+EXPECTED = {
+    "proposed": {"agreed", "stuck", "declined_by_resident"},
+    "agreed": {"contacted", "stuck", "declined_by_resident"},
+    "contacted": {"meeting_planned", "stuck"} | DECLINES,
+    "meeting_planned": {"meeting_happened", "meeting_planned", "stuck"} | DECLINES,
+    "stuck": {"agreed", "contacted", "meeting_planned"} | DECLINES,
+    "meeting_happened": set(),
+    "declined_by_resident": set(),
+    "declined_by_initiative": set(),
+    "stopped": set(),
+}
+
+
+def test_the_step_table_pair_by_pair():
+    steps = [choice.value for choice in ReferralStep]
+    assert set(steps) == set(EXPECTED)
+    wrong = [(a, b) for a in steps for b in steps if is_allowed(a, b) != (b in EXPECTED[a])]
+    assert wrong == []
+
+
+def url(signal, tail: str) -> str:
+    return f"/api/v1/signals/{signal.pk}/{tail}"
+
+
+def test_agreed_cannot_jump_to_a_first_meeting(client_for):
+    signal, member, _ = worked_signal()
+    client = client_for(member)
+    initiative = make_initiative()
+    proposed = client.post(
+        url(signal, "referrals"), {"initiative": str(initiative.pk)}, format="json"
+    )
+    assert proposed.status_code == 201, proposed.json()
+    agreed = client.post(url(signal, "referral-steps"), {"step": "agreed"}, format="json")
+    assert agreed.status_code == 200, agreed.json()
+    events = SignalEvent.objects.count()
+    response = client.post(
+        url(signal, "referral-steps"), {"step": "meeting_happened"}, format="json"
+    )
+    assert response.status_code == 409, response.json()
+    assert Referral.objects.get().step == "agreed"
+    assert SignalEvent.objects.count() == events
+
+
+def test_an_inactive_initiative_cannot_be_proposed(client_for):
+    signal, member, _ = worked_signal()
+    gone = make_initiative(is_active=False)
+    events = SignalEvent.objects.count()
+    response = client_for(member).post(
+        url(signal, "referrals"), {"initiative": str(gone.pk)}, format="json"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "initiative_unavailable"
+    assert not Referral.objects.exists()
+    assert SignalEvent.objects.count() == events
