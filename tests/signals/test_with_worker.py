@@ -58,11 +58,15 @@ def test_end_to_end_from_intake_to_closure(celery_worker_process, client_for):
     signal = Signal.objects.get(pk=signal_id)
     assert signal.team == team
     # The request id of the POST followed the request into the routing task's log lines.
+    # The worker writes the task's closing line after the routing committed: wait for it too
+    # (read at once, a loaded machine saw the status before the line).
     request_id = created["X-Request-ID"]
-    routed_lines = [
-        line for line in celery_worker_process.read_text().splitlines() if request_id in line
-    ]
-    assert any("signals.route_signal" in line for line in routed_lines)
+
+    def routed_lines() -> list[str]:
+        lines = celery_worker_process.read_text().splitlines()
+        return [line for line in lines if request_id in line and "signals.route_signal" in line]
+
+    wait_for(routed_lines, timeout=30, message=lambda: celery_worker_process.read_text()[-3000:])
 
     client = client_for(member)
     for step in ("acknowledged", "contacted"):
