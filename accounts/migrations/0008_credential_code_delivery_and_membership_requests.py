@@ -6,6 +6,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from accounts.migration_helpers import grant_role_permissions
+
 
 def _codes_the_admin_saw_go_by_email(apps, schema_editor):
     """Codes issued before this change were shown to an admin: they stop working, and the
@@ -13,6 +15,10 @@ def _codes_the_admin_saw_go_by_email(apps, schema_editor):
     CredentialCode = apps.get_model("accounts", "CredentialCode")
     CredentialCode.objects.update(code_hash="")
 
+
+
+def _admins_see_membership_requests(apps, schema_editor):
+    grant_role_permissions(apps, {"admin": ["accounts.view_membershiprequest"]})
 
 
 class Migration(migrations.Migration):
@@ -68,4 +74,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(_codes_the_admin_saw_go_by_email, migrations.RunPython.noop),
+        migrations.RunPython(_admins_see_membership_requests, migrations.RunPython.noop),
     ]

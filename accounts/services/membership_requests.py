@@ -113,8 +113,9 @@ def _load_for_decision(
 
 def team_membership_approve(
     *, request_id: object, actor: User, context: AccessContext
-) -> TeamMembership:
+) -> MembershipRequest:
     """A second person approves a requested team role: only now is the membership made.
+    Returns the approved request.
 
     Side effects: the TeamMembership row and the user's team role groups; the request
     approved (decided_by, decided_at); an access log row (membership_change, added or
@@ -127,7 +128,7 @@ def team_membership_approve(
         if user_is_privileged(user):  # became an admin or privacy officer since the request
             raise DomainError("team_role_for_privileged")
         existing = TeamMembership.objects.filter(team=request.team, user=user).first()
-        membership = membership_write(
+        membership_write(
             team=request.team,
             user=user,
             role=request.role,
@@ -143,7 +144,7 @@ def team_membership_approve(
         request.status = MembershipRequest.Status.APPROVED
         request.decided_by, request.decided_at = actor, timezone.now()
         request.save(update_fields=["status", "decided_by", "decided_at"])
-    return membership
+    return request
 
 
 def team_membership_refuse(
