@@ -16,6 +16,7 @@ from accounts.models import MembershipRequest, TeamRole
 from accounts.permissions import has_capability
 from accounts.roles import COORDINATE_TEAM
 from audit.context import AccessContext
+from backend.serializers import DateTimeField
 
 CanCoordinate = has_capability(COORDINATE_TEAM)
 
@@ -28,7 +29,7 @@ class MembershipRequestOutput(serializers.Serializer):
     full_name = serializers.CharField(source="user.full_name")
     role = serializers.ChoiceField(choices=TeamRole.choices)
     status = serializers.ChoiceField(choices=MembershipRequest.Status.choices)
-    created_at = serializers.DateTimeField()
+    created_at = DateTimeField()
 
 
 class MembershipRequestListApi(APIView):
