@@ -72,29 +72,6 @@ class MembershipInline(admin.TabularInline):
         return type(formset.__name__, (formset,), {"actor": request.user})
 
 
-class PendingRequestInline(admin.TabularInline):
-    """Requested team roles that wait for a second person (docs/adr/0034); read only here,
-    decided under "Aanvragen teamrol" or by the team's coordinator."""
-
-    model = MembershipRequest
-    fk_name = "team"
-    verbose_name = "aangevraagde teamrol (nog zonder toegang)"
-    verbose_name_plural = "aangevraagde teamrollen (nog zonder toegang)"
-    fields = readonly_fields = ["user", "role", "requested_by", "created_at"]
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        pending = super().get_queryset(request).filter(status=MembershipRequest.Status.PENDING)
-        return pending.select_related("user", "requested_by")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class CoverageInline(admin.TabularInline):
     model = TeamCoverage
     extra = 0
@@ -110,7 +87,18 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "is_central", "is_active"]
     list_filter = ["is_central", "is_active"]
     search_fields = ["name"]
-    inlines = [MembershipInline, PendingRequestInline, CoverageInline]
+    inlines = [MembershipInline, CoverageInline]
+    readonly_fields = ["pending_requests"]
+
+    @admin.display(description="Aangevraagde teamrollen (nog zonder toegang)")
+    def pending_requests(self, obj: Team) -> str:
+        """Requested roles wait for a second person (docs/adr/0034): listed here, decided under
+        "Aanvragen teamrol" or by the team's coordinator."""
+        if obj.pk is None:
+            return "-"
+        pending = obj.membership_requests.filter(status=MembershipRequest.Status.PENDING)
+        rows = [f"{r.user} ({r.get_role_display()})" for r in pending.select_related("user")]
+        return "; ".join(rows) or "geen"
 
     def delete_model(self, request: HttpRequest, obj: Team) -> None:
         _end_memberships(request, Team.objects.filter(pk=obj.pk))

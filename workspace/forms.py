@@ -21,7 +21,7 @@ class LoginForm(forms.Form):
 
 class ResetCodeForm(forms.Form):
     reset_code = forms.CharField(
-        label=_("One-time code from your administrator"),
+        label=_("One-time code from your e-mail"),
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
