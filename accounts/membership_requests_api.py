@@ -51,9 +51,11 @@ class MembershipRequestApproveApi(APIView):
     permission_classes = [CanCoordinate]
 
     @extend_schema(request=None, responses={200: MembershipRequestOutput})
-    def post(self, request: Request, request_id: UUID) -> Response:
+    def post(self, request: Request, membership_request_id: UUID) -> Response:
         decided = services.team_membership_approve(
-            request_id=request_id, actor=request.user, context=AccessContext.from_request(request)
+            request_id=membership_request_id,
+            actor=request.user,
+            context=AccessContext.from_request(request),
         )
         return Response(MembershipRequestOutput(decided).data)
 
@@ -64,8 +66,10 @@ class MembershipRequestRefuseApi(APIView):
     permission_classes = [CanCoordinate]
 
     @extend_schema(request=None, responses={200: MembershipRequestOutput})
-    def post(self, request: Request, request_id: UUID) -> Response:
+    def post(self, request: Request, membership_request_id: UUID) -> Response:
         decided = services.team_membership_refuse(
-            request_id=request_id, actor=request.user, context=AccessContext.from_request(request)
+            request_id=membership_request_id,
+            actor=request.user,
+            context=AccessContext.from_request(request),
         )
         return Response(MembershipRequestOutput(decided).data)

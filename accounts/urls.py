@@ -31,12 +31,12 @@ urlpatterns = [
         name="membership-request-list",
     ),
     path(
-        "membership-requests/<uuid:request_id>/approve",
+        "membership-requests/<uuid:membership_request_id>/approve",
         membership_requests_api.MembershipRequestApproveApi.as_view(),
         name="membership-request-approve",
     ),
     path(
-        "membership-requests/<uuid:request_id>/refuse",
+        "membership-requests/<uuid:membership_request_id>/refuse",
         membership_requests_api.MembershipRequestRefuseApi.as_view(),
         name="membership-request-refuse",
     ),
