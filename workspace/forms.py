@@ -44,6 +44,12 @@ def _choices(choices, blank: str = "") -> list[tuple[str, str]]:
     return [("", blank), *choices]
 
 
+class MembershipDecisionForm(forms.Form):
+    """A coordinator's decision on a requested team role (docs/adr/0034)."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters, named as the API's query parameters (signals.selectors.QueueFilter
     validates them); wijk and buurt by name."""
