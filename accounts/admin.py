@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -11,6 +11,7 @@ from accounts.models import (
     AddressPoint,
     LoginSession,
     MappingVersion,
+    MembershipRequest,
     Neighbourhood,
     Organisation,
     Team,
@@ -18,9 +19,11 @@ from accounts.models import (
     TeamMembership,
 )
 from accounts.services import (
+    team_membership_approve,
     team_membership_check,
+    team_membership_refuse,
     team_membership_remove,
-    team_membership_set,
+    team_membership_request,
 )
 from audit.context import AccessContext
 from backend.errors import DomainError
@@ -85,6 +88,17 @@ class TeamAdmin(admin.ModelAdmin):
     list_filter = ["is_central", "is_active"]
     search_fields = ["name"]
     inlines = [MembershipInline, CoverageInline]
+    readonly_fields = ["pending_requests"]
+
+    @admin.display(description="Aangevraagde teamrollen (nog zonder toegang)")
+    def pending_requests(self, obj: Team) -> str:
+        """Requested roles wait for a second person (docs/adr/0034): listed here, decided under
+        "Aanvragen teamrol" or by the team's coordinator."""
+        if obj.pk is None:
+            return "-"
+        pending = obj.membership_requests.filter(status=MembershipRequest.Status.PENDING)
+        rows = [f"{r.user} ({r.get_role_display()})" for r in pending.select_related("user")]
+        return "; ".join(rows) or "geen"
 
     def delete_model(self, request: HttpRequest, obj: Team) -> None:
         _end_memberships(request, Team.objects.filter(pk=obj.pk))
@@ -99,7 +113,8 @@ class TeamAdmin(admin.ModelAdmin):
             super().save_formset(request, form, formset, change)
             return
         # Through the services: they refuse what separation of duties forbids, keep the role
-        # groups (the capabilities) in step with the memberships and log every change.
+        # groups (the capabilities) in step with the memberships and log every change. A row
+        # that adds access becomes a request a second person approves (docs/adr/0034).
         team, actor = form.instance, request.user
         context = AccessContext.from_request(request)
         memberships = formset.save(commit=False)
@@ -110,9 +125,16 @@ class TeamAdmin(admin.ModelAdmin):
                 before = TeamMembership.objects.select_related("user").get(pk=membership.pk)
                 team_membership_remove(team=team, user=before.user, actor=actor, context=context)
         for membership in memberships:
-            team_membership_set(
+            pending = team_membership_request(
                 team=team, user=membership.user, role=membership.role, actor=actor, context=context
             )
+            if pending is not None:
+                messages.info(
+                    request,
+                    f"{membership.user}: teamrol aangevraagd. Die geeft pas toegang als een "
+                    "coördinator van het team (of, zonder coördinator, een tweede beheerder) hem "
+                    "goedkeurt.",
+                )
 
 
 def _end_memberships(request: HttpRequest, teams: Any) -> None:
@@ -167,3 +189,56 @@ class LoginSessionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    """Requested team roles. A second admin approves or refuses one here where the team has no
+    coordinator; otherwise its coordinator decides in the workspace or the app. The services
+    refuse the requester and the person themselves (docs/adr/0034). Read only otherwise."""
+
+    list_display = ["user", "team", "role", "status", "requested_by", "created_at", "decided_by"]
+    list_filter = ["status", "role", "team"]
+    list_select_related = ["user", "team", "requested_by", "decided_by"]
+    readonly_fields = [
+        "team",
+        "user",
+        "role",
+        "status",
+        "requested_by",
+        "created_at",
+        "decided_by",
+        "decided_at",
+    ]
+    actions = ["approve", "refuse"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Goedkeuren (als tweede persoon)", permissions=["decide"])
+    def approve(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, team_membership_approve, "goedgekeurd")
+
+    @admin.action(description="Afwijzen (als tweede persoon)", permissions=["decide"])
+    def refuse(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, team_membership_refuse, "afgewezen")
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.change_teammembership")
+
+    def _decide(self, request: HttpRequest, queryset: Any, decide: Any, done: str) -> None:
+        context = AccessContext.from_request(request)
+        for pending in queryset.select_related("user", "team"):
+            try:
+                decide(request_id=pending.pk, actor=request.user, context=context)
+            except (DomainError, MembershipRequest.DoesNotExist) as exc:
+                reason = exc.message() if isinstance(exc, DomainError) else "niet gevonden"
+                self.message_user(request, f"{pending}: {reason}", messages.ERROR)
+                continue
+            self.message_user(request, f"{pending.user} in {pending.team}: {done}.")

@@ -1,7 +1,8 @@
 """The user admin. An admin never chooses anyone's credentials: there is no password field and no
 password-change page for other users; new users are created without a usable password, and
 "reset credentials" only invalidates (password, second factor, sessions) and issues a one-time
-code, shown once, that the admin hands over out of band (docs/adr/0016). Roles, staff access and
+code that goes by e-mail to the account holder; the admin sees only that it is on its way, to a
+masked address (docs/adr/0016, 0034). Roles, staff access and
 activation are changed through the services, which own the separation-of-duties rules and log
 every change."""
 
@@ -20,8 +21,10 @@ from django.utils import timezone
 from django_otp import user_has_device
 
 from accounts import services
+from accounts.emails import mask_email
 from accounts.models import CredentialCode, User
 from accounts.services import ASSIGNABLE_ROLES, PRIVILEGED_ROLES
+from accounts.services.credential_delivery import CODE_SEND_MAX_ATTEMPTS
 from audit.context import AccessContext
 from backend.errors import DomainError
 
@@ -103,8 +106,7 @@ class UserAdmin(admin.ModelAdmin):
         ]
         code = CredentialCode.objects.filter(user=obj).first()
         if code is not None:
-            state = "verlopen" if code.expires_at <= timezone.now() else "open"
-            parts.append(f"eenmalige code {state} tot {code.expires_at:%Y-%m-%d %H:%M}")
+            parts.append(_code_state(code))
         return "; ".join(parts)
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
@@ -191,13 +193,17 @@ class UserAdmin(admin.ModelAdmin):
     def response_add(self, request: HttpRequest, obj: User, post_url_continue: Any = None) -> Any:
         if IS_POPUP_VAR in request.POST:  # a popup must answer with its script; code later
             return super().response_add(request, obj, post_url_continue)
-        issued = services.credentials_reset(
-            user=obj,
-            actor=request.user,
-            context=AccessContext.from_request(request),
-            purpose=CredentialCode.Purpose.ONBOARDING,
-        )
-        return self._codes_page(request, [(obj, issued)], title="Account aangemaakt")
+        try:
+            notice = services.credentials_reset(
+                user=obj,
+                actor=request.user,
+                context=AccessContext.from_request(request),
+                purpose=CredentialCode.Purpose.ONBOARDING,
+            )
+        except DomainError as exc:
+            self.message_user(request, f"{obj.email}: {exc.message()}", messages.ERROR)
+            return super().response_add(request, obj, post_url_continue)
+        return self._sent_page(request, [notice], title="Account aangemaakt")
 
     @admin.action(description="Inloggegevens resetten (eenmalige code)")
     def reset_credentials(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
@@ -227,12 +233,13 @@ class UserAdmin(admin.ModelAdmin):
         users: list[User],
         *,
         action: str,
-        reset: Callable[..., services.IssuedCode],
+        reset: Callable[..., services.CodeNotice],
         confirm_title: str,
         done_title: str,
     ) -> Any:
         """A confirmation page, then `reset` per user through its service (which refuses what
-        separation of duties forbids, shown as a message), then the one-time codes page."""
+        separation of duties forbids, shown as a message), then the page saying where each
+        one-time code was sent."""
         if request.POST.get("confirm") != "yes":
             return TemplateResponse(
                 request,
@@ -247,31 +254,34 @@ class UserAdmin(admin.ModelAdmin):
                 },
             )
         context = AccessContext.from_request(request)
-        issued = []
+        notices = []
         for user in users:
             try:
-                code = reset(user=user, actor=request.user, context=context)
+                notices.append(reset(user=user, actor=request.user, context=context))
             except DomainError as exc:
                 self.message_user(request, f"{user.email}: {exc.message()}", messages.ERROR)
-                continue
-            issued.append((user, code))
-        if not issued:
+        if not notices:
             return None
         keeps_password = action == "reset_second_factor"
-        return self._codes_page(request, issued, title=done_title, keeps_password=keeps_password)
+        return self._sent_page(request, notices, title=done_title, keeps_password=keeps_password)
 
-    def _codes_page(
-        self, request: HttpRequest, issued: list, *, title: str, keeps_password: bool = False
+    def _sent_page(
+        self,
+        request: HttpRequest,
+        notices: list[services.CodeNotice],
+        *,
+        title: str,
+        keeps_password: bool = False,
     ) -> HttpResponse:
-        """Shows each one-time code once. Not stored anywhere readable (only its hash), not put
-        in a message (messages travel in a cookie)."""
+        """Says that each one-time code is on its way to the account holder's (masked)
+        address. The admin never sees a code: it is made by the sending task."""
         response = TemplateResponse(
             request,
-            "admin/accounts/user/credential_codes.html",
+            "admin/accounts/user/credential_codes_sent.html",
             {
                 **self.admin_site.each_context(request),
                 "title": title,
-                "issued": issued,
+                "notices": notices,
                 "keeps_password": keeps_password,
                 "opts": self.model._meta,
             },
@@ -282,3 +292,17 @@ class UserAdmin(admin.ModelAdmin):
 
 def _is_privileged(user: User) -> bool:
     return services.user_is_privileged(user)
+
+
+def _code_state(code: CredentialCode) -> str:
+    """Where a one-time code stands, for the admin: sent (when, to which masked address),
+    on its way, or not sent. Never the code."""
+    if code.expires_at <= timezone.now():
+        return f"eenmalige code verlopen op {code.expires_at:%Y-%m-%d %H:%M}"
+    until = f"geldig tot {code.expires_at:%Y-%m-%d %H:%M}"
+    if code.sent_at is not None:
+        to, sent = mask_email(code.user.email), f"{code.sent_at:%Y-%m-%d %H:%M}"
+        return f"eenmalige code per e-mail verstuurd naar {to} op {sent}, {until}"
+    if code.send_attempts >= CODE_SEND_MAX_ATTEMPTS:
+        return "eenmalige code kon niet per e-mail worden verstuurd; reset opnieuw"
+    return f"eenmalige code wordt per e-mail verstuurd naar {mask_email(code.user.email)}, {until}"

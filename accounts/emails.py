@@ -15,3 +15,14 @@ def normalise_email(value: str) -> str:
     """The stored and compared form of an e-mail address (NFKC, casefold, trimmed)."""
     folded = unicodedata.normalize("NFKC", str(value)).casefold()
     return unicodedata.normalize("NFKC", folded).strip()
+
+
+def mask_email(value: str) -> str:
+    """An address as an admin may see it: enough to recognise, not to copy
+    (`jan.jansen@example.nl` -> `j***@e***.nl`)."""
+    local, _, domain = value.partition("@")
+    host, dot, tld = domain.rpartition(".")
+    if not dot:
+        host, tld = domain, ""
+    masked_domain = f"{host[:1]}***{dot}{tld}" if domain else ""
+    return f"{local[:1]}***@{masked_domain}"

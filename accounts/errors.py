@@ -122,6 +122,14 @@ register(
     en="Only a superuser resets the credentials of an administrator, privacy officer or superuser.",
 )
 register(
+    "credential_reset_without_email",
+    409,
+    nl="Dit account heeft geen e-mailadres: de eenmalige code gaat alleen per e-mail naar de "
+    "persoon zelf. Vul eerst het e-mailadres in.",
+    en="This account has no e-mail address: the one-time code goes only by e-mail to the person "
+    "themselves. Fill in the e-mail address first.",
+)
+register(
     "credential_code_invalid",
     400,
     nl="Deze code klopt niet, is al gebruikt of hoort niet bij dit e-mailadres.",
@@ -148,6 +156,41 @@ register(
 register(
     "second_factor_code_required",
     403,
-    nl="Een beheerder heeft je tweede factor gereset: geef de eenmalige code die je kreeg.",
-    en="An administrator reset your second factor: give the one-time code they handed you.",
+    nl="Een beheerder heeft je tweede factor gereset: geef de eenmalige code uit je e-mail.",
+    en="An administrator reset your second factor: give the one-time code you were e-mailed.",
+)
+
+# Memberships that give access to resident data take effect after a second person approves them
+# (accounts.services.membership_requests, docs/adr/0034).
+register(
+    "membership_approval_required",
+    409,
+    nl="Een teamrol gaat pas in als een tweede persoon hem goedkeurt; vraag hem aan.",
+    en="A team role takes effect only once a second person approves it; request it instead.",
+)
+register(
+    "membership_request_not_pending",
+    409,
+    nl="Over dit verzoek is al beslist.",
+    en="This request has been decided already.",
+)
+register(
+    "membership_approval_by_requester",
+    403,
+    nl="Wie een teamrol aanvraagt, keurt hem niet zelf goed; een tweede persoon beslist.",
+    en="Whoever requests a team role does not approve it; a second person decides.",
+)
+register(
+    "membership_approval_own",
+    403,
+    nl="Je kunt je eigen teamrol niet goedkeuren.",
+    en="You cannot approve your own team role.",
+)
+register(
+    "membership_approval_not_allowed",
+    403,
+    nl="Alleen een coördinator van dit team keurt dit goed, of een tweede beheerder als het team "
+    "geen coördinator heeft.",
+    en="Only a coordinator of this team approves this, or a second administrator when the team "
+    "has no coordinator.",
 )

@@ -287,6 +287,14 @@ class CredentialCode(models.Model):
     issued_by_id = models.UUIDField(null=True, blank=True)  # plain id, like the access log
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    # Delivery by e-mail to the account holder (docs/adr/0034): the code is made by the sending
+    # task, claimed in one short transaction and sent outside any; until it went out its hash is
+    # empty, so nothing matches it. The admin sees only whether and when it was sent.
+    queued_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error_code = models.CharField(max_length=48, blank=True)
 
     class Meta:
         verbose_name = _("credential code")
@@ -294,3 +302,42 @@ class CredentialCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} code for {self.user_id}"
+
+
+class MembershipRequest(models.Model):
+    """A team role asked for by an admin. It gives no access until a second person approves it
+    (docs/adr/0034): only then is the TeamMembership made. A decided request stays as history."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wacht op goedkeuring")
+        APPROVED = "approved", _("Goedgekeurd")
+        REFUSED = "refused", _("Afgewezen")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="membership_requests")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="membership_requests")
+    role = models.CharField(max_length=16, choices=TeamRole.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "user"],
+                condition=models.Q(status="pending"),
+                name="membership_request_single_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.role}, {self.status})"

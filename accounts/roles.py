@@ -50,5 +50,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         for model in _CONFIG_MODELS
         for action in ("add", "change", "delete", "view")
     ]
-    + ["accounts.view_user", "accounts.add_user", "accounts.change_user"],
+    + ["accounts.view_user", "accounts.add_user", "accounts.change_user"]
+    + ["accounts.view_membershiprequest"],  # decided through the services (docs/adr/0034)
 }

@@ -5,8 +5,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from accounts.backends import role_names
-from accounts.models import Neighbourhood, Team, TeamMembership, User
-from accounts.roles import Role
+from accounts.models import MembershipRequest, Neighbourhood, Team, TeamMembership, TeamRole, User
+from accounts.roles import MANAGE_CONFIGURATION, Role
 
 
 def user_roles(*, user: User) -> list[str]:
@@ -45,4 +45,21 @@ def neighbourhood_names() -> QuerySet[Neighbourhood]:
     """Buurten with their wijk, for choosing queue filters by name."""
     return Neighbourhood.objects.only("code", "name", "wijk_code", "wijk_name").order_by(
         "wijk_name", "name"
+    )
+
+
+def membership_requests_decidable(*, user: User) -> QuerySet[MembershipRequest]:
+    """Pending team-role requests `user` may look at to decide (docs/adr/0034): every one for an
+    admin (the service then allows only where the team has no coordinator and the admin did not
+    ask), those of the teams they coordinate for a coordinator, never their own."""
+    pending = MembershipRequest.objects.filter(
+        status=MembershipRequest.Status.PENDING
+    ).select_related("team", "user", "requested_by")
+    if user.has_perm(MANAGE_CONFIGURATION):
+        return pending.order_by("created_at")
+    coordinated = TeamMembership.objects.filter(user=user, role=TeamRole.COORDINATOR)
+    return (
+        pending.filter(team_id__in=coordinated.values("team_id"))
+        .exclude(user=user)
+        .order_by("created_at")
     )

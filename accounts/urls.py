@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import api, credentials_api, mfa_api, teams_api
+from accounts import api, credentials_api, membership_requests_api, mfa_api, teams_api
 
 urlpatterns = [
     path("auth/login", api.LoginApi.as_view(), name="auth-login"),
@@ -24,5 +24,20 @@ urlpatterns = [
         "teams/<uuid:team_id>/members",
         teams_api.TeamMemberListApi.as_view(),
         name="team-members",
+    ),
+    path(
+        "membership-requests",
+        membership_requests_api.MembershipRequestListApi.as_view(),
+        name="membership-request-list",
+    ),
+    path(
+        "membership-requests/<uuid:membership_request_id>/approve",
+        membership_requests_api.MembershipRequestApproveApi.as_view(),
+        name="membership-request-approve",
+    ),
+    path(
+        "membership-requests/<uuid:membership_request_id>/refuse",
+        membership_requests_api.MembershipRequestRefuseApi.as_view(),
+        name="membership-request-refuse",
     ),
 ]

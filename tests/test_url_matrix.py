@@ -35,6 +35,7 @@ def concrete(route: str) -> str:
         "<uuid:device_id>",
         "<uuid:subject_id>",
         "<uuid:request_id>",
+        "<uuid:membership_request_id>",
         "<uuid:team_id>",
         "<uuid:id>",
     ):
@@ -75,6 +76,15 @@ def test_every_endpoint_is_in_the_openapi_schema(api_client):
     documented = {(path, method) for path, ops in paths.items() for method in ops}
     for route, method, _ in ENDPOINTS:
         schema_path = "/" + route
-        for name in ("signal_id", "pk", "device_id", "subject_id", "request_id", "team_id", "id"):
+        for name in (
+            "signal_id",
+            "pk",
+            "device_id",
+            "subject_id",
+            "request_id",
+            "membership_request_id",
+            "team_id",
+            "id",
+        ):
             schema_path = schema_path.replace(f"<uuid:{name}>", "{" + name + "}")
         assert (schema_path, method) in documented, (schema_path, method)

@@ -21,7 +21,7 @@ class LoginForm(forms.Form):
 
 class ResetCodeForm(forms.Form):
     reset_code = forms.CharField(
-        label=_("One-time code from your administrator"),
+        label=_("One-time code from your e-mail"),
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
@@ -42,6 +42,12 @@ class CodeForm(forms.Form):
 
 def _choices(choices, blank: str = "") -> list[tuple[str, str]]:
     return [("", blank), *choices]
+
+
+class MembershipDecisionForm(forms.Form):
+    """A coordinator's decision on a requested team role (docs/adr/0034)."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
 
 
 class QueueFilterForm(forms.Form):

@@ -46,6 +46,11 @@ urlpatterns = [
     ),
     path("noodinzage/", views_signals.break_glass_view, name="break-glass"),
     path("coordinatie/", views_team.coordinator_view, name="coordinator"),
+    path(
+        "coordinatie/teamrollen/<uuid:membership_request_id>/",
+        views_team.membership_request_decide_view,
+        name="membership-request-decide",
+    ),
     path("instellingen/", views_team.preferences_view, name="preferences"),
     path("privacy/toegangslog/", views_privacy.access_log_view, name="privacy-access-log"),
     path("privacy/noodinzage/", views_privacy.break_glass_review_view, name="privacy-break-glass"),

@@ -91,7 +91,7 @@ def login_enrol_view(request: HttpRequest) -> HttpResponse:
     """First login: a QR code for the authenticator app, then its first code confirms it. The
     recovery codes are shown once, on the page that follows. A wrong code shows the same QR
     code again (the session keeps it until the code is right). After an admin reset the second
-    factor alone, the one-time code they handed over is asked first."""
+    factor alone, the one-time code e-mailed to the user is asked first."""
     token = _pending(request)
     if not token:
         return HttpResponseRedirect(reverse("workspace:login"))

@@ -4,14 +4,20 @@
 - `login`: the password step, a password re-check, completing a login;
 - `second_factor`: TOTP enrolment, recovery codes, the TOTP login step;
 - `credentials`: credential resets with a one-time code, choosing and changing a password;
+- `credential_delivery`: e-mailing that code to the account holder (claimed, leased, swept);
 - `second_factor_reset`: an admin resets the second factor alone, the password kept;
 - `memberships`: team memberships and roles under the separation-of-duties rules, new users;
+- `membership_requests`: a team role asked for by an admin, approved or refused by a second person;
 - `users`: deactivating and reactivating an account;
 - `lockout`: the callables django-axes is configured with (named in settings, not here).
 """
 
+from accounts.services.credential_delivery import (
+    CodeNotice,
+    credential_code_deliver,
+    credential_codes_requeue,
+)
 from accounts.services.credentials import (
-    IssuedCode,
     credentials_reset,
     credentials_reset_check,
     credentials_set,
@@ -19,6 +25,13 @@ from accounts.services.credentials import (
     second_factor_remove,
 )
 from accounts.services.login import login, login_complete, password_reverify
+from accounts.services.membership_requests import (
+    membership_decision_check,
+    team_has_coordinator,
+    team_membership_approve,
+    team_membership_refuse,
+    team_membership_request,
+)
 from accounts.services.memberships import (
     ASSIGNABLE_ROLES,
     PRIVILEGED_ROLES,
@@ -65,10 +78,12 @@ __all__ = [
     "PRIVILEGED_ROLES",
     "TEAM_ROLES",
     "TOTP_DEVICE_NAME",
-    "IssuedCode",
+    "CodeNotice",
     "TokenPair",
     "TotpConfirmation",
     "TotpEnrolment",
+    "credential_code_deliver",
+    "credential_codes_requeue",
     "credentials_reset",
     "credentials_reset_check",
     "credentials_set",
@@ -77,6 +92,7 @@ __all__ = [
     "login_session_open",
     "login_sessions_end",
     "logout",
+    "membership_decision_check",
     "mfa_login_verify",
     "password_change",
     "password_reverify",
@@ -85,8 +101,12 @@ __all__ = [
     "second_factor_remove",
     "second_factor_reset",
     "second_factor_reset_check",
+    "team_has_coordinator",
+    "team_membership_approve",
     "team_membership_check",
+    "team_membership_refuse",
     "team_membership_remove",
+    "team_membership_request",
     "team_membership_set",
     "token_refresh",
     "totp_enrolment_begin",

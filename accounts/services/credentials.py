@@ -1,14 +1,14 @@
 """Credentials are invalidated by an admin and chosen only by their owner (docs/adr/0016).
 
 An admin's credential reset makes the password unusable, removes the second factor, ends every
-session and issues a one-time code the admin hands over out of band. With it the user sets a new
-password (`POST /api/v1/auth/credentials/set`) and, on the next login, enrols a second factor
-through the normal first-login flow. A new account starts the same way.
+session and issues a one-time code that goes by e-mail to the account holder, never to the admin
+(docs/adr/0034, accounts.services.credential_delivery). With it the user sets a new password
+(`POST /api/v1/auth/credentials/set`) and, on the next login, enrols a second factor through the
+normal first-login flow. A new account starts the same way.
 """
 
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import NoReturn
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from accounts.account_log import (
 )
 from accounts.emails import normalise_email
 from accounts.models import CredentialCode, User
+from accounts.services.credential_delivery import CodeNotice, code_delivery_enqueue, code_notice
 from accounts.services.memberships import user_is_privileged
 from accounts.services.sessions import login_sessions_end
 from accounts.services.users import CHANGE_USER, require_capability
@@ -47,12 +48,6 @@ CODE_GROUP = 5
 _HASH_SALT = "accounts.credential_code"
 
 
-@dataclass(frozen=True)
-class IssuedCode:
-    code: str  # shown once to the admin, never stored
-    expires_at: datetime
-
-
 def _normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
@@ -66,6 +61,12 @@ def _new_code() -> str:
     return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
 
 
+def new_code_hash() -> tuple[str, str]:
+    """A fresh one-time code and the hash that is stored of it."""
+    code = _new_code()
+    return code, _code_hash(code)
+
+
 def credentials_reset_check(*, user: User, actor: User | None) -> None:
     """Raises the DomainError that refuses `actor` resetting `user`'s credentials, if any."""
     require_capability(actor, CHANGE_USER)
@@ -75,6 +76,9 @@ def credentials_reset_check(*, user: User, actor: User | None) -> None:
         # Whoever resets an account can set its password: resetting an admin or a privacy
         # officer is taking it over unless a superuser does it.
         raise DomainError("credential_reset_not_allowed")
+    if not user.email:
+        # The code goes only to the holder's registered address, never to the admin.
+        raise DomainError("credential_reset_without_email")
 
 
 def second_factor_remove(*, user: User) -> int:
@@ -94,13 +98,14 @@ def credentials_reset(
     actor: User | None,
     context: AccessContext,
     purpose: str = CredentialCode.Purpose.RESET,
-) -> IssuedCode:
-    """Invalidates `user`'s credentials and issues the one-time code for choosing new ones.
+) -> CodeNotice:
+    """Invalidates `user`'s credentials and has the one-time code for choosing new ones e-mailed
+    to them. Returns what the admin may see: the masked address and the code's expiry.
 
     Side effects: the password made unusable; every TOTP device and recovery code deleted; as
-    login_sessions_end (reason credentials_reset); a CredentialCode row (its hash) replacing any
-    earlier one; access log rows credential_change and, when a second factor was removed,
-    mfa_change."""
+    login_sessions_end (reason credentials_reset); an unsent CredentialCode row replacing any
+    earlier one, its sending enqueued after commit; access log rows credential_change and, when
+    a second factor was removed, mfa_change."""
     purpose = CredentialCode.Purpose(purpose).value
     rule = actor_rule(actor, CHANGE_USER)
     with transaction.atomic():
@@ -121,6 +126,7 @@ def credentials_reset(
                 "change": purpose,
                 "sessions_ended": ended,
                 "code_expires_at": expires_at.isoformat(),
+                "code_delivery": "email",
             },
         )
         if devices:
@@ -131,30 +137,38 @@ def credentials_reset(
                 authorisation_rule=rule,
                 details={"change": "reset", "devices_removed": devices},
             )
-    return issued
+    return code_notice(user=user, expires_at=expires_at)
 
 
-def credential_code_issue(*, user: User, purpose: str, actor: User | None) -> IssuedCode:
-    """A new one-time code for `user`, replacing any earlier one; only its hash is stored.
-    The caller holds the user's row lock. Side effects: the CredentialCode row."""
-    code = _new_code()
-    expires_at = timezone.now() + timedelta(hours=settings.CREDENTIAL_RESET_HOURS)
-    CredentialCode.objects.update_or_create(
+def credential_code_issue(*, user: User, purpose: str, actor: User | None) -> CredentialCode:
+    """A new one-time code for `user`, replacing any earlier one, to be made and e-mailed by
+    the sending task; until then its hash is empty and nothing matches it. The caller holds the
+    user's row lock. Side effects: the CredentialCode row; its sending enqueued after commit."""
+    now = timezone.now()
+    record, _created = CredentialCode.objects.update_or_create(
         user=user,
         defaults={
-            "code_hash": _code_hash(code),
+            "code_hash": "",
             "purpose": purpose,
             "issued_by_id": actor.pk if actor else None,
-            "expires_at": expires_at,
+            "expires_at": now + timedelta(hours=settings.CREDENTIAL_RESET_HOURS),
+            "queued_at": now,
+            "claimed_until": None,
+            "send_attempts": 0,
+            "sent_at": None,
+            "last_error_code": "",
         },
     )
-    return IssuedCode(code=code, expires_at=expires_at)
+    code_delivery_enqueue(code_id=record.pk)
+    return record
 
 
 def credential_code_matches(record: CredentialCode | None, code: str) -> bool:
-    """Whether `code` is `record`'s, compared in constant time (also when there is no record)."""
+    """Whether `code` is `record`'s, compared in constant time (also when there is no record,
+    or its code was not made yet: an empty hash matches nothing)."""
     given = _code_hash(code)
-    return constant_time_compare(given, record.code_hash if record else _NO_CODE) and bool(record)
+    stored = record.code_hash if record and record.code_hash else _NO_CODE
+    return constant_time_compare(given, stored) and bool(record and record.code_hash)
 
 
 def _password_errors(password: str, user: User) -> None:

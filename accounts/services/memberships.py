@@ -43,7 +43,7 @@ def user_has_team_role(user: User) -> bool:
     )
 
 
-def _lock(user: User) -> User:
+def user_lock(user: User) -> User:
     """Serialises every role and membership change of one user, so two concurrent changes
     cannot together break a rule each of them checked."""
     return User.objects.select_for_update().get(pk=user.pk)
@@ -76,36 +76,68 @@ def _team_groups_sync(user: User) -> None:
     user.groups.add(*[group for group in groups if group.name in wanted])
 
 
+def membership_grants_access(*, existing: TeamMembership | None, role: str) -> bool:
+    """Whether giving someone `role` in a team adds access: a new membership, or a member
+    becoming coordinator. Only a coordinator becoming a member takes access away."""
+    return existing is None or (existing.role == TeamRole.MEMBER and role == TeamRole.COORDINATOR)
+
+
 def team_membership_set(
     *, team: Team, user: User, role: str, actor: User | None, context: AccessContext
 ) -> TeamMembership:
     """Adds or changes a membership; the matching role group comes with it. Nothing happens
-    (and nothing is logged) when the membership already has this role.
+    (and nothing is logged) when the membership already has this role. A person (`actor` not
+    None) only takes access away here (coordinator to member); adding access is a request a
+    second person approves (accounts.services.membership_requests, docs/adr/0034). The system
+    (`actor` None: the demo loader, commands) adds memberships at once.
 
     Side effects: TeamMembership row; the user's team role groups; an access log row
     (membership_change)."""
     role = TeamRole(role).value
     with transaction.atomic():
-        user = _lock(user)
+        user = user_lock(user)
         existing = TeamMembership.objects.filter(team=team, user=user).first()
         if existing is not None and existing.role == role:
             return existing
         team_membership_check(user=user, actor=actor)
-        membership, created = TeamMembership.objects.update_or_create(
-            team=team, user=user, defaults={"role": role}
-        )
-        _team_groups_sync(user)
-        details = {"change": "added" if created else "role_changed", "team_id": team.pk}
-        details["role"] = role
-        if existing is not None:
-            details["previous_role"] = existing.role
-        account_change_record(
+        if actor is not None and membership_grants_access(existing=existing, role=role):
+            raise DomainError("membership_approval_required")
+        return membership_write(
+            team=team,
+            user=user,
+            role=role,
+            existing=existing,
             context=context,
-            action=Action.MEMBERSHIP_CHANGE,
-            target=user,
             authorisation_rule=actor_rule(actor, MANAGE_CONFIGURATION),
-            details=details,
         )
+
+
+def membership_write(
+    *,
+    team: Team,
+    user: User,
+    role: str,
+    existing: TeamMembership | None,
+    context: AccessContext,
+    authorisation_rule: str,
+    details: dict | None = None,
+) -> TeamMembership:
+    """Writes an authorised membership change. The caller holds `user`'s row lock and has
+    checked every rule. Side effects: as team_membership_set."""
+    membership, created = TeamMembership.objects.update_or_create(
+        team=team, user=user, defaults={"role": role}
+    )
+    _team_groups_sync(user)
+    logged = {"change": "added" if created else "role_changed", "team_id": team.pk, "role": role}
+    if existing is not None:
+        logged["previous_role"] = existing.role
+    account_change_record(
+        context=context,
+        action=Action.MEMBERSHIP_CHANGE,
+        target=user,
+        authorisation_rule=authorisation_rule,
+        details={**logged, **(details or {})},
+    )
     return membership
 
 
@@ -119,7 +151,7 @@ def team_membership_remove(
     (membership_change)."""
     require_capability(actor, MANAGE_CONFIGURATION)
     with transaction.atomic():
-        user = _lock(user)
+        user = user_lock(user)
         membership = TeamMembership.objects.filter(team=team, user=user).first()
         if membership is None:
             return False
@@ -189,7 +221,7 @@ def user_access_set(
     with the roles added and removed and the flags changed."""
     wanted = {Role(role).value for role in roles}
     with transaction.atomic():
-        user = _lock(user)
+        user = user_lock(user)
         staff = user.is_staff if is_staff is None else is_staff
         superuser = user.is_superuser if is_superuser is None else is_superuser
         if not user_access_check(

@@ -3,9 +3,10 @@ password stays (docs/adr/0016, amended for issue 13).
 
 The same separation of duties as a full credential reset: never one's own account, and an
 admin, privacy officer or superuser only by a superuser. The authenticator app and recovery codes
-are removed, every session ends, and a one-time code is issued that the admin hands over out of
-band. Linking a new app then needs the password and that code, so neither the admin (who has the
-code, not the password) nor someone who only learnt the password can take the account over.
+are removed, every session ends, and a one-time code is e-mailed to the account holder, never
+shown to the admin (docs/adr/0034). Linking a new app then needs the password and that code, so
+neither the admin (who has neither) nor someone who only learnt the password can take the
+account over.
 """
 
 from django.db import transaction
@@ -13,8 +14,8 @@ from django.utils import timezone
 
 from accounts.account_log import account_change_record, actor_rule
 from accounts.models import CredentialCode, User
+from accounts.services.credential_delivery import CodeNotice, code_notice
 from accounts.services.credentials import (
-    IssuedCode,
     credential_code_issue,
     credential_code_matches,
     credentials_reset_check,
@@ -38,13 +39,13 @@ def second_factor_reset_check(*, user: User, actor: User | None) -> None:
         raise DomainError("second_factor_reset_without_password")
 
 
-def second_factor_reset(*, user: User, actor: User | None, context: AccessContext) -> IssuedCode:
-    """Removes `user`'s second factor, keeping the password, and issues the one-time code that
-    linking a new authenticator app asks for.
+def second_factor_reset(*, user: User, actor: User | None, context: AccessContext) -> CodeNotice:
+    """Removes `user`'s second factor, keeping the password, and has the one-time code that
+    linking a new authenticator app asks for e-mailed to them. Returns what the admin may see.
 
     Side effects: every TOTP device and recovery code deleted; as login_sessions_end (reason
-    second_factor_reset); a CredentialCode row (purpose second_factor, its hash) replacing any
-    earlier one; an access log row (mfa_change)."""
+    second_factor_reset); an unsent CredentialCode row (purpose second_factor) replacing any
+    earlier one, its sending enqueued after commit; an access log row (mfa_change)."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         second_factor_reset_check(user=user, actor=actor)
@@ -62,9 +63,10 @@ def second_factor_reset(*, user: User, actor: User | None, context: AccessContex
                 "sessions_ended": ended,
                 "password_kept": True,
                 "code_expires_at": issued.expires_at.isoformat(),
+                "code_delivery": "email",
             },
         )
-    return issued
+    return code_notice(user=user, expires_at=issued.expires_at)
 
 
 def second_factor_code_check(*, user: User, code: str) -> None:

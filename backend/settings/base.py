@@ -345,6 +345,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.email_notices_requeue",
         "schedule": SWEEPER_INTERVAL_SECONDS,
     },
+    # One-time codes e-mailed to their holders (docs/adr/0034).
+    "requeue-unsent-credential-codes": {
+        "task": "accounts.tasks.credential_codes_requeue",
+        "schedule": SWEEPER_INTERVAL_SECONDS,
+    },
     # Idempotent per person, team and day: a beat restart cannot send a digest twice.
     "send-team-digests": {"task": "notifications.tasks.team_digests_send", "schedule": 3600.0},
     "expire-break-glass-grants": {"task": "signals.expire_break_glass_grants", "schedule": 900.0},

@@ -1,12 +1,16 @@
 """Helpers for the session, credential and separation-of-duties tests."""
 
+import re
+
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import CredentialCode, User
+from accounts.services import credential_code_deliver
 from audit.context import AccessContext
 from tests.factories import PASSWORD
 
@@ -58,3 +62,18 @@ def admin_login(client: Client, user: User, device: TOTPDevice | None = None) ->
     )
     assert response.status_code == 302, response.content[:500]
     return client
+
+
+CODE_PATTERN = re.compile(r"\b[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\b")
+
+
+def mailed_code(user: User) -> str:
+    """Runs the sending task's service in this process (the locmem e-mail backend) and returns
+    the one-time code from the e-mail that reached `user`'s registered address."""
+    record = CredentialCode.objects.get(user=user)
+    sent_before = len(mail.outbox)
+    assert credential_code_deliver(code_id=record.pk)
+    [message] = mail.outbox[sent_before:]
+    assert message.to == [user.email]
+    [code] = CODE_PATTERN.findall(message.body)
+    return code

@@ -3,12 +3,14 @@ superuser, admin or privacy officer, nor take over such an account."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import TeamRole
+from accounts.models import MembershipRequest, TeamRole
 from accounts.roles import WORK_TEAM_QUEUE, Role
+from tests.accounts.helpers import admin_login
 from tests.factories import PASSWORD, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +105,9 @@ def test_admin_cannot_change_a_privacy_officer_or_superuser(admin_client):
         assert target.check_password(PASSWORD)
 
 
-def test_membership_added_in_the_team_admin_brings_the_role(admin_client):
+def test_membership_added_in_the_team_admin_brings_the_role_once_a_second_admin_approves(
+    admin_client,
+):
     team = TeamFactory()
     newcomer = UserFactory()
     url = reverse("admin:accounts_team_change", args=[team.pk])
@@ -127,4 +131,11 @@ def test_membership_added_in_the_team_admin_brings_the_role(admin_client):
     )
     assert response.status_code == 302, response.content[:2000]
     newcomer = type(newcomer).objects.get(pk=newcomer.pk)  # fresh permission cache
+    assert not newcomer.has_perm(WORK_TEAM_QUEUE)  # requested, not yet approved
+    second = admin_login(Client(), UserFactory(admin=True))
+    pending = MembershipRequest.objects.get(team=team, user=newcomer)
+    changelist = reverse("admin:accounts_membershiprequest_changelist")
+    decided = second.post(changelist, {"action": "approve", "_selected_action": [pending.pk]})
+    assert decided.status_code == 302
+    newcomer = type(newcomer).objects.get(pk=newcomer.pk)
     assert newcomer.has_perm(WORK_TEAM_QUEUE)

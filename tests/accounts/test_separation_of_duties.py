@@ -10,12 +10,14 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from accounts.models import (
     LoginSession,
+    MembershipRequest,
     TeamMembership,
     User,
 )
 from accounts.roles import COORDINATE_TEAM, WORK_TEAM_QUEUE, Role
 from accounts.services import (
     TEAM_ROLES,
+    team_membership_approve,
     team_membership_remove,
     team_membership_set,
     user_access_set,
@@ -205,13 +207,18 @@ def test_removing_and_swapping_members_in_the_team_admin_goes_through_the_servic
     data["memberships-0-team"] = team.pk
     response = admin_client.post(reverse("admin:accounts_team_change", args=[team.pk]), data)
     assert response.status_code == 302, response.content[:2000]
+    assert not fresh(leaving).has_perm(WORK_TEAM_QUEUE)  # taking access away: at once
+    assert not team.memberships.exists()  # joining waits for a second person (docs/adr/0034)
+    assert not fresh(joining).has_perm(WORK_TEAM_QUEUE)
+    pending = MembershipRequest.objects.get(team=team, user=joining)
+    team_membership_approve(request_id=pending.pk, actor=UserFactory(admin=True), context=CONTEXT)
     assert list(team.memberships.values_list("user_id", flat=True)) == [joining.pk]
-    assert not fresh(leaving).has_perm(WORK_TEAM_QUEUE)
     assert fresh(joining).has_perm(WORK_TEAM_QUEUE)
     changes = AccessLog.objects.filter(action=Action.MEMBERSHIP_CHANGE).order_by("occurred_at")
     assert [(row.object_id, row.details["change"]) for row in changes] == [
         (str(leaving.pk), "added"),
         (str(leaving.pk), "removed"),
+        (str(joining.pk), "requested"),
         (str(joining.pk), "added"),
     ]
 
@@ -240,9 +247,10 @@ def test_every_membership_and_role_change_is_a_row_the_privacy_officer_can_query
         (Action.ROLE_CHANGE, str(admin_user.pk)),
     ]
     assert rows[0]["details"] == {
-        "change": "added",
+        "change": "requested",
         "team_id": str(team.pk),
         "role": "member",
+        "request_id": str(MembershipRequest.objects.get(user=worker).pk),
     }
     assert rows[1]["details"] == {"added": [Role.FIELD_WORKER], "removed": []}
     assert worker.email not in str(rows)

@@ -1,12 +1,16 @@
 """The workspace in a real browser (issue 13): log in with a TOTP code, work a new signal
 from acknowledgement to closing and see each step in the timeline, another team's signal is
-404; a coordinator assigns and forwards; the privacy officer filters the access log."""
+404; a coordinator assigns and forwards, and approves a requested team role (issue 18); the
+privacy officer filters the access log."""
 
 import pytest
 from django.test import Client
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from accounts.models import TeamMembership, TeamRole
+from accounts.services import team_membership_request
+from audit.context import AccessContext
 from audit.models import AccessLog, Action
 from signals.models import Status
 from tests.accounts.helpers import fresh_code, totp_device
@@ -105,3 +109,24 @@ def test_the_privacy_officer_filters_the_access_log(browser):
     assert all(str(world.signal.subject_id) in row.text for row in rows)
     audit = AccessLog.objects.filter(action=Action.AUDIT_READ, actor_id=officer.pk)
     assert audit.filter(subject_id=world.signal.subject_id).exists()
+
+
+def test_a_coordinator_approves_a_requested_team_role(browser):
+    """Issue 18 item 5: the role an admin requested reaches nothing until the coordinator
+    approves it on the coordination page."""
+    world = two_teams()
+    newcomer = UserFactory(full_name="Nina Nieuw")
+    team_membership_request(
+        team=world.a,
+        user=newcomer,
+        role=TeamRole.MEMBER,
+        actor=UserFactory(admin=True),
+        context=AccessContext.system(role="test"),
+    )
+    log_in(browser, world.coordinator)
+    browser.open("/werkruimte/coordinatie/")
+    assert "Teamrollen die op jouw goedkeuring wachten" in main_text(browser)
+    assert not TeamMembership.objects.filter(user=newcomer).exists()
+    press(browser, "Goedkeuren Nina Nieuw")
+    assert "Goedgekeurd: de teamrol gaat nu in." in main_text(browser)
+    assert TeamMembership.objects.get(user=newcomer).team_id == world.a.pk

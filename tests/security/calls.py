@@ -138,6 +138,9 @@ def concrete_path(
     if "<uuid:team_id>" in route:  # own: team A, the caller's if a member; foreign: team B
         team = {"own": w.teams["a"], "foreign": w.teams["b"]}.get(obj)
         values["uuid:team_id"] = team.pk if team else uuid.uuid4()
+    if "<uuid:membership_request_id>" in route:  # own: a role requested in team A; foreign: B
+        pending = w.membership_requests.get(obj)
+        values["uuid:membership_request_id"] = pending.pk if pending else uuid.uuid4()
     if "<uuid:request_id>" in route:
         values["uuid:request_id"] = w.requests["access"].pk if obj == "own" else uuid.uuid4()
     if "<path:content_type_id>" in route:

@@ -178,6 +178,9 @@ def page(row: Any) -> dict[str, Any]:
 
 # (method, route) -> spec of a 2xx body. Routes without an entry answer a 2xx that is not JSON
 # (the schema, docs, CSV exports) or no body (204); matrix tests check the content type then.
+MEMBERSHIP_REQUEST = {
+    *("id", "team_id", "team_name", "user_id", "full_name", "role", "status", "created_at"),
+}
 SHAPES: dict[tuple[str, str], Any] = {
     ("GET", "healthz"): {"status"},
     ("GET", "readyz"): {
@@ -197,6 +200,9 @@ SHAPES: dict[tuple[str, str], Any] = {
     },
     ("GET", "api/v1/teams"): [{"id", "name", "is_central"}],
     ("GET", "api/v1/teams/<uuid:team_id>/members"): [{"id", "full_name", "role"}],
+    ("GET", "api/v1/membership-requests"): [MEMBERSHIP_REQUEST],
+    ("POST", "api/v1/membership-requests/<uuid:membership_request_id>/approve"): MEMBERSHIP_REQUEST,
+    ("POST", "api/v1/membership-requests/<uuid:membership_request_id>/refuse"): MEMBERSHIP_REQUEST,
     ("GET", "api/v1/me/notification-preferences"): PREFERENCES,
     ("PUT", "api/v1/me/notification-preferences"): PREFERENCES,
     ("POST", "api/v1/signals"): RECEIPT,

@@ -1,7 +1,7 @@
 """The world the route matrix runs in, built once per module: two teams with one routed signal
 each, a restricted subject, open subject requests, one break-glass opening, a device per user,
-one row for every admin page, two accounts holding one-time credential codes, and the callers
-(credentials.py)."""
+one row for every admin page, two accounts holding one-time credential codes (read from their
+e-mail), a team role requested in each of teams A and B, and the callers (credentials.py)."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -16,8 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import AddressPoint, Team, TeamRole, User
-from accounts.services import credentials_reset, login_session_open
+from accounts.models import AddressPoint, MembershipRequest, Team, TeamRole, User
+from accounts.services import credentials_reset, login_session_open, team_membership_request
 from audit.context import AccessContext, actor_roles
 from audit.models import Action, Purpose
 from audit.services import access_log_record
@@ -29,6 +29,7 @@ from privacy.models import RetentionPolicy, SubjectRequest
 from privacy.subject_rights import subject_request_register, subject_restrict
 from signals.models import ConsentText, DeadlinePolicy, ReasonCode, RoutingRule, Signal, Status
 from signals.services import signal_break_glass_open, signal_note_add
+from tests.accounts.helpers import mailed_code
 from tests.factories import TeamFactory, UserFactory, member_of
 from tests.security.credentials import Caller, all_callers
 from tests.signals.factories import make_signal, team_with_coverage
@@ -47,6 +48,8 @@ class World:
     admin_objects: dict[str, Any] = field(default_factory=dict)  # model label -> pk
     callers: dict[str, Caller] = field(default_factory=dict)  # by column
     credential_codes: dict[str, str] = field(default_factory=dict)  # user key -> one-time code
+    # own: a team role an admin requested in team A (its coordinator decides); foreign: team B
+    membership_requests: dict[str, MembershipRequest] = field(default_factory=dict)
 
 
 def _teams_and_users() -> tuple[dict[str, Team], dict[str, User]]:
@@ -261,8 +264,18 @@ def build_world() -> World:
     w.callers = {caller.code: caller for caller in all_callers(users, totp, teams["a"])}
     w.admin_objects = _admin_objects(w)
     system = {"actor": None, "context": AccessContext.system(role="route_matrix")}
-    w.credential_codes = {
-        key: credentials_reset(user=users[key], **system).code
-        for key in ("resetting", "reset_other")
+    for key in ("resetting", "reset_other"):
+        credentials_reset(user=users[key], **system)
+    w.credential_codes = {key: mailed_code(users[key]) for key in ("resetting", "reset_other")}
+    w.membership_requests = {
+        obj: team_membership_request(
+            team=teams[team],
+            user=UserFactory(full_name=f"Aanvraag {team}"),
+            role=TeamRole.MEMBER,
+            actor=users["admin"],
+            context=system["context"],
+        )
+        for obj, team in (("own", "a"), ("foreign", "b"))
     }
+    w.admin_objects["accounts.membershiprequest"] = w.membership_requests["own"].pk
     return w
