@@ -460,9 +460,11 @@ OTP_TOTP_ISSUER = "Buurtsignaal"
 
 # --- The team workspace (docs/adr/0027) and e-mail (docs/adr/0028) --------------------------
 LOGIN_URL = "/werkruimte/inloggen/"
-# A browser session opened by the workspace's login ends this long after login (a working day;
-# logging out ends it sooner). The admin's keeps SESSION_COOKIE_AGE.
+# A browser session (the workspace's login and the admin's alike) ends this long after login (a
+# working day; logging out ends it sooner), however often it is used (docs/adr/0035).
 BROWSER_SESSION_HOURS = env.int("BROWSER_SESSION_HOURS", default=10)
+# Any other session (none is opened elsewhere) lasts no longer either.
+SESSION_COOKIE_AGE = BROWSER_SESSION_HOURS * 3600
 # Where e-mails link to: the workspace as the team reaches it.
 WORKSPACE_BASE_URL = env.str("WORKSPACE_BASE_URL", default="http://localhost:8000")
 # E-mail: EMAIL_URL (django-environ), e.g. smtp+tls://user:password@smtp.example.org:587;
