@@ -282,7 +282,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.services.lockout.login_username_from_credentials"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "accounts.services.lockout.lockout_response"
+# A page in the browser, the JSON error in the API (docs/adr/0035).
+AXES_LOCKOUT_CALLABLE = "workspace.views_login.lockout_response"
 # The lockout counts per address as the access log and the throttles see it (TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "backend.request_context.client_address"
 AXES_VERBOSE = False
