@@ -79,8 +79,8 @@ class AdminLoginView(LoginView):
 class LoggedOTPAdminSite(OTPAdminSite):
     """OTPAdminSite: staff without a device verified in this session are treated as non-staff,
     and the login form asks for a TOTP or recovery code. Logins and refusals are logged like
-    API logins. It is the
-    default admin.site (accounts.admin_config.OTPAdminConfig in INSTALLED_APPS)."""
+    API logins. It is the default admin.site (accounts.admin_config.OTPAdminConfig in
+    INSTALLED_APPS)."""
 
     login_form = OneStepOTPLoginForm
     login_template = "admin/otp_login.html"
