@@ -75,7 +75,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Raised whenever credentials are reset, a second factor changes or the account is
     # (de)activated. Part of the session fingerprint, so every earlier login session and Django
-    # session ends at once, whichever path made the change (docs/adr/0015).
+    # session ends at once, whichever path made the change (docs/adr/0015). A database trigger
+    # raises it on every change of is_active and never lets it go back (docs/adr/0035).
     credential_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()

@@ -16,8 +16,8 @@ from typing import IO
 from django.db import transaction
 
 from accounts.models import AddressPoint, MappingVersion, Neighbourhood
+from accounts.postcodes import postcode_normalise
 
-POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
 HEADER_RE = re.compile(r"^(buurt|wijk|gemeente)(\d{4})?$", re.IGNORECASE)
 
 
@@ -55,8 +55,8 @@ def _code(value: str, prefix: str, width: int) -> str:
 def parse_row(line: int, row: list[str]) -> AddressRow:
     if len(row) != 5:
         raise ValueError(f"expected 5 columns, found {len(row)}")
-    postcode = row[0].strip().upper().replace(" ", "")
-    if not POSTCODE_RE.match(postcode):
+    postcode = postcode_normalise(row[0].strip())
+    if postcode is None:
         raise ValueError(f"postcode {row[0]!r} is not a PC6 like 3511AB")
     number = row[1].strip()
     if not number.isdigit() or int(number) < 1 or int(number) > 99999:

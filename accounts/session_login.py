@@ -8,12 +8,15 @@ Between the steps the browser's session holds only the short-lived mfa_token of 
 the same token the app gets from POST /auth/login, so the steps share its expiry and its
 invalidation on any credential change."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.models import Device
@@ -94,20 +97,30 @@ def session_enrolment_confirm(*, request: HttpRequest, mfa_token: str, code: str
     return codes
 
 
-def session_open(*, request: HttpRequest, user: User, device: Device, method: str) -> None:
-    """Opens the Django session with the device verified in it. Called only by the steps above
-    (and test fixtures): every way in writes its login row.
+def session_open(
+    *, request: HttpRequest, user: User, device: Device, method: str, prefix: str = METHOD_PREFIX
+) -> None:
+    """Opens the Django session with the device verified in it. Called only by the steps above,
+    the admin's login (accounts.admin_site, prefix "admin_") and test fixtures: every way in
+    writes its login row, and every browser session gets the same fixed end.
 
-    Side effects: a new session key (Django's login), ending BROWSER_SESSION_HOURS from now;
-    `user_logged_in` (last_login, axes reset); the device marked verified in the session; an
-    access log row (login, method session_<method>)."""
+    Side effects: a new session key (Django's login), ending BROWSER_SESSION_HOURS from now
+    whatever is written to the session later; `user_logged_in` (last_login, axes reset); the
+    device marked verified in the session; an access log row (login, method <prefix><method>)."""
     with transaction.atomic():
         auth.login(request, user, backend=MODEL_BACKEND)
-        request.session.set_expiry(settings.BROWSER_SESSION_HOURS * 3600)
+        # A point in time, not a number of seconds: Django counts seconds from the session's
+        # last save, so any later write (a remembered ?next=) would push the end on again.
+        request.session.set_expiry(session_end())
         otp_login(request, device)
         access_log_login(
-            context=AccessContext.from_request(request, user=user), method=METHOD_PREFIX + method
+            context=AccessContext.from_request(request, user=user), method=prefix + method
         )
+
+
+def session_end() -> datetime:
+    """When a browser session opened now ends: BROWSER_SESSION_HOURS, never later."""
+    return timezone.now() + timedelta(hours=settings.BROWSER_SESSION_HOURS)
 
 
 def session_close(*, request: HttpRequest) -> None:

@@ -10,8 +10,10 @@ whole number is a 400 too, instead of quietly falling back to the default; a lar
 """
 
 import re
+from base64 import b64decode
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections
@@ -26,6 +28,7 @@ from backend.errors import DomainError
 from backend.serializers import refuse_repeated
 
 _DIGITS = re.compile(r"[0-9]+")
+_CURSOR_KEYS = {"o", "r", "p"}
 
 
 class CursorPage(CursorPagination):
@@ -57,6 +60,9 @@ class CursorPage(CursorPagination):
         return min(size, self.max_page_size)
 
     def decode_cursor(self, request: Request) -> Cursor | None:
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded:
+            _check_encoding(encoded)
         try:
             cursor = super().decode_cursor(request)
         except NotFound:
@@ -100,3 +106,16 @@ class CursorPage(CursorPagination):
                     "400 invalid_cursor."
                 )
         return parameters
+
+
+def _check_encoding(encoded: str) -> None:
+    """DRF decodes base64 leniently, dropping whatever is not in its alphabet, and reads what is
+    left (nothing, for `%%%`) as the first page. A cursor we hand out is strict base64 of a query
+    string of o, r and p; anything else is `invalid_cursor`."""
+    try:
+        text = b64decode(encoded, validate=True).decode("ascii")
+        tokens = parse_qs(text, keep_blank_values=True, strict_parsing=True)
+    except ValueError:  # binascii.Error and UnicodeDecodeError among them
+        raise DomainError("invalid_cursor") from None
+    if not tokens or not set(tokens) <= _CURSOR_KEYS:
+        raise DomainError("invalid_cursor")

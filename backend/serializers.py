@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.dateparse import datetime_re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -127,12 +128,27 @@ class DateTimeField(serializers.DateTimeField):  # noqa: TID251 - the one subcla
     DRF's own, see pyproject). DRF made a naive year-1 moment aware with an OverflowError, a
     500; moments near year 9999 passed but broke later arithmetic (due dates, time zones).
     Nothing this service records or filters on lies outside these years, so anything outside is
-    a field error with DRF's `overflow` code."""
+    a field error with DRF's `overflow` code.
+
+    A text without a time of day ("2026-12-01") is no moment: refused (`invalid`), where DRF
+    read it as midnight. With `offset_required` (moments a client records, such as a consent's
+    given_at) the text must also carry its UTC offset or Z (docs/adr/0017, 0035)."""
 
     EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
     LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
+    def __init__(self, *args: Any, offset_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offset_required = offset_required
+
     def to_internal_value(self, value: Any) -> datetime:
+        if isinstance(value, str):
+            written = datetime_re.fullmatch(value.strip())
+            if not written or (self.offset_required and not written["tzinfo"]):
+                raise serializers.ValidationError(
+                    _("A date and time with its UTC offset, like 2026-12-01T09:30:00+01:00."),
+                    code="invalid",
+                )
         try:
             parsed = super().to_internal_value(value)
         except OverflowError:

@@ -1,8 +1,10 @@
 """Importing the catalogue from the CSV lists a municipality already keeps (column format in
 docs/initiatives-import.md). All or nothing: every row is checked first, and any error, named
 by its line number, refuses the whole file. Re-running the same file changes nothing: rows
-are matched on `slug`."""
+are matched on `slug`. The file is UTF-8 (with or without a BOM) and nothing else: any other
+encoding, a NUL byte or an oversized field is a refusal with its line, never a traceback."""
 
+import codecs
 import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,6 +41,9 @@ COLUMNS = (
 REQUIRED = ("slug", "name", "description_nl", "contact_route", "last_verified_on")
 YES = {"ja", "yes", "true", "1", "j", "y"}
 NO = {"nee", "no", "false", "0", "n", ""}
+# No text in the catalogue is longer; the csv module's own limit (131072) ends reading a file.
+FIELD_MAX = 10_000
+SAVE_AS_UTF8 = "save the file as UTF-8 ('CSV UTF-8' in Excel)"
 LIST_FIELDS = ("kinds", "target_groups", "wijk_codes", "buurt_codes", "languages")
 FLAGS = ("citywide", "step_free", "transport_offered", "accepting_new", "active")
 
@@ -66,6 +71,33 @@ def _flag(value: str, column: str, problems: list[str]) -> bool:
     return False
 
 
+def catalogue_text(data: bytes) -> str:
+    """The file's text: UTF-8, a BOM allowed. Raises ImportRefused naming each line that is not
+    UTF-8 or holds a NUL byte (one error for a UTF-16 or UTF-32 file, where every line would)."""
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if utf16 or data.count(b"\0") * 4 > len(data):  # without a BOM: a NUL in every other byte
+        raise ImportRefused([(1, f"the file is UTF-16 or UTF-32, not UTF-8: {SAVE_AS_UTF8}")])
+    errors: list[tuple[int, str]] = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if b"\0" in line:
+            errors.append((number, "a NUL byte (is this a text file?)"))
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            byte = line[exc.start]
+            errors.append(
+                (
+                    number,
+                    f"not UTF-8: byte 0x{byte:02X} at position {exc.start + 1} (Latin-1 or "
+                    f"Windows-1252?): {SAVE_AS_UTF8}",
+                )
+            )
+    if errors:
+        raise ImportRefused(errors)
+    return data.decode("utf-8-sig")
+
+
 def _parse_row(row: dict[Any, Any], known_reasons: set[str]) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     values: dict[str, Any] = {}
@@ -73,6 +105,10 @@ def _parse_row(row: dict[Any, Any], known_reasons: set[str]) -> tuple[dict[str, 
         # csv puts extra cells under None and leaves missing ones None.
         problems.append(f"expected {len(COLUMNS)} columns (a separator inside a text? quote it)")
         return {"slug": (row.get("slug") or "").strip()}, problems
+    long = [column for column in COLUMNS if len(row.get(column) or "") > FIELD_MAX]
+    if long:
+        problems.append(f"{', '.join(long)}: at most {FIELD_MAX} characters")
+        return {"slug": (row.get("slug") or "").strip()[:FIELD_MAX]}, problems
     for column in REQUIRED:
         if not (row.get(column) or "").strip():
             problems.append(f"{column}: required")
@@ -113,12 +149,18 @@ def _parse_row(row: dict[Any, Any], known_reasons: set[str]) -> tuple[dict[str, 
 
 def read_rows(stream: TextIO, *, delimiter: str = ";") -> tuple[list[tuple[int, dict]], list]:
     reader = csv.DictReader(stream, delimiter=delimiter)
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [column for column in COLUMNS if column not in header]
-    if missing:
-        return [], [(1, f"missing column(s): {', '.join(missing)}")]
-    reader.fieldnames = header
-    return [(reader.line_num, row) for row in reader], []
+    rows: list[tuple[int, dict]] = []
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+        missing = [column for column in COLUMNS if column not in header]
+        if missing:
+            return [], [(1, f"missing column(s): {', '.join(missing)}")]
+        reader.fieldnames = header
+        rows.extend((reader.line_num, row) for row in reader)
+    except csv.Error as exc:  # e.g. a field past the csv module's limit: a quote left open?
+        line = reader.line_num + 1  # it counts the lines of the records it completed
+        return rows, [(line, f"cannot read on: {exc} (at most {FIELD_MAX} characters a field)")]
+    return rows, []
 
 
 def import_catalogue(

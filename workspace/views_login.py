@@ -3,6 +3,7 @@ login linking an authenticator app by its QR code. Thin views over accounts.sess
 session holds only the short-lived mfa_token between the steps."""
 
 from dataclasses import asdict
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import session_login
-from backend.errors import DomainError
+from accounts.services.lockout import lockout_response as api_lockout_response
+from backend.cache_control import API_PREFIX
+from backend.errors import DomainError, message_for
 from workspace.forms import CodeForm, LoginForm, ResetCodeForm
 
 PENDING = "workspace_mfa_token"
@@ -132,6 +135,19 @@ def login_enrol_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message())
         return HttpResponseRedirect(reverse("workspace:login"))
     return render(request, "workspace/login_enrol.html", {"form": form, "enrolment": enrolment})
+
+
+def lockout_response(request: HttpRequest, response: object, credentials: dict[str, Any]) -> Any:
+    """django-axes (AXES_LOCKOUT_CALLABLE): a locked-out login gets a page in a browser (the
+    workspace's and the admin's login) and the standard JSON error in the API."""
+    if request.path.startswith(API_PREFIX):
+        return api_lockout_response(request, response, credentials)
+    cooloff = settings.AXES_COOLOFF_TIME
+    context = {
+        "message": message_for("login_locked"),
+        "minutes": max(1, int(cooloff.total_seconds() // 60)) if cooloff else 0,
+    }
+    return render(request, "workspace/login_locked.html", context, status=429)
 
 
 @require_POST

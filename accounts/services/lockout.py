@@ -18,5 +18,6 @@ def login_username_from_credentials(request: HttpRequest, credentials: dict[str,
 
 
 def lockout_response(request: HttpRequest, response: object, credentials: dict[str, Any]) -> Any:
-    """django-axes: a locked-out login gets our standard JSON error, in the API and admin alike."""
+    """A locked-out login gets our standard JSON error in the API (browsers get a page:
+    workspace.views_login.lockout_response, the configured callable, calls this for /api/)."""
     return JsonResponse(error_body("login_locked", message_for("login_locked")), status=429)

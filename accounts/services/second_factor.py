@@ -193,14 +193,5 @@ def second_factor_check(*, request: HttpRequest, user: User, code: str) -> Devic
     return device
 
 
-def second_factor_device_for(*, user: User, code: str) -> Device | None:
-    """The confirmed device a code is for, by its shape: six digits are an authenticator app's
-    (TOTP), anything else a recovery code. Lets a login take just the code (the admin's, in one
-    step) without trying it on every device, which would count a failure against each."""
-    code = code.strip().replace(" ", "")
-    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
-    return model.objects.filter(user=user, confirmed=True).order_by("id").first()
-
-
 def second_factor_method(device: Device) -> str:
     return "recovery_code" if isinstance(device, StaticDevice) else "totp"

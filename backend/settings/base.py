@@ -282,7 +282,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.services.lockout.login_username_from_credentials"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "accounts.services.lockout.lockout_response"
+# A page in the browser, the JSON error in the API (docs/adr/0035).
+AXES_LOCKOUT_CALLABLE = "workspace.views_login.lockout_response"
 # The lockout counts per address as the access log and the throttles see it (TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "backend.request_context.client_address"
 AXES_VERBOSE = False
@@ -465,9 +466,11 @@ OTP_TOTP_ISSUER = "Buurtsignaal"
 
 # --- The team workspace (docs/adr/0027) and e-mail (docs/adr/0028) --------------------------
 LOGIN_URL = "/werkruimte/inloggen/"
-# A browser session opened by the workspace's login ends this long after login (a working day;
-# logging out ends it sooner). The admin's keeps SESSION_COOKIE_AGE.
+# A browser session (the workspace's login and the admin's alike) ends this long after login (a
+# working day; logging out ends it sooner), however often it is used (docs/adr/0035).
 BROWSER_SESSION_HOURS = env.int("BROWSER_SESSION_HOURS", default=10)
+# Any other session (none is opened elsewhere) lasts no longer either.
+SESSION_COOKIE_AGE = BROWSER_SESSION_HOURS * 3600
 # Where e-mails link to: the workspace as the team reaches it.
 WORKSPACE_BASE_URL = env.str("WORKSPACE_BASE_URL", default="http://localhost:8000")
 # E-mail: EMAIL_URL (django-environ), e.g. smtp+tls://user:password@smtp.example.org:587;

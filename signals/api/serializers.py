@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.postcodes import postcode_normalise
 from backend.serializers import DateTimeField, StrictSerializer
 from signals.hooks import QUEUE_DEADLINE_PREFIX
 from signals.models import Consent, ConsentPurpose, Outcome, Status, TargetGroup, Urgency
 from signals.services.intake import IntakeConsent, IntakeInput
 
-POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,19}$")
 
 
@@ -35,12 +35,12 @@ class AddressInput(StrictSerializer):
     )
 
     def validate_postcode(self, value: str) -> str:
-        value = value.replace(" ", "").upper()
-        if not POSTCODE.match(value):
+        postcode = postcode_normalise(value)
+        if postcode is None:
             raise serializers.ValidationError(
                 _("Not a Dutch postcode like 3511 AB."), code="invalid"
             )
-        return value
+        return postcode
 
 
 class PurposesInput(StrictSerializer):
@@ -60,7 +60,7 @@ class ConsentInput(StrictSerializer):
     given_by = serializers.ChoiceField(choices=Consent.GivenBy.choices)
     representative_relation = serializers.CharField(max_length=64, required=False, allow_blank=True)
     method = serializers.ChoiceField(choices=Consent.Method.choices)
-    given_at = DateTimeField()
+    given_at = DateTimeField(offset_required=True)
     purposes = PurposesInput()
     initiatives = serializers.ListField(
         child=serializers.CharField(max_length=120),

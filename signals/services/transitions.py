@@ -119,6 +119,9 @@ def signal_assign(
     Side effects: assigned_to and version; an `assigned` event (notifies the assignee)."""
     with transaction.atomic():
         signal = signal_for_team_work(actor=actor, signal_id=signal_id)
+        target_id = assignee_id or actor.pk
+        if str(target_id) != str(actor.pk):  # before the version: a 409 would tell it (403 first)
+            require_coordinator(actor, signal)
         check_version(signal, expected_version)
         if signal.status not in workflow.OPEN_FOR_TEAM:
             raise DomainError(
@@ -126,9 +129,6 @@ def signal_assign(
                 status=signal.status,
                 details={"status": signal.status, "allowed": []},
             )
-        target_id = assignee_id or actor.pk
-        if str(target_id) != str(actor.pk):
-            require_coordinator(actor, signal)
         assignee = User.objects.filter(pk=target_id, is_active=True).first()
         if (
             assignee is None
@@ -157,8 +157,8 @@ def signal_forward(
     event; on commit the routing task (which appends `routed` and notifies the new team)."""
     with transaction.atomic():
         signal = signal_for_team_work(actor=actor, signal_id=signal_id)
+        require_coordinator(actor, signal)  # before the version: a 409 would tell it (403 first)
         check_version(signal, expected_version)
-        require_coordinator(actor, signal)
         if signal.status not in workflow.FORWARDABLE:
             raise DomainError(
                 "illegal_transition",

@@ -217,3 +217,30 @@ def test_authentication_is_one_query_and_the_role_check_fills_the_permission_cac
     with CaptureQueriesContext(connection) as queries:
         assert user.has_perm(SUBMIT_SIGNAL)  # the view's capability check
     assert len(queries) == 0
+
+
+def test_deactivating_and_reactivating_by_plain_save_ends_every_session(client):
+    """Issue 18 part 7: the epoch moves with is_active in the database (accounts migration
+    0008), not only in the services and the admin form that call them."""
+    user = UserFactory(field_worker=True)
+    tokens = token_client(user)
+    browser = verified_session(client, user)
+    assert tokens.get(ME).status_code == 200 and browser.get(ME).status_code == 200
+    user.is_active = False
+    user.save()
+    user.is_active = True
+    user.save()
+    assert_ended(tokens)
+    assert browser.get(ME).status_code == 401
+
+
+def test_a_stale_user_object_cannot_bring_the_old_epoch_back():
+    user = UserFactory(field_worker=True)
+    stale = type(user).objects.get(pk=user.pk)
+    services.login_sessions_end(user=user, reason="test")
+    client = token_client(user)
+    stale.full_name = "Nieuwe Naam"
+    stale.save()  # writes every field, the epoch read before the sessions ended among them
+    stale.refresh_from_db()
+    assert stale.credential_epoch == user.credential_epoch
+    assert client.get(ME).status_code == 200

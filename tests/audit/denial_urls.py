@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.urls import path
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,9 +39,17 @@ class ValidationApi(APIView):
         raise DomainError("validation_error")
 
 
+class NeedsLoginApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request) -> Response:
+        return Response({})
+
+
 urlpatterns = [
     path("hidden/<str:pk>", HiddenObjectApi.as_view(), name="test-hidden"),
     path("forbidden", ForbiddenApi.as_view(), name="test-forbidden"),
     path("domain", DomainRefusalApi.as_view(), name="test-domain"),
     path("invalid", ValidationApi.as_view(), name="test-invalid"),
+    path("needs-login", NeedsLoginApi.as_view(), name="test-needs-login"),
 ]

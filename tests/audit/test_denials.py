@@ -6,7 +6,9 @@ import uuid
 
 import pytest
 from django.db import connection
+from rest_framework.test import APIClient
 
+from audit.denials import UNAUTHENTICATED_LOG_PER_MINUTE
 from audit.models import AccessLog, AccessOutcome, Action
 from tests.factories import UserFactory
 
@@ -59,3 +61,31 @@ def test_a_failing_log_write_does_not_mask_the_denial(client_for, caplog):
     assert "access log write for a denial failed" in caplog.text
     # The failed write left the connection usable.
     assert AccessLog.objects.count() == 0
+
+
+def test_an_anonymous_401_writes_no_access_log_row_but_a_security_log_line(caplog):
+    """Issue 18 part 7 (docs/adr/0035): no actor, no personal data reached, no NEN 7513 row."""
+    with caplog.at_level(logging.WARNING, logger="audit.security"):
+        response = APIClient().get("/needs-login")
+    assert response.status_code == 401
+    assert not AccessLog.objects.exists()
+    (line,) = [r for r in caplog.records if r.name == "audit.security"]
+    assert (line.view, line.method, line.reason) == ("test-needs-login", "GET", "not_authenticated")
+    assert "127.0.0.1" not in caplog.text and len(line.client) == 16
+
+
+def test_anonymous_401s_are_logged_at_most_ten_a_minute_per_client(caplog):
+    client = APIClient()
+    with caplog.at_level(logging.WARNING, logger="audit.security"):
+        for _ in range(UNAUTHENTICATED_LOG_PER_MINUTE + 5):
+            assert client.get("/needs-login").status_code == 401
+    lines = [r.getMessage() for r in caplog.records if r.name == "audit.security"]
+    assert len(lines) == UNAUTHENTICATED_LOG_PER_MINUTE + 1
+    assert "not logged" in lines[-1]
+    assert not AccessLog.objects.exists()
+
+
+def test_an_authenticated_refusal_still_writes_its_row(client_for):
+    user = UserFactory()
+    assert client_for(user).get("/forbidden").status_code == 403
+    assert AccessLog.objects.get().actor_id == user.pk

@@ -62,7 +62,10 @@ def test_an_out_of_range_consent_moment_in_a_nested_body_is_a_field_error(moment
     payload = intake_payload()
     payload["consent"]["given_at"] = moment
     response = client.post("/api/v1/signals", payload, format="json")
-    assert field_error(response, "consent", "given_at")["code"] == "overflow"
+    # given_at must carry its offset (docs/adr/0035): a naive one is refused before its range
+    naive = moment[-1] != "Z" and moment[-6] not in "+-"
+    expected = "invalid" if naive else "overflow"
+    assert field_error(response, "consent", "given_at")["code"] == expected
     assert not Signal.objects.exists()
 
 

@@ -70,6 +70,8 @@ FORGED = [
     cursor("o=-1"),
     cursor("r=maybe"),
     "not base64 at all!",
+    "%%%",  # issue 18: lenient base64 dropped it all and answered the first page
+    cursor("x=1"),  # decodes, but names nothing a cursor holds
 ]
 
 

@@ -101,3 +101,73 @@ def test_a_row_with_too_many_cells_is_refused(tmp_path) -> None:
             "import_initiatives", str(write(tmp_path, shifted)), stdout=io.StringIO(), stderr=err
         )
     assert "initiatieven.csv:2: expected 19 columns" in err.getvalue()
+
+
+# Issue 18 part 7: files that are not UTF-8, or not text, are refused with their lines.
+EN_DASH = "\u2013"  # 0x96 in Windows-1252, a control character in Latin-1
+ACCENTED = GOOD.replace("Domstad Plusbus", "Café Plusbus").replace("domstad-plusbus", "cafe")
+
+
+def refusal(tmp_path: Path, data: bytes) -> list[str]:
+    path = tmp_path / "initiatieven.csv"
+    path.write_bytes(data)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_initiatives", str(path), stdout=io.StringIO(), stderr=err)
+    assert not Initiative.objects.exists()
+    return err.getvalue().splitlines()
+
+
+def text(*rows: str) -> str:
+    return "\n".join([HEADER, *rows]) + "\n"
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_a_latin_1_or_windows_1252_file_is_refused_on_each_line(tmp_path, encoding) -> None:
+    data = text(GOOD, ACCENTED, "x" + ACCENTED.replace("cafe;", "cafe-2;")).encode(encoding)
+    lines = refusal(tmp_path, data)
+    assert [line.split(": ")[0] for line in lines] == ["initiatieven.csv:3", "initiatieven.csv:4"]
+    assert "not UTF-8: byte 0xE9" in lines[0] and "save the file as UTF-8" in lines[0]
+
+
+def test_a_windows_1252_only_character_is_refused(tmp_path) -> None:
+    row = GOOD.replace("Uitjes met een busje.", f"Uitjes {EN_DASH} met een busje.")
+    assert refusal(tmp_path, text(row).encode("cp1252")) == [
+        f"initiatieven.csv:2: not UTF-8: byte 0x96 at position {row.index(EN_DASH) + 1} "
+        "(Latin-1 or Windows-1252?): save the file as UTF-8 ('CSV UTF-8' in Excel)"
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_utf_16_or_32_file_is_refused_once(tmp_path, encoding) -> None:
+    lines = refusal(tmp_path, text(GOOD, ACCENTED).encode(encoding))
+    assert lines == [
+        "initiatieven.csv:1: the file is UTF-16 or UTF-32, not UTF-8: save the file as UTF-8 "
+        "('CSV UTF-8' in Excel)"
+    ]
+
+
+def test_invalid_utf_8_is_refused_on_its_line(tmp_path) -> None:
+    data = text(GOOD).encode() + b"\xc3\x28" + ACCENTED.encode()[2:] + b"\n"
+    lines = refusal(tmp_path, data)
+    assert lines[0].startswith("initiatieven.csv:3: not UTF-8: byte 0xC3 at position 1")
+
+
+def test_a_nul_byte_is_refused_on_its_line(tmp_path) -> None:
+    data = text(GOOD, ACCENTED.replace("Café", "Caf\x00")).encode()
+    assert refusal(tmp_path, data) == ["initiatieven.csv:3: a NUL byte (is this a text file?)"]
+
+
+@pytest.mark.parametrize("size", [10_001, 5 * 1024 * 1024])
+def test_an_oversized_field_is_refused_on_its_line(tmp_path, size) -> None:
+    huge = GOOD.replace("Uitjes met een busje.", "x" * size)
+    lines = refusal(tmp_path, text(ACCENTED, huge).encode())
+    assert lines[0].startswith("initiatieven.csv:3: ")
+    assert "at most 10000 characters" in lines[0]
+
+
+def test_utf_8_with_a_bom_is_read(tmp_path) -> None:
+    path = tmp_path / "initiatieven.csv"
+    path.write_bytes(text(ACCENTED).encode("utf-8-sig"))
+    assert "1 created" in run(path)[0]
+    assert Initiative.objects.get().name == "Café Plusbus"

@@ -3,6 +3,7 @@ never cached, and every query logged (failing closed)."""
 
 import csv
 import io
+import logging
 import uuid
 from datetime import timedelta
 
@@ -159,12 +160,15 @@ def test_team_member_is_refused(client_for):
     assert client_for(member_of(TeamFactory())).get(LIST).status_code == 403
 
 
-def test_anonymous_gets_401_and_is_logged(api_client):
-    response = api_client.get(LIST)
+def test_anonymous_gets_401_in_the_security_log_not_the_access_log(api_client, caplog):
+    """Issue 18 part 7: an anonymous request reached no personal data and names nobody: no NEN
+    7513 row (docs/adr/0035), a line in the security log."""
+    with caplog.at_level(logging.WARNING, logger="audit.security"):
+        response = api_client.get(LIST)
     assert response.status_code == 401
-    denial = AccessLog.objects.get()
-    assert denial.actor_id is None
-    assert denial.details["reason"] == "not_authenticated"
+    assert not AccessLog.objects.exists()
+    (line,) = [r for r in caplog.records if r.name == "audit.security"]
+    assert (line.view, line.reason) == ("audit-access-log", "not_authenticated")
 
 
 def test_csv_export_with_filters_is_logged(client_for, officer):

@@ -237,6 +237,33 @@ REFUSALS = {
         ["address", "postcode"],
         "invalid",
     ),
+    # Issue 18 part 7: checked as written, before upper case turns these into ASCII
+    "postcode with a dotless i": (
+        lambda: _nested("address", postcode="3511\u0131b"),
+        "validation_error",
+        ["address", "postcode"],
+        "invalid",
+    ),
+    "postcode with the ff ligature": (
+        lambda: _nested("address", postcode="3511\ufb00"),
+        "validation_error",
+        ["address", "postcode"],
+        "invalid",
+    ),
+    "consent date without a time": (
+        lambda: with_consent(given_at=timezone.localdate().isoformat()),
+        "validation_error",
+        ["consent", "given_at"],
+        "invalid",
+    ),
+    "consent moment without an offset": (
+        lambda: with_consent(
+            given_at=(timezone.now() - timedelta(minutes=3)).replace(tzinfo=None).isoformat()
+        ),
+        "validation_error",
+        ["consent", "given_at"],
+        "invalid",
+    ),
     "consent given in the future": (
         _future_consent,
         "validation_error",

@@ -284,6 +284,6 @@ def test_a_workspace_session_ends_after_browser_session_hours(client, settings):
     settings.BROWSER_SESSION_HOURS = 3
     world = two_teams()
     workspace_login(client, world.member)
-    assert client.session.get_expiry_age() == 3 * 3600
+    assert 3 * 3600 - 60 < client.session.get_expiry_age() <= 3 * 3600
     with time_machine.travel(timezone.now() + timedelta(hours=3, minutes=1)):
         assert client.get(QUEUE).status_code == 302

@@ -1,3 +1,4 @@
+import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -5,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from initiatives.catalogue_import import ImportRefused, import_catalogue
+from initiatives.catalogue_import import ImportRefused, catalogue_text, import_catalogue
 
 
 class Command(BaseCommand):
@@ -26,15 +27,15 @@ class Command(BaseCommand):
         def progress(rows: list) -> Any:
             return tqdm(rows, desc="initiatives", unit="row", file=sys.stderr, disable=None)
 
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            try:
-                result = import_catalogue(stream, delimiter=options["delimiter"], progress=progress)
-            except ImportRefused as refused:
-                for line, message in refused.errors:
-                    self.stderr.write(f"{path.name}:{line}: {message}")
-                raise CommandError(
-                    f"{path.name}: {len(refused.errors)} error(s); nothing was imported"
-                ) from None
+        try:
+            stream = io.StringIO(catalogue_text(path.read_bytes()), newline="")
+            result = import_catalogue(stream, delimiter=options["delimiter"], progress=progress)
+        except ImportRefused as refused:
+            for line, message in refused.errors:
+                self.stderr.write(f"{path.name}:{line}: {message}")
+            raise CommandError(
+                f"{path.name}: {len(refused.errors)} error(s); nothing was imported"
+            ) from None
         self.stdout.write(
             f"{path.name}: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged"

@@ -147,3 +147,30 @@ def test_the_system_services_refuse_every_person_even_an_officer(world, service)
 @pytest.mark.parametrize("service", ["transition", "assign", "forward", "note_add", "create"])
 def test_no_actor_at_all_is_refused_not_taken_for_the_system(world, service):
     assert _code(lambda: CASES[service][0](world, None)) == PD
+
+
+def _stale_forward(w: Any, actor: Any) -> Any:
+    return services.signal_forward(
+        signal_id=w.signal.pk,
+        actor=actor,
+        team_id=w.other_team.pk,
+        expected_version=w.signal.version + 7,
+        reason="Past beter bij Oost.",
+    )
+
+
+def _stale_assign_other(w: Any, actor: Any) -> Any:
+    return services.signal_assign(
+        signal_id=w.signal.pk,
+        actor=actor,
+        assignee_id=w.coordinator.pk,
+        expected_version=w.signal.version + 7,
+    )
+
+
+@pytest.mark.parametrize("call", [_stale_forward, _stale_assign_other])
+def test_a_non_coordinator_with_a_wrong_version_is_refused_before_learning_the_version(world, call):
+    """Issue 18 part 7: authorisation before the version check; a 409 would carry the current
+    version to someone who may not make the change at all (403 first)."""
+    assert _code(lambda: call(world, world.member)) == "coordinator_required"
+    assert _code(lambda: call(world, world.coordinator)) == "version_conflict"
