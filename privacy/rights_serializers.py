@@ -15,6 +15,7 @@ from backend.serializers import DateTimeField, StrictSerializer
 from outcomes.selectors import measurement_answers_text, score_of
 from privacy.models import SubjectRequest
 from privacy.registers import purpose_description
+from privacy.registers.lawful_bases import lawful_bases_data
 from privacy.retention import retention_info
 
 FUTURE_SLACK = timedelta(minutes=10)
@@ -339,11 +340,23 @@ class ExportControllerOutput(serializers.Serializer):
     contact = serializers.CharField()
 
 
+class LawfulBasisOutput(serializers.Serializer):
+    activity = serializers.CharField()
+    description = serializers.CharField()
+    consent_based = serializers.BooleanField()
+    gdpr_art6 = serializers.CharField()
+    gdpr_art6_ground = serializers.CharField()
+    gdpr_art9 = serializers.CharField(allow_null=True)
+    gdpr_art9_ground = serializers.CharField(allow_null=True)
+    national_law = serializers.CharField()
+
+
 class SubjectExportOutput(serializers.Serializer):
     subject_id = serializers.UUIDField()
     generated_at = DateTimeField()
     include_staff = serializers.SerializerMethodField()
     controller = serializers.SerializerMethodField()
+    lawful_bases = serializers.SerializerMethodField()
     signals = ExportSignalOutput(many=True)
     access_history = ExportAccessOutput(many=True)
 
@@ -362,6 +375,11 @@ class SubjectExportOutput(serializers.Serializer):
             "name": settings.PRIVACY_CONTROLLER_NAME,
             "contact": settings.PRIVACY_CONTROLLER_CONTACT,
         }
+
+    @extend_schema_field(LawfulBasisOutput(many=True))
+    def get_lawful_bases(self, export: Any) -> list[dict[str, Any]]:
+        """Why each use of the resident's data is allowed (AVG art. 13/15: the basis)."""
+        return LawfulBasisOutput(lawful_bases_data(), many=True).data
 
 
 class ConsentRegisterEntryOutput(serializers.Serializer):

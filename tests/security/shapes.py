@@ -112,6 +112,12 @@ SUBJECT_EXPORT = {
     "generated_at": None,
     "include_staff": None,
     "controller": {"name", "contact"},
+    "lawful_bases": [
+        {
+            *("activity", "description", "consent_based", "gdpr_art6", "gdpr_art6_ground"),
+            *("gdpr_art9", "gdpr_art9_ground", "national_law"),
+        }
+    ],
     "signals": [EXPORT_SIGNAL],
     "access_history": [{"occurred_at", "action", "outcome", "purpose", "roles", "organisation"}],
 }
@@ -235,7 +241,8 @@ SHAPES: dict[tuple[str, str], Any] = {
     ("GET", "api/v1/privacy/consent-register"): page(CONSENT_REGISTER_ENTRY),
     ("GET", "api/v1/privacy/processing-register"): dict.fromkeys(  # from code and settings
         [
-            *("controller", "data_subjects", "generated_at", "legal_basis", "personal_data"),
+            *("controller", "data_subjects", "generated_at", "lawful_bases", "legal_basis"),
+            "personal_data",
             *("processing_activity", "purposes", "recipients", "retention", "security_measures"),
             "transfers_outside_eea",
         ],
