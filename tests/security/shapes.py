@@ -62,8 +62,10 @@ ACCESS_LOG_ENTRY = {
     "details": ANY,
 }
 SUBJECT_REQUEST = {
-    *("id", "kind", "subject_id", "channel", "status", "received_at", "due_at", "overdue"),
-    *("reason", "registered_by_id", "handled_by_id", "completed_at", "outcome_note"),
+    **dict.fromkeys(["id", "kind", "subject_id", "channel", "status", "received_at", "due_at"]),
+    **dict.fromkeys(["overdue", "reason", "registered_by_id", "handled_by_id", "completed_at"]),
+    "outcome_note": None,
+    "recipients": [{"initiative_id", "name", "received_at", "signal_id"}],
 }
 CONSENT_REGISTER_ENTRY = {
     **dict.fromkeys(["consent_id", "subject_id", "given_at", "recorded_at", "method"]),
