@@ -1,6 +1,7 @@
 """The workspace in a real browser (issue 13): log in with a TOTP code, work a new signal
 from acknowledgement to closing and see each step in the timeline, another team's signal is
-404; a coordinator assigns and forwards; the privacy officer filters the access log."""
+404; a coordinator assigns and forwards; the privacy officer filters the access log; a member
+confirms a withdrawal and must give a reason (issue 18)."""
 
 import pytest
 from django.test import Client
@@ -105,3 +106,28 @@ def test_the_privacy_officer_filters_the_access_log(browser):
     assert all(str(world.signal.subject_id) in row.text for row in rows)
     audit = AccessLog.objects.filter(action=Action.AUDIT_READ, actor_id=officer.pk)
     assert audit.filter(subject_id=world.signal.subject_id).exists()
+
+
+def test_a_member_confirms_a_withdrawal_and_must_give_a_reason(browser):
+    world = two_teams()
+    log_in(browser, world.member)
+    browser.open(f"/werkruimte/signalen/{world.signal.pk}/")
+    browser.driver.find_element(
+        By.LINK_TEXT, "Toestemming intrekken en persoonsgegevens wissen…"
+    ).click()
+    browser.snap("confirmation")
+    text = main_text(browser)
+    assert "Dit kan niet ongedaan worden gemaakt." in text
+    assert "Geen initiatief heeft de contactgegevens gekregen." in text
+
+    press(browser, "Toestemming intrekken en persoonsgegevens wissen")
+    assert "Zeg hoe de intrekking je bereikte; er is niets gewist." in main_text(browser)
+    world.signal.refresh_from_db()
+    assert world.signal.personal_data_erased_at is None
+
+    browser.driver.find_element(By.ID, "id_reason").send_keys("Belde zelf.")
+    press(browser, "Toestemming intrekken en persoonsgegevens wissen")
+    assert "De toestemming is ingetrokken; de persoonsgegevens zijn gewist." in main_text(browser)
+    world.signal.refresh_from_db()
+    assert world.signal.status == Status.WITHDRAWN
+    assert world.signal.personal_data_erased_at is not None
