@@ -1,7 +1,8 @@
 """Reads of the catalogue, the suggestions for a signal and a signal's referrals."""
 
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import django_filters
@@ -160,6 +161,44 @@ def referrals_by_signal(*, signal_ids: Sequence[Any]) -> dict[Any, list[Referral
     for referral in rows.order_by("created_at", "id"):
         referrals.setdefault(referral.signal_id, []).append(referral)
     return referrals
+
+
+@dataclass(frozen=True)
+class DataRecipient:
+    """An initiative that received a resident's contact details in a handover, and when."""
+
+    subject_id: Any
+    signal_id: Any
+    initiative_id: Any
+    name: str
+    received_at: datetime
+
+
+def data_recipients(
+    *, subject_ids: Sequence[Any] = (), signal_ids: Sequence[Any] = ()
+) -> list[DataRecipient]:
+    """Every initiative the contact details of these residents (or signals) were handed to,
+    oldest first: the recipients an erasure or restriction must be told about and the resident
+    may ask after (AVG art. 19). From the referrals' `contact_shared_at`, which outlives the
+    referral's end and the signal's erasure. One query."""
+    rows = Referral.objects.filter(contact_shared_at__isnull=False)
+    rows = rows.filter(Q(signal__subject_id__in=list(subject_ids)) | Q(signal_id__in=signal_ids))
+    return [
+        DataRecipient(
+            subject_id=row["signal__subject_id"],
+            signal_id=row["signal_id"],
+            initiative_id=row["initiative_id"],
+            name=row["initiative__name"],
+            received_at=row["contact_shared_at"],
+        )
+        for row in rows.order_by("contact_shared_at", "id").values(
+            "signal__subject_id",
+            "signal_id",
+            "initiative_id",
+            "initiative__name",
+            "contact_shared_at",
+        )
+    ]
 
 
 def active_reason_codes() -> set[str]:

@@ -173,7 +173,11 @@ class SubjectRequestListApi(_PrivacyApi):
                 now=now,
             )
             page = paginator.paginate_queryset(rows, request, view=self)
-            data = s.SubjectRequestOutput(page, many=True, context={"now": now}).data
+            recipients = rights_selectors.subject_recipients(
+                subject_ids=[row.subject_id for row in page]
+            )
+            context = {"now": now, "recipients": recipients}
+            data = s.SubjectRequestOutput(page, many=True, context=context).data
             log.add(rights_selectors.subject_requests_listed(filters=filters))
         return paginator.get_paginated_response(data)
 

@@ -9,3 +9,4 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from privacy import errors  # noqa: F401  (registers error codes)
+        from privacy.registers import lawful_bases  # noqa: F401  (check privacy.E001)

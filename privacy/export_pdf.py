@@ -240,6 +240,18 @@ def _referrals_section(doc: _Doc, referrals: list[dict[str, Any]]) -> None:
     )
 
 
+def _lawful_bases_section(doc: _Doc, bases: list[dict[str, Any]]) -> None:
+    doc.heading(label("lawful_bases"))
+    doc.text(label("lawful_bases_intro"))
+    rows = []
+    for basis in bases:
+        ground = f"art. {basis['gdpr_art6']} {basis['gdpr_art6_ground']}"
+        if basis["gdpr_art9"]:
+            ground += f"; art. {basis['gdpr_art9']} {basis['gdpr_art9_ground']}"
+        rows.append([basis["description"], ground, basis["national_law"]])
+    doc.grid([label("processing"), label("ground"), label("law")], rows, [55, 50, 65])
+
+
 def _access_section(doc: _Doc, rows: list[dict[str, Any]], include_staff: bool) -> None:
     doc.heading(label("access"))
     if not rows:
@@ -284,6 +296,7 @@ def subject_export_pdf(data: dict[str, Any]) -> bytes:
     doc.pairs(facts)
     for signal in data["signals"]:
         _signal_section(doc, signal)
+    _lawful_bases_section(doc, data["lawful_bases"])
     _access_section(doc, data["access_history"], data["include_staff"])
 
     footer = f"Buurtsignaal · {label('subject')} {data['subject_id']}"

@@ -93,6 +93,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_referrals": ("Geen doorverwijzingen.", "No referrals."),
     "step": ("Stap", "Step"),
     "contact_shared": ("Uw contactgegevens doorgegeven op", "Your contact details passed on"),
+    "lawful_bases": ("Waarom wij uw gegevens mogen gebruiken", "Why we may use your data"),
+    "lawful_bases_intro": (
+        "Voor elk gebruik van uw gegevens staat hier op welke grond uit de AVG en welke wet "
+        "het rust. Waar toestemming de grond is, kunt u die altijd intrekken.",
+        "For each use of your data, this shows the ground in the GDPR and the law it rests "
+        "on. Where consent is the ground, you can always withdraw it.",
+    ),
+    "processing": ("Gebruik", "Use"),
+    "ground": ("Grond (AVG)", "Ground (GDPR)"),
+    "law": ("Wet", "Law"),
 }
 RETENTION_TEXT: dict[str, tuple[str, str]] = {
     "erased": ("Uw persoonsgegevens zijn gewist op {erased_at}.", "Erased on {erased_at}."),

@@ -20,7 +20,7 @@ from audit.disclosure import Disclosure
 from audit.models import AccessLog, Action, Purpose
 from backend.errors import DomainError
 from initiatives.models import Referral
-from initiatives.selectors import referrals_by_signal
+from initiatives.selectors import DataRecipient, data_recipients, referrals_by_signal
 from outcomes.models import Measurement
 from privacy.models import SubjectRequest
 from privacy.personal_data import SUBJECT_FIELDS
@@ -79,6 +79,16 @@ def subject_request_for_action(
     if request.status != SubjectRequest.Status.OPEN:
         raise DomainError("subject_request_closed")
     return request
+
+
+def subject_recipients(*, subject_ids: list[Any]) -> dict[Any, list[DataRecipient]]:
+    """The initiatives that received each resident's contact details, with the date, by
+    subject id (AVG art. 19): for the request list and the answer of a rights action. One
+    query for any number of residents."""
+    recipients: dict[Any, list[DataRecipient]] = {}
+    for recipient in data_recipients(subject_ids=subject_ids):
+        recipients.setdefault(recipient.subject_id, []).append(recipient)
+    return recipients
 
 
 @dataclass(frozen=True)

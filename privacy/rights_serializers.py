@@ -15,7 +15,9 @@ from backend.serializers import DateTimeField, StrictSerializer
 from outcomes.selectors import measurement_answers_text, score_of
 from privacy.models import SubjectRequest
 from privacy.registers import purpose_description
+from privacy.registers.lawful_bases import lawful_bases_data
 from privacy.retention import retention_info
+from privacy.rights_selectors import subject_recipients
 
 FUTURE_SLACK = timedelta(minutes=10)
 
@@ -122,7 +124,18 @@ class ProcessingRegisterQuery(StrictSerializer):
 # --- outputs ----------------------------------------------------------------------------------
 
 
+class DataRecipientOutput(serializers.Serializer):
+    initiative_id = serializers.UUIDField()
+    name = serializers.CharField()
+    received_at = DateTimeField()
+    signal_id = serializers.UUIDField()
+
+
 class SubjectRequestOutput(serializers.Serializer):
+    """A request, with every initiative the resident's contact details already reached and
+    when (AVG art. 19: an erasure or restriction must be told to them, and the resident may
+    ask who they are). A list passes `recipients` (by subject id) in the context: one query."""
+
     id = serializers.UUIDField()
     kind = serializers.CharField()
     subject_id = serializers.UUIDField()
@@ -136,10 +149,19 @@ class SubjectRequestOutput(serializers.Serializer):
     handled_by_id = serializers.UUIDField(allow_null=True)
     completed_at = DateTimeField(allow_null=True)
     outcome_note = serializers.CharField()
+    recipients = serializers.SerializerMethodField()
 
     def get_overdue(self, request: SubjectRequest) -> bool:
         now = self.context.get("now") or timezone.now()
         return request.status == SubjectRequest.Status.OPEN and request.due_at < now
+
+    @extend_schema_field(DataRecipientOutput(many=True))
+    def get_recipients(self, request: SubjectRequest) -> list[dict[str, Any]]:
+        recipients = self.context.get("recipients")
+        if recipients is None:
+            recipients = subject_recipients(subject_ids=[request.subject_id])
+        rows = recipients.get(request.subject_id, [])
+        return DataRecipientOutput(rows, many=True).data
 
 
 class _StaffIdsOptional(serializers.Serializer):
@@ -339,11 +361,23 @@ class ExportControllerOutput(serializers.Serializer):
     contact = serializers.CharField()
 
 
+class LawfulBasisOutput(serializers.Serializer):
+    activity = serializers.CharField()
+    description = serializers.CharField()
+    consent_based = serializers.BooleanField()
+    gdpr_art6 = serializers.CharField()
+    gdpr_art6_ground = serializers.CharField()
+    gdpr_art9 = serializers.CharField(allow_null=True)
+    gdpr_art9_ground = serializers.CharField(allow_null=True)
+    national_law = serializers.CharField()
+
+
 class SubjectExportOutput(serializers.Serializer):
     subject_id = serializers.UUIDField()
     generated_at = DateTimeField()
     include_staff = serializers.SerializerMethodField()
     controller = serializers.SerializerMethodField()
+    lawful_bases = serializers.SerializerMethodField()
     signals = ExportSignalOutput(many=True)
     access_history = ExportAccessOutput(many=True)
 
@@ -362,6 +396,11 @@ class SubjectExportOutput(serializers.Serializer):
             "name": settings.PRIVACY_CONTROLLER_NAME,
             "contact": settings.PRIVACY_CONTROLLER_CONTACT,
         }
+
+    @extend_schema_field(LawfulBasisOutput(many=True))
+    def get_lawful_bases(self, export: Any) -> list[dict[str, Any]]:
+        """Why each use of the resident's data is allowed (AVG art. 13/15: the basis)."""
+        return LawfulBasisOutput(lawful_bases_data(), many=True).data
 
 
 class ConsentRegisterEntryOutput(serializers.Serializer):

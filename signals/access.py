@@ -95,22 +95,16 @@ def require_coordinator(actor: User, signal: Signal) -> None:
         raise DomainError("coordinator_required")
 
 
-def signal_for_withdrawal(*, actor: Any, signal_id: UUID | str) -> Signal:
-    """Locks a signal whose consent the actor may withdraw on the resident's word: the signaller
-    who submitted it, its team, or a privacy officer (any signal). Allowed under restriction:
-    withdrawal only reduces processing (AVG art. 18(2))."""
-    user = require_capability(actor, SUBMIT_SIGNAL, WORK_TEAM_QUEUE, HANDLE_PRIVACY_REQUESTS)
+def _withdrawal_scope(user: User) -> tuple[Any, bool]:
+    """The signals whose consent `user` may withdraw, and whether as a privacy officer."""
     officer = user.has_perm(HANDLE_PRIVACY_REQUESTS)
     if officer:
-        queryset = Signal.objects.all()
-    else:
-        queryset = Signal.objects.visible_to(user, break_glass=False) | Signal.objects.submitted_by(
-            user
-        )
-    try:
-        signal = lock_signal(queryset.with_grounds(user), signal_id, allow_restricted=True)
-    except Signal.DoesNotExist:
-        _refuse(user, signal_id)
+        return Signal.objects.all(), officer
+    scope = Signal.objects.visible_to(user, break_glass=False) | Signal.objects.submitted_by(user)
+    return scope, officer
+
+
+def _withdrawal_grounds(signal: Signal, user: User, *, officer: bool) -> Signal:
     if officer:
         rule = Rule.PRIVACY_OFFICER
     elif signal.created_by_id == user.pk:
@@ -119,6 +113,30 @@ def signal_for_withdrawal(*, actor: Any, signal_id: UUID | str) -> Signal:
         rule = ""  # the team rule
     signal.grounds = grounds_of(signal, rule=rule)
     return signal
+
+
+def signal_for_withdrawal(*, actor: Any, signal_id: UUID | str) -> Signal:
+    """Locks a signal whose consent the actor may withdraw on the resident's word: the signaller
+    who submitted it, its team, or a privacy officer (any signal). Allowed under restriction:
+    withdrawal only reduces processing (AVG art. 18(2))."""
+    user = require_capability(actor, SUBMIT_SIGNAL, WORK_TEAM_QUEUE, HANDLE_PRIVACY_REQUESTS)
+    scope, officer = _withdrawal_scope(user)
+    try:
+        signal = lock_signal(scope.with_grounds(user), signal_id, allow_restricted=True)
+    except Signal.DoesNotExist:
+        _refuse(user, signal_id)
+    return _withdrawal_grounds(signal, user, officer=officer)
+
+
+def signal_for_withdrawal_read(*, actor: Any, signal_id: UUID | str) -> Signal:
+    """The same signal by the same rule, read without a lock: for the page that asks to
+    confirm a withdrawal before anything changes (404 outside the rule)."""
+    user = require_capability(actor, SUBMIT_SIGNAL, WORK_TEAM_QUEUE, HANDLE_PRIVACY_REQUESTS)
+    scope, officer = _withdrawal_scope(user)
+    signal = scope.with_grounds(user).filter(pk=signal_id).first()
+    if signal is None:
+        _refuse(user, signal_id)
+    return _withdrawal_grounds(signal, user, officer=officer)
 
 
 def signal_for_rights_action(

@@ -103,6 +103,20 @@ def consent_withdrawn(signal: Signal, *, reason: str) -> Disclosure:
     )
 
 
+def withdrawal_previewed(signal: Signal, *, recipients: int) -> Disclosure:
+    """The page that asks to confirm a withdrawal: which kinds of data will be erased and who
+    already received the contact details; no personal value is shown."""
+    return _about(
+        signal.grounds,
+        action=Action.READ,
+        purpose=Purpose.DATA_SUBJECT_REQUEST,
+        object_id=signal.pk,
+        fields=[],
+        operation="withdraw_confirm",
+        recipients=recipients,
+    )
+
+
 def break_glass_opened(access: BreakGlassAccess, *, expires_at: str) -> Disclosure:
     grounds = Grounds(
         rule=Rule.BREAK_GLASS,

@@ -113,10 +113,15 @@ class NoteForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
+    """The confirmed withdrawal at the desk: a reason is required (issue 18, finding 6)."""
+
     reason = forms.CharField(
         label=_("How the withdrawal reached you (no details about the resident)"),
         max_length=200,
-        required=False,
+        error_messages={
+            "required": _("Say how the withdrawal reached you; nothing was erased."),
+            "max_length": _("The reason is too long (at most 200 characters); nothing was erased."),
+        },
     )
 
 

@@ -70,15 +70,21 @@ def break_glass_review_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @page(HANDLE_PRIVACY_REQUESTS)
 def subject_requests_view(request: HttpRequest) -> HttpResponse:
-    """Registered data-subject requests, soonest due first; the read is logged."""
+    """Registered data-subject requests, soonest due first, each with the initiatives that
+    already received the resident's contact details (AVG art. 19); the read is logged."""
     status = request.GET.get("status") or None
     if status not in (None, *SubjectRequest.Status.values):
         status = None
     now = timezone.now()
     with access_logged(actor=request.user) as log:
         rows = list(rights_selectors.subject_request_list(status=status, now=now)[:ROWS])
+        recipients = rights_selectors.subject_recipients(subject_ids=[r.subject_id for r in rows])
         log.add(rights_selectors.subject_requests_listed(filters={"status": status or ""}))
-        context = {"rows": rows, "now": now, "statuses": SubjectRequest.Status.choices}
+        context = {
+            "rows": [(row, recipients.get(row.subject_id, [])) for row in rows],
+            "now": now,
+            "statuses": SubjectRequest.Status.choices,
+        }
         return render(request, "workspace/privacy_requests.html", context)
 
 

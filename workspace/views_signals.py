@@ -12,8 +12,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -22,8 +23,9 @@ from accounts.roles import COORDINATE_TEAM, HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGN
 from audit.disclosure import access_logged
 from audit.models import Action
 from backend.errors import DomainError
+from initiatives import selectors as initiative_selectors
 from signals import disclosures, selectors, services, workflow, workload
-from signals.access import BREAK_GLASS
+from signals.access import BREAK_GLASS, signal_for_withdrawal_read
 from signals.api.views import QueuePagination
 from signals.grounds import Rule
 from signals.models import Outcome, Signal, Status
@@ -266,25 +268,60 @@ def note_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     )
 
 
-@require_POST
+def _withdraw_page(request: HttpRequest, signal_id: UUID, form: Any, *, status: int) -> Any:
+    """The confirmation asked before a withdrawal: what will be erased, that it cannot be
+    undone, who already received the contact details (AVG art. 19), and the reason field."""
+    with access_logged(actor=request.user) as log:
+        signal = signal_for_withdrawal_read(actor=request.user, signal_id=signal_id)
+        recipients = initiative_selectors.data_recipients(signal_ids=[signal.pk])
+        log.add(disclosures.withdrawal_previewed(signal, recipients=len(recipients)))
+        context = {
+            "signal": signal,
+            "form": form,
+            "recipients": recipients,
+            "back": _signal_url(signal.pk) if request.user.has_perm(WORK_TEAM_QUEUE) else "",
+        }
+        return render(request, "workspace/withdraw.html", context, status=status)
+
+
+def _recipients_text(recipients: list[Any]) -> str:
+    return ", ".join(
+        f"{r.name} ({date_format(timezone.localtime(r.received_at), 'j F Y')})" for r in recipients
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @page(SUBMIT_SIGNAL, WORK_TEAM_QUEUE, HANDLE_PRIVACY_REQUESTS)
 def withdraw_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
-    """Consent withdrawn on the resident's word: personal data is erased at once."""
-
-    def act(data: dict[str, Any]) -> Any:
-        signal = services.consent_withdraw(
-            signal_id=signal_id, actor=request.user, reason=data["reason"]
-        )
-        return disclosures.consent_withdrawn(signal, reason=data["reason"])
-
-    return _signal_action(
-        request,
-        signal_id,
-        forms.WithdrawForm(request.POST),
-        invalid=_("The reason is too long."),
-        act=act,
-        done=_("Consent is withdrawn; the personal data is erased."),
-    )
+    """Consent withdrawn on the resident's word. GET asks to confirm (what will be erased, that
+    it cannot be undone, who already has the contact details); POST, with the required reason,
+    erases at once and names those recipients again. A missing reason changes nothing."""
+    if request.method == "GET":
+        return _withdraw_page(request, signal_id, forms.WithdrawForm(), status=200)
+    form = forms.WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _withdraw_page(request, signal_id, form, status=400)
+    reason = form.cleaned_data["reason"]
+    recipients: list[Any] = []
+    try:
+        with access_logged(actor=request.user) as log:
+            signal = services.consent_withdraw(
+                signal_id=signal_id, actor=request.user, reason=reason
+            )
+            recipients = initiative_selectors.data_recipients(signal_ids=[signal.pk])
+            log.add(disclosures.consent_withdrawn(signal, reason=reason))
+    except DomainError as exc:
+        return action_refused(request, exc, _signal_url(signal_id))
+    done = _("Consent is withdrawn; the personal data is erased.")
+    if recipients:
+        done += " " + _(
+            "These initiatives already received the contact details: %(recipients)s. Tell "
+            "them the data is erased (GDPR art. 19)."
+        ) % {"recipients": _recipients_text(recipients)}
+    messages.success(request, done)
+    if request.user.has_perm(WORK_TEAM_QUEUE):
+        return HttpResponseRedirect(_signal_url(signal_id))
+    return HttpResponseRedirect(reverse("workspace:home"))
 
 
 @page(BREAK_GLASS)

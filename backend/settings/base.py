@@ -453,6 +453,9 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
 PRIVACY_CONTROLLER_NAME = env.str("PRIVACY_CONTROLLER_NAME", default="")
 PRIVACY_CONTROLLER_CONTACT = env.str("PRIVACY_CONTROLLER_CONTACT", default="")
 PRIVACY_DPO_CONTACT = env.str("PRIVACY_DPO_CONTACT", default="")
+# The lawful basis of each processing activity: defaults in privacy/lawful_bases.py, a TOML file
+# overrides the articles and laws cited per activity (docs/adr/0033; checked: privacy.E001).
+PRIVACY_LAWFUL_BASES_FILE = env.str("PRIVACY_LAWFUL_BASES_FILE", default="")
 # TOTP for every role beyond submitting signals (docs/adr/0010-second-factor.md).
 MFA_EXEMPT_FIELD_WORKERS = env.bool("MFA_EXEMPT_FIELD_WORKERS", default=True)
 MFA_TOKEN_MAX_AGE = env.int("MFA_TOKEN_MAX_AGE_SECONDS", default=300)

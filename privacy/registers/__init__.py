@@ -1,6 +1,7 @@
 """The consent register and the AVG art. 30 processing register, for the privacy officer
 (docs/adr/0013). `consents` selects and shapes the consent register's lines, `processing`
-builds the processing register from code and settings, `texts` holds the prose in Dutch and
+builds the processing register from code and settings, `lawful_bases` declares the lawful
+basis of each processing activity (docs/adr/0033), `texts` holds the prose in Dutch and
 English, `rendering` writes CSV and Markdown. Import from here."""
 
 from privacy.registers.consents import (

@@ -14,6 +14,7 @@ from audit.fields import EncryptedTextField
 from audit.models import Purpose
 from outcomes.personal_data import MEASUREMENT_FIELDS
 from privacy.registers import texts
+from privacy.registers.lawful_bases import lawful_bases_data
 from privacy.registers.texts import localised
 from privacy.retention import RETENTION_CLOCK, retention_policies
 from signals.models import Signal, Status
@@ -165,6 +166,7 @@ def processing_register() -> dict[str, Any]:
         },
         "processing_activity": localised(texts.PROCESSING_ACTIVITY),
         "legal_basis": localised(texts.LEGAL_BASIS),
+        "lawful_bases": lawful_bases_data(),
         "purposes": _purposes(),
         "data_subjects": [
             {"category": "resident", "description": localised(texts.DATA_SUBJECT_RESIDENT)},

@@ -27,6 +27,14 @@ def _md_escape(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def _lawful_basis_row(basis: dict[str, Any]) -> str:
+    art6 = f"{basis['gdpr_art6']} {basis['gdpr_art6_ground']}"
+    art9 = f"{basis['gdpr_art9']} {basis['gdpr_art9_ground']}" if basis["gdpr_art9"] else "-"
+    consent = _t("ja", "yes") if basis["consent_based"] else _t("nee", "no")
+    cells = [basis["description"], art6, art9, basis["national_law"], consent]
+    return "| " + " | ".join(_md_escape(cell) for cell in cells) + " |"
+
+
 def processing_register_markdown(register: dict[str, Any]) -> str:
     """The register as a Markdown document (for the privacy officer's file)."""
     lines = [
@@ -46,6 +54,17 @@ def processing_register_markdown(register: dict[str, Any]) -> str:
         register["processing_activity"],
         "",
         register["legal_basis"],
+        "",
+        "## " + _t("Grondslagen per verwerking", "Lawful basis per processing activity"),
+        "",
+        _t(
+            "| verwerking | AVG art. 6 | AVG art. 9 | wet | toestemming |",
+            "| activity | GDPR art. 6 | GDPR art. 9 | law | consent |",
+        ),
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines += [_lawful_basis_row(basis) for basis in register["lawful_bases"]]
+    lines += [
         "",
         "## " + _t("Doelen", "Purposes"),
         "",

@@ -56,11 +56,12 @@ PROCESSING_ACTIVITY: Text = (
 )
 
 LEGAL_BASIS: Text = (
-    "Toestemming (AVG art. 6(1)(a)); uitdrukkelijke toestemming voor bijzondere "
-    "persoonsgegevens (art. 9(2)(a)). Toegangslog: wettelijke verplichting en "
-    "gerechtvaardigd belang (NEN 7513).",
-    "Consent (GDPR art. 6(1)(a)); explicit consent for special-category data "
-    "(art. 9(2)(a)). Access log: legal obligation and legitimate interest (NEN 7513).",
+    "Elke verwerking heeft haar eigen grondslag (zie de grondslagen per verwerking): de "
+    "taak van de gemeente op grond van de Wmo 2015 voor melding en opvolging, toestemming "
+    "alleen voor het doorgeven aan initiatieven en de vragen over verbinding.",
+    "Each processing activity has its own lawful basis (see the lawful bases per activity): "
+    "the municipality's task under the Wmo 2015 for intake and follow-up, consent only for "
+    "the handover to initiatives and the questions on connection.",
 )
 
 DATA_SUBJECT_RESIDENT: Text = (
@@ -71,9 +72,11 @@ DATA_SUBJECT_STAFF: Text = ("gebruikers van het platform", "users of the platfor
 
 SPECIAL_CATEGORIES: Text = (
     "De waarneming en teamnotities kunnen gegevens over gezondheid, stemming of "
-    "rouw bevatten (art. 9): alleen met uitdrukkelijke toestemming.",
-    "The observation and team notes may hold data about health, mood or grief "
-    "(art. 9): only with explicit consent.",
+    "rouw bevatten, de antwoorden op de zes vragen zijn dat altijd (art. 9): verwerkt op de "
+    "grondslag van art. 9 die per verwerking is vermeld.",
+    "The observation and team notes may hold data about health, mood or grief, the answers "
+    "to the six questions always do (art. 9): processed on the art. 9 basis given per "
+    "activity.",
 )
 
 NOT_COLLECTED: list[Text] = [

@@ -1,7 +1,8 @@
 """The workspace in a real browser (issue 13): log in with a TOTP code, work a new signal
 from acknowledgement to closing and see each step in the timeline, another team's signal is
 404; a coordinator assigns and forwards, and approves a requested team role (issue 18); the
-privacy officer filters the access log."""
+privacy officer filters the access log; a member confirms a withdrawal and must give a reason
+(issue 18)."""
 
 import pytest
 from django.test import Client
@@ -130,3 +131,28 @@ def test_a_coordinator_approves_a_requested_team_role(browser):
     press(browser, "Goedkeuren Nina Nieuw")
     assert "Goedgekeurd: de teamrol gaat nu in." in main_text(browser)
     assert TeamMembership.objects.get(user=newcomer).team_id == world.a.pk
+
+
+def test_a_member_confirms_a_withdrawal_and_must_give_a_reason(browser):
+    world = two_teams()
+    log_in(browser, world.member)
+    browser.open(f"/werkruimte/signalen/{world.signal.pk}/")
+    browser.driver.find_element(
+        By.LINK_TEXT, "Toestemming intrekken en persoonsgegevens wissen…"
+    ).click()
+    browser.snap("confirmation")
+    text = main_text(browser)
+    assert "Dit kan niet ongedaan worden gemaakt." in text
+    assert "Geen initiatief heeft de contactgegevens gekregen." in text
+
+    press(browser, "Toestemming intrekken en persoonsgegevens wissen")
+    assert "Zeg hoe de intrekking je bereikte; er is niets gewist." in main_text(browser)
+    world.signal.refresh_from_db()
+    assert world.signal.personal_data_erased_at is None
+
+    browser.driver.find_element(By.ID, "id_reason").send_keys("Belde zelf.")
+    press(browser, "Toestemming intrekken en persoonsgegevens wissen")
+    assert "De toestemming is ingetrokken; de persoonsgegevens zijn gewist." in main_text(browser)
+    world.signal.refresh_from_db()
+    assert world.signal.status == Status.WITHDRAWN
+    assert world.signal.personal_data_erased_at is not None

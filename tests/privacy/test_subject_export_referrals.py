@@ -4,8 +4,7 @@ contact details were handed over to it (AVG art. 15(1)(c): the recipients), in J
 import pytest
 
 from tests.factories import UserFactory
-from tests.initiatives.factories import make_initiative, sharing_consent, worked_signal
-from tests.initiatives.test_referrals import propose, step
+from tests.initiatives.handover import contact_handed_over
 from tests.privacy.rights import export_url, open_request, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -13,12 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def handed_over(client_for):
-    initiative = make_initiative(name="Domstad Plusbus", slug="domstad-plusbus")
-    signal, member, _ = worked_signal(consent=sharing_consent("Domstad Plusbus"))
-    team = client_for(member)
-    propose(team, signal, initiative)
-    step(team, signal, "agreed")
-    assert step(team, signal, "contacted", share_contact=True).status_code == 200
+    signal, _, _ = contact_handed_over(client_for)
     officer = UserFactory(privacy_officer=True)
     return signal, officer, client_for(officer)
 

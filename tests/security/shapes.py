@@ -62,8 +62,10 @@ ACCESS_LOG_ENTRY = {
     "details": ANY,
 }
 SUBJECT_REQUEST = {
-    *("id", "kind", "subject_id", "channel", "status", "received_at", "due_at", "overdue"),
-    *("reason", "registered_by_id", "handled_by_id", "completed_at", "outcome_note"),
+    **dict.fromkeys(["id", "kind", "subject_id", "channel", "status", "received_at", "due_at"]),
+    **dict.fromkeys(["overdue", "reason", "registered_by_id", "handled_by_id", "completed_at"]),
+    "outcome_note": None,
+    "recipients": [{"initiative_id", "name", "received_at", "signal_id"}],
 }
 CONSENT_REGISTER_ENTRY = {
     **dict.fromkeys(["consent_id", "subject_id", "given_at", "recorded_at", "method"]),
@@ -112,6 +114,12 @@ SUBJECT_EXPORT = {
     "generated_at": None,
     "include_staff": None,
     "controller": {"name", "contact"},
+    "lawful_bases": [
+        {
+            *("activity", "description", "consent_based", "gdpr_art6", "gdpr_art6_ground"),
+            *("gdpr_art9", "gdpr_art9_ground", "national_law"),
+        }
+    ],
     "signals": [EXPORT_SIGNAL],
     "access_history": [{"occurred_at", "action", "outcome", "purpose", "roles", "organisation"}],
 }
@@ -241,7 +249,8 @@ SHAPES: dict[tuple[str, str], Any] = {
     ("GET", "api/v1/privacy/consent-register"): page(CONSENT_REGISTER_ENTRY),
     ("GET", "api/v1/privacy/processing-register"): dict.fromkeys(  # from code and settings
         [
-            *("controller", "data_subjects", "generated_at", "legal_basis", "personal_data"),
+            *("controller", "data_subjects", "generated_at", "lawful_bases", "legal_basis"),
+            "personal_data",
             *("processing_activity", "purposes", "recipients", "retention", "security_measures"),
             "transfers_outside_eea",
         ],
