@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def handed_over(client_for):
     initiative = make_initiative(name="Domstad Plusbus", slug="domstad-plusbus")
-    signal, member, _ = worked_signal(consent=sharing_consent("Domstad Plusbus"))
+    signal, member, _ = worked_signal(consent=sharing_consent(initiative))
     team = client_for(member)
     propose(team, signal, initiative)
     step(team, signal, "agreed")
