@@ -70,7 +70,12 @@ class InitiativeRefField(serializers.RegexField):
 
     def to_internal_value(self, data: object) -> str:
         value = super().to_internal_value(data)
-        return value if value == ANY_INITIATIVE else str(uuid.UUID(value))
+        if value == ANY_INITIATIVE:
+            return value
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            self.fail("invalid")
 
 
 class ConsentInput(StrictSerializer):
