@@ -6,12 +6,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 
-from audit.disclosure import Disclosure, access_logged
-from audit.models import Action, Purpose
+from audit.disclosure import access_logged
 from backend.pagination import CursorPage
 from privacy import registers
 from privacy import rights_serializers as s
-from privacy.api_rights import AUTHORISATION_RULE, _PrivacyApi, _query
+from privacy.api_rights import _PrivacyApi, _query
 
 
 class ConsentGapPagination(CursorPage):
@@ -34,15 +33,7 @@ class ConsentGapListApi(_PrivacyApi):
         _query(s.ConsentGapQuery, request)
         paginator = self.pagination_class()
         with access_logged(actor=request.user) as log:
-            log.add(
-                Disclosure(
-                    action=Action.LIST,
-                    purpose=Purpose.AUDIT,
-                    rule=AUTHORISATION_RULE,
-                    object_type="signals.consent",
-                    details={"register": "consent_gaps"},
-                )
-            )
+            log.add(registers.consent_gaps_read(fmt="json"))
             page = paginator.paginate_queryset(registers.consent_gap_rows(), request, view=self)
             entries = [registers.consent_gap_entry(consent) for consent in page]
             data = s.ConsentGapOutput(entries, many=True).data

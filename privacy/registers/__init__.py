@@ -8,6 +8,7 @@ from privacy.registers.consent_gaps import (
     CONSENT_GAP_ORDERING,
     consent_gap_entry,
     consent_gap_rows,
+    consent_gaps_read,
 )
 from privacy.registers.consents import (
     CONSENT_REGISTER_COLUMNS,
@@ -28,6 +29,7 @@ __all__ = [
     "CONSENT_REGISTER_COLUMNS",
     "consent_gap_entry",
     "consent_gap_rows",
+    "consent_gaps_read",
     "consent_register_entry",
     "consent_register_rows",
     "csv_lines",

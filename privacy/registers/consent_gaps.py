@@ -8,10 +8,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from audit.disclosure import Disclosure
+from audit.models import Action, Purpose
 from signals.consent_scope import undeclared
 from signals.models import Consent, ConsentPurpose, ConsentText
 
 CONSENT_GAP_ORDERING = ("-recorded_at", "-id")
+AUTHORISATION_RULE = f"capability:{HANDLE_PRIVACY_REQUESTS}"
 
 
 def consent_gap_rows() -> QuerySet[Consent]:
@@ -40,3 +44,14 @@ def consent_gap_entry(consent: Consent) -> dict[str, Any]:
         "purposes_not_covered": undeclared(consent.purposes, consent.consent_text),
         "unresolved_recipients": [str(name) for name in consent.unresolved_recipients],
     }
+
+
+def consent_gaps_read(*, fmt: str) -> Disclosure:
+    """The access-log row of a read of the list (API or workspace page): ids and codes only."""
+    return Disclosure(
+        action=Action.LIST,
+        purpose=Purpose.AUDIT,
+        rule=AUTHORISATION_RULE,
+        object_type="signals.consent",
+        details={"register": "consent_gaps", "format": fmt},
+    )
