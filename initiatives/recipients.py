@@ -12,14 +12,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-PREFIX = "initiative:"
-ANY = "any"
-ANY_INITIATIVE = f"{PREFIX}{ANY}"
+from signals.consent_scope import ANY, INITIATIVE_PREFIX, initiative_recipient
+
+PREFIX = INITIATIVE_PREFIX
+ANY_INITIATIVE = initiative_recipient(ANY)
 
 
 def recipient_for(initiative_id: Any) -> str:
     """The recipient a consent records for one catalogue entry."""
-    return f"{PREFIX}{initiative_id}"
+    return initiative_recipient(initiative_id)
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,13 @@ class ConsentGapPagination(CursorPage):
 
 
 class ConsentGapListApi(_PrivacyApi):
-    """Consents recorded under a text that does not declare a purpose the resident granted
-    (that purpose counts as not given: no handover, no measurement, until new consent is
-    recorded), and consents whose initiatives were recorded by a name that matched no single
-    catalogue entry exactly (they cover no one). Withdrawn consents are left out. Ids, text
-    version and codes only. The read is logged."""
+    """Consents that give less than the resident ticked.
+
+    A consent recorded under a text that does not declare a purpose the resident granted (that
+    purpose counts as not given: no handover, no measurement, until new consent is recorded),
+    or whose initiatives were recorded by a name that matched no single catalogue entry
+    exactly (they cover no one). Withdrawn consents are left out. Ids, text version and codes
+    only. The read is logged."""
 
     pagination_class = ConsentGapPagination
 

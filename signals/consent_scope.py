@@ -4,8 +4,20 @@ recorded under a text that never said what happens for a purpose gives nothing f
 was ticked, until new consent is recorded. Withdrawn consent gives nothing at all."""
 
 from collections.abc import Mapping
+from typing import Any
 
 from signals.models import Consent, ConsentText
+
+# The recipients a consent records (Consent.recipients): the team, and initiatives by catalogue
+# id or ANY, "any initiative the team picks with the resident"; never a name.
+TEAM_RECIPIENT = "neighbourhood_team"
+INITIATIVE_PREFIX = "initiative:"
+ANY = "any"
+
+
+def initiative_recipient(initiative: Any) -> str:
+    """The recipient for a catalogue id, or for ANY."""
+    return f"{INITIATIVE_PREFIX}{initiative}"
 
 
 def undeclared(purposes: Mapping[str, bool], text: ConsentText) -> list[str]:

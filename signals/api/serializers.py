@@ -9,9 +9,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.serializers import DateTimeField, StrictSerializer
+from signals.consent_scope import ANY
 from signals.hooks import QUEUE_DEADLINE_PREFIX
 from signals.models import Consent, ConsentPurpose, Outcome, Status, TargetGroup, Urgency
-from signals.services.intake import ANY_INITIATIVE, IntakeConsent, IntakeInput
+from signals.services.intake import IntakeConsent, IntakeInput
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,19}$")
@@ -70,7 +71,7 @@ class InitiativeRefField(serializers.RegexField):
 
     def to_internal_value(self, data: object) -> str:
         value = super().to_internal_value(data)
-        if value == ANY_INITIATIVE:
+        if value == ANY:
             return value
         try:
             return str(uuid.UUID(value))

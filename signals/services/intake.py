@@ -22,7 +22,7 @@ from accounts.roles import SUBMIT_SIGNAL
 from backend.errors import DomainError, invalid_field
 from signals import hooks
 from signals.access import Actor, require_capability
-from signals.consent_scope import undeclared
+from signals.consent_scope import ANY, TEAM_RECIPIENT, initiative_recipient, undeclared
 from signals.models import (
     Consent,
     ConsentPurpose,
@@ -37,9 +37,6 @@ from signals.write_path import Event, append_event, route_later
 # Consent is recorded on the spot: a little clock skew, at most a month of paper in a drawer.
 CONSENT_CLOCK_SKEW = timedelta(minutes=10)
 CONSENT_MAX_AGE = timedelta(days=30)
-TEAM_RECIPIENT = "neighbourhood_team"
-INITIATIVE_PREFIX = "initiative:"
-ANY_INITIATIVE = "any"
 
 
 @dataclass(frozen=True)
@@ -115,7 +112,7 @@ def _check_consent(consent: IntakeConsent) -> None:
             _("Name the initiatives the resident agreed to."),
         )
     for initiative in consent.initiatives:
-        if initiative != ANY_INITIATIVE and not _is_uuid(initiative):
+        if initiative != ANY and not _is_uuid(initiative):
             raise invalid_field(
                 ["consent", "initiatives"],
                 "invalid",
@@ -147,7 +144,7 @@ def consent_recipients(consent: IntakeConsent) -> list[str]:
     "any") if sharing was granted; each once, in the order named."""
     recipients = [TEAM_RECIPIENT] if ConsentPurpose.TEAM_CONTACT in consent.purposes else []
     if ConsentPurpose.SHARE_WITH_INITIATIVE in consent.purposes:
-        named = [f"{INITIATIVE_PREFIX}{initiative}" for initiative in consent.initiatives]
+        named = [initiative_recipient(initiative) for initiative in consent.initiatives]
         recipients += list(dict.fromkeys(named))
     return recipients
 
