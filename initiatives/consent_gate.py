@@ -1,17 +1,18 @@
-"""May a resident's contact details go to this initiative? Pure: the recorded consent's
-purposes and recipients in, an answer naming what is missing out (docs/adr/0026).
+"""May a resident's contact details go to this initiative? Pure: what the recorded consent
+gives (signals.consent_scope: granted and declared by its text, not withdrawn) and its
+recipients in, an answer naming what is missing out (docs/adr/0026, 0032).
 
-Intake records a recipient `initiative:<name>` for each initiative the resident agreed to; the
-name may be the initiative's slug or its name (any case). `initiative:any` stands for "any
-initiative the team picks"."""
+A consent names an initiative by catalogue identity, `initiative:<id>`, or `initiative:any`
+for "any initiative the team picks with the resident" (initiatives.recipients). Nothing
+compares names: an entry is covered by its own id or by "any", never by another entry's
+name or slug."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from initiatives.recipients import ANY_INITIATIVE, recipient_for
 from initiatives.signal_bridge import SHARE_WITH_INITIATIVE
-
-RECIPIENT_PREFIX = "initiative:"
-ANY_INITIATIVE = "any"
 
 
 @dataclass(frozen=True)
@@ -31,37 +32,21 @@ class Gate:
         }
 
 
-def name_key(name: str) -> str:
-    """How a recorded recipient and a catalogue name compare: trimmed, case folded."""
-    return name.strip().casefold()
-
-
-def recipient_for(slug: str) -> str:
-    return f"{RECIPIENT_PREFIX}{slug}"
-
-
 def check(
     *,
-    purposes: Mapping[str, bool],
+    given: Mapping[str, bool],
     recipients: Iterable[str],
     withdrawn: bool,
-    slug: str,
-    name: str,
+    initiative_id: Any,
 ) -> Gate:
-    """`name` is the initiative's name, or "" where the name does not identify it (another
-    entry carries the same name): then only its slug or "any" covers it."""
+    """`given`: purpose code to whether the consent gives it now (signals.consent_scope)."""
     if withdrawn:
         return Gate(allowed=False, missing_purpose=SHARE_WITH_INITIATIVE, withdrawn=True)
-    if not purposes.get(SHARE_WITH_INITIATIVE):
+    recipient = recipient_for(initiative_id)
+    if not given.get(SHARE_WITH_INITIATIVE):
         return Gate(
-            allowed=False,
-            missing_purpose=SHARE_WITH_INITIATIVE,
-            missing_recipient=recipient_for(slug),
+            allowed=False, missing_purpose=SHARE_WITH_INITIATIVE, missing_recipient=recipient
         )
-    named = {
-        name_key(r[len(RECIPIENT_PREFIX) :]) for r in recipients if r.startswith(RECIPIENT_PREFIX)
-    }
-    covering = {ANY_INITIATIVE, slug.casefold(), name_key(name)} - {""}
-    if named & covering:
+    if {ANY_INITIATIVE, recipient} & set(recipients):
         return Gate(allowed=True)
-    return Gate(allowed=False, missing_recipient=recipient_for(slug))
+    return Gate(allowed=False, missing_recipient=recipient)

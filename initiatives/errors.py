@@ -45,3 +45,9 @@ register(
     nl="De datum voor opvolging ligt in het verleden.",
     en="The follow-up date is in the past.",
 )
+register(
+    "unknown_initiative",
+    400,
+    nl="De toestemming noemt een initiatief dat niet (meer) in de sociale kaart staat: {ids}.",
+    en="The consent names an initiative that is not (or no longer) in the catalogue: {ids}.",
+)

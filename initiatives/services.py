@@ -11,15 +11,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from accounts.models import User
 from backend.errors import DomainError
-from initiatives import consent_gate, referral_flow
+from initiatives import consent_gate, recipients, referral_flow
 from initiatives import signal_bridge as bridge
 from initiatives.models import Initiative, Referral, ReferralStep
-from signals.models import Signal, Status
+from signals.models import Consent, Signal, Status
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # A follow-up date falls due at the end of that working day (docs/adr/0007).
@@ -62,28 +61,33 @@ def _check_follow_up(follow_up_on: date | None) -> None:
 
 def gate_for(signal: Signal | UUID | str, initiative: Initiative) -> consent_gate.Gate:
     """The consent gate for this signal (or signal id) and initiative, from the recorded
-    consent. A recipient names an initiative by slug, or by name only where no other entry
-    of the catalogue carries that name: an ambiguous name covers none of them."""
+    consent: what it gives now and the catalogue ids it names (docs/adr/0032)."""
     consent = bridge.consent_of(signal)
     if consent is None:
         return consent_gate.Gate(allowed=False, missing_purpose=bridge.SHARE_WITH_INITIATIVE)
     return consent_gate.check(
-        purposes=consent.purposes,
+        given=bridge.purposes_given(consent),
         recipients=consent.recipients,
         withdrawn=hasattr(consent, "withdrawal"),
-        slug=initiative.slug,
-        name="" if _name_is_shared(initiative) else initiative.name,
+        initiative_id=initiative.pk,
     )
 
 
-def _name_is_shared(initiative: Initiative) -> bool:
-    key = consent_gate.name_key(initiative.name)
-    return (
-        Initiative.objects.exclude(pk=initiative.pk)
-        .annotate(key=Lower(Trim("name")))
-        .filter(key=key)
-        .exists()
-    )
+def consent_recipients_check(*, consent: Consent) -> None:
+    """Refuses a consent naming an initiative id the catalogue does not hold as active (400
+    unknown_initiative): called in the intake's transaction, so nothing is written."""
+    named = {
+        recipient.removeprefix(recipients.PREFIX)
+        for recipient in consent.recipients
+        if recipient.startswith(recipients.PREFIX) and recipient != recipients.ANY_INITIATIVE
+    }
+    if not named:
+        return
+    active = Initiative.objects.filter(pk__in=named, is_active=True)
+    unknown = sorted(named - {str(pk) for pk in active.values_list("pk", flat=True)})
+    if unknown:
+        ids = ", ".join(unknown)
+        raise DomainError("unknown_initiative", ids=ids, details={"unknown": unknown})
 
 
 def _event_data(referral: Referral, from_step: str, **extra: Any) -> dict[str, Any]:

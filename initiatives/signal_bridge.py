@@ -12,7 +12,7 @@ from typing import Any
 from accounts.models import User
 from audit import disclosure
 from audit.models import Purpose
-from signals import access, write_path
+from signals import access, consent_scope, write_path
 from signals.grounds import Grounds
 from signals.models import Consent, ConsentPurpose, Signal, SignalEvent, SignalNote
 from signals.personal_data import NOTE_BODY
@@ -37,7 +37,14 @@ def signal_for_team_read(*, actor: Any, signal_id: uuid.UUID | str) -> Signal:
 
 
 def consent_of(signal: Signal | uuid.UUID | str) -> Consent | None:
-    return Consent.objects.filter(signal=signal).select_related("withdrawal").first()
+    return (
+        Consent.objects.filter(signal=signal).select_related("withdrawal", "consent_text").first()
+    )
+
+
+def purposes_given(consent: Consent) -> dict[str, bool]:
+    """What the consent gives now: granted, declared by its text, not withdrawn."""
+    return consent_scope.purposes_given(consent)
 
 
 def save_signal(signal: Signal, *fields: str) -> None:

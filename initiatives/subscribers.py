@@ -2,7 +2,7 @@
 
 from initiatives import services
 from signals import hooks
-from signals.models import Outcome, SignalEvent
+from signals.models import Consent, Outcome, SignalEvent
 
 STOPPED_BY_WITHDRAWAL = "consent_withdrawn"
 STOPPED_BY_CLOSE = "signal_closed"
@@ -24,6 +24,11 @@ def on_signal_closing(closing: hooks.Closing) -> None:
         closing.links.update(services.closing_evidence(signal=closing.signal))
 
 
+def on_consent_recorded(consent: Consent) -> None:
+    """A consent at intake names initiatives by catalogue id: an unknown one refuses it."""
+    services.consent_recipients_check(consent=consent)
+
+
 def on_connected_names(question: hooks.ConnectedNames) -> None:
     """Names the initiative in my/signals where the resident's consent covers it now."""
     question.names.update(services.connected_names(question.referral_ids))
@@ -33,3 +38,4 @@ def subscribe() -> None:
     hooks.event_appended.subscribe(on_signal_event_appended)
     hooks.closing.subscribe(on_signal_closing)
     hooks.connected_names.subscribe(on_connected_names)
+    hooks.consent_recorded.subscribe(on_consent_recorded)

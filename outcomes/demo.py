@@ -52,7 +52,7 @@ def clock(moment: datetime) -> Iterator[None]:
 
 def load() -> list[str]:
     signaller = User.objects.get(email="signaleerder@demo.buurtsignaal.nl")
-    text = ConsentText.objects.get(version="2026-2", language="nl")
+    text = ConsentText.objects.get(version="2026-3", language="nl")
     chance = random.Random(20260101)  # noqa: S311 - a repeatable demo, not a secret
     first = month_start(timezone.now())
     for _ in range(MONTHS):

@@ -21,6 +21,7 @@ from backend.errors import DomainError, invalid_field
 from outcomes.instruments import instrument_current, spec_of
 from outcomes.models import Instrument, Measurement, Phase
 from outcomes.scoring import UnknownAnswer, check_answers
+from signals import consent_scope
 from signals.access import Actor, signal_for_team_work
 from signals.models import ConsentPurpose, Signal, Status
 
@@ -45,11 +46,10 @@ class MeasurementInput:
 
 
 def measurement_consent_given(signal: Signal) -> bool:
-    """Whether the resident's recorded consent covers measuring, and still stands."""
+    """Whether the resident's recorded consent covers measuring, and still stands: granted
+    under a text that says what measuring is (signals.consent_scope, docs/adr/0032)."""
     consent = getattr(signal, "consent", None)
-    if consent is None or hasattr(consent, "withdrawal"):
-        return False
-    return bool(consent.purposes.get(ConsentPurpose.MEASURE_OUTCOME))
+    return consent_scope.purpose_given(consent, ConsentPurpose.MEASURE_OUTCOME)
 
 
 def follow_up_due(baseline_at: datetime, follow_up_on: date | None) -> datetime:

@@ -417,3 +417,25 @@ class ConsentRegisterEntryOutput(serializers.Serializer):
     consent_text_sha256 = serializers.CharField()
     recorded_by_organisation = serializers.CharField()
     withdrawn_at = DateTimeField(allow_null=True)
+
+
+class ConsentGapQuery(StrictSerializer):
+    cursor = serializers.CharField(required=False)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=500)
+
+
+class ConsentGapOutput(serializers.Serializer):
+    consent_id = serializers.UUIDField()
+    subject_id = serializers.UUIDField()
+    recorded_at = DateTimeField()
+    consent_text_version = serializers.CharField()
+    consent_text_language = serializers.CharField()
+    purposes_not_covered = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="granted, but the text shown does not declare it: counts as not given",
+    )
+    unresolved_recipients = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="initiatives recorded by name that matched no single catalogue entry "
+        "exactly: they cover no one",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import api, api_rights
+from privacy import api, api_consent, api_rights
 
 urlpatterns = [
     path("audit/access-log", api.AccessLogListApi.as_view(), name="audit-access-log"),
@@ -44,6 +44,9 @@ urlpatterns += [
         "privacy/consent-register",
         api_rights.ConsentRegisterApi.as_view(),
         name="privacy-consent-register",
+    ),
+    path(
+        "privacy/consent-gaps", api_consent.ConsentGapListApi.as_view(), name="privacy-consent-gaps"
     ),
     path(
         "privacy/processing-register",

@@ -1,9 +1,12 @@
 import hashlib
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from signals.models import (
+    ConsentPurpose,
     ConsentText,
     DeadlinePolicy,
     ReasonCode,
@@ -19,16 +22,36 @@ class ReasonCodeAdmin(admin.ModelAdmin):
     list_editable = ["is_active", "position"]
 
 
+class ConsentTextForm(forms.ModelForm):
+    """The purposes as checkboxes: a text declares those it says what happens for (ADR 32)."""
+
+    purposes = forms.MultipleChoiceField(
+        choices=ConsentPurpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick only the purposes this text explains; intake refuses any other."),
+    )
+
+    class Meta:
+        model = ConsentText
+        fields = ["version", "language", "body", "purposes", "is_active"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields.pop("purposes", None)  # read-only once added, like the body
+
+
 @admin.register(ConsentText)
 class ConsentTextAdmin(admin.ModelAdmin):
-    list_display = ["version", "language", "is_active", "sha256", "created_at"]
+    form = ConsentTextForm
+    list_display = ["version", "language", "is_active", "purposes", "sha256", "created_at"]
     list_filter = ["language", "is_active"]
     readonly_fields = ["sha256", "created_at"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ConsentText | None = None):
         # A text that was shown to residents must never change: publish a new version instead.
         if obj is not None:
-            return [*self.readonly_fields, "version", "language", "body"]
+            return [*self.readonly_fields, "version", "language", "body", "purposes"]
         return self.readonly_fields
 
     def save_model(self, request: HttpRequest, obj: ConsentText, form, change: bool) -> None:

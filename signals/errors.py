@@ -21,6 +21,14 @@ register(
     en="The consent text shown does not match the recorded version.",
 )
 register(
+    "purpose_not_in_consent_text",
+    400,
+    nl="Toestemmingstekst {version} zegt niets over dit doel: {purposes}. Gebruik een tekst die "
+    "het wel uitlegt, of vraag er geen toestemming voor.",
+    en="Consent text {version} says nothing about this purpose: {purposes}. Use a text that "
+    "explains it, or do not ask consent for it.",
+)
+register(
     "unknown_reason_code", 400, nl="Onbekende reden: {codes}.", en="Unknown reason code: {codes}."
 )
 register(

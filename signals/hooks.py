@@ -9,9 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend.hooks import Hook
-from signals.models import Signal, SignalEvent
+from signals.models import Consent, Signal, SignalEvent
 
 event_appended = Hook[SignalEvent]("signals.event_appended")
+
+# Published by intake right after it records a consent, inside its transaction: a subscriber
+# that does not know a recipient it names (initiatives: an id outside its catalogue) raises,
+# and nothing of the intake is written (docs/adr/0032).
+consent_recorded = Hook[Consent]("signals.consent_recorded")
 
 
 @dataclass

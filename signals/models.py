@@ -90,11 +90,16 @@ class ReasonCode(models.Model):
 
 
 class ConsentText(models.Model):
-    """The exact text shown to the resident. Immutable once used: a change is a new version."""
+    """The exact text shown to the resident and the purposes it declares (ConsentPurpose
+    codes): a consent covers a purpose only if its text declares it (docs/adr/0032). Immutable
+    once used: a change of text or purposes is a new version."""
 
     version = models.CharField(max_length=32)
     language = models.CharField(max_length=8, default="nl")
     body = models.TextField()
+    purposes = models.JSONField(
+        default=list, help_text="the consent purposes this text says what happens for"
+    )
     sha256 = models.CharField(max_length=64, editable=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -237,7 +242,11 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     method = models.CharField(max_length=20, choices=Method.choices)
     purposes = models.JSONField(help_text="purpose code -> granted (bool)")
-    recipients = models.JSONField(default=list, help_text="named recipients the consent covers")
+    # `neighbourhood_team`, `initiative:<catalogue id>` or `initiative:any` (docs/adr/0032).
+    recipients = models.JSONField(default=list, help_text="recipients the consent covers")
+    # Free-text names recorded before recipients were catalogue ids that matched no single
+    # entry exactly: kept as evidence, covering no one; the privacy officer lists them.
+    unresolved_recipients = models.JSONField(default=list, blank=True)
     consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
     consent_text_sha256 = models.CharField(max_length=64)
 

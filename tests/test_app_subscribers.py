@@ -10,7 +10,7 @@ from backend.exception_handler import access_denied
 from initiatives import subscribers as initiatives
 from notifications.subscribers import on_login_sessions_ended, on_signal_event_appended
 from outcomes import subscribers as outcomes
-from signals.hooks import closing, event_appended, queue_deadlines
+from signals.hooks import closing, consent_recorded, event_appended, queue_deadlines
 
 EXPECTED = {
     # INSTALLED_APPS order: initiatives, notifications, outcomes.
@@ -24,6 +24,7 @@ EXPECTED = {
     ),
     "signals.queue_deadlines": (queue_deadlines, (outcomes.on_queue_deadlines,)),
     "signals.closing": (closing, (initiatives.on_signal_closing,)),
+    "signals.consent_recorded": (consent_recorded, (initiatives.on_consent_recorded,)),
     "accounts.login_sessions_ended": (login_sessions_ended, (on_login_sessions_ended,)),
     "backend.access_denied": (access_denied, (access_denied_record,)),
 }

@@ -56,5 +56,6 @@ urlpatterns = [
     path("privacy/noodinzage/", views_privacy.break_glass_review_view, name="privacy-break-glass"),
     path("privacy/verzoeken/", views_privacy.subject_requests_view, name="privacy-requests"),
     path("privacy/registers/", views_privacy.registers_view, name="privacy-registers"),
+    path("privacy/toestemmingen/", views_privacy.consent_gaps_view, name="privacy-consent-gaps"),
     path("privacy/betrokkene/", views_privacy.subject_lookup_view, name="privacy-lookup"),
 ]

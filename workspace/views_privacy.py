@@ -1,5 +1,6 @@
 """The privacy officer's pages: the access log with its filters, the break-glass review, the
-subject requests, the registers, and from a signal to its subject id. Each read goes through
+subject requests, the registers, the consents that give less than was ticked, and from a signal
+to its subject id. Each read goes through
 the selector the audit API uses and is itself logged with the same disclosure
 (audit.disclosure.access_logged), in the transaction that renders the page."""
 
@@ -95,6 +96,20 @@ def registers_view(request: HttpRequest) -> HttpResponse:
     Markdown; the consent register is the API's CSV export."""
     text = registers.processing_register_markdown(registers.processing_register())
     return render(request, "workspace/privacy_registers.html", {"register_text": text})
+
+
+@require_GET
+@page(HANDLE_PRIVACY_REQUESTS)
+def consent_gaps_view(request: HttpRequest) -> HttpResponse:
+    """The newest consents that give less than was ticked (docs/adr/0032); the read is logged
+    as the API's."""
+    with access_logged(actor=request.user) as log:
+        consents = list(registers.consent_gap_rows()[:ROWS])
+        log.add(registers.consent_gaps_read(fmt="workspace"))
+    rows = [registers.consent_gap_entry(consent) for consent in consents]
+    for row in rows:
+        row["purposes"] = [registers.purpose_description(c) for c in row["purposes_not_covered"]]
+    return render(request, "workspace/privacy_consent_gaps.html", {"rows": rows, "limit": ROWS})
 
 
 @page(HANDLE_PRIVACY_REQUESTS)

@@ -92,7 +92,7 @@ REFERRAL = {
     "consent": {
         "share_allowed": False,
         "missing_purpose": "share_with_initiative",
-        "missing_recipient": "initiative:domstad-plusbus",
+        "missing_recipient": f"initiative:{INITIATIVE['id']}",
         "consent_withdrawn": False,
     },
 }

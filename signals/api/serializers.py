@@ -1,6 +1,7 @@
 """Input and output shapes of the signals API. No business logic here."""
 
 import re
+import uuid
 from datetime import datetime
 
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from rest_framework import serializers
 
 from accounts.postcodes import postcode_normalise
 from backend.serializers import DateTimeField, StrictSerializer
+from signals.consent_scope import ANY
 from signals.hooks import QUEUE_DEADLINE_PREFIX
 from signals.models import Consent, ConsentPurpose, Outcome, Status, TargetGroup, Urgency
 from signals.services.intake import IntakeConsent, IntakeInput
@@ -56,6 +58,27 @@ class PurposesInput(StrictSerializer):
         }
 
 
+class InitiativeRefField(serializers.RegexField):
+    """A catalogue id (a UUID) or "any"; ids come out in their canonical lower-case form."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(
+            r"^(any|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$",
+            max_length=36,
+            error_messages={"invalid": _('Give a catalogue id of an initiative, or "any".')},
+            **kwargs,
+        )
+
+    def to_internal_value(self, data: object) -> str:
+        value = super().to_internal_value(data)
+        if value == ANY:
+            return value
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            self.fail("invalid")
+
+
 class ConsentInput(StrictSerializer):
     given_by = serializers.ChoiceField(choices=Consent.GivenBy.choices)
     representative_relation = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -63,10 +86,11 @@ class ConsentInput(StrictSerializer):
     given_at = DateTimeField(offset_required=True)
     purposes = PurposesInput()
     initiatives = serializers.ListField(
-        child=serializers.CharField(max_length=120),
+        child=InitiativeRefField(),
         required=False,
         max_length=10,
-        help_text="named initiatives the resident agreed to be shared with",
+        help_text="the initiatives the resident agreed to be shared with, by catalogue id (GET "
+        '/api/v1/initiatives), or "any" for any initiative the team picks with the resident',
     )
     consent_text_id = serializers.IntegerField()
     consent_text_sha256 = serializers.RegexField(r"^[0-9a-f]{64}$", required=False)
@@ -338,6 +362,10 @@ class ConsentTextOutput(serializers.Serializer):
     language = serializers.CharField()
     body = serializers.CharField()
     sha256 = serializers.CharField()
+    purposes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ConsentPurpose.choices),
+        help_text="the purposes this text says what happens for; intake refuses any other",
+    )
 
 
 class ReasonCodeOutput(serializers.Serializer):

@@ -2,7 +2,9 @@
 
 `signal_create` takes an `IntakeInput`, whoever parsed it (the API serializer, the demo loader,
 a test): the rules of intake (consent for team contact, consent age, a representative's
-relation, the recipients the consent covers) are checked here, once."""
+relation, the purposes its text declares, the recipients the consent covers) are checked here,
+once. Initiatives are named by catalogue id or "any" (docs/adr/0032); the initiatives app
+checks the ids against its catalogue when the consent is recorded (signals.hooks)."""
 
 import dataclasses
 import hashlib
@@ -18,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import SUBMIT_SIGNAL
 from backend.errors import DomainError, invalid_field
+from signals import hooks
 from signals.access import Actor, require_capability
+from signals.consent_scope import ANY, TEAM_RECIPIENT, initiative_recipient, undeclared
 from signals.models import (
     Consent,
     ConsentPurpose,
@@ -33,12 +37,12 @@ from signals.write_path import Event, append_event, route_later
 # Consent is recorded on the spot: a little clock skew, at most a month of paper in a drawer.
 CONSENT_CLOCK_SKEW = timedelta(minutes=10)
 CONSENT_MAX_AGE = timedelta(days=30)
-TEAM_RECIPIENT = "neighbourhood_team"
 
 
 @dataclass(frozen=True)
 class IntakeConsent:
-    """The resident's consent as the signaller recorded it. `purposes` names those granted."""
+    """The resident's consent as the signaller recorded it. `purposes` names those granted;
+    `initiatives` holds catalogue ids (as text) or "any"."""
 
     given_by: str
     method: str
@@ -107,14 +111,41 @@ def _check_consent(consent: IntakeConsent) -> None:
             "required",
             _("Name the initiatives the resident agreed to."),
         )
+    for initiative in consent.initiatives:
+        if initiative != ANY and not _is_uuid(initiative):
+            raise invalid_field(
+                ["consent", "initiatives"],
+                "invalid",
+                _('Name initiatives by their catalogue id, or "any".'),
+            )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def _check_declared(consent: IntakeConsent, text: ConsentText) -> None:
+    """Refuses a purpose the consent text does not say anything about."""
+    missing = undeclared({purpose.value: True for purpose in consent.purposes}, text)
+    if missing:
+        raise DomainError(
+            "purpose_not_in_consent_text",
+            purposes=", ".join(missing),
+            version=text.version,
+            details={"purposes": missing, "consent_text_version": text.version},
+        )
 
 
 def consent_recipients(consent: IntakeConsent) -> list[str]:
-    """Whom the consent lets the signal reach: the team, and each named initiative if sharing
-    was granted."""
+    """Whom the consent lets the signal reach: the team, and each named initiative (by id, or
+    "any") if sharing was granted; each once, in the order named."""
     recipients = [TEAM_RECIPIENT] if ConsentPurpose.TEAM_CONTACT in consent.purposes else []
     if ConsentPurpose.SHARE_WITH_INITIATIVE in consent.purposes:
-        recipients += [f"initiative:{name}" for name in consent.initiatives]
+        named = [initiative_recipient(initiative) for initiative in consent.initiatives]
+        recipients += list(dict.fromkeys(named))
     return recipients
 
 
@@ -142,6 +173,10 @@ def signal_create(*, actor: Actor, intake: IntakeInput) -> IntakeResult:
     repeat with the same client_uuid and body returns the existing signal; with another body it
     is refused (409 client_uuid_conflict).
 
+    A purpose its consent text does not declare is refused (400 purpose_not_in_consent_text),
+    and so is an initiative id the catalogue does not hold (initiatives, through
+    hooks.consent_recorded): nothing is written.
+
     Side effects: Signal, Consent and a `created` event in one transaction; on commit the routing
     task is enqueued (if the broker is down the sweeper routes it later)."""
     user = require_capability(actor, SUBMIT_SIGNAL)
@@ -151,6 +186,7 @@ def signal_create(*, actor: Actor, intake: IntakeInput) -> IntakeResult:
     # first: the unique (created_by, client_uuid) tells a retry, which is then looked up.
     try:
         consent_text = _resolve_consent_text(intake.consent)
+        _check_declared(intake.consent, consent_text)
         reasons = _resolve_reasons(intake.reasons)
     except DomainError as error:
         # A retry of a signal accepted before its consent text or a reason was retired.
@@ -195,7 +231,7 @@ def _create(
     )
     signal.reasons.add(*reasons)  # a new signal: nothing to compare with, as set() would
     consent = intake.consent
-    Consent.objects.create(
+    recorded = Consent.objects.create(
         signal=signal,
         given_by=consent.given_by,
         representative_relation=consent.representative_relation,
@@ -207,6 +243,7 @@ def _create(
         consent_text=text,
         consent_text_sha256=text.sha256,
     )
+    hooks.consent_recorded.publish(recorded)
     append_event(signal, Event.CREATED, actor=user, to_status=Status.RECEIVED)
     route_later(signal)
     return signal

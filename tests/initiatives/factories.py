@@ -45,11 +45,12 @@ def worked_signal(
     return signal, member, signal.neighbourhood
 
 
-def sharing_consent(*initiatives: str) -> dict[str, Any]:
-    """Consent (IntakeConsent fields) that also allows sharing with the named initiatives."""
+def sharing_consent(*initiatives: Any) -> dict[str, Any]:
+    """Consent (IntakeConsent fields) that also allows sharing with the initiatives named: each
+    a catalogue entry (named by its id, as the app does) or "any"."""
     from signals.models import ConsentPurpose
 
     return {
         "purposes": frozenset({ConsentPurpose.TEAM_CONTACT, ConsentPurpose.SHARE_WITH_INITIATIVE}),
-        "initiatives": tuple(initiatives),
+        "initiatives": tuple(str(getattr(i, "pk", i)) for i in initiatives),
     }

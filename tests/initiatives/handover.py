@@ -14,7 +14,7 @@ def contact_handed_over(client_for: Any) -> tuple[Signal, Initiative, User]:
     """Domstad Plusbus received the contact details (step `contacted` with sharing); returns
     the signal, the initiative and the team member."""
     initiative = make_initiative(name="Domstad Plusbus", slug="domstad-plusbus")
-    signal, member, _ = worked_signal(consent=sharing_consent("Domstad Plusbus"))
+    signal, member, _ = worked_signal(consent=sharing_consent(initiative))
     team = client_for(member)
     propose(team, signal, initiative)
     step(team, signal, "agreed")

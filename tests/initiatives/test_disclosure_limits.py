@@ -1,12 +1,13 @@
 """What leaves about a resident's connection to an initiative, and when it must not: the
 initiative's name for the signaller only while the consent covers it and the resident's data
-is neither erased nor restricted; the append-only events hold ids, never the name; a name two
-initiatives share covers neither (docs/adr/0026)."""
+is neither erased nor restricted; the append-only events hold ids, never the name; a consent
+covers an entry by its id, never by a name (docs/adr/0026, 0032)."""
 
 import pytest
 
-from initiatives import consent_gate, services
+from initiatives import services
 from initiatives.models import Referral
+from initiatives.recipients import recipient_for
 from signals import services as signal_services
 from signals.models import SignalEvent
 from tests.factories import UserFactory
@@ -21,9 +22,7 @@ def connected(client_for):
     """A signal closed as connected to an initiative its consent names, and its signaller."""
     initiative = make_initiative(name="Stichting Troost", slug="stichting-troost")
     signaller = UserFactory(field_worker=True)
-    signal, member, _ = worked_signal(
-        signaller=signaller, consent=sharing_consent("Stichting Troost")
-    )
+    signal, member, _ = worked_signal(signaller=signaller, consent=sharing_consent(initiative))
     _connect(client_for(member), signal, initiative)
     return signal, client_for(signaller)
 
@@ -61,19 +60,23 @@ def test_my_signals_names_no_initiative_while_processing_is_restricted(connected
     assert my_row(signaller)["connected_to"] is None
 
 
-def test_a_name_two_initiatives_share_lets_contact_details_go_to_neither(client_for) -> None:
-    zuilen = make_initiative(name="Buurthuis", slug="buurthuis-zuilen")
-    overvecht = make_initiative(name="buurthuis ", slug="buurthuis-overvecht")
-    signal, _, _ = worked_signal(consent=sharing_consent("Buurthuis"))
-    for initiative in (zuilen, overvecht):
-        gate = services.gate_for(signal, initiative)
-        assert not gate.allowed
-        assert gate.missing_recipient == consent_gate.recipient_for(initiative.slug)
+def test_a_consent_naming_one_entry_never_covers_another_of_a_like_name() -> None:
+    """Found: a consent naming `Straße` let contact details go to another entry named
+    `Strasse` (casefold and lower disagree). The consent names the entry's id now."""
+    strasse_sz = make_initiative(name="Straße", slug="strasse-sz")
+    strasse_ss = make_initiative(name="Strasse", slug="strasse-ss")
+    signal, _, _ = worked_signal(consent=sharing_consent(strasse_sz))
+    assert services.gate_for(signal, strasse_sz).allowed
+    gate = services.gate_for(signal, strasse_ss)
+    assert not gate.allowed
+    assert gate.missing_recipient == recipient_for(strasse_ss.pk)
 
 
-def test_a_slug_still_names_one_initiative_when_its_name_is_shared(client_for) -> None:
-    zuilen = make_initiative(name="Buurthuis", slug="buurthuis-zuilen")
-    overvecht = make_initiative(name="Buurthuis", slug="buurthuis-overvecht")
-    signal, _, _ = worked_signal(consent=sharing_consent("buurthuis-zuilen"))
-    assert services.gate_for(signal, zuilen).allowed
-    assert not services.gate_for(signal, overvecht).allowed
+def test_a_consent_naming_one_entry_never_covers_one_named_like_its_slug() -> None:
+    """Found: a consent naming the slug `domstad-plusbus` also covered another entry whose
+    name is `domstad-plusbus`."""
+    plusbus = make_initiative(name="Domstad Plusbus", slug="domstad-plusbus")
+    lookalike = make_initiative(name="domstad-plusbus", slug="iets-anders")
+    signal, _, _ = worked_signal(consent=sharing_consent(plusbus))
+    assert services.gate_for(signal, plusbus).allowed
+    assert not services.gate_for(signal, lookalike).allowed

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setup(client_for):
     initiative = make_initiative(name="Domstad Plusbus", slug="domstad-plusbus")
-    signal, member, _ = worked_signal(consent=sharing_consent("Domstad Plusbus"))
+    signal, member, _ = worked_signal(consent=sharing_consent(initiative))
     return signal, client_for(member), initiative
 
 
@@ -146,14 +146,16 @@ def test_contact_details_leave_with_consent_naming_the_initiative(setup) -> None
     ("consent", "missing"),
     [
         (None, {"missing_purpose": "share_with_initiative"}),  # team contact only
-        ("Een ander initiatief", {"missing_recipient": "initiative:domstad-plusbus"}),
+        ("another", {"missing_recipient": "initiative:{id}"}),
     ],
 )
 def test_without_consent_no_contact_detail_leaves_and_the_api_says_what_is_missing(
     client_for, consent, missing
 ) -> None:
     initiative = make_initiative(name="Domstad Plusbus", slug="domstad-plusbus")
-    overrides = {"consent": sharing_consent(consent)} if consent else {}
+    missing = {key: value.format(id=initiative.pk) for key, value in missing.items()}
+    other = make_initiative(name="Een ander initiatief")
+    overrides = {"consent": sharing_consent(other)} if consent else {}
     signal, member, _ = worked_signal(**overrides)
     client = client_for(member)
     proposed = propose(client, signal, initiative)
@@ -266,9 +268,7 @@ def test_my_signals_shows_the_signaller_only_that_the_resident_was_connected(cli
 def test_my_signals_names_the_initiative_where_consent_covers_it(client_for) -> None:
     initiative = make_initiative(name="Domstad Plusbus")
     signaller = UserFactory(field_worker=True)
-    signal, member, _ = worked_signal(
-        signaller=signaller, consent=sharing_consent("Domstad Plusbus")
-    )
+    signal, member, _ = worked_signal(signaller=signaller, consent=sharing_consent(initiative))
     _connect(client_for(member), signal, initiative)
     [row] = client_for(signaller).get("/api/v1/my/signals").json()
     assert row["connected"] is True and row["connected_to"] == "Domstad Plusbus"

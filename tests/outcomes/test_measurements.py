@@ -13,7 +13,7 @@ from outcomes.models import Measurement
 from outcomes.services import MeasurementInput, measurement_record
 from signals import services
 from signals.access import SYSTEM
-from signals.models import ConsentPurpose, Status
+from signals.models import Consent, ConsentPurpose, ConsentText, Status
 from tests.factories import UserFactory, member_of
 from tests.signals.factories import make_signal, team_with_coverage
 
@@ -218,3 +218,18 @@ def test_consent_to_measure_is_recorded_at_intake_like_the_other_purposes(client
     omitted = intake_payload()
     response = client_for(signaller).post("/api/v1/signals", omitted, format="json")
     assert Signal.objects.get(pk=response.json()["id"]).consent.purposes["measure_outcome"] is False
+
+
+def test_consent_to_measure_under_a_text_that_never_mentions_it_counts_as_not_given(
+    worker, client_for
+):
+    """Found: the six answers were recorded under 2026-1, which never mentions the questions."""
+    signal = make_signal(state=Status.CONTACTED, worker=worker, consent=MEASURED)
+    text = ConsentText.objects.get(version="2026-1", language="nl")
+    Consent.objects.filter(signal=signal).update(consent_text=text, consent_text_sha256=text.sha256)
+    refused = client_for(worker).post(
+        url(signal), {"phase": "baseline", "answers": ANSWERS}, format="json"
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "measurement_consent_missing"
+    assert not Measurement.objects.exists()

@@ -62,7 +62,7 @@ def test_export_gives_the_residents_data_and_is_logged_in_the_same_request(clien
         "share_with_initiative": False,
         "measure_outcome": False,
     }
-    assert consent["consent_text"]["version"] == "2026-1"
+    assert consent["consent_text"]["version"] == "2026-3"
     assert consent["consent_text"]["sha256"] == c.signal.consent.consent_text_sha256
     assert signal["retention"]["rule"] == "while_open"
     [team_read, registration] = body["access_history"]

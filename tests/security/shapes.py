@@ -73,6 +73,12 @@ CONSENT_REGISTER_ENTRY = {
     **dict.fromkeys(["consent_text_sha256", "recorded_by_organisation", "withdrawn_at"]),
     "purposes": ANY,
 }
+CONSENT_GAP = dict.fromkeys(
+    [
+        *("consent_id", "subject_id", "recorded_at", "consent_text_version"),
+        *("consent_text_language", "purposes_not_covered", "unresolved_recipients"),
+    ]
+)
 EXPORT_SIGNAL = {
     **dict.fromkeys(["signal_id", "created_at", "personal_data_erased_at", "preferred_language"]),
     **dict.fromkeys(["target_group", "urgency", "status", "outcome", "restricted_at"]),
@@ -229,7 +235,7 @@ SHAPES: dict[tuple[str, str], Any] = {
     ("POST", "api/v1/signals/<uuid:signal_id>/referrals"): REFERRAL_STEP,
     ("POST", "api/v1/signals/<uuid:signal_id>/referral-steps"): REFERRAL_STEP,
     ("GET", "api/v1/my/signals"): [MY_SIGNAL],
-    ("GET", "api/v1/consent-texts"): [{"id", "version", "language", "body", "sha256"}],
+    ("GET", "api/v1/consent-texts"): [{"id", "version", "language", "body", "sha256", "purposes"}],
     ("GET", "api/v1/reason-codes"): [{"code", "label_nl", "label_en"}],
     ("GET", "api/v1/instruments"): [INSTRUMENT],
     ("GET", "api/v1/signals/<uuid:signal_id>/measurements"): [MEASUREMENT],
@@ -247,6 +253,7 @@ SHAPES: dict[tuple[str, str], Any] = {
     ("POST", "api/v1/privacy/requests"): SUBJECT_REQUEST,
     ("POST", "api/v1/privacy/requests/<uuid:request_id>/close"): SUBJECT_REQUEST,
     ("GET", "api/v1/privacy/consent-register"): page(CONSENT_REGISTER_ENTRY),
+    ("GET", "api/v1/privacy/consent-gaps"): page(CONSENT_GAP),
     ("GET", "api/v1/privacy/processing-register"): dict.fromkeys(  # from code and settings
         [
             *("controller", "data_subjects", "generated_at", "lawful_bases", "legal_basis"),

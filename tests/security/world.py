@@ -27,7 +27,15 @@ from notifications.services import device_register
 from outcomes.services import MeasurementInput, measurement_record
 from privacy.models import RetentionPolicy, SubjectRequest
 from privacy.subject_rights import subject_request_register, subject_restrict
-from signals.models import ConsentText, DeadlinePolicy, ReasonCode, RoutingRule, Signal, Status
+from signals.models import (
+    Consent,
+    ConsentText,
+    DeadlinePolicy,
+    ReasonCode,
+    RoutingRule,
+    Signal,
+    Status,
+)
 from signals.services import signal_break_glass_open, signal_note_add
 from tests.accounts.helpers import mailed_code
 from tests.factories import TeamFactory, UserFactory, member_of
@@ -90,6 +98,9 @@ def _signals(users: dict[str, User]) -> dict[str, Signal]:
         state=Status.ROUTED,
         address={"postcode": "3511AB", "house_number": 7, "addition": ""},
     )
+    # A consent recorded before recipients were catalogue ids, whose name matched no entry: a
+    # row for the privacy officer's consent-gaps list (docs/adr/0032).
+    Consent.objects.filter(signal=foreign).update(unresolved_recipients=["Matrix oude naam"])
     officer = {"actor": users["privacy_officer"]}
     restriction = subject_request_register(
         **officer,

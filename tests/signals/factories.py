@@ -26,7 +26,7 @@ PATH_TO = {
 
 def intake_payload(**overrides: Any) -> dict[str, Any]:
     """A valid JSON body for POST /api/v1/signals."""
-    text = ConsentText.objects.get(version="2026-1", language="nl")
+    text = ConsentText.objects.get(version="2026-3", language="nl")
     body: dict[str, Any] = {
         "client_uuid": str(uuid.uuid4()),
         "resident": {
@@ -64,7 +64,7 @@ def intake_input(
     """The service input for the same signal as intake_payload, for calling signal_create
     directly. `address`, `resident` and `consent` take the parts of the API body by their API
     names; anything else is an IntakeInput field."""
-    text = ConsentText.objects.get(version="2026-1", language="nl")
+    text = ConsentText.objects.get(version="2026-3", language="nl")
     fields: dict[str, Any] = {
         "client_uuid": uuid.uuid4(),
         "first_name": "Wilhelmina",

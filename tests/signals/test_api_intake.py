@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_datetime
 from signals.models import Consent, ConsentText, Signal, SignalEvent, SignalNote
 from tests.factories import UserFactory
 from tests.fixtures import token_client
+from tests.initiatives.factories import make_initiative
 from tests.signals.factories import intake_payload
 
 pytestmark = pytest.mark.django_db
@@ -66,14 +67,15 @@ def test_a_consented_signal_is_received(client, worker):
 
 
 def test_the_consent_record_is_demonstrable(client, worker):
-    text = ConsentText.objects.get(version="2026-1", language="en")
+    text = ConsentText.objects.get(version="2026-3", language="en")
+    initiative = make_initiative(name="Domstad Plusbus")
     before = timezone.now()
     body = with_consent(
         given_by="representative",
         representative_relation="dochter",
         method="signed_on_device",
         purposes={"team_contact": True, "share_with_initiative": True},
-        initiatives=["Domstad Plusbus"],
+        initiatives=[str(initiative.pk).upper()],
         consent_text_id=text.pk,
         consent_text_sha256=text.sha256,
     )
@@ -88,7 +90,7 @@ def test_the_consent_record_is_demonstrable(client, worker):
         "share_with_initiative": True,
         "measure_outcome": False,
     }
-    assert consent.recipients == ["neighbourhood_team", "initiative:Domstad Plusbus"]
+    assert consent.recipients == ["neighbourhood_team", f"initiative:{initiative.pk}"]
     assert (consent.consent_text, consent.consent_text_sha256) == (text, text.sha256)
     assert consent.recorded_by == worker
     assert before <= consent.recorded_at <= timezone.now()

@@ -340,7 +340,7 @@ def test_detail_shows_events_and_notes_at_a_constant_query_count(team, member, c
     assert [e["type"] for e in body["events"]] == ["created", "routed", "transitioned"]
     assert body["notes"] == []
     assert body["resident"]["first_name"] == "Wilhelmina"
-    assert body["consent"]["consent_text_version"] == "2026-1"
+    assert body["consent"]["consent_text_version"] == "2026-3"
 
     authors = [member, coordinator, *(member_of(team) for _ in range(4))]
     first = services.signal_note_add(signal_id=signal.pk, actor=authors[0], body="Notitie 0")

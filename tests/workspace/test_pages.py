@@ -247,6 +247,7 @@ def test_the_privacy_officer_looks_up_a_signals_subject_id_and_it_is_logged(clie
         "/werkruimte/privacy/noodinzage/",
         "/werkruimte/privacy/verzoeken/",
         "/werkruimte/privacy/registers/",
+        "/werkruimte/privacy/toestemmingen/",
     ],
 )
 def test_the_privacy_officer_pages_open(client, path):

@@ -10,6 +10,7 @@ from backend.errors import DomainError
 from signals import services
 from signals.models import ConsentPurpose, Signal
 from tests.factories import UserFactory
+from tests.initiatives.factories import make_initiative
 from tests.signals.factories import intake_input
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +38,15 @@ def field_code(error: DomainError, *path: str) -> str:
 
 
 def test_the_recipients_are_derived_from_the_purposes(signaller):
-    intake = intake_input(consent={"purposes": SHARING, "initiatives": ("Join Us", "Oopoeh")})
+    join_us, oopoeh = make_initiative(name="Join Us"), make_initiative(name="Oopoeh")
+    named = (str(join_us.pk), str(oopoeh.pk), str(join_us.pk))
+    intake = intake_input(consent={"purposes": SHARING, "initiatives": named})
     consent = services.signal_create(actor=signaller, intake=intake).signal.consent
-    assert consent.recipients == ["neighbourhood_team", "initiative:Join Us", "initiative:Oopoeh"]
+    assert consent.recipients == [
+        "neighbourhood_team",
+        f"initiative:{join_us.pk}",
+        f"initiative:{oopoeh.pk}",
+    ]
     assert consent.purposes == {
         "team_contact": True,
         "share_with_initiative": True,

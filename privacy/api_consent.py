@@ -1,0 +1,42 @@
+"""Consents that give less than the resident ticked, for the privacy officer (docs/adr/0032).
+Thin view: validate, select, serialize; the read is access-logged in its transaction."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+
+from audit.disclosure import access_logged
+from backend.pagination import CursorPage
+from privacy import registers
+from privacy import rights_serializers as s
+from privacy.api_rights import _PrivacyApi, _query
+
+
+class ConsentGapPagination(CursorPage):
+    ordering = registers.CONSENT_GAP_ORDERING
+    page_size = 100
+    max_page_size = 500
+
+
+class ConsentGapListApi(_PrivacyApi):
+    """Consents that give less than the resident ticked.
+
+    A consent recorded under a text that does not declare a purpose the resident granted (that
+    purpose counts as not given: no handover, no measurement, until new consent is recorded),
+    or whose initiatives were recorded by a name that matched no single catalogue entry
+    exactly (they cover no one). Withdrawn consents are left out. Ids, text version and codes
+    only. The read is logged."""
+
+    pagination_class = ConsentGapPagination
+
+    @extend_schema(parameters=[s.ConsentGapQuery], responses=s.ConsentGapOutput(many=True))
+    def get(self, request: Request) -> Any:
+        _query(s.ConsentGapQuery, request)
+        paginator = self.pagination_class()
+        with access_logged(actor=request.user) as log:
+            log.add(registers.consent_gaps_read(fmt="json"))
+            page = paginator.paginate_queryset(registers.consent_gap_rows(), request, view=self)
+            entries = [registers.consent_gap_entry(consent) for consent in page]
+            data = s.ConsentGapOutput(entries, many=True).data
+        return paginator.get_paginated_response(data)
