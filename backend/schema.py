@@ -41,7 +41,7 @@ TAG_RULES = [
     (r"initiatives", "initiatives"),
     (r"signals/\{signal_id\}(/.*)?", "queue"),  # team work on one signal
     (r"signals|my/signals|consent-texts|reason-codes", "signals"),
-    (r"queue|teams(/.*)?", "queue"),
+    (r"queue|teams(/.*)?|membership-requests(/.*)?", "queue"),  # coordinators: roles too
     (r"devices(/.*)?", "devices"),
     (r"instruments", "outcomes"),
     (r"stats(/.*)?", "stats"),

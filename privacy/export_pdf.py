@@ -21,7 +21,6 @@ from privacy.export_texts import (
     event_label,
     label,
     moment_text,
-    recipient_text,
     retention_text,
 )
 
@@ -143,7 +142,7 @@ def _signal_section(doc: _Doc, signal: dict[str, Any]) -> None:
                 (label("purposes"), purposes),
                 (
                     label("recipients"),
-                    ", ".join(recipient_text(r) for r in consent["recipients"]) or "-",
+                    ", ".join(consent["recipient_names"]) or "-",
                 ),
                 (
                     label("text_version"),

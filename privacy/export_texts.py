@@ -1,6 +1,7 @@
 """The words of the Art. 15 PDF export, in Dutch and English: headings and labels, the
 display names of codes, and how dates and recipients read. The layout is privacy.export_pdf."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from accounts.roles import Role
 from audit.models import AccessOutcome, Action, Purpose
 from initiatives.models import ReferralStep
 from outcomes.models import Phase
+from signals.consent_scope import ANY, INITIATIVE_PREFIX, TEAM_RECIPIENT
 from signals.models import Consent, Status, TargetGroup, Urgency
 from signals.models import Outcome as SignalOutcome
 
@@ -89,6 +91,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "system": ("systeem", "system"),
     "neighbourhood_team": ("het buurtteam van uw buurt", "the neighbourhood team of your area"),
     "initiative": ("initiatief", "initiative"),
+    "any_initiative": (
+        "elk initiatief dat het buurtteam samen met u kiest",
+        "any initiative the neighbourhood team chooses with you",
+    ),
+    "initiative_gone": (
+        "een initiatief dat niet meer bestaat",
+        "an initiative that no longer exists",
+    ),
     "referrals": ("Doorverwijzingen naar initiatieven", "Referrals to initiatives"),
     "no_referrals": ("Geen doorverwijzingen.", "No referrals."),
     "step": ("Stap", "Step"),
@@ -181,11 +191,16 @@ def moment_text(value: Any, *, with_time: bool = True) -> str:
     return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
 
 
-def recipient_text(value: str) -> str:
-    if value == "neighbourhood_team":
+def recipient_text(value: str, names: Mapping[str, str] | None = None) -> str:
+    """A recorded recipient in words: the team, an initiative by its catalogue name (`names`:
+    catalogue id to name), or any initiative chosen with the resident."""
+    if value == TEAM_RECIPIENT:
         return label("neighbourhood_team")
-    if value.startswith("initiative:"):
-        return f"{label('initiative')} {value.removeprefix('initiative:')}"
+    if value.startswith(INITIATIVE_PREFIX):
+        identity = value.removeprefix(INITIATIVE_PREFIX)
+        if identity == ANY:
+            return label("any_initiative")
+        return (names or {}).get(identity) or label("initiative_gone")
     return value
 
 

@@ -19,13 +19,14 @@ from accounts.roles import HANDLE_PRIVACY_REQUESTS
 from audit.disclosure import Disclosure
 from audit.models import AccessLog, Action, Purpose
 from backend.errors import DomainError
-from initiatives.models import Referral
+from initiatives.models import Initiative, Referral
 from initiatives.selectors import DataRecipient, data_recipients, referrals_by_signal
 from outcomes.models import Measurement
 from privacy.models import SubjectRequest
 from privacy.personal_data import SUBJECT_FIELDS
 from privacy.retention import retention_policies
 from privacy.selectors import access_log_about_subject
+from signals.consent_scope import INITIATIVE_PREFIX
 from signals.models import Signal, SignalEvent, SignalNote
 from signals.personal_data import ERASED_FIELDS
 
@@ -219,3 +220,20 @@ def subject_lookup(signal: Signal) -> Disclosure:
         object_id=signal.pk,
         details={"operation": "subject_lookup"},
     )
+
+
+def initiative_names(recipients: list[str]) -> dict[str, str]:
+    """Catalogue id -> name for the initiatives a consent names (`initiative:<id>`), in one
+    query; entries no longer in the catalogue are left out."""
+    ids = []
+    for recipient in recipients:
+        identity = str(recipient).removeprefix(INITIATIVE_PREFIX)
+        if str(recipient).startswith(INITIATIVE_PREFIX):
+            try:
+                ids.append(UUID(identity))
+            except ValueError:
+                continue
+    if not ids:
+        return {}
+    rows = Initiative.objects.filter(pk__in=ids).values_list("pk", "name")
+    return {str(pk): name for pk, name in rows}

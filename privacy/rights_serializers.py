@@ -13,11 +13,12 @@ from rest_framework import serializers
 
 from backend.serializers import DateTimeField, StrictSerializer
 from outcomes.selectors import measurement_answers_text, score_of
+from privacy.export_texts import recipient_text
 from privacy.models import SubjectRequest
 from privacy.registers import purpose_description
 from privacy.registers.lawful_bases import lawful_bases_data
 from privacy.retention import retention_info
-from privacy.rights_selectors import subject_recipients
+from privacy.rights_selectors import initiative_names, subject_recipients
 
 FUTURE_SLACK = timedelta(minutes=10)
 
@@ -283,8 +284,16 @@ class ExportConsentOutput(serializers.Serializer):
     method = serializers.CharField()
     purposes = serializers.SerializerMethodField()
     recipients = serializers.ListField(child=serializers.CharField())
+    recipient_names = serializers.SerializerMethodField()
     consent_text = ExportConsentTextOutput()
     withdrawn_at = DateTimeField(source="withdrawal.withdrawn_at", allow_null=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_recipient_names(self, consent: Any) -> list[str]:
+        """The recipients in words, in the request's language: an initiative by its catalogue
+        name, never its id (a resident cannot read an id)."""
+        names = initiative_names(consent.recipients)
+        return [recipient_text(str(recipient), names) for recipient in consent.recipients]
 
     @extend_schema_field(ExportPurposeOutput(many=True))
     def get_purposes(self, consent: Any) -> list[dict[str, Any]]:
