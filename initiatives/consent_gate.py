@@ -8,7 +8,9 @@ initiative the team picks"."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from initiatives.signal_bridge import SHARE_WITH_INITIATIVE
+from signals.models import ConsentPurpose
+
+SHARE_WITH_INITIATIVE = ConsentPurpose.SHARE_WITH_INITIATIVE
 
 RECIPIENT_PREFIX = "initiative:"
 ANY_INITIATIVE = "any"

@@ -14,8 +14,8 @@ from rest_framework.exceptions import ValidationError
 from accounts.models import Neighbourhood, User
 from backend.serializers import refuse_repeated
 from initiatives import ranking, search
-from initiatives import signal_bridge as bridge
 from initiatives.models import ActivityKind, Initiative, Referral
+from signals import access
 from signals.models import ReasonCode, Signal, TargetGroup
 from signals.selectors import StrictBooleanFilter
 
@@ -132,7 +132,7 @@ def suggestions_for(
 ) -> tuple[Signal, Sequence[ranking.Suggestion], dict[str, Initiative]]:
     """The signal (team work only) and its ranked suggestions with the initiatives by id.
     Inactive initiatives are never candidates; nor are those covering none of its area."""
-    signal = bridge.signal_for_team_read(actor=actor, signal_id=signal_id)
+    signal = access.signal_for_team_read(actor=actor, signal_id=signal_id)
     need = need_of(signal)
     candidates = Initiative.objects.filter(is_active=True).prefetch_related("reasons")
     if need.buurt_code:
@@ -145,7 +145,7 @@ def suggestions_for(
 
 
 def referrals_for(*, actor: User, signal_id: Any) -> tuple[Signal, list[Referral]]:
-    signal = bridge.signal_for_team_read(actor=actor, signal_id=signal_id)
+    signal = access.signal_for_team_read(actor=actor, signal_id=signal_id)
     referrals = list(
         Referral.objects.filter(signal=signal).select_related("initiative").order_by("created_at")
     )

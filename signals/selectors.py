@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.models import User
 from backend.errors import DomainError
 from backend.serializers import refuse_repeated
-from signals import hooks, workflow
+from signals import providers, workflow
 from signals.models import (
     BreakGlassAccess,
     ConsentText,
@@ -51,6 +51,8 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 WIJK_CODE = re.compile(r"WK[0-9]{6}")
 BUURT_CODE = re.compile(r"BU[0-9]{8}")
+# The queue's annotation of each extra deadline kind (signals.providers.queue_deadlines).
+QUEUE_DEADLINE_PREFIX = "deadline_"
 # How the queue can be ordered: the cursor pagination's ordering per choice, a unique field last.
 QUEUE_ORDERINGS: dict[str, tuple[str, str]] = {
     "deadline": ("due_at", "id"),
@@ -137,14 +139,13 @@ def queue_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Signal]:
         Prefetch("reasons", queryset=ReasonCode.objects.only("id", "code"))
     )
     # Deadlines of the layers above (a follow-up measurement), as annotations: no extra query.
-    deadlines = hooks.QueueDeadlines(queryset)
-    hooks.queue_deadlines.publish(deadlines)
-    return deadlines.queryset
+    extra = providers.queue_deadlines.ask(queryset)
+    return queryset.annotate(**{f"{QUEUE_DEADLINE_PREFIX}{kind}": e for kind, e in extra.items()})
 
 
 def queue_deadline_kinds(queryset: QuerySet[Signal]) -> list[str]:
-    """The kinds of extra deadline `queue_list` annotated (signals.hooks.queue_deadlines)."""
-    prefix = hooks.QUEUE_DEADLINE_PREFIX
+    """The kinds of extra deadline `queue_list` annotated (signals.providers.queue_deadlines)."""
+    prefix = QUEUE_DEADLINE_PREFIX
     return [name[len(prefix) :] for name in queryset.query.annotations if name.startswith(prefix)]
 
 
@@ -186,7 +187,7 @@ def escalation_due_signal_ids(*, limit: int, now: Any = None) -> list[Any]:
 def my_signals(*, user: User, limit: int = 200) -> list[Signal]:
     """The caller's own submissions (newest `limit`), for status only, and whether the
     resident was connected. Each carries `connected_to`: the initiative's name where the
-    resident's consent covers it, asked of the `connected_names` subscribers at this read; None
+    resident's consent covers it, asked of the `connected_names` provider at this read; None
     for a signal whose personal data was erased or whose processing is restricted
     (docs/adr/0026)."""
     closing = SignalEvent.objects.filter(
@@ -208,20 +209,17 @@ def my_signals(*, user: User, limit: int = 200) -> list[Signal]:
         .annotate(connected_referral_id=Subquery(closing.values("data__referral_id")[:1]))
         .order_by("-created_at")[:limit]
     )
-    question = hooks.ConnectedNames(
-        referral_ids={
-            signal.pk: signal.connected_referral_id
-            for signal in rows
-            if signal.outcome == Outcome.CONNECTED_TO_INITIATIVE
-            and signal.connected_referral_id
-            and signal.personal_data_erased_at is None
-            and signal.restricted_at is None
-        }
-    )
-    if question.referral_ids:
-        hooks.connected_names.publish(question)
+    referral_ids = {
+        signal.pk: signal.connected_referral_id
+        for signal in rows
+        if signal.outcome == Outcome.CONNECTED_TO_INITIATIVE
+        and signal.connected_referral_id
+        and signal.personal_data_erased_at is None
+        and signal.restricted_at is None
+    }
+    names = providers.connected_names.ask(referral_ids) if referral_ids else {}
     for signal in rows:
-        signal.connected_to = question.names.get(signal.pk)
+        signal.connected_to = names.get(signal.pk)
     return rows
 
 
