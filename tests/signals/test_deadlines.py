@@ -41,7 +41,10 @@ def test_calendar_hours_ignore_weekends():
 
 # --- the rules, one module (issue 19, item 3) --------------------------------------------------
 
-APPS = ("accounts", "audit", "signals", "initiatives", "notifications", "outcomes", "privacy")
+APPS = (
+    *("accounts", "audit", "signals", "initiatives"),
+    *("notifications", "outcomes", "privacy", "workspace"),
+)
 # What a deadline rule is made of: the review period, the measurement's follow-up period, the
 # end of a follow-up day, the response deadlines' fallback, a calendar month.
 RULE_MARKERS = (
