@@ -7,6 +7,9 @@ a subscriber that cannot do its part rolls the caller's work back with it (docs/
 docs/adr/0020). This is deliberately not django.dispatch.Signal: no weak references (a
 subscriber never disappears because nothing else held it), no `send_robust` that swallows a
 failure, one typed payload instead of keyword arguments, no sender filtering.
+`signals.hooks.event_appended` moved to Django's Signal with those risks handled (weak=False,
+one dispatch_uid, `send`); a question a lower app asks is a backend.providers.Provider
+(docs/adr/0037).
 """
 
 import threading

@@ -7,8 +7,8 @@
   first sentence of the view's docstring unless `extend_schema(summary=...)` says otherwise.
 - Strict serializers (backend.serializers.StrictSerializer) say `additionalProperties: false`,
   at every level, because they refuse unknown fields.
-- An optional query parameter may be empty (`?status=`): DRF and django-filter read that as
-  not given, and the schema says so (`allowEmptyValue`).
+- An optional query parameter may be empty (`?wijk=`): DRF and our FilterSerializer read that
+  as not given, and the schema says so (`allowEmptyValue`).
 - Lists with a `pagination_class` are documented as pages with their cursor parameters by
   drf-spectacular itself; request bodies follow DEFAULT_PARSER_CLASSES (JSON only).
 """
@@ -123,7 +123,7 @@ class ApiAutoSchema(AutoSchema):
     def _get_parameters(self) -> list[dict[str, Any]]:
         parameters = super()._get_parameters()
         for parameter in parameters:
-            # DRF serializers and django-filter read `?name=` as "not given" (QueryDict input).
+            # DRF serializers and FilterSerializer read `?name=` as "not given" (QueryDict input).
             if parameter["in"] == "query" and not parameter.get("required"):
                 parameter["allowEmptyValue"] = True
         return parameters

@@ -156,3 +156,41 @@ class DateTimeField(serializers.DateTimeField):  # noqa: TID251 - the one subcla
         if not self.EARLIEST <= parsed < self.LATEST:
             self.fail("overflow")
         return parsed
+
+
+class QueryBooleanField(serializers.Field):
+    """A yes/no query parameter: `true` or `1`, `false` or `0`, in any case; empty is not
+    given. DRF's BooleanField also takes `yes`, `on`, `t` and more, and a form's
+    NullBooleanField reads anything unknown as "no filter": `overdue=maybe` must be a 400."""
+
+    default_error_messages = {"invalid": gettext_lazy("Use true or false.")}
+
+    def to_internal_value(self, data: Any) -> bool | None:
+        text = str(data).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        if not text:
+            return None
+        self.fail("invalid")
+
+    def to_representation(self, value: Any) -> bool | None:
+        return value
+
+
+class FilterSerializer(serializers.Serializer):
+    """Query parameters of a list, parsed at the edge (HackSoft's FilterSerializer); a subclass
+    turns its `validated_data` into the selector's typed filter. Parameters it does not declare
+    are ignored (the pagination reads `cursor` and `page_size`); one that takes a single value is
+    a 400 `repeated` when given twice, and not given at all when empty (`?wijk=`)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        single = [name for name, field in self.fields.items() if _single_valued(field)]
+        refuse_repeated(data, single)
+        if isinstance(data, QueryDict):
+            data = data.copy()
+            for name in single:
+                if data.get(name) == "":
+                    del data[name]
+        return super().to_internal_value(data)

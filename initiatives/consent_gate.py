@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from initiatives.recipients import ANY_INITIATIVE, recipient_for
-from initiatives.signal_bridge import SHARE_WITH_INITIATIVE
+from signals.models import ConsentPurpose
+
+SHARE_WITH_INITIATIVE = ConsentPurpose.SHARE_WITH_INITIATIVE
 
 
 @dataclass(frozen=True)

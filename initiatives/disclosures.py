@@ -8,6 +8,7 @@ from audit.models import Action
 from initiatives import services
 from initiatives import signal_bridge as bridge
 from signals.models import Signal
+from signals.personal_data import NOTE_BODY
 
 REFERRAL = "initiatives.referral"
 
@@ -40,7 +41,7 @@ def referral_step_taken(result: services.StepResult, action: str, *, note: str) 
         grounds=result.signal.grounds,
         object_type=REFERRAL,
         object_id=referral.pk,
-        fields=[bridge.NOTE_BODY] if note.strip() else [],
+        fields=[NOTE_BODY] if note.strip() else [],
         details={"signal_id": str(result.signal.pk), "step": referral.step},
     )
 

@@ -5,20 +5,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import django_filters
 from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from accounts.models import Neighbourhood, User
-from backend.serializers import refuse_repeated
 from initiatives import ranking, search
-from initiatives import signal_bridge as bridge
-from initiatives.models import ActivityKind, Initiative, Referral
-from signals.models import ReasonCode, Signal, TargetGroup
-from signals.selectors import StrictBooleanFilter
+from initiatives.models import Initiative, Referral
+from signals import access
+from signals.models import ReasonCode, Signal
 
 
 def has_member(field: str, value: str, *, vendor: str | None = None) -> Q:
@@ -39,53 +35,56 @@ def serves_buurt(buurt_code: str, wijk_code: str) -> Q:
     )
 
 
-class InitiativeFilter(django_filters.FilterSet):
-    buurt = django_filters.CharFilter(method="filter_buurt", max_length=10)
-    wijk = django_filters.CharFilter(method="filter_wijk", max_length=8)
-    target_group = django_filters.ChoiceFilter(choices=TargetGroup.choices, method="filter_member")
-    kind = django_filters.ChoiceFilter(choices=ActivityKind.choices, method="filter_member")
-    language = django_filters.CharFilter(method="filter_member", max_length=8)
-    reason = django_filters.CharFilter(method="filter_reason", max_length=48)
-    accepting = StrictBooleanFilter(field_name="accepting_new")
-    q = django_filters.CharFilter(method="filter_text", max_length=200)
+@dataclass(frozen=True)
+class InitiativeFilter:
+    """What the caller asked of the catalogue, already parsed (initiatives.api.filters): empty
+    means "any"."""
 
-    class Meta:
-        model = Initiative
-        fields: list[str] = []
+    buurt: str = ""  # a CBS buurt code: initiatives serving it, its wijk or the city
+    wijk: str = ""  # a CBS wijk code: initiatives serving it, one of its buurten or the city
+    target_group: str = ""
+    kind: str = ""
+    language: str = ""
+    reason: str = ""  # a reason code
+    accepting: bool | None = None
+    text: str = ""  # full text over name, organisation, descriptions
 
-    _LIST_FIELDS = {"target_group": "target_groups", "kind": "kinds", "language": "languages"}
 
-    def filter_member(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(has_member(self._LIST_FIELDS[name], value))
-
-    def filter_buurt(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        wijk = Neighbourhood.objects.filter(code=value).values_list("wijk_code", flat=True).first()
-        return queryset.filter(serves_buurt(value, wijk or ""))
-
-    def filter_wijk(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        buurten = Neighbourhood.objects.filter(wijk_code=value).values_list("code", flat=True)
+def _serving(queryset: QuerySet[Initiative], filters: InitiativeFilter) -> QuerySet[Initiative]:
+    if filters.buurt:
+        wijk = Neighbourhood.objects.filter(code=filters.buurt).values_list("wijk_code", flat=True)
+        queryset = queryset.filter(serves_buurt(filters.buurt, wijk.first() or ""))
+    if filters.wijk:
+        buurten = Neighbourhood.objects.filter(wijk_code=filters.wijk).values_list("code")
         in_buurt = Q()
-        for code in buurten:
+        for (code,) in buurten:
             in_buurt |= has_member("buurt_codes", code)
-        return queryset.filter(Q(citywide=True) | has_member("wijk_codes", value) | in_buurt)
-
-    def filter_reason(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        through = Initiative.reasons.through.objects.filter(
-            initiative_id=OuterRef("pk"), reasoncode__code=value
+        queryset = queryset.filter(
+            Q(citywide=True) | has_member("wijk_codes", filters.wijk) | in_buurt
         )
-        return queryset.filter(Exists(through))
-
-    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search.full_text(queryset, value)
+    return queryset
 
 
-def initiative_list(*, filters: dict[str, Any]) -> QuerySet[Initiative]:
-    """Active initiatives matching the filters, by name (cursor pages)."""
-    refuse_repeated(filters, list(InitiativeFilter.base_filters))
-    filterset = InitiativeFilter(filters, Initiative.objects.filter(is_active=True))
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    return filterset.qs.prefetch_related("reasons")
+def initiative_list(*, filters: InitiativeFilter) -> QuerySet[Initiative]:
+    """Active initiatives matching the filters (the caller's pagination orders them by name)."""
+    queryset = _serving(Initiative.objects.filter(is_active=True), filters)
+    for field, value in (
+        ("target_groups", filters.target_group),
+        ("kinds", filters.kind),
+        ("languages", filters.language),
+    ):
+        if value:
+            queryset = queryset.filter(has_member(field, value))
+    if filters.reason:
+        through = Initiative.reasons.through.objects.filter(
+            initiative_id=OuterRef("pk"), reasoncode__code=filters.reason
+        )
+        queryset = queryset.filter(Exists(through))
+    if filters.accepting is not None:
+        queryset = queryset.filter(accepting_new=filters.accepting)
+    if filters.text:
+        queryset = search.full_text(queryset, filters.text)
+    return queryset.prefetch_related("reasons")
 
 
 def stale_before() -> Any:
@@ -133,7 +132,7 @@ def suggestions_for(
 ) -> tuple[Signal, Sequence[ranking.Suggestion], dict[str, Initiative]]:
     """The signal (team work only) and its ranked suggestions with the initiatives by id.
     Inactive initiatives are never candidates; nor are those covering none of its area."""
-    signal = bridge.signal_for_team_read(actor=actor, signal_id=signal_id)
+    signal = access.signal_for_team_read(actor=actor, signal_id=signal_id)
     need = need_of(signal)
     candidates = Initiative.objects.filter(is_active=True).prefetch_related("reasons")
     if need.buurt_code:
@@ -146,7 +145,7 @@ def suggestions_for(
 
 
 def referrals_for(*, actor: User, signal_id: Any) -> tuple[Signal, list[Referral]]:
-    signal = bridge.signal_for_team_read(actor=actor, signal_id=signal_id)
+    signal = access.signal_for_team_read(actor=actor, signal_id=signal_id)
     referrals = list(
         Referral.objects.filter(signal=signal).select_related("initiative").order_by("created_at")
     )

@@ -1,28 +1,24 @@
 """Referral writes. Each step locks the signal through its one write path, records the step
 on the Referral and appends a `referral` SignalEvent in the same transaction
-(initiatives.signal_bridge, docs/adr/0005, 0026)."""
+(signals.access, signals.write_path, docs/adr/0005, 0026)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from backend.errors import DomainError
 from initiatives import consent_gate, recipients, referral_flow
-from initiatives import signal_bridge as bridge
 from initiatives.models import Initiative, Referral, ReferralStep
-from signals.models import Consent, Signal, Status
+from signals import access, consent_scope, deadlines, write_path
+from signals.models import Consent, ConsentPurpose, Signal, SignalEvent, SignalNote, Status
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-# A follow-up date falls due at the end of that working day (docs/adr/0007).
-FOLLOW_UP_AT = time(17, 0)
+REFERRAL = SignalEvent.Type.REFERRAL
 REFERABLE = frozenset({Status.ACKNOWLEDGED, Status.CONTACTED, Status.IN_FOLLOW_UP})
 CONTACT_FIELDS = ("resident_first_name", "contact_phone", "contact_email")
 
@@ -35,38 +31,39 @@ class StepResult:
     handover: dict[str, Any] | None  # the resident's contact details for the initiative
 
 
-def follow_up_due(day: date) -> datetime:
-    return datetime.combine(day, FOLLOW_UP_AT, tzinfo=AMSTERDAM)
-
-
-def _status_deadline(signal: Signal, now: datetime) -> datetime:
-    if signal.status == Status.ACKNOWLEDGED and signal.first_contact_due_at:
-        return signal.first_contact_due_at
-    return now + timedelta(days=settings.FOLLOW_UP_REVIEW_DAYS)
+def _note(signal: Signal, actor: User, body: str) -> SignalNote | None:
+    """A team note for a referral step's reason (erased with the signal's other notes)."""
+    if not body.strip():
+        return None
+    return SignalNote.objects.create(signal=signal, author=actor, body=body)
 
 
 def _set_due(signal: Signal, follow_up_on: date | None, now: datetime) -> None:
     """The queue's deadline: the referral's follow-up if sooner than the status's own."""
-    deadline = _status_deadline(signal, now)
-    if follow_up_on is not None:
-        deadline = min(deadline, follow_up_due(follow_up_on))
-    signal.due_at = deadline
-    bridge.save_signal(signal, "due_at")
+    own = deadlines.status_due(
+        signal.status, first_contact_due_at=signal.first_contact_due_at, now=now
+    )
+    signal.due_at = deadlines.queue_due(own, follow_up_on)
+    write_path.save_signal(signal, "due_at")
 
 
 def _check_follow_up(follow_up_on: date | None) -> None:
-    if follow_up_on is not None and follow_up_on < timezone.localdate(timezone=AMSTERDAM):
+    if follow_up_on is not None and follow_up_on < timezone.localdate(timezone=deadlines.AMSTERDAM):
         raise DomainError("follow_up_in_past")
 
 
 def gate_for(signal: Signal | UUID | str, initiative: Initiative) -> consent_gate.Gate:
     """The consent gate for this signal (or signal id) and initiative, from the recorded
     consent: what it gives now and the catalogue ids it names (docs/adr/0032)."""
-    consent = bridge.consent_of(signal)
+    consent = (
+        Consent.objects.filter(signal=signal).select_related("withdrawal", "consent_text").first()
+    )
     if consent is None:
-        return consent_gate.Gate(allowed=False, missing_purpose=bridge.SHARE_WITH_INITIATIVE)
+        return consent_gate.Gate(
+            allowed=False, missing_purpose=ConsentPurpose.SHARE_WITH_INITIATIVE
+        )
     return consent_gate.check(
-        given=bridge.purposes_given(consent),
+        given=consent_scope.purposes_given(consent),
         recipients=consent.recipients,
         withdrawn=hasattr(consent, "withdrawal"),
         initiative_id=initiative.pk,
@@ -116,7 +113,7 @@ def referral_propose(
     and version; an optional SignalNote; a `referral` SignalEvent."""
     _check_follow_up(follow_up_on)
     with transaction.atomic():
-        signal = bridge.signal_for_team_work(actor=actor, signal_id=signal_id)
+        signal = access.signal_for_team_work(actor=actor, signal_id=signal_id)
         if signal.status not in REFERABLE:
             raise DomainError("referral_not_open")
         initiative = Initiative.objects.filter(
@@ -135,10 +132,11 @@ def referral_propose(
         )
         now = timezone.now()
         _set_due(signal, follow_up_on, now)
-        bridge.append_referral_event(
+        write_path.append_event(
             signal,
+            REFERRAL,
             actor=actor,
-            note=bridge.add_note(signal, actor, note),
+            note=_note(signal, actor, note),
             data=_event_data(referral, ""),
         )
         gate = gate_for(signal, initiative)
@@ -163,7 +161,7 @@ def referral_step(
     signal's due_at and version; an optional SignalNote; a `referral` SignalEvent."""
     _check_follow_up(follow_up_on)
     with transaction.atomic():
-        signal = bridge.signal_for_team_work(actor=actor, signal_id=signal_id)
+        signal = access.signal_for_team_work(actor=actor, signal_id=signal_id)
         if signal.status not in REFERABLE:
             raise DomainError("referral_not_open")
         referral = (
@@ -198,10 +196,11 @@ def referral_step(
             referral.ended_at = now
         referral.save()
         _set_due(signal, referral.follow_up_on, now)
-        bridge.append_referral_event(
+        write_path.append_event(
             signal,
+            REFERRAL,
             actor=actor,
-            note=bridge.add_note(signal, actor, reason),
+            note=_note(signal, actor, reason),
             data=_event_data(referral, from_step, contact_shared=share_contact),
         )
         handover = _handover(signal, referral.initiative) if share_contact else None
@@ -236,8 +235,9 @@ def referrals_stop(*, signal: Signal, actor: User | None, because: str) -> Refer
     referral.follow_up_on = None
     referral.ended_at = timezone.now()
     referral.save()
-    bridge.append_referral_event(
+    write_path.append_event(
         signal,
+        REFERRAL,
         actor=actor,
         note=None,
         data=_event_data(referral, from_step, stopped_because=because),

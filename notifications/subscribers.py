@@ -2,6 +2,8 @@
 NotificationsConfig.ready; each runs in the publisher's transaction and lets failures
 propagate, so a push that cannot be recorded undoes the change that caused it."""
 
+from typing import Any
+
 from accounts.hooks import LoginSessionsEnded, login_sessions_ended
 from notifications.models import Device
 from notifications.services import devices_remove_for_user, signal_event_notify
@@ -9,7 +11,7 @@ from signals import hooks as signal_hooks
 from signals.models import SignalEvent
 
 
-def on_signal_event_appended(event: SignalEvent) -> None:
+def on_signal_event_appended(sender: type, event: SignalEvent, **kwargs: Any) -> None:
     """Side effects: as notifications.services.signal_event_notify (pending Notification rows)."""
     signal_event_notify(event=event)
 
@@ -28,5 +30,5 @@ def on_login_sessions_ended(ended: LoginSessionsEnded) -> None:
 
 
 def subscribe() -> None:
-    signal_hooks.event_appended.subscribe(on_signal_event_appended)
+    signal_hooks.connect(on_signal_event_appended, uid="notifications.on_signal_event_appended")
     login_sessions_ended.subscribe(on_login_sessions_ended)

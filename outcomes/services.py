@@ -7,13 +7,10 @@ restricted), so the API, the demo and tests share one rule (docs/adr/0022, 0028)
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,13 +18,10 @@ from backend.errors import DomainError, invalid_field
 from outcomes.instruments import instrument_current, spec_of
 from outcomes.models import Instrument, Measurement, Phase
 from outcomes.scoring import UnknownAnswer, check_answers
-from signals import consent_scope
+from signals import consent_scope, deadlines
 from signals.access import Actor, signal_for_team_work
 from signals.models import ConsentPurpose, Signal, Status
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-# A follow-up date falls due at the end of that working day (docs/adr/0007).
-FOLLOW_UP_AT = time(17, 0)
 CLOCK_SKEW = timedelta(minutes=10)
 
 
@@ -50,15 +44,6 @@ def measurement_consent_given(signal: Signal) -> bool:
     under a text that says what measuring is (signals.consent_scope, docs/adr/0032)."""
     consent = getattr(signal, "consent", None)
     return consent_scope.purpose_given(consent, ConsentPurpose.MEASURE_OUTCOME)
-
-
-def follow_up_due(baseline_at: datetime, follow_up_on: date | None) -> datetime:
-    """When the follow-up falls due: the end of the working day named, else
-    OUTCOME_FOLLOW_UP_MONTHS calendar months after the baseline (Amsterdam wall-clock time)."""
-    if follow_up_on is not None:
-        return datetime.combine(follow_up_on, FOLLOW_UP_AT, tzinfo=AMSTERDAM)
-    local = baseline_at.astimezone(AMSTERDAM)
-    return local + relativedelta(months=settings.OUTCOME_FOLLOW_UP_MONTHS)
 
 
 def _instrument(measure: MeasurementInput, baseline: Measurement | None) -> Instrument:
@@ -98,7 +83,7 @@ def _check_input(measure: MeasurementInput, instrument: Instrument, signal: Sign
             raise invalid_field(
                 ["follow_up_on"], "baseline_only", "Only a baseline with answers has a follow-up."
             )
-        if measure.follow_up_on <= taken_at.astimezone(AMSTERDAM).date():
+        if measure.follow_up_on <= taken_at.astimezone(deadlines.AMSTERDAM).date():
             raise invalid_field(["follow_up_on"], "past", "The follow-up lies after the baseline.")
     return taken_at
 
@@ -128,7 +113,7 @@ def measurement_record(*, actor: Actor, signal_id: UUID | str, measure: Measurem
             raise DomainError("measurement_consent_missing")
         due = None
         if measure.phase == Phase.BASELINE and not measure.declined:
-            due = follow_up_due(taken_at, measure.follow_up_on)
+            due = deadlines.measurement_follow_up_due(taken_at, measure.follow_up_on)
         measurement = Measurement.objects.create(
             signal=signal,
             phase=measure.phase,

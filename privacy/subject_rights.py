@@ -20,11 +20,10 @@ from accounts.models import User
 from audit.disclosure import AccessLogEntries, Disclosure, access_logged
 from audit.models import Action, Purpose
 from backend.errors import DomainError
-from privacy.due_dates import one_month_after
 from privacy.models import SubjectRequest
 from privacy.personal_data import SUBJECT_FIELDS
 from privacy.rights_selectors import AUTHORISATION_RULE, subject_request_for_action
-from signals import workflow
+from signals import deadlines, workflow
 from signals.models import Consent, Signal
 from signals.services import (
     consent_withdraw,
@@ -94,7 +93,7 @@ def subject_request_register(
             subject_id=subject_id,
             channel=channel,
             received_at=received_at,
-            due_at=one_month_after(received_at),
+            due_at=deadlines.subject_request_due(received_at),
             reason=reason.strip(),
             registered_by=actor,
         )

@@ -83,6 +83,21 @@ def signal_for_team_work(*, actor: Any, signal_id: UUID | str) -> Signal:
     return signal
 
 
+def signal_for_team_read(*, actor: Any, signal_id: UUID | str) -> Signal:
+    """The signal_for_team_work rule for a read (suggestions, the referral list): the same 403,
+    404 and 423, without the row lock a read has no use for. Carries `.grounds`."""
+    user = require_capability(actor, WORK_TEAM_QUEUE)
+    queryset = Signal.objects.visible_to(user, break_glass=False).with_grounds(user)
+    try:
+        signal = queryset.get(pk=signal_id)
+    except Signal.DoesNotExist:
+        _refuse(user, signal_id)
+    if signal.restricted_at:
+        raise DomainError("processing_restricted")
+    signal.grounds = grounds_of(signal)
+    return signal
+
+
 def require_coordinator(actor: User, signal: Signal) -> None:
     """Coordinating (assigning to someone else, forwarding) needs the coordinate_team capability
     and the coordinator role in this signal's team: coordinating another team is not enough."""

@@ -49,7 +49,7 @@ class Urgency(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    # Needs evidence: a referral that reached a first meeting (hooks.closing, docs/adr/0026).
+    # Needs evidence: a referral that reached a first meeting (providers.closing_links, ADR 26).
     CONNECTED_TO_INITIATIVE = "connected_to_initiative", _("Verbonden met een initiatief")
     CONNECTED_TO_INFORMAL_NETWORK = (
         "connected_to_informal_network",

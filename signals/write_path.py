@@ -60,7 +60,7 @@ def append_event(
         data=data or {},
     )
     # Notifications records its pushes here, in this transaction (docs/adr/0020).
-    hooks.event_appended.publish(event)
+    hooks.send(event)
     return event
 
 

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from signals.models import Outcome, Status, TargetGroup, Urgency
+from signals.selectors import Assigned, QueueFilter
 
 
 class LoginForm(forms.Form):
@@ -51,8 +52,8 @@ class MembershipDecisionForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    """The queue's filters, named as the API's query parameters (signals.selectors.QueueFilter
-    validates them); wijk and buurt by name."""
+    """The queue's filters, named as the API's query parameters, parsed into the typed
+    signals.selectors.QueueFilter the API's QueueFilterInput gives too; wijk and buurt by name."""
 
     status = forms.MultipleChoiceField(
         label=_("Status"), choices=Status.choices, required=False, widget=forms.SelectMultiple
@@ -85,6 +86,20 @@ class QueueFilterForm(forms.Form):
         buurten = sorted({(n.name or n.code) for n in neighbourhoods})
         self.fields["wijk"].choices = _choices([(w, w) for w in wijken], _("All"))
         self.fields["buurt"].choices = _choices([(b, b) for b in buurten], _("All"))
+
+    def to_filter(self) -> QueueFilter:
+        """The valid form's choices as the queue selector takes them."""
+        data = self.cleaned_data
+        return QueueFilter(
+            statuses=frozenset(data["status"]),
+            urgencies=frozenset(data["urgency"]),
+            target_groups=frozenset(data["target_group"]),
+            wijk=data["wijk"],
+            buurt=data["buurt"],
+            overdue={"true": True, "false": False}.get(data["overdue"]),
+            assigned=Assigned(data["assigned"]) if data["assigned"] else None,
+            ordering=data["ordering"] or "deadline",
+        )
 
 
 class TransitionForm(forms.Form):

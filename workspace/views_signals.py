@@ -8,15 +8,14 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 
 from accounts import selectors as account_selectors
 from accounts.roles import COORDINATE_TEAM, HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, WORK_TEAM_QUEUE
@@ -26,7 +25,6 @@ from backend.errors import DomainError
 from initiatives import selectors as initiative_selectors
 from signals import disclosures, selectors, services, workflow, workload
 from signals.access import BREAK_GLASS, signal_for_withdrawal_read
-from signals.api.views import QueuePagination
 from signals.grounds import Rule
 from signals.models import Outcome, Signal, Status
 from signals.visibility import grounds_of
@@ -35,39 +33,36 @@ from workspace import selectors as workspace_selectors
 from workspace import services as workspace_services
 from workspace.pages import action_refused, denial_log, page
 
-FILTER_NAMES = ("status", "urgency", "target_group", "wijk", "buurt", "overdue", "assigned")
+QUEUE_PAGE_SIZE = 25  # as the API's queue (signals.api.views.QueuePagination)
 
 
-def _filters(request: HttpRequest) -> QueryDict:
-    """The queue's query as the API reads it, without the form's empty choices."""
-    query = QueryDict(mutable=True)
-    for name in (*FILTER_NAMES, "ordering", "cursor"):
-        values = [value for value in request.GET.getlist(name) if value]
-        if values:
-            query.setlist(name, values)
-    return query
+def _page_link(request: HttpRequest, number: int) -> str:
+    """This page of the queue with the same filters."""
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return f"?{query.urlencode()}"
 
 
 @require_GET
 @page(WORK_TEAM_QUEUE)
 def queue_view(request: HttpRequest) -> HttpResponse:
-    """The team's queue with the API's filters, deadline or newest first, counts per status and
-    overdue; signals not yet opened are marked new. Logged as the API's queue list."""
+    """The team's queue with the API's filters (parsed by the page's form into the selector's
+    QueueFilter), deadline or newest first, counts per status and overdue; signals not yet
+    opened are marked new. Logged as the API's queue list."""
     neighbourhoods = list(account_selectors.neighbourhood_names())
-    form = forms.QueueFilterForm(request.GET or None, neighbourhoods=neighbourhoods)
-    query = _filters(request)
-    api_request = Request(request)
-    api_request._request.GET = query  # the API paginator reads the cursor and ordering here
-    paginator = QueuePagination()
+    form = forms.QueueFilterForm(request.GET, neighbourhoods=neighbourhoods)
     rows: list[Signal] = []
-    try:
+    listed = None
+    if form.is_valid():
+        filters = form.to_filter()
         with access_logged(actor=request.user) as log:
-            queryset = selectors.queue_list(user=request.user, filters=query)
-            rows = paginator.paginate_queryset(queryset, api_request) or []
+            queryset = selectors.queue_list(user=request.user, filters=filters)
+            paginator = Paginator(queryset.order_by(*filters.order_by), QUEUE_PAGE_SIZE)
+            listed = paginator.get_page(request.GET.get("page"))
+            rows = list(listed.object_list)
             log.add(disclosures.signals_listed(rows, rule=Rule.TEAM_QUEUE))
-    except (ValidationError, DomainError) as exc:
-        message = exc.message() if isinstance(exc, DomainError) else _("The filters are invalid.")
-        messages.error(request, message)
+    else:
+        messages.error(request, _("The filters are invalid."))
     seen = workspace_selectors.seen_signal_ids(user=request.user, signal_ids=[r.pk for r in rows])
     now = timezone.now()
     context = {
@@ -77,8 +72,14 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         "now": now,
         "open_statuses": workflow.OPEN_FOR_TEAM,
         "counts": workload.queue_counts(user=request.user),
-        "next_link": paginator.get_next_link() if rows else None,
-        "previous_link": paginator.get_previous_link() if rows else None,
+        "next_link": (
+            _page_link(request, listed.next_page_number()) if listed and listed.has_next() else None
+        ),
+        "previous_link": (
+            _page_link(request, listed.previous_page_number())
+            if listed and listed.has_previous()
+            else None
+        ),
     }
     return render(request, "workspace/queue.html", context)
 

@@ -21,6 +21,7 @@ from initiatives import disclosures, selectors, services
 from initiatives import signal_bridge as bridge
 from initiatives.api import examples
 from initiatives.api import serializers as s
+from initiatives.api.filters import InitiativeFilterInput
 from initiatives.models import ActivityKind
 from signals.models import TargetGroup
 
@@ -76,8 +77,10 @@ class InitiativeListApi(APIView):
         examples=[examples.CATALOGUE_PAGE],
     )
     def get(self, request: Request) -> Response:
+        query = InitiativeFilterInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
         paginator = self.pagination_class()
-        queryset = selectors.initiative_list(filters=request.query_params)
+        queryset = selectors.initiative_list(filters=query.to_filter())
         page = paginator.paginate_queryset(queryset, request, view=self)
         response = paginator.get_paginated_response(s.InitiativeOutput(page, many=True).data)
         etag = etag_of(response.data)

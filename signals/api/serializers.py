@@ -11,7 +11,7 @@ from rest_framework import serializers
 from accounts.postcodes import postcode_normalise
 from backend.serializers import DateTimeField, StrictSerializer
 from signals.consent_scope import ANY
-from signals.hooks import QUEUE_DEADLINE_PREFIX
+from signals.deadlines import QUEUE_DEADLINE_PREFIX
 from signals.models import Consent, ConsentPurpose, Outcome, Status, TargetGroup, Urgency
 from signals.services.intake import IntakeConsent, IntakeInput
 
@@ -259,7 +259,7 @@ class QueueItemOutput(serializers.Serializer):
     escalated_at = DateTimeField(allow_null=True)
     created_at = DateTimeField()
     deadlines = serializers.SerializerMethodField(
-        help_text="deadlines besides the status's own due_at (signals.hooks.queue_deadlines)"
+        help_text="deadlines besides the status's own due_at (signals.providers.queue_deadlines)"
     )
 
     def get_reasons(self, signal) -> list[str]:

@@ -25,6 +25,7 @@ from signals import disclosures, selectors, services, workflow
 from signals.access import BREAK_GLASS
 from signals.api import serializers as s
 from signals.api.examples import DEMO_SIGNAL_EXAMPLE
+from signals.api.filters import QueueFilterInput
 from signals.grounds import Rule
 
 CanSubmit = has_capability(SUBMIT_SIGNAL)
@@ -34,13 +35,11 @@ CanBreakGlass = has_capability(BREAK_GLASS)
 
 
 class QueuePagination(CursorPage):
+    """Ordered as the caller's QueueFilter asks (`ordering`), deadline first by default."""
+
     ordering = selectors.QUEUE_ORDERINGS["deadline"]
     page_size = 25
     max_page_size = 100
-
-    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
-        self.ordering = selectors.queue_ordering(request.query_params)
-        return super().paginate_queryset(queryset, request, view)
 
 
 def _output_context() -> dict[str, Any]:
@@ -251,9 +250,13 @@ class QueueApi(APIView):
         responses={200: s.QueueItemOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
+        query = QueueFilterInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.to_filter()
         paginator = self.pagination_class()
+        paginator.ordering = filters.order_by
         with access_logged(actor=request.user) as log:
-            queryset = selectors.queue_list(user=request.user, filters=request.query_params)
+            queryset = selectors.queue_list(user=request.user, filters=filters)
             page = paginator.paginate_queryset(queryset, request, view=self)
             context = {
                 **_output_context(),

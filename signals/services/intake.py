@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import SUBMIT_SIGNAL
 from backend.errors import DomainError, invalid_field
-from signals import hooks
+from signals import providers
 from signals.access import Actor, require_capability
 from signals.consent_scope import ANY, TEAM_RECIPIENT, initiative_recipient, undeclared
 from signals.models import (
@@ -175,7 +175,7 @@ def signal_create(*, actor: Actor, intake: IntakeInput) -> IntakeResult:
 
     A purpose its consent text does not declare is refused (400 purpose_not_in_consent_text),
     and so is an initiative id the catalogue does not hold (initiatives, through
-    hooks.consent_recorded): nothing is written.
+    providers.consent_recipients_check): nothing is written.
 
     Side effects: Signal, Consent and a `created` event in one transaction; on commit the routing
     task is enqueued (if the broker is down the sweeper routes it later)."""
@@ -243,7 +243,7 @@ def _create(
         consent_text=text,
         consent_text_sha256=text.sha256,
     )
-    hooks.consent_recorded.publish(recorded)
+    providers.consent_recipients_check.ask(recorded)
     append_event(signal, Event.CREATED, actor=user, to_status=Status.RECEIVED)
     route_later(signal)
     return signal

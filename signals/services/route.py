@@ -1,7 +1,6 @@
 """Routing to a team, and escalation past the acknowledgement deadline."""
 
 import logging
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -10,7 +9,7 @@ from django.utils import timezone
 
 from signals import routing, workflow
 from signals.access import Actor, signal_for_system
-from signals.deadlines import deadline
+from signals.deadlines import response_deadlines
 from signals.models import (
     DeadlinePolicy,
     Signal,
@@ -23,16 +22,9 @@ logger = logging.getLogger(__name__)
 
 def _deadlines_from(signal: Signal, start: Any) -> None:
     policy = DeadlinePolicy.objects.filter(urgency=signal.urgency).first()
-    if policy is None:  # admins deleted it: fall back to calendar hours of the normal defaults
-        signal.acknowledge_due_at = start + timedelta(hours=24)
-        signal.first_contact_due_at = start + timedelta(hours=72)
-        return
-    signal.acknowledge_due_at = deadline(
-        start, policy.acknowledge_within_hours, working_hours=policy.working_hours
-    )
-    signal.first_contact_due_at = deadline(
-        start, policy.first_contact_within_hours, working_hours=policy.working_hours
-    )
+    due = response_deadlines(start, policy)
+    signal.acknowledge_due_at = due.acknowledge_due_at
+    signal.first_contact_due_at = due.first_contact_due_at
 
 
 def signal_route(*, signal_id: UUID | str, actor: Actor) -> Signal | None:

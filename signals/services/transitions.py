@@ -4,17 +4,15 @@ Each locks the signal through signals.access.signal_for_team_work, so each refus
 does: 403 without the work_team_queue capability, 404 outside the actor's teams and shares,
 403 break_glass_read_only for a break-glass reader, 423 for a restricted signal."""
 
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Team, TeamMembership, User
 from backend.errors import DomainError
-from signals import hooks, workflow
+from signals import deadlines, providers, workflow
 from signals.access import require_coordinator, signal_for_team_work
 from signals.models import (
     Outcome,
@@ -23,10 +21,6 @@ from signals.models import (
     Status,
 )
 from signals.write_path import Event, append_event, check_version, route_later, save_signal
-
-
-def _review_date(now: Any) -> Any:
-    return now + timedelta(days=settings.FOLLOW_UP_REVIEW_DAYS)
 
 
 def _note(
@@ -49,12 +43,12 @@ def signal_transition(
     """Moves a signal along the transition table (acknowledge, contacted, follow-up, close,
     decline). Closing needs an outcome, declining a reason (the note).
 
-    Closing as `connected_to_initiative` needs the evidence a `closing` subscriber links (a
-    referral that reached a first meeting, initiatives); without it, 409
+    Closing as `connected_to_initiative` needs the evidence the `closing_links` provider links
+    (initiatives: a referral that reached a first meeting); without it, 409
     connected_needs_referral.
 
     Side effects: status, deadlines and version; an optional SignalNote; a `transitioned` event
-    (acknowledgement notifies the signaller) with the outcome and what `closing` linked."""
+    (acknowledgement notifies the signaller) with the outcome and what `closing_links` linked."""
     with transaction.atomic():
         signal = signal_for_team_work(actor=actor, signal_id=signal_id)
         check_version(signal, expected_version)
@@ -73,12 +67,10 @@ def signal_transition(
         from_status = signal.status
         signal.status = to_status
         fields = ["status", "due_at"]
-        if to_status == Status.ACKNOWLEDGED:
-            signal.due_at = signal.first_contact_due_at or _review_date(now)
-        elif to_status in (Status.CONTACTED, Status.IN_FOLLOW_UP):
-            signal.due_at = _review_date(now)
-        elif to_status in (Status.CLOSED, Status.DECLINED):
-            signal.due_at = now
+        signal.due_at = deadlines.status_due(
+            to_status, first_contact_due_at=signal.first_contact_due_at, now=now
+        )
+        if to_status in (Status.CLOSED, Status.DECLINED):
             signal.closed_at = now
             signal.outcome = outcome if to_status == Status.CLOSED else ""
             fields += ["closed_at", "outcome"]
@@ -97,13 +89,14 @@ def signal_transition(
 
 
 def _closing_links(signal: Signal, actor: User, outcome: str) -> dict[str, Any]:
-    """What the `closing` subscribers link to the close; refuses a `connected_to_initiative`
-    close that nothing vouches for (fail closed: no subscriber, no such close)."""
-    closing = hooks.Closing(signal=signal, outcome=outcome, actor=actor)
-    hooks.closing.publish(closing)
-    if outcome == Outcome.CONNECTED_TO_INITIATIVE and not closing.links.get("referral_id"):
+    """What the `closing_links` provider links to the close; refuses a `connected_to_initiative`
+    close that nothing vouches for (fail closed: nobody answering, no such close)."""
+    links = providers.closing_links.ask(
+        providers.Closing(signal=signal, outcome=outcome, actor=actor)
+    )
+    if outcome == Outcome.CONNECTED_TO_INITIATIVE and not links.get("referral_id"):
         raise DomainError("connected_needs_referral")
-    return closing.links
+    return links
 
 
 def signal_assign(

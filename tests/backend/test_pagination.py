@@ -11,7 +11,7 @@ from django.utils import timezone
 from backend.pagination import CursorPage
 from privacy import subject_rights
 from signals import services
-from signals.models import Status
+from signals.models import Consent, Status
 from tests.factories import UserFactory, member_of
 from tests.fixtures import token_client
 from tests.initiatives.factories import make_initiative
@@ -45,6 +45,8 @@ def callers():
             received_at=timezone.now(),
             channel="letter",
         )
+    for signal in signals:  # recipients that matched no catalogue entry: two consent gaps
+        Consent.objects.filter(signal=signal).update(unresolved_recipients=["Straße"])
     for _ in range(2):
         make_initiative()
     return {"member": token_client(member), "officer": token_client(officer)}
@@ -57,6 +59,7 @@ LISTS = [
     ("/api/v1/audit/access-log", "officer"),
     ("/api/v1/privacy/requests", "officer"),
     ("/api/v1/privacy/consent-register", "officer"),
+    ("/api/v1/privacy/consent-gaps", "officer"),
 ]
 # Lists ordered by a text field first (the catalogue, by name): any text is a position there,
 # so only what cannot be one (no base64, a NUL, a bad offset or direction) is refused, and the

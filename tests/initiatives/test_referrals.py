@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from audit.models import AccessLog
 from initiatives.models import Referral
+from signals import providers
 from signals.models import SignalEvent, Status
 from tests.factories import UserFactory
 from tests.initiatives.factories import make_initiative, sharing_consent, worked_signal
@@ -297,3 +298,17 @@ def test_closing_the_signal_ends_its_active_referral(setup) -> None:
     assert last.data["stopped_because"] == "signal_closed"
     listed = client.get(url(signal, "referrals")).json()
     assert [r["active"] for r in listed] == [False]
+
+
+def test_with_nobody_answering_closing_links_a_connected_close_is_refused(setup) -> None:
+    """signals.providers.closing_links fails closed: a referral that reached a first meeting
+    vouches for a `connected_to_initiative` close only through initiatives' answer."""
+    signal, client, initiative = setup
+    propose(client, signal, initiative)
+    for name in ("agreed", "contacted", "meeting_planned", "meeting_happened"):
+        step(client, signal, name)
+
+    with providers.closing_links.replaced(None):
+        refused = close(client, signal, "connected_to_initiative")
+    assert refused.status_code == 409 and refused.json()["code"] == "connected_needs_referral"
+    assert close(client, signal, "connected_to_initiative").status_code == 200

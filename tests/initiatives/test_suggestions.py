@@ -2,8 +2,12 @@
 work only, and its read written to the access log."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from audit.models import AccessLog
+from signals.models import Signal
 from tests.initiatives.factories import make_initiative, worked_signal
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +45,29 @@ def test_suggestions_are_team_work(client_for) -> None:
     signal, _, _ = worked_signal()
     _theirs, other, _ = worked_signal(team_name="Buurtteam Overvecht")
     assert client_for(other).get(f"/api/v1/signals/{signal.pk}/suggestions").status_code == 404
+
+
+@pytest.mark.parametrize("tail", ["suggestions", "referrals"])
+def test_reading_suggestions_or_referrals_locks_no_row(client_for, tail) -> None:
+    """A read goes through signals.access.signal_for_team_read: the team-work rule without
+    SELECT ... FOR UPDATE (issue 19, item 5)."""
+    signal, member, _ = worked_signal()
+    make_initiative(name="Stad")
+    client = client_for(member)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/v1/signals/{signal.pk}/{tail}")
+
+    assert response.status_code == 200, response.content
+    assert [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]] == []
+
+
+@pytest.mark.parametrize("tail", ["suggestions", "referrals"])
+def test_a_restricted_signal_s_suggestions_and_referrals_are_423(client_for, tail) -> None:
+    signal, member, _ = worked_signal()
+    Signal.objects.filter(pk=signal.pk).update(restricted_at=timezone.now())
+
+    response = client_for(member).get(f"/api/v1/signals/{signal.pk}/{tail}")
+
+    assert response.status_code == 423, response.content
+    assert response.json()["code"] == "processing_restricted"

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessLog, Action
-from privacy.due_dates import one_month_after
 from privacy.models import SubjectRequest
+from signals.deadlines import subject_request_due
 from signals.models import Status
 from tests.factories import UserFactory
 from tests.privacy.rights import case
@@ -43,13 +43,13 @@ def close_url(request_id) -> str:
     ids=["plain", "end-of-january", "leap-year", "year-end", "31-to-30", "28-feb", "29-feb"],
 )
 def test_due_one_calendar_month_after_receipt(received, due):
-    assert one_month_after(received) == due
+    assert subject_request_due(received) == due
 
 
 def test_due_date_keeps_the_local_wall_clock_across_daylight_saving():
     # 10:00 in winter time (UTC+1) is due at 10:00 summer time (UTC+2): 08:00 UTC, not 09:00.
     received = datetime(2026, 3, 15, 9, 0, tzinfo=UTC)
-    due = one_month_after(received)
+    due = subject_request_due(received)
     assert due.astimezone(AMS).hour == 10
     assert due.astimezone(UTC) == datetime(2026, 4, 15, 8, 0, tzinfo=UTC)
 
@@ -57,13 +57,13 @@ def test_due_date_keeps_the_local_wall_clock_across_daylight_saving():
 def test_a_due_time_in_the_spring_forward_gap_resolves_to_the_hour_after_it():
     # 02:30 on 28 March 2027 does not exist in Amsterdam (02:00 -> 03:00): the winter offset
     # applies, so the due moment is 01:30 UTC (03:30 summer time), not an hour earlier.
-    due = one_month_after(datetime(2027, 2, 28, 2, 30, tzinfo=AMS))
+    due = subject_request_due(datetime(2027, 2, 28, 2, 30, tzinfo=AMS))
     assert due.astimezone(UTC) == datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
 
 
 def test_due_date_needs_an_aware_datetime():
     with pytest.raises(ValueError):
-        one_month_after(datetime(2026, 1, 1, 9, 0))  # naive on purpose
+        subject_request_due(datetime(2026, 1, 1, 9, 0))  # naive on purpose
 
 
 # --- the API ----------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def test_register_list_and_overdue(client_for):
     assert "no-store" in response["Cache-Control"]
     request = SubjectRequest.objects.get()
     assert request.status == "open" and request.registered_by == c.officer
-    assert request.due_at == one_month_after(received)
+    assert request.due_at == subject_request_due(received)
     assert response.json()["overdue"] is False
     created = AccessLog.objects.get(action=Action.CREATE, object_type="privacy.subjectrequest")
     assert created.subject_id == c.signal.subject_id and created.details["kind"] == "access"
@@ -263,7 +263,7 @@ def test_the_database_refuses_an_erasure_request_without_reason():
             kind="erasure",
             subject_id="6f1c2a8e-0000-4000-8000-000000000000",
             received_at=now,
-            due_at=one_month_after(now),
+            due_at=subject_request_due(now),
             registered_by=officer,
         )
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -271,7 +271,7 @@ def test_the_database_refuses_an_erasure_request_without_reason():
             kind="access",
             subject_id="6f1c2a8e-0000-4000-8000-000000000000",
             received_at=now,
-            due_at=one_month_after(now),
+            due_at=subject_request_due(now),
             registered_by=officer,
             status="completed",
         )

@@ -72,7 +72,9 @@ def test_the_index_condition_is_the_open_work_of_a_team():
 def test_a_queue_page_is_read_from_the_index_in_page_order(team):
     member = member_of(team)
     make_signal(state=Status.ROUTED)
-    page = selectors.queue_list(user=member, filters={}).order_by("due_at", "id")[:51]
+    page = selectors.queue_list(user=member, filters=selectors.QueueFilter()).order_by(
+        "due_at", "id"
+    )[:51]
     sql, params = page.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: force the choice

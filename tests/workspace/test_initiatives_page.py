@@ -1,6 +1,8 @@
 """The signal's initiatives page: the API's suggestions, referrals and steps, logged the same."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AccessLog, Action
 from initiatives.models import Referral, ReferralStep
@@ -40,3 +42,17 @@ def test_an_english_page_names_the_steps_in_english(client):
     client.post(url + "voorstellen/", {"initiative": initiative.pk})
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Proposed to the resident" in page and "Voorgesteld aan de bewoner" not in page
+
+
+def test_the_page_reads_the_signal_without_locking_it(client):
+    """The page asks for suggestions and referrals of one signal: a GET, so no row lock, and
+    certainly not the same row locked twice (issue 19, item 5)."""
+    signal, member, _buurt = worked_signal()
+    make_initiative(name="Buurtkoor De Zangers")
+    workspace_login(client, member)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/werkruimte/signalen/{signal.pk}/initiatieven/")
+
+    assert page.status_code == 200
+    assert [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]] == []
