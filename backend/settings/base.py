@@ -470,3 +470,15 @@ WORKSPACE_BASE_URL = env.str("WORKSPACE_BASE_URL", default="http://localhost:800
 # Production requires both EMAIL_URL and DEFAULT_FROM_EMAIL (backend/settings/production.py).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Buurtsignaal <noreply@localhost>")
+# E-mail delivery (docs/adr/0036). One SMTP connect or exchange gives up after this long (Django
+# waits for ever by default), so a hung relay cannot hold a claim past its lease.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT_SECONDS", default=10)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+# A send task stops taking new e-mails after this long and hands the rest to a fresh task: a
+# task must end well within the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT), or the
+# broker hands it out a second time while it is still sending.
+EMAIL_TASK_BUDGET_SECONDS = env.float("EMAIL_TASK_BUDGET_SECONDS", default=20)
+# A pending e-mail untouched this long has lost its task (or its send failed and waits for the
+# next attempt), and one claimed this long ago has lost its worker (the lease): the sweeper
+# dispatches either again. Longer than the visibility timeout plus one send, as for pushes.
+EMAIL_REQUEUE_STALE_SECONDS = env.int("EMAIL_REQUEUE_STALE_SECONDS", default=120)

@@ -47,4 +47,3 @@ DEMO_SIGNAL_EXAMPLE = OpenApiExample(
     value=DEMO_SIGNAL_BODY,
     request_only=True,
 )
-

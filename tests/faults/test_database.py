@@ -41,7 +41,7 @@ def test_database_restarts_fast_and_immediate_under_traffic_lose_and_double_noth
     load, during, never, back, outages = _restart_under_traffic(scenario, ("fast", "immediate"))
     recovery = scenario.settle(load, timeout=SWEPT_WITHIN + 60)
     settled_after = None if recovery is None else time.monotonic() - back
-    from notifications.services.delivery import RECORD_PAUSES_SECONDS
+    from notifications.services.recording import RECORD_PAUSES_SECONDS
 
     # A push goes out again only if its answer could not be recorded for as long as the
     # delivery task keeps trying: delivered from just before an outage until the record
