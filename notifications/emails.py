@@ -3,7 +3,7 @@ what it is given: the kind of event, a link to the workspace and, for the digest
 No names, addresses or words about the resident; the subject is the push's title."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parseaddr
 from typing import Final
 
@@ -52,7 +52,7 @@ def message_id(*, notice_id: int, created_at: datetime) -> str:
     us in the relay's log, by a mail client that drops it). The notice's id and creation time
     make it unique; the domain is the sender's (docs/adr/0036)."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<notice.{notice_id}.{created_at:%Y%m%d%H%M%S%f}@{domain}>"
+    return f"<notice.{notice_id}.{created_at.astimezone(UTC):%Y%m%d%H%M%S%f}@{domain}>"
 
 
 def email_build(

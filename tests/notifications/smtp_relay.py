@@ -1,6 +1,7 @@
 """A local SMTP relay (aiosmtpd in a thread, on a free loopback port) that records every message
 it accepts: the unit tests and the fault scenarios read what really left, Message-ID and all.
-It can be slow (a pause before each answer to DATA) and can refuse for a while (451)."""
+It can be slow (a pause before each answer to DATA, after the message is taken) and can
+refuse for a while (451)."""
 
 import asyncio
 import socket
@@ -26,6 +27,7 @@ class Received:
 class _Handler:
     delay: float = 0.0
     refuse: int = 0  # refuse this many DATA commands (451) before accepting again
+    in_flight: int = 0  # messages taken and not answered yet (within `delay`)
     received: list[Received] = field(default_factory=list)
     # Called (in the relay's thread) before a message is accepted: what the world looks like
     # while an e-mail is on its way.
@@ -33,8 +35,8 @@ class _Handler:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        """Takes the message as a relay that queues it on arrival, then answers after `delay`:
+        a sender killed meanwhile never learns that it arrived (a repeat when it sends again)."""
         if self.before_accept is not None:
             self.before_accept()
         with self.lock:
@@ -50,6 +52,13 @@ class _Handler:
                     at=time.monotonic(),
                 )
             )
+            self.in_flight += 1
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
         return "250 Message accepted for delivery"
 
 
@@ -107,6 +116,11 @@ class SmtpRelay:
     def received(self) -> list[Received]:
         with self.handler.lock:
             return list(self.handler.received)
+
+    @property
+    def in_flight(self) -> int:
+        """Messages whose sender waits for the relay's answer right now."""
+        return self.handler.in_flight
 
     def copies(self) -> dict[str, int]:
         """How many times each Message-ID arrived."""
