@@ -13,3 +13,12 @@ import os
 
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+
+def post_worker_init(worker: object) -> None:
+    """The health probes on HEALTH_BIND, beside the request threads (backend/health_listener)."""
+    bind = os.environ.get("HEALTH_BIND", "")
+    if bind:
+        from backend.health_listener import health_listener_start
+
+        health_listener_start(bind)
