@@ -1,4 +1,5 @@
-# Production-shaped image: gunicorn serving Django, the same image runs the worker and beat.
+# Production-shaped image: gunicorn serving Django (threaded workers, gunicorn.conf.py), the same
+# image runs the worker and beat. Probes: /healthz and /readyz on port 8001 (docs/adr/0036).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -6,7 +7,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PYTHON_DOWNLOADS=never \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH="/opt/venv/bin:$PATH" \
-    DJANGO_SETTINGS_MODULE=backend.settings.production
+    DJANGO_SETTINGS_MODULE=backend.settings.production \
+    HEALTH_BIND=0.0.0.0:8001
 
 # DejaVu gives the art. 15 PDF export glyphs beyond Latin-1 (reportlab falls back to Vera).
 RUN apt-get update \
@@ -26,7 +28,7 @@ RUN DJANGO_SETTINGS_MODULE=backend.settings.production DJANGO_SECRET_KEY=build-o
     && mkdir -p /var/lib/buurtsignaal && chown app /var/lib/buurtsignaal
 
 USER app
-EXPOSE 8000
+EXPOSE 8000 8001
 ENTRYPOINT ["docker/entrypoint.sh"]
 CMD ["gunicorn", "backend.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--access-logfile", "-", "--forwarded-allow-ips", "*"]

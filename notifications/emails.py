@@ -3,6 +3,8 @@ what it is given: the kind of event, a link to the workspace and, for the digest
 No names, addresses or words about the resident; the subject is the push's title."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parseaddr
 from typing import Final
 
 from django.conf import settings
@@ -43,6 +45,14 @@ def _language(language: str) -> str:
 
 def workspace_link(path: str) -> str:
     return settings.WORKSPACE_BASE_URL.rstrip("/") + path
+
+
+def message_id(*, notice_id: int, created_at: datetime) -> str:
+    """The Message-ID of one notice, the same on every attempt, so a repeat is recognisable (by
+    us in the relay's log, by a mail client that drops it). The notice's id and creation time
+    make it unique; the domain is the sender's (docs/adr/0036)."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<notice.{notice_id}.{created_at.astimezone(UTC):%Y%m%d%H%M%S%f}@{domain}>"
 
 
 def email_build(

@@ -202,7 +202,9 @@ class EmailNotice(models.Model):
     (no active device, or every push failed), or the daily digest of a team. Like a push it
     holds no signal content: the kind, the signal's opaque id or the team's counts, and the
     link to the workspace (docs/adr/0028). Created pending in the transaction that caused it; a
-    task sends it after commit and a sweeper re-enqueues what never ran."""
+    task claims it (sending), sends it outside any transaction and records the answer, and a
+    sweeper re-enqueues what never ran and hands out claims whose task was lost, as for pushes
+    (docs/adr/0036-e-mail-claims-and-a-frozen-database.md)."""
 
     class Kind(models.TextChoices):
         SIGNAL_ROUTED = Notification.Kind.SIGNAL_ROUTED
@@ -219,6 +221,7 @@ class EmailNotice(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Wacht op verzending"
+        SENDING = "sending", "Wordt verzonden"
         SENT = "sent", "Verzonden"
         FAILED = "failed", "Mislukt"
 
@@ -237,7 +240,11 @@ class EmailNotice(models.Model):
     # Digest counts only (new, open, overdue): never signal content.
     data = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    # Claims so far: each claim is one attempt, counted before the e-mail leaves.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The current claim: who holds it (the send task's id) and since when (the lease).
+    claim_token = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error_code = models.CharField(max_length=48, blank=True)
     dedupe_key = models.CharField(max_length=120, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -253,6 +260,11 @@ class EmailNotice(models.Model):
                 fields=["updated_at"],
                 condition=Q(status="pending"),
                 name="email_notice_pending",
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status="sending"),
+                name="email_notice_sending_claimed",
             ),
         ]
 

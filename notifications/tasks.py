@@ -52,15 +52,17 @@ def signal_event_fan_out(event_id: int) -> None:
         services.signal_event_notify(event=event)
 
 
-@shared_task(name="notifications.tasks.email_notices_send", **_DB_RETRY)
-def email_notices_send(notice_ids: list[int]) -> None:
-    """Sends the given e-mail notices that are still pending."""
-    services.email_notices_deliver(notice_ids=notice_ids)
+@shared_task(bind=True, name="notifications.tasks.email_notices_send", **_DB_RETRY)
+def email_notices_send(self: Task, notice_ids: list[int]) -> None:
+    """Sends the given e-mail notices that are still pending. The task id names the claim: the
+    same task handed out again (its worker died mid-send) takes its claim back."""
+    services.email_notices_deliver(notice_ids=notice_ids, claim_token=self.request.id)
 
 
 @shared_task(name="notifications.tasks.email_notices_requeue", **_DB_RETRY)
 def email_notices_requeue() -> int:
-    """Beat: dispatches pending e-mail notices whose task was lost or whose send failed."""
+    """Beat: dispatches pending e-mail notices whose task was lost or whose send failed, and
+    hands out again claims whose task was lost (older than the lease)."""
     return services.email_notices_requeue()
 
 

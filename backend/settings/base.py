@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "backend.database_errors.DatabaseErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A frozen database: stalled requests cut, new ones 503 at once (docs/adr/0036).
+    "backend.database_watchdog.DatabaseWatchdogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "backend.api_errors.CommonMiddleware",  # no slash redirects for API writes
@@ -113,6 +115,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         lock=DATABASE_LOCK_TIMEOUT_SECONDS,
         idle_in_transaction=DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS,
     ) + ("" if DATABASE_JIT else " -c jit=off")
+# Client-side timeouts (docs/adr/0036): the server-side ones above need a server that runs.
+# libpq gives up a connect after DATABASE_CONNECT_TIMEOUT_SECONDS (2 at least); keepalives and
+# tcp_user_timeout notice a host that is gone (unacknowledged data for 15 s ends the
+# connection). A server that is frozen still acknowledges everything: for that the watchdog
+# (backend/database_watchdog.py) cuts requests stalled DATABASE_STALL_SECONDS when a probe on a
+# fresh connection gets no answer within DATABASE_PROBE_TIMEOUT_SECONDS.
+DATABASE_CONNECT_TIMEOUT_SECONDS = env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=3)
+DATABASE_STALL_SECONDS = env.float("DATABASE_STALL_SECONDS", default=1.5)
+DATABASE_PROBE_TIMEOUT_SECONDS = env.float("DATABASE_PROBE_TIMEOUT_SECONDS", default=1.0)
+DATABASE_PROBE_INTERVAL_SECONDS = env.float("DATABASE_PROBE_INTERVAL_SECONDS", default=1.0)
+DATABASE_WATCHDOG_TICK_SECONDS = env.float("DATABASE_WATCHDOG_TICK_SECONDS", default=0.25)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "connect_timeout": DATABASE_CONNECT_TIMEOUT_SECONDS,
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 15_000,
+        }
+    )
 # What a 503 for a lost or busy database tells the client to wait (backend/database_errors.py).
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 
@@ -480,3 +504,15 @@ WORKSPACE_BASE_URL = env.str("WORKSPACE_BASE_URL", default="http://localhost:800
 # Production requires both EMAIL_URL and DEFAULT_FROM_EMAIL (backend/settings/production.py).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Buurtsignaal <noreply@localhost>")
+# E-mail delivery (docs/adr/0036). One SMTP connect or exchange gives up after this long (Django
+# waits for ever by default), so a hung relay cannot hold a claim past its lease.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT_SECONDS", default=10)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+# A send task stops taking new e-mails after this long and hands the rest to a fresh task: a
+# task must end well within the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT), or the
+# broker hands it out a second time while it is still sending.
+EMAIL_TASK_BUDGET_SECONDS = env.float("EMAIL_TASK_BUDGET_SECONDS", default=20)
+# A pending e-mail untouched this long has lost its task (or its send failed and waits for the
+# next attempt), and one claimed this long ago has lost its worker (the lease): the sweeper
+# dispatches either again. Longer than the visibility timeout plus one send, as for pushes.
+EMAIL_REQUEUE_STALE_SECONDS = env.int("EMAIL_REQUEUE_STALE_SECONDS", default=120)

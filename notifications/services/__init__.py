@@ -14,10 +14,9 @@ from notifications.services.devices import (
 from notifications.services.email import (
     email_fallback_for_event,
     email_fallback_for_failed_pushes,
-    email_notices_deliver,
-    email_notices_requeue,
     team_digests_send,
 )
+from notifications.services.email_delivery import email_notices_deliver, email_notices_requeue
 from notifications.services.outbox import signal_event_notify
 from notifications.services.preferences import notification_preference_set
 

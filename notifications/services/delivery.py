@@ -10,13 +10,12 @@ of that attempt only (docs/adr/0023-claimed-delivery-and-collapse-keys.md).
 
 import logging
 import secrets
-import time
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from firebase_admin import messaging
@@ -27,6 +26,7 @@ from notifications.gateways import OutgoingPush, PushOutcome, PushResult, push_g
 from notifications.messages import collapse_id, push_message_build
 from notifications.models import Device, Notification
 from notifications.services.email import email_fallback_for_failed_pushes
+from notifications.services.recording import record_with_retries
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +38,6 @@ RETRY_BASE_SECONDS = 30
 RETRY_MAX_SECONDS = 30 * 60
 # A provider asking us to wait longer than this is treated as asking for this long.
 RETRY_AFTER_CEILING_SECONDS = 6 * 60 * 60
-# Recording the answers is retried in the task for about 7.5 s (a database restart): the pushes
-# are out, and a claim left unrecorded is pushed again once its lease runs out.
-RECORD_PAUSES_SECONDS = (0.5, 1.0, 2.0, 4.0)
 
 _DEAD_TOKEN_REASONS = {
     "unregistered": Device.DeactivationReason.UNREGISTERED,
@@ -93,7 +90,7 @@ def notifications_deliver(
         return
     pushes = [OutgoingPush(row.pk, _message(row)) for row in claimed]
     results = push_gateway().send(pushes)
-    counts = _record_with_retries(claimed, results)
+    counts = record_with_retries(lambda: _record(claimed, results), what="push answers")
     logger.info("notifications delivered", extra={"outcome": counts})
 
 
@@ -146,19 +143,6 @@ def _message(row: Notification) -> messaging.Message:
         installation_id=device.installation_id,
         registration_token=device.registration_token,
     )
-
-
-def _record_with_retries(claimed: list[Notification], results: list[PushResult]) -> dict:
-    for pause in RECORD_PAUSES_SECONDS:
-        try:
-            return _record(claimed, results)
-        except (OperationalError, InterfaceError):
-            logger.warning("recording push answers failed; trying again", exc_info=True)
-            if not connection.in_atomic_block:
-                connection.close_if_unusable_or_obsolete()
-            time.sleep(pause)
-    # The last try: if it fails the task retries, and the claims go out again (same token).
-    return _record(claimed, results)
 
 
 def _record(claimed: list[Notification], results: list[PushResult]) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """E-mail: the fallback for people a push does not reach, and the daily team digest
 (docs/adr/0028). The rows are the outbox, as for pushes: recorded in the transaction that
-caused them, sent by a task after commit, re-dispatched by the sweeper."""
+caused them, sent by a task after commit (notifications.services.email_delivery),
+re-dispatched by the sweeper."""
 
 import logging
 from collections.abc import Iterable
@@ -8,35 +9,23 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import TeamMembership, User
-from backend.enqueue import enqueue_on_commit
 from notifications import selectors
-from notifications.emails import DIGEST, email_build
+from notifications.emails import DIGEST
 from notifications.models import EmailNotice, Notification
+from notifications.services.email_delivery import enqueue_email_send
 from signals import workflow
 from signals.models import Signal
 
 logger = logging.getLogger(__name__)
 
-EMAIL_MAX_ATTEMPTS = 5
-EMAIL_REQUEUE_STALE_SECONDS = 120
-SEND_BATCH_SIZE = 100
 # Pushes of these kinds fall back to e-mail: team work, read in the workspace. A field worker's
 # "your signal was picked up" stays a push: they use the app, not the workspace.
 FALLBACK_KINDS = frozenset(EmailNotice.Kind.values) - {EmailNotice.Kind.TEAM_DIGEST}
-
-
-def _enqueue(ids: list[int]) -> None:
-    from notifications.tasks import email_notices_send  # tasks import this module
-
-    for start in range(0, len(ids), SEND_BATCH_SIZE):
-        enqueue_on_commit(email_notices_send, ids[start : start + SEND_BATCH_SIZE])
 
 
 def _record(notices: list[EmailNotice]) -> int:
@@ -56,7 +45,7 @@ def _record(notices: list[EmailNotice]) -> int:
                 dedupe_key__in=[n.dedupe_key for n in fresh], status=EmailNotice.Status.PENDING
             ).values_list("pk", flat=True)
         )
-        _enqueue(ids)
+        enqueue_email_send(ids)
     return len(fresh)
 
 
@@ -120,72 +109,6 @@ def email_fallback_for_failed_pushes(*, rows: Iterable[Notification]) -> int:
             reason=EmailNotice.Reason.PUSH_FAILED,
         )
     return due
-
-
-def email_notices_deliver(*, notice_ids: Iterable[int]) -> None:
-    """Sends the pending notices among `notice_ids` (Django's e-mail backend: console in the
-    demo, SMTP in production). Rows locked by someone else are skipped, so a task that runs
-    twice sends once. A send that fails stays pending for the sweeper until EMAIL_MAX_ATTEMPTS.
-
-    Side effects: the e-mails; status, attempts, error code and sent_at of the rows."""
-    with transaction.atomic():
-        rows = list(
-            EmailNotice.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("user")
-            .filter(pk__in=list(notice_ids), status=EmailNotice.Status.PENDING)
-            .order_by("pk")
-        )
-        for row in rows:
-            message = email_build(
-                kind=row.kind,
-                language=row.user.language,
-                object_id=str(row.object_id or ""),
-                counts=row.data,
-            )
-            row.attempts += 1
-            try:
-                send_mail(
-                    message.subject,
-                    message.body,
-                    settings.DEFAULT_FROM_EMAIL,
-                    [row.user.email],
-                    fail_silently=False,
-                )
-            except Exception as error:  # any backend error: retried by the sweeper
-                row.last_error_code = type(error).__name__[:48]
-                if row.attempts >= EMAIL_MAX_ATTEMPTS:
-                    row.status = EmailNotice.Status.FAILED
-            else:
-                row.status = EmailNotice.Status.SENT
-                row.sent_at = timezone.now()
-            row.updated_at = timezone.now()
-        EmailNotice.objects.bulk_update(
-            rows, ["status", "attempts", "last_error_code", "sent_at", "updated_at"]
-        )
-    if rows:
-        logger.info("e-mail notices delivered", extra={"count": len(rows)})
-
-
-def email_notices_requeue(*, now: datetime | None = None) -> int:
-    """Dispatches pending notices untouched for EMAIL_REQUEUE_STALE_SECONDS (task lost, or a
-    send failed). Returns how many.
-
-    Side effects: their updated_at; send tasks after commit."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        ids = list(
-            EmailNotice.objects.filter(
-                status=EmailNotice.Status.PENDING,
-                updated_at__lte=now - timedelta(seconds=EMAIL_REQUEUE_STALE_SECONDS),
-            )
-            .select_for_update(skip_locked=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:5000]
-        )
-        if ids:
-            EmailNotice.objects.filter(pk__in=ids).update(updated_at=now)
-            _enqueue(ids)
-    return len(ids)
 
 
 def _digest_counts(now: datetime) -> dict[UUID, dict[str, int]]:

@@ -104,6 +104,11 @@ class Scenario:
         assert self.stack is not None
         return requests.get(f"{self.stack.base_url}{path}", timeout=timeout)
 
+    def probe(self, path: str, timeout: float = 10) -> requests.Response:
+        """A health probe on the web workers' health listener (HEALTH_BIND)."""
+        assert self.stack is not None
+        return requests.get(f"{self.stack.health_url}{path}", timeout=timeout)
+
     def settle(self, load: Load, *, timeout: float) -> float | None:
         """Waits until every accepted signal is routed and no push is pending."""
         return self.observer.wait_settled(load.accepted_uuids(), timeout=timeout)

@@ -1,4 +1,5 @@
-"""The production-shaped application under test: gunicorn with backend.settings.production,
+"""The production-shaped application under test: gunicorn with backend.settings.production (and
+gunicorn.conf.py, read from the working directory: threaded workers, the health listener),
 Celery workers (prefork, whose pool children can be killed, or solo) and beat, all configured
 through environment variables as in docker-compose.yml, against the harness's own PostgreSQL
 and Redis, pushing through the real firebase-admin client to the local fake FCM.
@@ -52,6 +53,8 @@ class AppStack:
     beat: bool = True
     web_workers: int = 2
     port: int = field(default_factory=free_port)
+    # The web workers' own listener for the probes (backend/health_listener.py).
+    health_port: int = field(default_factory=free_port)
     procs: dict[str, Proc] = field(default_factory=dict)
     worker_restarts: int = 0
 
@@ -63,6 +66,10 @@ class AppStack:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def health_url(self) -> str:
+        return f"http://127.0.0.1:{self.health_port}"
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {name: os.environ[name] for name in _INHERITED if name in os.environ}
@@ -84,6 +91,7 @@ class AppStack:
                 # The load driver submits about two signals a second per field worker.
                 "SIGNAL_CREATE_THROTTLE_RATE": "100000/hour",
                 "PYTHONUNBUFFERED": "1",
+                "HEALTH_BIND": f"127.0.0.1:{self.health_port}",
             }
         )
         if self.google is not None:

@@ -1,7 +1,8 @@
 """Database faults: PostgreSQL restarted under steady intake (fast: clients disconnected and a
 checkpoint; immediate: as a crash, recovery from WAL), frozen (SIGSTOP: connections open,
-nothing answers), and a lock held by a slow transaction."""
+nothing answers) with and without traffic, and a lock held by a slow transaction."""
 
+import threading
 import time
 
 import pytest
@@ -41,7 +42,7 @@ def test_database_restarts_fast_and_immediate_under_traffic_lose_and_double_noth
     load, during, never, back, outages = _restart_under_traffic(scenario, ("fast", "immediate"))
     recovery = scenario.settle(load, timeout=SWEPT_WITHIN + 60)
     settled_after = None if recovery is None else time.monotonic() - back
-    from notifications.services.delivery import RECORD_PAUSES_SECONDS
+    from notifications.services.recording import RECORD_PAUSES_SECONDS
 
     # A push goes out again only if its answer could not be recorded for as long as the
     # delivery task keeps trying: delivered from just before an outage until the record
@@ -99,6 +100,93 @@ def test_database_frozen_readyz_answers_503_within_its_deadline(scenario):
         assert body["checks"]["database"] == {"status": "fail", "error": "timeout"}, body
         assert seconds <= 2.0 + 1.0, probes  # READINESS_TIMEOUT_SECONDS plus the round trip
     assert healthz == 200
+
+
+FROZEN_SECONDS = 12.0
+# A request waiting on the frozen server: stalled 1.5 s, a probe without answer for 1 s, cut;
+# the health check's reconnect gives up after the 3 s connect timeout (docs/adr/0036).
+ANSWERED_WITHIN = 8.0
+
+
+def _probe(scenario, path: str, stop: threading.Event, probes: list) -> None:
+    """Asks `path` on the health listener every half second, as an orchestrator does."""
+    while not stop.is_set():
+        began = time.monotonic()
+        try:
+            response = scenario.probe(path, timeout=15)
+            answer = (response.status_code, response.json())
+        except Exception as exc:  # no answer at all is what this scenario looks for
+            answer = (None, type(exc).__name__)
+        probes.append((path, round(time.monotonic() - began, 2), *answer))
+        stop.wait(0.5)
+
+
+def test_database_frozen_under_traffic_health_answers_and_requests_get_503_within_seconds(
+    scenario,
+):
+    scenario.start(settings=SWEEPS)
+    load = scenario.load().start()
+    time.sleep(scaled(3))
+    probes: list = []
+    stop = threading.Event()
+    probers = [
+        threading.Thread(target=_probe, args=(scenario, path, stop, probes), daemon=True)
+        for path in ("/healthz", "/readyz")
+    ]
+    scenario.cluster.freeze()
+    scenario.fault()
+    frozen_at = time.monotonic()
+    for prober in probers:
+        prober.start()
+    try:
+        time.sleep(scaled(FROZEN_SECONDS))
+    finally:
+        stop.set()
+        for prober in probers:
+            prober.join(timeout=20)
+        scenario.cluster.thaw()
+    thawed_at = time.monotonic()
+    time.sleep(scaled(3))
+    load.stop()
+    never = load.retry_unaccepted(attempts=10, pause=1.0)
+    recovery = scenario.settle(load, timeout=SWEPT_WITHIN + 60)
+    from notifications.services.recording import RECORD_PAUSES_SECONDS
+
+    # As for a restart: a push repeats only if its answer could not be recorded in time.
+    exposed = sum(
+        p.delivered
+        for p in scenario.google.arrived_between(
+            frozen_at - ANSWER_RECORDED_WITHIN, thawed_at - sum(RECORD_PAUSES_SECONDS)
+        )
+    )
+    during = [a for a in load.answers if frozen_at <= a.at <= thawed_at]
+    scenario.finish(
+        load,
+        recovery=None if recovery is None else time.monotonic() - thawed_at,
+        duplicate_bound=exposed,
+        answers_while_frozen=sorted({a.label for a in during}),
+        slowest_answer_while_frozen=round(max((a.latency for a in during), default=0), 2),
+        health_probes=len(probes),
+        slowest_probe={
+            path: max((p[1] for p in probes if p[0] == path), default=None)
+            for path in ("/healthz", "/readyz")
+        },
+    )
+    report = scenario.report()
+    assert not any(prober.is_alive() for prober in probers), report
+    healthz = [p for p in probes if p[0] == "/healthz"]
+    readyz = [p for p in probes if p[0] == "/readyz"]
+    assert len(healthz) >= FROZEN_SECONDS, probes  # about two a second
+    assert all(status == 200 and seconds <= 1.0 for _, seconds, status, _ in healthz), probes
+    assert all(status in (200, 503) and seconds <= 3.0 for _, seconds, status, _ in readyz), probes
+    assert [body["failed"] for _, _, status, body in readyz if status == 503], probes
+    # Every request got an HTTP answer: accepted, or the 503 in the error shape, in seconds.
+    assert {a.label for a in during} <= {"201", "503 database_unavailable (json)"}, report
+    assert "503 database_unavailable (json)" in {a.label for a in during}, report
+    assert max(a.latency for a in during) <= ANSWERED_WITHIN, report
+    assert all(a.retry_after for a in during if not a.accepted), report
+    scenario.assert_nothing_lost_doubled_or_stuck(never)
+    scenario.assert_push_duplicates_within(exposed)
 
 
 def test_database_loss_answers_503_in_the_error_shape_with_retry_after(scenario):

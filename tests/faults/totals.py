@@ -19,7 +19,8 @@ def record(verdict: Verdict) -> None:
 
 def totals() -> dict[str, Any]:
     keys = ("faults_injected", "signals", "accepted", "lost", "doubled", "stuck",
-            "push_duplicates", "push_duplicates_uncollapsed")  # fmt: skip
+            "push_duplicates", "push_duplicates_uncollapsed", "emails_sent", "email_repeats",
+            "email_repeats_unrecognisable")  # fmt: skip
     summed = {key: sum(v.as_dict()[key] for v in VERDICTS) for key in keys}
     return {"scenarios": len(VERDICTS), **summed}
 
@@ -53,6 +54,8 @@ def lines() -> list[str]:
     result.append(
         f"TOTAL {t['scenarios']} scenarios: faults injected {t['faults_injected']}, signals "
         f"{t['signals']}, lost {t['lost']}, doubled {t['doubled']}, stuck {t['stuck']}, push "
-        f"duplicates {t['push_duplicates']} ({t['push_duplicates_uncollapsed']} uncollapsed)"
+        f"duplicates {t['push_duplicates']} ({t['push_duplicates_uncollapsed']} uncollapsed), "
+        f"e-mails {t['emails_sent']}, repeated {t['email_repeats']} "
+        f"({t['email_repeats_unrecognisable']} unrecognisable)"
     )
     return result

@@ -6,7 +6,10 @@ app's code), the fake FCM's record of what reached the phones, and the clients' 
 - stuck: after recovery, a signal not routed or a push still pending or sending;
 - push duplicates: the same (device, event) delivered more than once, against a bound the
   scenario states (pushes in flight when the fault struck); each push reaches a phone at most
-  once more per fault, and every repeat carries the first copy's collapse id (uncollapsed 0).
+  once more per fault, and every repeat carries the first copy's collapse id (uncollapsed 0);
+- e-mail repeats (e-mail scenarios): a notice that reached the relay more than once, against
+  the scenario's bound, each with its notice's Message-ID (unrecognisable 0); stuck e-mails:
+  notices still pending or sending after recovery.
 """
 
 import contextlib
@@ -35,6 +38,13 @@ class Verdict:
     push_duplicates_uncollapsed: int = 0
     push_most_copies: int = 0
     push_duplicate_bound: int | None = None
+    # E-mail scenarios (tests/faults/test_email.py, read from the local SMTP relay): notices
+    # sent, messages that arrived more than once, repeats whose Message-ID is not a notice's.
+    emails_sent: int = 0
+    email_repeats: int = 0
+    email_repeats_unrecognisable: int = 0
+    email_repeat_bound: int | None = None
+    stuck_emails: int = 0
     answers: dict[str, int] = field(default_factory=dict)
     max_latency_seconds: float = 0.0
     recovery_seconds: float | None = None
@@ -42,7 +52,7 @@ class Verdict:
 
     @property
     def stuck(self) -> int:
-        return self.stuck_signals + self.stuck_pushes
+        return self.stuck_signals + self.stuck_pushes + self.stuck_emails
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
