@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from outcomes.stats.releases import figure_releases_create
 from outcomes.stats.tables import BUILDERS
 from signals.models import Status
 from tests.factories import UserFactory, member_of
@@ -52,6 +53,8 @@ def known(settings):
             outcome="referred_to_professional_care",
         )  # fmt: skip
     signal_in(a, datetime(2026, 3, 2, 9, 0, tzinfo=AMS), signaller=signaller)
+    with time_machine.travel(NOW, tick=False):
+        figure_releases_create()
     return member_of(a.team, role="coordinator")
 
 
