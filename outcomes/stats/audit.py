@@ -111,9 +111,32 @@ def _complement(
     cell: Cell,
     threshold: int,
 ) -> Cell:
-    """A shown cell of a relation that reaches `cell` through hidden cells: the nearest, then
-    one with room to move (a count of at least the threshold, the smallest such), then the
-    most detailed (margins are shared by many tables)."""
+    """The shown cell to hide next for a narrow `cell`: of the shown cells in the relations
+    nearest to it through hidden cells, one that makes its interval wide enough with the
+    smallest count that can move by the threshold (then the most detailed: margins are shared
+    by many tables); failing that, the one that widens it most. A zero is a poor complement:
+    it cannot go down, so it is taken only when nothing else widens."""
+    best: tuple[object, ...] | None = None
+    choice = None
+    for candidate in _nearest_shown(rows, by_cell, hidden, cell):
+        low, high = _Problem(rows, release.counts, hidden | {candidate}).interval(cell)
+        width = high - low
+        count = release.counts[candidate]
+        key = (width < threshold, -min(width, threshold), count < threshold, count,
+               -len(candidate), sorted(candidate))  # fmt: skip
+        if best is None or key < best:
+            best, choice = key, candidate
+    if choice is None:
+        raise RuntimeError("nothing left to hide next to a narrow cell")
+    return choice
+
+
+def _nearest_shown(
+    rows: Sequence[Mapping[Cell, int]],
+    by_cell: Mapping[Cell, list[int]],
+    hidden: set[Cell],
+    cell: Cell,
+) -> set[Cell]:
     seen, frontier = {cell}, [cell]
     while frontier:
         shown: set[Cell] = set()
@@ -123,20 +146,15 @@ def _complement(
                 for other in rows[number]:
                     if other in seen:
                         continue
+                    seen.add(other)
                     if other in hidden:
-                        seen.add(other)
                         following.append(other)
                     else:
                         shown.add(other)
         if shown:
-            return min(shown, key=lambda c: _cost(release.counts[c], c, threshold))
+            return shown
         frontier = following
-    raise RuntimeError("nothing left to hide next to a narrow cell")
-
-
-def _cost(count: int, cell: Cell, threshold: int) -> tuple[object, ...]:
-    roomy = count >= threshold
-    return (not roomy, count if roomy else -count, -len(cell), sorted(cell))
+    return set()
 
 
 def protect(release: Release, threshold: int) -> set[Cell]:
