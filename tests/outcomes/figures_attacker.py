@@ -20,7 +20,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 CONNECTED_PREFIX = "connected_to_"
 NO_OUTCOME = "none"
 SHARE_ROUNDING = 0.0005
-FIGURE = re.compile(r"data-figure='([^']*)'(?: data-count='(\d+)')?")
+FIGURE = re.compile(r'data-figure="([^"]*)"(?: data-count="(\d+)")?')
 
 Key = tuple[str, frozenset]  # (release or "period:referrals", cell)
 
@@ -35,6 +35,7 @@ class Reading:
     at_most: list[tuple[Key, Key]] = field(default_factory=list)  # first <= second
     means: dict[str, dict] = field(default_factory=dict)  # period -> view key -> paired change
     times_under_threshold: int = 0
+    chart_figures: int = 0  # bars and hatched markers read from the charts
 
     def see(self, key: Key, value: object) -> None:
         self.values[key].add(None if value in (None, "") else int(value))
@@ -109,6 +110,7 @@ def _read_charts(client, reading: Reading, period: str) -> None:
         svg = client.get("/api/v1/stats/charts", {"period": period, "name": name})
         reading.views += 1
         for figure, count in FIGURE.findall(svg.content.decode()):
+            reading.chart_figures += 1
             pairs = dict(part.split("=", 1) for part in figure.split(";"))
             month = pairs.get("month")
             if month is not None and month != period:

@@ -58,7 +58,9 @@ def world(settings):
 
 
 def _attack(client) -> figures_attacker.Totals:
-    return figures_attacker.attack(figures_attacker.read(client))
+    reading = figures_attacker.read(client)
+    assert reading.chart_figures > 0, "the charts' data was read too"
+    return figures_attacker.attack(reading)
 
 
 def test_no_hidden_count_is_pinned_or_narrowed_across_every_view_and_release(world, client_for):
