@@ -37,7 +37,9 @@ class _Problem:
                     data.append(coefficient)
                     row_ids.append(number)
                     col_ids.append(index[cell])
-            constants.append(-sum(c * counts[cell] for cell, c in row.items() if cell not in hidden))
+            constants.append(
+                -sum(c * counts[cell] for cell, c in row.items() if cell not in hidden)
+            )
         shape = (max(len(constants), 1), max(len(self.cells), 1))
         self.matrix = coo_array((data, (row_ids, col_ids)), shape=shape).tocsr()
         self.constants = np.array(constants or [0], dtype=float)

@@ -165,8 +165,9 @@ def _mean_changes(
 ) -> dict[Group, float | None]:
     """The mean change of the total score (follow-up minus baseline; negative is less lonely)
     per group, over at least `limit` pairs whose counts are published (a mean of a hidden
-    count would tell which counts it can be a mean over). A mean is a sum in disguise: with the overall mean
-    shown, the hidden groups of one filter together are the overall sum minus the shown ones.
+    count would tell which counts it can be a mean over). A mean is a sum in disguise: with
+    the overall mean shown, the hidden groups of one filter together are the overall sum
+    minus the shown ones.
     So per filter, while the hidden groups that have pairs are one alone or fewer than `limit`
     pairs together, the smallest shown group is hidden too (and at last the overall mean)."""
     changes: dict[Group, list[int]] = {None: [r.score_change for r in rows if r.score_change
@@ -176,12 +177,11 @@ def _mean_changes(
         for value in dimensions[by]:
             member[(by, value)] = lambda row, by=by, value=value: row.record[by] == value
     for group, belongs in member.items():
-        changes[group] = [
-            r.score_change for r in rows if belongs(r) and r.score_change is not None
-        ]
+        changes[group] = [r.score_change for r in rows if belongs(r) and r.score_change is not None]
     shown = {
         group: len(values) >= limit
-        and None not in (published.get(score_change=c, **dict([group] if group else [])) for c in PAIRED)
+        and None
+        not in (published.get(score_change=c, **dict([group] if group else [])) for c in PAIRED)
         for group, values in changes.items()
     }
     for by in release.FILTERS:

@@ -23,9 +23,7 @@ def referral_figures(*, start: datetime, end: datetime, threshold: int) -> list[
     that reached a first meeting."""
     rows = Referral.objects.filter(
         signal__created_at__gte=start, signal__created_at__lt=end
-    ).values_list(
-        "initiative__kinds", "first_meeting_at"
-    )
+    ).values_list("initiative__kinds", "first_meeting_at")
     records = [
         {"kind": kind, "reached": "yes" if met else "no"}
         for kinds, met in rows

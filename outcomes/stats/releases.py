@@ -68,7 +68,5 @@ def figure_releases_create(*, now: datetime | None = None) -> list[FigureRelease
     """Releases every whole month not yet released; returns the new ones, oldest first."""
     done = set(FigureRelease.objects.values_list("period", flat=True))
     return [
-        figure_release_create(period=period)
-        for period in months_due(now=now)
-        if period not in done
+        figure_release_create(period=period) for period in months_due(now=now) if period not in done
     ]

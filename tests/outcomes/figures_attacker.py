@@ -121,7 +121,7 @@ def _read_charts(client, reading: Reading, period: str) -> None:
 def relations(reading: Reading) -> list[dict[Key, int]]:
     """How the counts add up, as {cell: coefficient} rows that sum to zero."""
     rows = []
-    for (period, cell) in list(reading.values):
+    for period, cell in list(reading.values):
         if period not in reading.dimensions:
             continue
         values = reading.dimensions[period]
@@ -197,7 +197,9 @@ def _components(hidden: list[Key], rows: list[dict], reading: Reading) -> list[l
         return k
 
     links = [list(row) for row in rows]
-    links += [[part, whole] for part, whole, _ in reading.shares] + [list(p) for p in reading.at_most]
+    links += [[part, whole] for part, whole, _ in reading.shares] + [
+        list(p) for p in reading.at_most
+    ]
     for link in links:
         members = [k for k in link if k in parent]
         for other in members[1:]:
@@ -269,7 +271,7 @@ def _means_given_away(reading: Reading) -> int:
     filters where the overall mean is shown and exactly one group with pairs is hidden, and
     the means shown over fewer pairs than the threshold."""
     found = 0
-    for period, means in reading.means.items():
+    for means in reading.means.values():
         overall = means.get("")
         for by in ("wijk", "target_group"):
             groups = {k: v for k, v in means.items() if k.startswith(f"{by}=")}

@@ -112,9 +112,7 @@ def test_a_release_does_not_change_and_the_next_one_reveals_nothing(world, clien
         before_csv = client.get(
             "/api/v1/stats/tables", {"period": "2026-01", "name": "outcome", "format": "csv"}
         ).content
-        acknowledged = Signal.objects.filter(
-            status=Status.ACKNOWLEDGED, neighbourhood__wijk_code=A
-        )
+        acknowledged = Signal.objects.filter(status=Status.ACKNOWLEDGED, neighbourhood__wijk_code=A)
         for signal in acknowledged:
             services.signal_transition(
                 signal_id=signal.pk, actor=world["a"].worker, to_status=Status.CLOSED,

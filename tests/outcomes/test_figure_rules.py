@@ -70,5 +70,5 @@ def test_the_floor_of_five_holds_for_counts_times_means_and_the_grid(settings, c
     grid = {(r["wijk"], r["month"]): r["signals"] for r in body["grid"]}
     assert grid[("WK034402", "2026-01")] is None
     svg = chart.content.decode()
-    assert "data-figure=\"wijk=WK034402;month=2026-01\"" in svg
-    assert "data-figure=\"wijk=WK034402;month=2026-01\" data-count" not in svg
+    assert 'data-figure="wijk=WK034402;month=2026-01"' in svg
+    assert 'data-figure="wijk=WK034402;month=2026-01" data-count' not in svg
