@@ -6,12 +6,11 @@ fractional). `widen` adds complementary suppressions until every hidden cell's i
 at least the threshold wide; hiding more only removes constraints, so an interval once wide
 enough stays so and every cell is settled once."""
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import coo_array
+from scipy.sparse import coo_array, hstack, vstack
 
 from outcomes.stats import suppression
 from outcomes.stats.suppression import THRESHOLD_FLOOR, Cell, Release, equations
@@ -20,38 +19,38 @@ UNBOUNDED = float("inf")
 
 
 class _Problem:
-    """The relations with the published counts filled in: rows over the hidden cells only."""
+    """The release's relations over all its cells, built once: a shown cell is fixed at its
+    count, a hidden (or virtual) one ranges over the non-negative integers."""
 
-    def __init__(
-        self, rows: Sequence[Mapping[Cell, int]], counts: Mapping[Cell, int], hidden: set[Cell]
-    ) -> None:
-        self.cells = sorted(hidden, key=lambda c: (len(c), sorted(c)))
-        index = {cell: n for n, cell in enumerate(self.cells)}
-        data, row_ids, col_ids, constants = [], [], [], []
-        for row in rows:
-            if not any(cell in hidden for cell in row):
-                continue
-            number = len(constants)
+    def __init__(self, rows: Sequence[Mapping[Cell, int]], counts: Mapping[Cell, int]) -> None:
+        self.cells = sorted(counts, key=lambda c: (len(c), sorted(c)))
+        self.index = {cell: n for n, cell in enumerate(self.cells)}
+        data, row_ids, col_ids = [], [], []
+        for number, row in enumerate(rows):
             for cell, coefficient in row.items():
-                if cell in hidden:
-                    data.append(coefficient)
-                    row_ids.append(number)
-                    col_ids.append(index[cell])
-            constants.append(
-                -sum(c * counts[cell] for cell, c in row.items() if cell not in hidden)
-            )
-        shape = (max(len(constants), 1), max(len(self.cells), 1))
+                data.append(coefficient)
+                row_ids.append(number)
+                col_ids.append(self.index[cell])
+        shape = (max(len(rows), 1), max(len(self.cells), 1))
         self.matrix = coo_array((data, (row_ids, col_ids)), shape=shape).tocsr()
-        self.constants = np.array(constants or [0], dtype=float)
-        self.index = index
+        self.zeros = np.zeros(shape[0])
+        self.counts = np.array([counts[cell] for cell in self.cells], dtype=float)
 
-    def extreme(self, cell: Cell, sign: int) -> float:
+    def _bounds(self, hidden: set[Cell]) -> tuple[np.ndarray, np.ndarray]:
+        low, high = self.counts.copy(), self.counts.copy()
+        for cell in hidden:
+            low[self.index[cell]], high[self.index[cell]] = 0, np.inf
+        return low, high
+
+    def extreme(self, cell: Cell, sign: int, hidden: set[Cell]) -> float:
         """The least (sign 1) or, negated, the greatest (sign -1) integer value of `cell`."""
         objective = np.zeros(len(self.cells))
         objective[self.index[cell]] = sign
+        low, high = self._bounds(hidden)
         result = linprog(
-            objective, A_eq=self.matrix, b_eq=self.constants, bounds=(0, None), method="highs"
-        )
+            objective, A_eq=self.matrix, b_eq=self.zeros, bounds=np.column_stack([low, high]),
+            method="highs",
+        )  # fmt: skip
         if result.status == 3:  # unbounded: no published figure limits it
             return -UNBOUNDED
         if result.status != 0:
@@ -60,22 +59,55 @@ class _Problem:
             return float(round(result.fun))
         exact = milp(
             objective,
-            constraints=LinearConstraint(self.matrix, self.constants, self.constants),
+            constraints=LinearConstraint(self.matrix, self.zeros, self.zeros),
             integrality=np.ones(len(self.cells)),
-            bounds=Bounds(0, np.inf),
+            bounds=Bounds(low, high),
         )
         if exact.status != 0:
             raise RuntimeError(f"no integer bound: {exact.message}")
         return float(round(exact.fun))
 
-    def interval(self, cell: Cell) -> tuple[float, float]:
-        return self.extreme(cell, 1), -self.extreme(cell, -1)
+    def interval(self, cell: Cell, hidden: set[Cell]) -> tuple[float, float]:
+        return self.extreme(cell, 1, hidden), -self.extreme(cell, -1, hidden)
+
+    def complements(self, cell: Cell, target: float, hidden: set[Cell]) -> set[Cell]:
+        """The shown cells to hide so that `cell` can reach `target`: the cheapest change of
+        shown counts (an L1 programme) that keeps every relation and every count
+        non-negative. Its changed cells form the cycle an attacker would need; a margin costs
+        more than a detailed cell, since many tables share it."""
+        size = len(self.cells)
+        shown = np.ones(size, dtype=bool)
+        for other in hidden:
+            shown[self.index[other]] = False
+        rows = np.flatnonzero(shown)
+        pick = coo_array(
+            (np.ones(len(rows)), (np.arange(len(rows)), rows)), shape=(len(rows), size)
+        )
+        relations = hstack([self.matrix, coo_array((self.matrix.shape[0], 2 * size))])
+        changes = hstack([pick, -pick, pick])  # x - up + down = count, on shown cells
+        depth = max(len(c) for c in self.cells)
+        weight = np.array([1 + 2 * (depth - len(c)) for c in self.cells], dtype=float)
+        objective = np.concatenate([np.zeros(size), weight, weight])
+        low = np.zeros(3 * size)
+        low[self.index[cell]] = target
+        result = linprog(
+            objective,
+            A_eq=vstack([relations, changes]).tocsr(),
+            b_eq=np.concatenate([self.zeros, self.counts[rows]]),
+            bounds=np.column_stack([low, np.full(3 * size, np.inf)]),
+            method="highs",
+        )
+        if result.status != 0:
+            return set()
+        moved = np.abs(result.x[size : 2 * size]) + np.abs(result.x[2 * size :])
+        return {self.cells[n] for n in rows if moved[n] > 1e-7}
 
 
 def intervals(release: Release, hidden: set[Cell]) -> dict[Cell, tuple[float, float]]:
     """Each hidden published cell's attainable interval [least, greatest]."""
-    problem = _Problem(equations(release), release.counts, hidden | _virtual(release))
-    return {cell: problem.interval(cell) for cell in hidden if not release.is_virtual(cell)}
+    problem = _Problem(equations(release), release.counts)
+    unknown = hidden | _virtual(release)
+    return {cell: problem.interval(cell, unknown) for cell in hidden if not release.is_virtual(cell)}
 
 
 def _virtual(release: Release) -> set[Cell]:
@@ -85,78 +117,21 @@ def _virtual(release: Release) -> set[Cell]:
 def widen(release: Release, suppressed: set[Cell], threshold: int) -> set[Cell]:
     """`suppressed` plus the complements that make every hidden cell's interval at least
     `threshold` wide (greatest minus least), none of them determined exactly."""
-    rows = equations(release)
-    by_cell: dict[Cell, list[int]] = defaultdict(list)
-    for number, row in enumerate(rows):
-        for cell in row:
-            by_cell[cell].append(number)
+    problem = _Problem(equations(release), release.counts)
     virtual = _virtual(release)
     hidden = set(suppressed)
     queue = sorted(hidden, key=lambda c: (release.counts[c], len(c), sorted(c)))
     while queue:
         cell = queue.pop(0)
-        while True:
-            low, high = _Problem(rows, release.counts, hidden | virtual).interval(cell)
-            if high - low >= threshold:
-                break
-            complement = _complement(release, rows, by_cell, hidden | virtual, cell, threshold)
-            hidden.add(complement)
-            queue.append(complement)
+        low, high = problem.interval(cell, hidden | virtual)
+        while high - low < threshold:
+            complements = problem.complements(cell, low + threshold, hidden | virtual)
+            if not complements:
+                raise RuntimeError("nothing left to hide next to a narrow cell")
+            hidden |= complements
+            queue += sorted(complements, key=lambda c: (len(c), sorted(c)))
+            low, high = problem.interval(cell, hidden | virtual)
     return hidden
-
-
-def _complement(
-    release: Release,
-    rows: Sequence[Mapping[Cell, int]],
-    by_cell: Mapping[Cell, list[int]],
-    hidden: set[Cell],
-    cell: Cell,
-    threshold: int,
-) -> Cell:
-    """The shown cell to hide next for a narrow `cell`: of the shown cells in the relations
-    nearest to it through hidden cells, one that makes its interval wide enough with the
-    smallest count that can move by the threshold (then the most detailed: margins are shared
-    by many tables); failing that, the one that widens it most. A zero is a poor complement:
-    it cannot go down, so it is taken only when nothing else widens."""
-    best: tuple[object, ...] | None = None
-    choice = None
-    for candidate in _nearest_shown(rows, by_cell, hidden, cell):
-        low, high = _Problem(rows, release.counts, hidden | {candidate}).interval(cell)
-        width = high - low
-        count = release.counts[candidate]
-        key = (width < threshold, -min(width, threshold), count < threshold, count,
-               -len(candidate), sorted(candidate))  # fmt: skip
-        if best is None or key < best:
-            best, choice = key, candidate
-    if choice is None:
-        raise RuntimeError("nothing left to hide next to a narrow cell")
-    return choice
-
-
-def _nearest_shown(
-    rows: Sequence[Mapping[Cell, int]],
-    by_cell: Mapping[Cell, list[int]],
-    hidden: set[Cell],
-    cell: Cell,
-) -> set[Cell]:
-    seen, frontier = {cell}, [cell]
-    while frontier:
-        shown: set[Cell] = set()
-        following = []
-        for current in frontier:
-            for number in by_cell[current]:
-                for other in rows[number]:
-                    if other in seen:
-                        continue
-                    seen.add(other)
-                    if other in hidden:
-                        following.append(other)
-                    else:
-                        shown.add(other)
-        if shown:
-            return shown
-        frontier = following
-    return set()
 
 
 def protect(release: Release, threshold: int) -> set[Cell]:
