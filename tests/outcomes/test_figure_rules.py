@@ -37,16 +37,23 @@ def test_times_need_the_threshold_of_values():
     assert publish._times(five, 5)["acknowledgement"]["median_hours"] == 3.0
 
 
-def test_a_lone_hidden_group_mean_is_not_left_to_subtraction():
-    """A and B have 6 pairs each, C has 2: C's mean is hidden, and with the overall mean shown
-    C's sum would be the overall sum minus A's and B's, so one of those is hidden too."""
-    rows = [_facts("A", -2)] * 6 + [_facts("B", 1)] * 6 + [_facts("C", -6)] * 2
-    dimensions = {"wijk": ["A", "B", "C"], "target_group": ["elderly_at_home"]}
+@pytest.mark.parametrize(
+    "small",
+    [{"C": 2}, {"C": 2, "D": 1}],
+    ids=["one hidden group", "two hidden groups with three pairs together"],
+)
+def test_hidden_group_means_are_not_left_to_subtraction(small):
+    """A and B have 6 pairs each; the small groups' means are hidden. With the overall mean
+    shown, the hidden groups' sum is the overall sum minus A's and B's: one hidden group, or
+    hidden groups with fewer pairs than the threshold together, would be given away. So one
+    of A and B is hidden too (or the overall mean)."""
+    sizes = {"A": 6, "B": 6, **small}
+    rows = [_facts(wijk, -1) for wijk, n in sizes.items() for _ in range(n)]
+    dimensions = {"wijk": list(sizes), "target_group": ["elderly_at_home"]}
     means = publish._mean_changes(_AllShown(), rows, dimensions, 5)
-    assert means[("wijk", "C")] is None
-    hidden = [w for w in "ABC" if means[("wijk", w)] is None]
-    pairs = sum(len([r for r in rows if r.record["wijk"] == w]) for w in hidden)
-    assert means[None] is None or (len(hidden) > 1 and pairs >= 5)
+    hidden = [w for w in sizes if means[("wijk", w)] is None]
+    assert set(small) <= set(hidden)
+    assert means[None] is None or (len(hidden) > 1 and sum(sizes[w] for w in hidden) >= 5)
 
 
 @pytest.mark.django_db
