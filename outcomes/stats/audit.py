@@ -107,7 +107,8 @@ def intervals(release: Release, hidden: set[Cell]) -> dict[Cell, tuple[float, fl
     """Each hidden published cell's attainable interval [least, greatest]."""
     problem = _Problem(equations(release), release.counts)
     unknown = hidden | _virtual(release)
-    return {cell: problem.interval(cell, unknown) for cell in hidden if not release.is_virtual(cell)}
+    shown_hidden = [cell for cell in hidden if not release.is_virtual(cell)]
+    return {cell: problem.interval(cell, unknown) for cell in shown_hidden}
 
 
 def _virtual(release: Release) -> set[Cell]:
