@@ -55,8 +55,8 @@ def test_the_command_releases_what_is_due_and_says_so(two_months):
 
 
 def test_a_month_not_yet_over_is_not_released(two_months):
-    with time_machine.travel(datetime(2026, 2, 20, 9, tzinfo=AMS), tick=False):
-        with pytest.raises(DomainError) as refused:
-            figure_release_create(period=date(2026, 2, 1))
+    in_february = time_machine.travel(datetime(2026, 2, 20, 9, tzinfo=AMS), tick=False)
+    with in_february, pytest.raises(DomainError) as refused:
+        figure_release_create(period=date(2026, 2, 1))
     assert refused.value.code == "figures_month_open"
     assert not FigureRelease.objects.exists()
