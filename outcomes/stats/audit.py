@@ -118,7 +118,8 @@ def _virtual(release: Release) -> set[Cell]:
 def widen(release: Release, suppressed: set[Cell], threshold: int) -> set[Cell]:
     """`suppressed` plus the complements that make every hidden cell's interval at least
     `threshold` wide (greatest minus least), none of them determined exactly."""
-    problem = _Problem(equations(release), release.counts)
+    rows = equations(release)
+    problem = _Problem(rows, release.counts)
     virtual = _virtual(release)
     hidden = set(suppressed)
     queue = sorted(hidden, key=lambda c: (release.counts[c], len(c), sorted(c)))
@@ -127,6 +128,8 @@ def widen(release: Release, suppressed: set[Cell], threshold: int) -> set[Cell]:
         low, high = problem.interval(cell, hidden | virtual)
         while high - low < threshold:
             complements = problem.complements(cell, low + threshold, hidden | virtual)
+            if not complements:  # no change reaches it: hide its relations' shown cells
+                complements = {c for row in rows if cell in row for c in row} - hidden - virtual
             if not complements:
                 raise RuntimeError("nothing left to hide next to a narrow cell")
             hidden |= complements
