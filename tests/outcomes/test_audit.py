@@ -3,6 +3,12 @@ acknowledged among 60, nobody declined anywhere. Hiding the small counts so that
 count is a linear combination of shown ones is not enough once counts are known to be
 non-negative; the audit's complements are."""
 
+import random
+
+import numpy as np
+import pytest
+from scipy.optimize import Bounds, LinearConstraint, milp
+
 from outcomes.stats import audit, suppression
 from outcomes.stats.suppression import Cell, Release, count_records
 
@@ -53,3 +59,44 @@ def test_the_audit_widens_every_hidden_count_to_the_threshold():
     # a published zero stays published: it tells nothing and it pins nothing hidden
     declined = Cell({("status", "declined")})
     assert declined not in hidden and release.counts[declined] == 0
+
+
+def _integer_bounds(release: Release, hidden: set, cell) -> tuple[float, float]:
+    """The test's own integer programme over the release's relations (not the audit's code)."""
+    cells = sorted(release.counts, key=sorted)
+    index = {c: n for n, c in enumerate(cells)}
+    rows = suppression.equations(release)
+    matrix = np.zeros((len(rows), len(cells)))
+    for number, row in enumerate(rows):
+        for c, coefficient in row.items():
+            matrix[number, index[c]] = coefficient
+    low = np.array([0 if c in hidden else release.counts[c] for c in cells], dtype=float)
+    high = np.array([np.inf if c in hidden else release.counts[c] for c in cells])
+    found = []
+    for sign in (1, -1):
+        objective = np.zeros(len(cells))
+        objective[index[cell]] = sign
+        result = milp(objective, constraints=LinearConstraint(matrix, 0, 0),
+                      integrality=np.ones(len(cells)), bounds=Bounds(low, high))  # fmt: skip
+        found.append(np.inf if result.status != 0 else sign * result.fun)
+    return found[0], found[1]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_linked_tables_leave_no_hidden_count_narrow(seed):
+    chance = random.Random(seed)
+    release = Release(
+        dimensions={"wijk": ["A", "B", "C"], "group": ["g", "h"], "status": list(STATUSES)},
+        tables=[("status", "wijk"), ("group", "status"), ("group", "wijk")],
+    )
+    records = [
+        {"wijk": chance.choice("AABC"), "group": chance.choice("gh"),
+         "status": chance.choice(STATUSES[:3] * 3 + STATUSES[3:])}
+        for _ in range(chance.randrange(30, 90))
+    ]  # fmt: skip
+    count_records(release, records)
+    hidden = audit.protect(release, 8)
+    assert any(0 < release.counts[c] < 8 for c in hidden)
+    for cell in hidden:
+        least, greatest = _integer_bounds(release, hidden, cell)
+        assert greatest - least >= 8, (sorted(cell), least, greatest)
