@@ -19,6 +19,7 @@ from backend.errors import DomainError
 from initiatives import services as referrals
 from initiatives.models import Initiative
 from outcomes.services import MeasurementInput, measurement_record
+from outcomes.stats import releases
 from outcomes.stats.facts import month_start
 from signals import services
 from signals.access import SystemActor
@@ -73,7 +74,11 @@ def load() -> list[str]:
                 at = start + timedelta(days=chance.randrange(25), hours=9 + chance.randrange(8))
                 _replay(chance, signaller, worker, text, key, postcode, numbers, at)
                 made += 1
-    return [f"Demo figures: {made} signals replayed over the last {MONTHS} whole months."]
+    released = releases.figure_releases_create()
+    return [
+        f"Demo figures: {made} signals replayed over the last {MONTHS} whole months; "
+        f"{len(released)} monthly releases made."
+    ]
 
 
 def _replay(chance, signaller, worker, text, key, postcode, numbers, at) -> None:

@@ -32,3 +32,15 @@ register(
     nl="Filter de cijfers op één kenmerk tegelijk (wijk of doelgroep).",
     en="Filter the figures by one attribute at a time (wijk or target group).",
 )
+register(
+    "figures_month_open",
+    409,
+    nl="Deze maand is nog niet voorbij: de cijfers worden pas na afloop van een maand vrijgegeven.",
+    en="This month has not ended yet: figures are released only after a month is over.",
+)
+register(
+    "no_figures_released",
+    404,
+    nl="Voor deze periode zijn (nog) geen cijfers vrijgegeven.",
+    en="No figures have been released for this period (yet).",
+)

@@ -139,3 +139,24 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phase} measurement {self.pk}"
+
+
+class FigureRelease(models.Model):
+    """The figures of one calendar month, computed once after it ended and served as stored
+    (docs/adr/0031): every view the API offers (no filter, each wijk, each target group), with
+    its suppression applied. Counts only the signals submitted in its own month, so no cell of
+    one release is a cell, a part or a sum of another's. Never changed: a signal changed after
+    the release shows in no later one."""
+
+    period = models.DateField(unique=True, help_text="the month's first day")
+    threshold = models.PositiveSmallIntegerField()
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    figures = models.JSONField(help_text="the published views, suppressed counts as null")
+    hidden = models.PositiveIntegerField(help_text="how many published cells are suppressed")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return f"figures {self.period:%Y-%m}"

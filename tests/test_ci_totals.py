@@ -1,5 +1,5 @@
-"""scripts/ci-totals prints the matrix, fuzz and fault totals at the end of .ci/run, and fails
-when a totals file is missing or a figure that must be 0 is not."""
+"""scripts/ci-totals prints the matrix, fuzz, fault and figures totals at the end of .ci/run, and
+fails when a totals file is missing or a figure that must be 0 is not."""
 
 import json
 import subprocess
@@ -25,6 +25,13 @@ FAULTS = {
 }
 
 
+FIGURES = {
+    **{"views": 144, "cells": 708, "hidden": 15, "determined_exactly": 0},
+    **{"narrowed_below_threshold": 0, "inconsistent": 0, "means_given_away": 0},
+    "times_under_threshold": 0,
+}
+
+
 def run(var: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(SCRIPT), str(var)], capture_output=True, text=True, check=False
@@ -37,17 +44,30 @@ def write(var: Path, **files: dict) -> None:
 
 
 def test_it_prints_the_three_totals(tmp_path):
-    write(tmp_path, matrix=MATRIX, fuzz=FUZZ, fault=FAULTS)
+    write(tmp_path, matrix=MATRIX, fuzz=FUZZ, fault=FAULTS, figures=FIGURES)
     result = run(tmp_path)
     assert result.returncode == 0, result.stderr
     assert "186 routes" in result.stdout and "16 callers = 5216 cells" in result.stdout
     assert "2429 cases, 0 responses 5xx, 0 failures" in result.stdout
     assert "2 faults injected, 80 signals, 0 lost, 0 doubled, 0 stuck" in result.stdout
     assert "2 push duplicates (0 uncollapsed, 0 scenarios over their bound)" in result.stdout
+    assert (
+        "figures attacker: 144 views, 708 cells, 15 hidden, 0 determined exactly, "
+        "0 narrowed below the threshold" in result.stdout
+    )
+
+
+def test_missing_figures_totals_or_a_narrowed_figure_fails(tmp_path):
+    write(tmp_path, matrix=MATRIX, fuzz=FUZZ, fault=FAULTS)
+    result = run(tmp_path)
+    assert result.returncode == 1 and "figures-totals.json is missing" in result.stderr
+    for bad in ({"determined_exactly": 1}, {"narrowed_below_threshold": 2}):
+        write(tmp_path, matrix=MATRIX, fuzz=FUZZ, fault=FAULTS, figures={**FIGURES, **bad})
+        assert run(tmp_path).returncode == 1, bad
 
 
 def test_a_missing_totals_file_fails(tmp_path):
-    write(tmp_path, matrix=MATRIX, fuzz=FUZZ)
+    write(tmp_path, matrix=MATRIX, fuzz=FUZZ, figures=FIGURES)
     result = run(tmp_path)
     assert result.returncode == 1
     assert "fault-totals.json is missing" in result.stderr
@@ -63,5 +83,5 @@ def test_a_failed_cell_a_5xx_or_a_lost_signal_fails(tmp_path):
         {"matrix": MATRIX, "fuzz": FUZZ, "fault": lost},
         {"matrix": MATRIX, "fuzz": FUZZ, "fault": uncollapsed},
     ):
-        write(tmp_path, **files)
+        write(tmp_path, figures=FIGURES, **files)
         assert run(tmp_path).returncode == 1, files

@@ -378,6 +378,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-team-digests": {"task": "notifications.tasks.team_digests_send", "schedule": 3600.0},
     "expire-break-glass-grants": {"task": "signals.expire_break_glass_grants", "schedule": 900.0},
     "enforce-retention": {"task": "privacy.tasks.enforce_retention", "schedule": 3600.0},
+    # Releases each month's figures once it ended; a released month is never recomputed.
+    "release-figures": {"task": "outcomes.release_figures", "schedule": 3600.0},
     "seal-access-log": {
         "task": "audit.seal_access_log",
         "schedule": env.float("ACCESS_LOG_SEAL_INTERVAL_SECONDS", default=10),

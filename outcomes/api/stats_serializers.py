@@ -1,5 +1,7 @@
 """Shapes of the figures (GET /api/v1/stats). Every count may be null: suppressed."""
 
+import re
+from datetime import date
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -13,10 +15,32 @@ from outcomes.stats.release import TABLES
 from outcomes.stats.tables import BUILDERS
 from signals.models import TargetGroup
 
+PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+
+
+@extend_schema_field({"type": "string", "pattern": PERIOD.pattern})
+class PeriodField(serializers.CharField):
+    """A released month, `YYYY-MM`; without it the latest release."""
+
+    default_error_messages = {"invalid": "A month as YYYY-MM."}
+
+    def __init__(self) -> None:
+        super().__init__(
+            required=False, help_text="the released month, YYYY-MM (default: the latest release)"
+        )
+
+    def to_internal_value(self, data: Any) -> date:
+        text = super().to_internal_value(data)
+        if not PERIOD.fullmatch(text):
+            self.fail("invalid")
+        return date.fromisoformat(f"{text}-01")
+
 
 class StatsQuery(StrictSerializer):
-    """At most one filter: a wijk (CBS code, or `unmapped`) or a target group."""
+    """The month of a release, and at most one filter: a wijk (CBS code, or `unmapped`) or a
+    target group."""
 
+    period = PeriodField()
     wijk = serializers.RegexField(r"^(WK[0-9]{6}|unmapped)$", max_length=8, required=False)
     target_group = serializers.ChoiceField(choices=TargetGroup.choices, required=False)
 
@@ -28,6 +52,7 @@ class TableQuery(StatsQuery):
 
 
 class ChartQuery(StrictSerializer):
+    period = PeriodField()
     name = serializers.ChoiceField(choices=sorted(CHARTS), help_text="the chart")
 
 
@@ -110,8 +135,12 @@ class KindOutput(serializers.Serializer):
 
 
 class StatsOutput(serializers.Serializer):
+    period = serializers.CharField(help_text="the released month these figures are of")
+    released = serializers.ListField(
+        child=serializers.CharField(), help_text="every released month, oldest first"
+    )
     threshold = serializers.IntegerField(help_text="counts under this are suppressed")
-    up_to = DateTimeField(source="end", help_text="signals submitted before this moment")
+    up_to = DateTimeField(source="end", help_text="signals submitted in the month, before this")
     months = serializers.ListField(child=serializers.CharField())
     instrument = InstrumentRefOutput()
     filter = serializers.DictField(child=serializers.CharField())

@@ -1,6 +1,8 @@
 """The figures for the network: JSON, one table as JSON or CSV, and the two charts as SVG
-(docs/adr/0030). For coordinators, privacy officers and admins (outcomes.view_statistics).
-Every number comes from outcomes.stats.selectors, suppressed there; these views only shape it.
+(docs/adr/0030), each of a stored monthly release (`?period=YYYY-MM`, default the latest;
+docs/adr/0031). For coordinators, privacy officers and admins (outcomes.view_statistics).
+Every number comes from a stored release through outcomes.stats.selectors; these views only
+shape it.
 The figures hold no personal data, so reading them is not access-logged."""
 
 import csv
@@ -31,8 +33,9 @@ def _query(request: Request, serializer: type[s.StrictSerializer]) -> dict[str, 
     return dict(query.validated_data)
 
 
-def _stats(filters: dict[str, Any]) -> selectors.Stats:
-    return selectors.stats_get(filters={k: v for k, v in filters.items() if k != "name"})
+def _stats(query: dict[str, Any]) -> selectors.Stats:
+    filters = {k: v for k, v in query.items() if k not in ("name", "period")}
+    return selectors.stats_get(filters=filters, period=query.get("period"))
 
 
 class _StatsApi(JsonErrorsMixin, APIView):
@@ -40,7 +43,8 @@ class _StatsApi(JsonErrorsMixin, APIView):
 
 
 class StatsApi(_StatsApi):
-    """Anonymous figures over whole months, small counts suppressed. Counts per wijk, month,
+    """Anonymous figures of one released month (the latest, or `period`), small counts
+    suppressed. Counts per wijk, month,
     target group, urgency, status and outcome; times to acknowledgement and first contact;
     shares closed as connected; the score distributions and the paired change; referrals per
     kind of initiative. Counts under the threshold, and those that would give them away, are
@@ -94,6 +98,6 @@ class StatsChartApi(_StatsApi):
         responses={(200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.STR)},
     )
     def get(self, request: Request) -> Any:
-        name = _query(request, s.ChartQuery)["name"]
-        svg = charts.CHARTS[name](selectors.stats_get(filters={}))
+        query = _query(request, s.ChartQuery)
+        svg = charts.CHARTS[query["name"]](selectors.chart_stats_get(period=query.get("period")))
         return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

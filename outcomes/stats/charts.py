@@ -48,12 +48,14 @@ class Svg:
 
 
 def _bar(svg: Svg, x: float, base: float, width: float, value: int | None, scale: float,
-         fill: str) -> None:  # fmt: skip
+         fill: str, figure: str) -> None:  # fmt: skip
+    """A bar of `value`, or a hatched marker; `data-figure` names what it counts (machine
+    readers get the chart's data from the chart itself)."""
     if value is None:
-        svg.rect(x, base - 14, width, 14, "url(#hatch)", stroke="#888")
+        svg.rect(x, base - 14, width, 14, "url(#hatch)", stroke="#888", data_figure=figure)
         return
     height = value * scale
-    svg.rect(x, base - height, width, height, fill)
+    svg.rect(x, base - height, width, height, fill, data_figure=figure, data_count=str(value))
     svg.text(x + width / 2, base - height - 3, str(value), 9, text_anchor="middle")
 
 
@@ -92,10 +94,13 @@ def signals_per_wijk_month(stats: Stats) -> str:
         svg.text(16, base - panel_h / 2 + 10, label("wijk", wijk, stats.wijk_names), 12)
         svg.line(left - 4, base, left + slot * len(months), base)
         for column, month in enumerate(months):
-            row = next(r for r in rows if r.wijk == wijk and r.month == month)
+            row = next((r for r in rows if r.wijk == wijk and r.month == month), None)
+            if row is None:  # the wijk was not in that month's release
+                continue
             x = left + slot * column + 6
-            _bar(svg, x, base, 20, row.signals, scale, LIGHT)
-            _bar(svg, x + 22, base, 20, row.connections, scale, DARK)
+            at = f"wijk={wijk};month={month}"
+            _bar(svg, x, base, 20, row.signals, scale, LIGHT, at)
+            _bar(svg, x + 22, base, 20, row.connections, scale, DARK, f"{at};connected=yes")
     for column, month in enumerate(months):
         svg.text(left + slot * column + 27, height - 34, month, 10, text_anchor="middle")
     svg.text(16, height - 12, word("suppressed_note", n=stats.threshold), 10, fill="#555")
@@ -133,8 +138,9 @@ def score_distribution(stats: Stats) -> str:
     svg.line(left, base, left + slot * len(scores), base)
     for column, value in enumerate(scores):
         x = left + slot * column + 12
-        _bar(svg, x, base, 22, _count(baseline.get(value)), scale, LIGHT)
-        _bar(svg, x + 24, base, 22, _count(follow_up.get(value)), scale, FOLLOW)
+        _bar(svg, x, base, 22, _count(baseline.get(value)), scale, LIGHT, f"baseline={value}")
+        _bar(svg, x + 24, base, 22, _count(follow_up.get(value)), scale, FOLLOW,
+             f"follow_up={value}")  # fmt: skip
         svg.text(x + 23, base + 16, value, 11, text_anchor="middle")
     svg.text(left + slot * len(scores) / 2, base + 36, word("score_axis"), 11, text_anchor="middle")
     svg.text(16, height - 12, word("suppressed_note", n=stats.threshold), 10, fill="#555")

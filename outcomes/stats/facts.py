@@ -5,7 +5,7 @@ measurements whose answers are still held. Nothing here leaves this package unag
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -75,10 +75,14 @@ def _measurement_value(row: Measurement | None, spec: InstrumentSpec, instrument
     return (INCOMPLETE, None) if total is None else (str(total), total)
 
 
-def signal_facts(*, end: datetime, instrument: Instrument) -> list[SignalFacts]:
-    """One SignalFacts per signal submitted before `end`."""
+def next_month(start: datetime) -> datetime:
+    return month_start(start + timedelta(days=32))
+
+
+def signal_facts(*, start: datetime, end: datetime, instrument: Instrument) -> list[SignalFacts]:
+    """One SignalFacts per signal submitted from `start` until `end`, as it stands now."""
     signals = list(
-        Signal.objects.filter(created_at__lt=end).values(
+        Signal.objects.filter(created_at__gte=start, created_at__lt=end).values(
             "id", "created_at", "target_group", "urgency", "status", "outcome",
             "neighbourhood__wijk_code",
         )

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from initiatives.models import ActivityKind, Referral
-from outcomes.stats.suppression import Cell, Release, count_records, protect
+from outcomes.stats.audit import protect
+from outcomes.stats.suppression import Cell, Release, count_records
 
 
 @dataclass(frozen=True)
@@ -17,12 +18,12 @@ class KindFigures:
     first_meetings: int | None
 
 
-def referral_figures(*, end: datetime, threshold: int) -> list[KindFigures]:
-    """Per activity kind: referrals of signals submitted before `end`, and those that reached
-    a first meeting."""
-    rows = Referral.objects.filter(signal__created_at__lt=end).values_list(
-        "initiative__kinds", "first_meeting_at"
-    )
+def referral_figures(*, start: datetime, end: datetime, threshold: int) -> list[KindFigures]:
+    """Per activity kind: referrals of signals submitted from `start` until `end`, and those
+    that reached a first meeting."""
+    rows = Referral.objects.filter(
+        signal__created_at__gte=start, signal__created_at__lt=end
+    ).values_list("initiative__kinds", "first_meeting_at")
     records = [
         {"kind": kind, "reached": "yes" if met else "no"}
         for kinds, met in rows

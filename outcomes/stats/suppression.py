@@ -217,9 +217,11 @@ def _cost(
     hidden: set[Cell],
     cell: Cell,
 ) -> tuple[Any, ...]:
-    """What hiding a cell of the attacker's formula costs. Totals are shared by every table
-    they are a margin of, so the most detailed cells go first. Then cells whose relations
-    already hide something (hiding one that is alone in a relation exposes it there: prefer
-    closing a cycle to opening one), then the smallest count."""
+    """What hiding a cell of the attacker's formula costs. A zero last: it cannot go down, so
+    an attacker who knows counts are never negative still pins what it was to hide. Totals
+    are shared by every table they are a margin of, so the most detailed cells go first. Then
+    cells whose relations already hide something (hiding one that is alone in a relation
+    exposes it there: prefer closing a cycle to opening one), then the smallest count."""
     alone = sum(1 for n in by_cell[cell] if not any(c in hidden for c in rows[n]))
-    return (-len(cell), alone, release.counts[cell], sorted(cell))
+    count = release.counts[cell]
+    return (count == 0, -len(cell), alone, count, sorted(cell))

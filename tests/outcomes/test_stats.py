@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from outcomes.stats.releases import figure_releases_create
 from outcomes.stats.tables import BUILDERS
 from signals.models import Status
 from tests.factories import UserFactory, member_of
@@ -52,6 +53,8 @@ def known(settings):
             outcome="referred_to_professional_care",
         )  # fmt: skip
     signal_in(a, datetime(2026, 3, 2, 9, 0, tzinfo=AMS), signaller=signaller)
+    with time_machine.travel(NOW, tick=False):
+        figure_releases_create()
     return member_of(a.team, role="coordinator")
 
 
@@ -61,41 +64,54 @@ def counts(body: dict, table: str) -> dict[str, int | None]:
 
 def test_the_figures_of_a_known_data_set(known, client_for):
     with time_machine.travel(NOW, tick=False):
-        body = client_for(known).get("/api/v1/stats").json()
+        client = client_for(known)
+        body = client.get("/api/v1/stats", {"period": "2026-01"}).json()
+        latest = client.get("/api/v1/stats").json()
     assert body["threshold"] == 5
-    assert body["months"] == ["2026-01", "2026-02"]
-    assert body["total"] == 20
-    assert counts(body, "wijk") == {"WK034403": 10, "WK034406": 10}
-    assert counts(body, "month") == {"2026-01": 10, "2026-02": 10}
-    assert counts(body, "target_group") == {"elderly_at_home": 10, "young_adult": 10}
-    assert counts(body, "urgency") == {"normal": 20}
-    assert counts(body, "status") == {"closed": 10, "contacted": 5, "acknowledged": 5}
-    assert counts(body, "outcome") == {
-        "connected_to_informal_network": 5, "referred_to_professional_care": 5, "none": 10,
-    }  # fmt: skip
-    assert counts(body, "baseline") == {"5": 5, "3": 5, "none": 10}
-    assert counts(body, "follow_up") == {"2": 5, "none": 15}
-    assert counts(body, "score_change") == {"improved": 5, "not_paired": 15}
+    assert body["period"] == "2026-01" and body["released"] == ["2026-01", "2026-02"]
+    assert body["months"] == ["2026-01"]
+    assert body["total"] == 10
+    assert counts(body, "wijk") == {"WK034406": 10}
+    assert counts(body, "month") == {"2026-01": 10}
+    assert counts(body, "target_group") == {"elderly_at_home": 10}
+    assert counts(body, "urgency") == {"normal": 10}
+    assert counts(body, "status") == {"closed": 5, "contacted": 5}
+    assert counts(body, "outcome") == {"connected_to_informal_network": 5, "none": 5}
+    assert counts(body, "baseline") == {"5": 5, "3": 5}
+    assert counts(body, "follow_up") == {"2": 5, "none": 5}
+    assert counts(body, "score_change") == {"improved": 5, "not_paired": 5}
     assert body["times"] == {
-        "acknowledgement": {"median_hours": 5.0, "p90_hours": 6.0},
+        "acknowledgement": {"median_hours": 3.0, "p90_hours": 4.0},
         "first_contact": {"median_hours": 24.0, "p90_hours": 24.0},
     }
     assert body["shares"] == {
-        "connected": 0.5, "connected_to_initiative": 0.0, "connected_to_informal_network": 0.5,
+        "connected": 1.0, "connected_to_initiative": 0.0, "connected_to_informal_network": 1.0,
     }  # fmt: skip
     assert body["paired_change"] == {"pairs": 5, "mean_change": -3.0}
     assert {(r["wijk"], r["month"]): (r["signals"], r["connections"]) for r in body["grid"]} == {
-        ("WK034403", "2026-01"): (0, 0), ("WK034403", "2026-02"): (10, 0),
-        ("WK034406", "2026-01"): (10, 5), ("WK034406", "2026-02"): (0, 0),
+        ("WK034403", "2026-01"): (0, 0), ("WK034406", "2026-01"): (10, 5),
     }  # fmt: skip
     labels = {row["value"]: row["label"] for row in body["tables"]["wijk"]}
     assert labels["WK034406"] == "Binnenstad"
+    # the latest release by default: February, Overvecht's young adults
+    assert latest["period"] == "2026-02" and latest["total"] == 10
+    assert counts(latest, "status") == {"acknowledged": 5, "closed": 5}
+    assert latest["times"]["acknowledgement"] == {"median_hours": 6.0, "p90_hours": 6.0}
+
+
+def test_an_unreleased_or_malformed_period_is_refused(known, client_for):
+    with time_machine.travel(NOW, tick=False):
+        client = client_for(known)
+        march = client.get("/api/v1/stats", {"period": "2026-03"})
+        malformed = client.get("/api/v1/stats", {"period": "2026-13"})
+    assert march.status_code == 404 and march.json()["code"] == "no_figures_released"
+    assert malformed.status_code == 400
 
 
 def test_one_filter_narrows_every_table(known, client_for):
     with time_machine.travel(NOW, tick=False):
         client = client_for(known)
-        a = client.get("/api/v1/stats", {"wijk": "WK034406"}).json()
+        a = client.get("/api/v1/stats", {"wijk": "WK034406", "period": "2026-01"}).json()
         young = client.get("/api/v1/stats", {"target_group": "young_adult"}).json()
         both = client.get("/api/v1/stats", {"wijk": "WK034406", "target_group": "young_adult"})
     assert a["filter"] == {"wijk": "WK034406"} and a["total"] == 10
@@ -103,7 +119,7 @@ def test_one_filter_narrows_every_table(known, client_for):
     assert counts(a, "status") == {"closed": 5, "contacted": 5}
     assert a["times"]["acknowledgement"] == {"median_hours": 3.0, "p90_hours": 4.0}
     assert a["shares"]["connected"] == 1.0
-    assert [r["wijk"] for r in a["grid"]] == ["WK034406", "WK034406"]
+    assert [r["wijk"] for r in a["grid"]] == ["WK034406"]
     assert young["total"] == 10 and counts(young, "wijk") == {"WK034403": 10}
     assert young["grid"] is None
     assert both.status_code == 400 and both.json()["code"] == "one_stats_filter"
@@ -113,17 +129,20 @@ def test_every_table_as_csv(known, client_for):
     with time_machine.travel(NOW, tick=False):
         client = client_for(known)
         for name in BUILDERS:
-            response = client.get("/api/v1/stats/tables", {"name": name, "format": "csv"})
+            query = {"name": name, "period": "2026-01"}
+            response = client.get("/api/v1/stats/tables", {**query, "format": "csv"})
             assert response.status_code == 200, name
             assert response["Content-Type"].startswith("text/csv")
             rows = list(csv.reader(io.StringIO(response.content.decode())))
-            json_rows = client.get("/api/v1/stats/tables", {"name": name}).json()
+            json_rows = client.get("/api/v1/stats/tables", query).json()
             assert rows[0] == json_rows["columns"]
             assert len(rows) - 1 == len(json_rows["rows"])
-        status = client.get("/api/v1/stats/tables", {"name": "status", "format": "csv"})
+        status = client.get(
+            "/api/v1/stats/tables", {"name": "status", "format": "csv", "period": "2026-01"}
+        )
         assert client.get("/api/v1/stats/tables", {"name": "nope"}).status_code == 400
     status = status.content.decode()
-    assert "closed,Afgesloten,10,False" in status.splitlines()
+    assert "closed,Afgesloten,5,False" in status.splitlines()
 
 
 def test_both_charts_are_svg_with_the_published_figures(known, client_for):

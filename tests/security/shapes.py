@@ -169,7 +169,7 @@ MEASUREMENT = {
 }
 FIGURES = [{"value", "label", "count", "suppressed"}]
 STATS = {
-    **dict.fromkeys(["threshold", "up_to", "months", "filter", "total"]),
+    **dict.fromkeys(["period", "released", "threshold", "up_to", "months", "filter", "total"]),
     "instrument": {"id", "code", "version"},
     "tables": dict.fromkeys(
         [

@@ -25,6 +25,8 @@ from initiatives.models import Initiative
 from notifications.models import Device, EmailNotice, Notification, NotificationPreference
 from notifications.services import device_register
 from outcomes.services import MeasurementInput, measurement_record
+from outcomes.stats.facts import month_start
+from outcomes.stats.releases import figure_release_create
 from privacy.models import RetentionPolicy, SubjectRequest
 from privacy.subject_rights import subject_request_register, subject_restrict
 from signals.models import (
@@ -274,6 +276,10 @@ def build_world() -> World:
     w.requests = _subject_requests(w)
     w.callers = {caller.code: caller for caller in all_callers(users, totp, teams["a"])}
     w.admin_objects = _admin_objects(w)
+    # The figures are read from a stored release (docs/adr/0031): last month's.
+    figure_release_create(
+        period=(month_start(timezone.now()) - timedelta(days=1)).date().replace(day=1)
+    )
     system = {"actor": None, "context": AccessContext.system(role="route_matrix")}
     for key in ("resetting", "reset_other"):
         credentials_reset(user=users[key], **system)
