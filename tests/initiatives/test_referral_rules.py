@@ -66,3 +66,49 @@ def test_an_inactive_initiative_cannot_be_proposed(client_for):
     assert response.status_code == 400 and response.json()["code"] == "initiative_unavailable"
     assert not Referral.objects.exists()
     assert SignalEvent.objects.count() == events
+
+
+def test_a_withdrawn_consent_closes_the_gate_even_where_it_named_the_initiative():
+    """The gate itself refuses a withdrawn consent, whatever the purposes passed say."""
+    from initiatives.consent_gate import check
+    from signals.models import ConsentPurpose
+
+    given = {ConsentPurpose.SHARE_WITH_INITIATIVE: True}
+    open_gate = check(given=given, recipients=["initiative:any"], withdrawn=False, initiative_id=1)
+    assert open_gate.allowed  # the control
+    gate = check(given=given, recipients=["initiative:any"], withdrawn=True, initiative_id=1)
+    assert not gate.allowed and gate.withdrawn
+
+
+@pytest.mark.parametrize(
+    ("steps", "closing"),
+    [
+        (["agreed", "contacted", "meeting_planned"], "meeting_happened"),
+        (["agreed"], "declined_by_resident"),
+        (["agreed", "contacted"], "declined_by_initiative"),
+    ],
+)
+def test_no_contact_detail_leaves_on_a_closing_step(client_for, steps, closing):
+    from audit.models import AccessLog
+    from tests.initiatives.factories import sharing_consent
+
+    initiative = make_initiative()
+    signal, member, _ = worked_signal(consent=sharing_consent(initiative))
+    client = client_for(member)
+    body = {"initiative": str(initiative.pk)}
+    assert client.post(url(signal, "referrals"), body, format="json").status_code == 201
+    for name in steps:
+        done = client.post(url(signal, "referral-steps"), {"step": name}, format="json")
+        assert done.status_code == 200, done.json()
+    exports = AccessLog.objects.filter(action="export").count()
+    extra = {"reason": "Past niet."} if closing.startswith("declined") else {}
+    response = client.post(
+        url(signal, "referral-steps"),
+        {"step": closing, "share_contact": True, **extra},
+        format="json",
+    )
+    assert response.status_code == 403, response.json()
+    assert response.json()["code"] == "initiative_consent_missing"
+    referral = Referral.objects.get()
+    assert referral.contact_shared_at is None and referral.step == steps[-1]
+    assert AccessLog.objects.filter(action="export").count() == exports
