@@ -10,13 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import has_any_capability, has_capability
-from accounts.roles import WORK_TEAM_QUEUE
+from accounts.roles import VIEW_STATISTICS, WORK_TEAM_QUEUE
 from audit.disclosure import access_logged
 from outcomes import disclosures, selectors, services
 from outcomes.api import serializers as s
 from outcomes.instruments import instruments_active
 
-VIEW_STATISTICS = "outcomes.view_statistics"
 CanWorkQueue = has_capability(WORK_TEAM_QUEUE)
 
 
