@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import translation
+from backend.i18n import in_language
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,7 @@ def register(code: str, status: int, *, nl: str, en: str) -> None:
 
 def message_for(code: str, language: str | None = None, **params: Any) -> str:
     spec = CATALOGUE[code]
-    language = (language or translation.get_language() or "nl")[:2]
-    text = spec.en if language == "en" else spec.nl
+    text = in_language(spec.nl, spec.en, language or None)
     return text.format(**params) if params else text
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.errors import DomainError
+from backend.i18n import is_english
 from outcomes.instruments import spec_of
 from outcomes.models import Measurement
 from outcomes.scoring import Score, score
@@ -31,7 +32,7 @@ def measurement_answers_text(measurement: Measurement) -> list[dict[str, str]]:
     given = answers_of(measurement)
     if not given:
         return []
-    english = measurement.language == "en"
+    english = is_english(measurement.language)
     items = measurement.instrument.items.prefetch_related("options").order_by("position")
     rows = []
     for item in items:

@@ -15,9 +15,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from backend.i18n import in_language
 from privacy.export_texts import (
     code_text,
-    english,
     event_label,
     label,
     moment_text,
@@ -109,7 +109,7 @@ def _signal_section(doc: _Doc, signal: dict[str, Any]) -> None:
             (label("target_group"), code_text("target_group", signal["target_group"])),
             (
                 label("reasons"),
-                ", ".join(r["label_en" if english() else "label_nl"] for r in signal["reasons"])
+                ", ".join(in_language(r["label_nl"], r["label_en"]) for r in signal["reasons"])
                 or "-",
             ),
             (label("urgency"), code_text("urgency", signal["urgency"])),

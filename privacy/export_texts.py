@@ -1,5 +1,6 @@
 """The words of the Art. 15 PDF export, in Dutch and English: headings and labels, the
-display names of codes, and how dates and recipients read. The layout is privacy.export_pdf."""
+display names of codes, and how dates and recipients read. The layout is privacy.export_pdf.
+Interface text: gettext, context "subject access export" (docs/adr/0040)."""
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -7,145 +8,136 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
 from audit.models import AccessOutcome, Action, Purpose
+from backend.i18n import is_english
 from initiatives.models import ReferralStep
 from outcomes.models import Phase
 from signals.consent_scope import ANY, INITIATIVE_PREFIX, TEAM_RECIPIENT
 from signals.models import Consent, Status, TargetGroup, Urgency
 from signals.models import Outcome as SignalOutcome
 
-LABELS: dict[str, tuple[str, str]] = {
-    "title": ("Inzage in uw gegevens", "Your personal data"),
-    "intro": (
-        "Dit overzicht bevat alle gegevens die Buurtsignaal over u bewaart, waarvoor ze "
-        "gebruikt worden, met wie ze gedeeld zijn, hoe lang ze bewaard worden en wie ze heeft "
-        "ingezien (AVG artikel 15).",
+LABELS: dict[str, Promise] = {
+    "title": pgettext_lazy("subject access export", "Your personal data"),
+    "intro": pgettext_lazy(
+        "subject access export",
         "This overview holds all data Buurtsignaal keeps about you, what it is used for, who "
         "it was shared with, how long it is kept and who looked at it (GDPR article 15).",
     ),
-    "subject": ("Uw kenmerk", "Your reference"),
-    "generated": ("Gemaakt op", "Created on"),
-    "controller": ("Verantwoordelijke", "Controller"),
-    "signal": ("Signaal van", "Signal of"),
-    "personal": ("Uw gegevens", "Your details"),
-    "first_name": ("Voornaam", "First name"),
-    "phone": ("Telefoon", "Phone"),
-    "email": ("E-mail", "Email"),
-    "postcode": ("Postcode", "Postcode"),
-    "house_number": ("Huisnummer", "House number"),
-    "house_number_addition": ("Toevoeging", "Addition"),
-    "observation": ("Waarneming", "Observation"),
-    "erased": ("Gewist op", "Erased on"),
-    "about": ("Over het signaal", "About the signal"),
-    "target_group": ("Doelgroep", "Target group"),
-    "reasons": ("Redenen", "Reasons"),
-    "urgency": ("Urgentie", "Urgency"),
-    "status": ("Status", "Status"),
-    "outcome": ("Uitkomst", "Outcome"),
-    "neighbourhood": ("Buurt", "Neighbourhood"),
-    "team": ("Ontvangend buurtteam", "Receiving neighbourhood team"),
-    "source": ("Doorgegeven door", "Passed on by"),
-    "language": ("Voorkeurstaal", "Preferred language"),
-    "restricted": ("Verwerking beperkt sinds", "Processing restricted since"),
-    "consent": ("Toestemming", "Consent"),
-    "given_at": ("Gegeven op", "Given on"),
-    "given_by": ("Gegeven door", "Given by"),
-    "method": ("Manier", "Method"),
-    "purposes": ("Doelen", "Purposes"),
-    "recipients": ("Ontvangers", "Recipients"),
-    "text_version": ("Versie van de tekst", "Text version"),
-    "withdrawn_at": ("Ingetrokken op", "Withdrawn on"),
-    "consent_text": ("De tekst die u te zien kreeg", "The text you were shown"),
-    "retention": ("Bewaartermijn", "Retention"),
-    "measurements": (
-        "Vragen over hoe verbonden u zich voelt",
-        "Questions on how connected you feel",
+    "subject": pgettext_lazy("subject access export", "Your reference"),
+    "generated": pgettext_lazy("subject access export", "Created on"),
+    "controller": pgettext_lazy("subject access export", "Controller"),
+    "signal": pgettext_lazy("subject access export", "Signal of"),
+    "personal": pgettext_lazy("subject access export", "Your details"),
+    "first_name": pgettext_lazy("subject access export", "First name"),
+    "phone": pgettext_lazy("subject access export", "Phone"),
+    "email": pgettext_lazy("subject access export", "Email"),
+    "postcode": pgettext_lazy("subject access export", "Postcode"),
+    "house_number": pgettext_lazy("subject access export", "House number"),
+    "house_number_addition": pgettext_lazy("subject access export", "Addition"),
+    "observation": pgettext_lazy("subject access export", "Observation"),
+    "erased": pgettext_lazy("subject access export", "Erased on"),
+    "about": pgettext_lazy("subject access export", "About the signal"),
+    "target_group": pgettext_lazy("subject access export", "Target group"),
+    "reasons": pgettext_lazy("subject access export", "Reasons"),
+    "urgency": pgettext_lazy("subject access export", "Urgency"),
+    "status": pgettext_lazy("subject access export", "Status"),
+    "outcome": pgettext_lazy("subject access export", "Outcome"),
+    "neighbourhood": pgettext_lazy("subject access export", "Neighbourhood"),
+    "team": pgettext_lazy("subject access export", "Receiving neighbourhood team"),
+    "source": pgettext_lazy("subject access export", "Passed on by"),
+    "language": pgettext_lazy("subject access export", "Preferred language"),
+    "restricted": pgettext_lazy("subject access export", "Processing restricted since"),
+    "consent": pgettext_lazy("subject access export", "Consent"),
+    "given_at": pgettext_lazy("subject access export", "Given on"),
+    "given_by": pgettext_lazy("subject access export", "Given by"),
+    "method": pgettext_lazy("subject access export", "Method"),
+    "purposes": pgettext_lazy("subject access export", "Purposes"),
+    "recipients": pgettext_lazy("subject access export", "Recipients"),
+    "text_version": pgettext_lazy("subject access export", "Text version"),
+    "withdrawn_at": pgettext_lazy("subject access export", "Withdrawn on"),
+    "consent_text": pgettext_lazy("subject access export", "The text you were shown"),
+    "retention": pgettext_lazy("subject access export", "Retention"),
+    "measurements": pgettext_lazy("subject access export", "Questions on how connected you feel"),
+    "measurement_declined": pgettext_lazy("subject access export", "You chose not to answer."),
+    "question": pgettext_lazy("subject access export", "Question"),
+    "answer": pgettext_lazy("subject access export", "Answer"),
+    "total_score": pgettext_lazy("subject access export", "Total score (0-6, higher is lonelier)"),
+    "history": pgettext_lazy("subject access export", "History"),
+    "date": pgettext_lazy("subject access export", "Date"),
+    "event": pgettext_lazy("subject access export", "Event"),
+    "from": pgettext_lazy("subject access export", "From"),
+    "to": pgettext_lazy("subject access export", "To"),
+    "notes": pgettext_lazy("subject access export", "Notes of the neighbourhood team"),
+    "note": pgettext_lazy("subject access export", "Note"),
+    "no_notes": pgettext_lazy("subject access export", "No notes."),
+    "access": pgettext_lazy("subject access export", "Who accessed your data"),
+    "organisation": pgettext_lazy("subject access export", "Organisation"),
+    "role": pgettext_lazy("subject access export", "Role"),
+    "action": pgettext_lazy("subject access export", "Action"),
+    "purpose": pgettext_lazy("subject access export", "Purpose"),
+    "actor": pgettext_lazy("subject access export", "Staff id"),
+    "no_access": pgettext_lazy("subject access export", "Nobody yet."),
+    "yes": pgettext_lazy("subject access export", "yes"),
+    "no": pgettext_lazy("subject access export", "no"),
+    "system": pgettext_lazy("subject access export", "system"),
+    "neighbourhood_team": pgettext_lazy(
+        "subject access export", "the neighbourhood team of your area"
     ),
-    "measurement_declined": ("U wilde deze vragen niet beantwoorden.", "You chose not to answer."),
-    "question": ("Vraag", "Question"),
-    "answer": ("Antwoord", "Answer"),
-    "total_score": (
-        "Totaalscore (0-6, hoger is eenzamer)",
-        "Total score (0-6, higher is lonelier)",
+    "initiative": pgettext_lazy("subject access export", "initiative"),
+    "any_initiative": pgettext_lazy(
+        "subject access export", "any initiative the neighbourhood team chooses with you"
     ),
-    "history": ("Verloop", "History"),
-    "date": ("Datum", "Date"),
-    "event": ("Gebeurtenis", "Event"),
-    "from": ("Van", "From"),
-    "to": ("Naar", "To"),
-    "notes": ("Notities van het buurtteam", "Notes of the neighbourhood team"),
-    "note": ("Notitie", "Note"),
-    "no_notes": ("Geen notities.", "No notes."),
-    "access": ("Wie heeft uw gegevens ingezien", "Who accessed your data"),
-    "organisation": ("Organisatie", "Organisation"),
-    "role": ("Rol", "Role"),
-    "action": ("Handeling", "Action"),
-    "purpose": ("Doel", "Purpose"),
-    "actor": ("Medewerker-id", "Staff id"),
-    "no_access": ("Nog niemand.", "Nobody yet."),
-    "yes": ("ja", "yes"),
-    "no": ("nee", "no"),
-    "system": ("systeem", "system"),
-    "neighbourhood_team": ("het buurtteam van uw buurt", "the neighbourhood team of your area"),
-    "initiative": ("initiatief", "initiative"),
-    "any_initiative": (
-        "elk initiatief dat het buurtteam samen met u kiest",
-        "any initiative the neighbourhood team chooses with you",
+    "initiative_gone": pgettext_lazy(
+        "subject access export", "an initiative that no longer exists"
     ),
-    "initiative_gone": (
-        "een initiatief dat niet meer bestaat",
-        "an initiative that no longer exists",
-    ),
-    "referrals": ("Doorverwijzingen naar initiatieven", "Referrals to initiatives"),
-    "no_referrals": ("Geen doorverwijzingen.", "No referrals."),
-    "step": ("Stap", "Step"),
-    "contact_shared": ("Uw contactgegevens doorgegeven op", "Your contact details passed on"),
-    "lawful_bases": ("Waarom wij uw gegevens mogen gebruiken", "Why we may use your data"),
-    "lawful_bases_intro": (
-        "Voor elk gebruik van uw gegevens staat hier op welke grond uit de AVG en welke wet "
-        "het rust. Waar toestemming de grond is, kunt u die altijd intrekken.",
+    "referrals": pgettext_lazy("subject access export", "Referrals to initiatives"),
+    "no_referrals": pgettext_lazy("subject access export", "No referrals."),
+    "step": pgettext_lazy("subject access export", "Step"),
+    "contact_shared": pgettext_lazy("subject access export", "Your contact details passed on"),
+    "lawful_bases": pgettext_lazy("subject access export", "Why we may use your data"),
+    "lawful_bases_intro": pgettext_lazy(
+        "subject access export",
         "For each use of your data, this shows the ground in the GDPR and the law it rests "
         "on. Where consent is the ground, you can always withdraw it.",
     ),
-    "processing": ("Gebruik", "Use"),
-    "ground": ("Grond (AVG)", "Ground (GDPR)"),
-    "law": ("Wet", "Law"),
+    "processing": pgettext_lazy("subject access export", "Use"),
+    "ground": pgettext_lazy("subject access export", "Ground (GDPR)"),
+    "law": pgettext_lazy("subject access export", "Law"),
 }
-RETENTION_TEXT: dict[str, tuple[str, str]] = {
-    "erased": ("Uw persoonsgegevens zijn gewist op {erased_at}.", "Erased on {erased_at}."),
-    "while_open": (
-        "Uw gegevens worden bewaard zolang het buurtteam met het signaal bezig is; daarna "
-        "geldt een vaste termijn.",
+RETENTION_TEXT: dict[str, Promise] = {
+    "erased": pgettext_lazy("subject access export", "Erased on {erased_at}."),
+    "while_open": pgettext_lazy(
+        "subject access export",
         "Your data is kept while the team works on the signal; a fixed period follows.",
     ),
-    "no_policy": ("Er is geen termijn ingesteld.", "No period is configured."),
-    "after_end": (
-        "Uw persoonsgegevens worden {days} dagen na het einde gewist, op {erase_at}.",
+    "no_policy": pgettext_lazy("subject access export", "No period is configured."),
+    "after_end": pgettext_lazy(
+        "subject access export",
         "Your personal data will be erased {days} days after the end, on {erase_at}.",
     ),
-    "restricted": (
-        "De verwerking is beperkt; er wordt niets gewist zolang de beperking geldt (daarna "
-        "{days} dagen na het einde).",
+    "restricted": pgettext_lazy(
+        "subject access export",
         "Processing is restricted; nothing is erased while it lasts (then {days} days after "
         "the end).",
     ),
 }
-EVENT_LABELS: dict[str, tuple[str, str]] = {
-    "created": ("Signaal ontvangen", "Signal received"),
-    "routed": ("Naar buurtteam gestuurd", "Sent to neighbourhood team"),
-    "routing_failed": ("Geen team gevonden", "No team found"),
-    "transitioned": ("Status gewijzigd", "Status changed"),
-    "forwarded": ("Doorgestuurd naar ander team", "Forwarded to another team"),
-    "assigned": ("Aan medewerker toegewezen", "Assigned to a worker"),
-    "escalated": ("Termijn verstreken, coördinator ingelicht", "Deadline passed, escalated"),
-    "note_added": ("Notitie toegevoegd", "Note added"),
-    "consent_withdrawn": ("Toestemming ingetrokken", "Consent withdrawn"),
-    "personal_data_erased": ("Persoonsgegevens gewist", "Personal data erased"),
-    "restricted": ("Verwerking beperkt", "Processing restricted"),
-    "restriction_lifted": ("Beperking opgeheven", "Restriction lifted"),
+EVENT_LABELS: dict[str, Promise] = {
+    "created": pgettext_lazy("subject access export", "Signal received"),
+    "routed": pgettext_lazy("subject access export", "Sent to neighbourhood team"),
+    "routing_failed": pgettext_lazy("subject access export", "No team found"),
+    "transitioned": pgettext_lazy("subject access export", "Status changed"),
+    "forwarded": pgettext_lazy("subject access export", "Forwarded to another team"),
+    "assigned": pgettext_lazy("subject access export", "Assigned to a worker"),
+    "escalated": pgettext_lazy("subject access export", "Deadline passed, escalated"),
+    "note_added": pgettext_lazy("subject access export", "Note added"),
+    "consent_withdrawn": pgettext_lazy("subject access export", "Consent withdrawn"),
+    "personal_data_erased": pgettext_lazy("subject access export", "Personal data erased"),
+    "restricted": pgettext_lazy("subject access export", "Processing restricted"),
+    "restriction_lifted": pgettext_lazy("subject access export", "Restriction lifted"),
 }
 _CHOICES: dict[str, dict[str, str]] = {
     name: {str(value): str(label) for value, label in choices.choices}
@@ -166,19 +158,15 @@ _CHOICES: dict[str, dict[str, str]] = {
 }
 
 
-def english() -> bool:
-    return (translation.get_language() or "nl")[:2] == "en"
-
-
 def label(key: str) -> str:
-    nl, en = LABELS[key]
-    return en if english() else nl
+    return str(LABELS[key])
 
 
 def code_text(kind: str, value: Any) -> str:
     if value in (None, ""):
         return "-"
-    if english():
+    # The vocabularies' declared labels are Dutch only; English reads the code itself.
+    if is_english():
         return str(value).replace("_", " ")
     return _CHOICES[kind].get(str(value), str(value))
 
@@ -206,8 +194,7 @@ def recipient_text(value: str, names: Mapping[str, str] | None = None) -> str:
 
 def retention_text(retention: dict[str, Any]) -> str:
     """The export's retention section: the rule for this signal, with its days and dates."""
-    nl, en = RETENTION_TEXT[retention["rule"]]
-    return (en if english() else nl).format(
+    return str(RETENTION_TEXT[retention["rule"]]).format(
         days=retention["erase_after_days"],
         erase_at=moment_text(retention["erase_at"], with_time=False),
         erased_at=moment_text(retention["erased_at"], with_time=False),
@@ -216,4 +203,4 @@ def retention_text(retention: dict[str, Any]) -> str:
 
 def event_label(event_type: str) -> str:
     """A history event's name; an unknown type as itself."""
-    return EVENT_LABELS.get(event_type, (event_type, event_type))[int(english())]
+    return str(EVENT_LABELS.get(event_type, event_type))

@@ -5,7 +5,8 @@ follow-up. A suppressed figure is drawn as a hatched marker, never as a bar of i
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from outcomes.stats.labels import english, label, word
+from backend.i18n import in_language
+from outcomes.stats.labels import label, word
 from outcomes.stats.selectors import Figure, GridRow, Stats
 
 FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
@@ -132,7 +133,7 @@ def score_distribution(stats: Stats) -> str:
     for shade, band in zip(BAND_SHADES, stats.instrument.bands.all(), strict=False):
         x = left + slot * band.low
         svg.rect(x, top, slot * (band.high - band.low + 1), plot_h, shade)
-        svg.text(x + 4, top + 14, band.label_en if english() else band.label_nl, 10, fill="#555")
+        svg.text(x + 4, top + 14, in_language(band.label_nl, band.label_en), 10, fill="#555")
     counts = [f.count or 0 for f in (*baseline.values(), *follow_up.values()) if f.value in scores]
     scale = (plot_h - 40) / max([*counts, 1])
     svg.line(left, base, left + slot * len(scores), base)

@@ -2,40 +2,35 @@
 and of the charts. Vocabularies come from where they are declared (signals.models, the
 instrument's bands); only what the figures add is written here."""
 
-from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
+from backend.i18n import is_english
 from initiatives.models import ActivityKind
 from outcomes.stats import facts
 from signals.models import Outcome, Status, TargetGroup, Urgency
 
-Text = tuple[str, str]
-
-WORDS: dict[str, Text] = {
-    facts.UNMAPPED: ("Buiten het gebied", "Outside the area"),
-    facts.NONE: ("Geen", "None"),
-    facts.DECLINED: ("Wilde niet meedoen", "Declined"),
-    facts.INCOMPLETE: ("Onvolledig", "Incomplete"),
-    "improved": ("Minder eenzaam", "Less lonely"),
-    "unchanged": ("Gelijk", "Unchanged"),
-    "worsened": ("Eenzamer", "More lonely"),
-    "not_paired": ("Geen paar", "No pair"),
-    "suppressed": ("onderdrukt", "suppressed"),
-    "signals": ("Signalen", "Signals"),
-    "connections": ("Verbonden", "Connected"),
-    "baseline": ("Nulmeting", "Baseline"),
-    "follow_up": ("Vervolgmeting", "Follow-up"),
-    "grid_title": (
-        "Signalen en verbindingen per wijk per maand",
-        "Signals and connections per wijk per month",
+WORDS: dict[str, Promise] = {
+    facts.UNMAPPED: pgettext_lazy("figures", "Outside the area"),
+    facts.NONE: pgettext_lazy("figures", "None"),
+    facts.DECLINED: pgettext_lazy("figures", "Declined"),
+    facts.INCOMPLETE: pgettext_lazy("figures", "Incomplete"),
+    "improved": pgettext_lazy("figures", "Less lonely"),
+    "unchanged": pgettext_lazy("figures", "Unchanged"),
+    "worsened": pgettext_lazy("figures", "More lonely"),
+    "not_paired": pgettext_lazy("figures", "No pair"),
+    "suppressed": pgettext_lazy("figures", "suppressed"),
+    "signals": pgettext_lazy("figures", "Signals"),
+    "connections": pgettext_lazy("figures", "Connected"),
+    "baseline": pgettext_lazy("figures", "Baseline"),
+    "follow_up": pgettext_lazy("figures", "Follow-up"),
+    "grid_title": pgettext_lazy("figures", "Signals and connections per wijk per month"),
+    "score_title": pgettext_lazy(
+        "figures", "Loneliness score (De Jong Gierveld, 0-6) at baseline and follow-up"
     ),
-    "score_title": (
-        "Eenzaamheidsscore (De Jong Gierveld, 0-6) bij nulmeting en vervolgmeting",
-        "Loneliness score (De Jong Gierveld, 0-6) at baseline and follow-up",
-    ),
-    "score_axis": ("Totaalscore", "Total score"),
-    "suppressed_note": (
-        "Gearceerd: minder dan {n} of nodig om een klein aantal te beschermen",
-        "Hatched: fewer than {n}, or hidden to protect a small count",
+    "score_axis": pgettext_lazy("figures", "Total score"),
+    "suppressed_note": pgettext_lazy(
+        "figures", "Hatched: fewer than {n}, or hidden to protect a small count"
     ),
 }
 # English labels of the vocabularies whose declared labels are Dutch.
@@ -55,13 +50,8 @@ CHOICES = {
 }
 
 
-def english() -> bool:
-    return (translation.get_language() or "nl")[:2] == "en"
-
-
 def word(key: str, **params: object) -> str:
-    nl, en = WORDS[key]
-    return (en if english() else nl).format(**params)
+    return str(WORDS[key]).format(**params)
 
 
 def label(table: str, value: str, wijk_names: dict[str, str]) -> str:
@@ -71,5 +61,5 @@ def label(table: str, value: str, wijk_names: dict[str, str]) -> str:
     if table == "wijk":
         return wijk_names.get(value, value)
     if table in CHOICES:
-        return ENGLISH[value] if english() else str(CHOICES[table].get(value, value))
+        return ENGLISH[value] if is_english() else str(CHOICES[table].get(value, value))
     return value

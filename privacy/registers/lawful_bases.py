@@ -19,8 +19,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
-from privacy.registers.texts import Text, localised
+from backend.i18n import in_language
 
 
 class Activity(StrEnum):
@@ -34,28 +36,25 @@ class Activity(StrEnum):
 
 
 # AVG art. 6(1) and art. 9(2): the points a basis may cite.
-ART6_POINTS: dict[str, Text] = {
-    "a": ("toestemming", "consent"),
-    "b": ("overeenkomst", "contract"),
-    "c": ("wettelijke verplichting", "legal obligation"),
-    "d": ("vitaal belang", "vital interests"),
-    "e": ("taak van algemeen belang", "task in the public interest"),
-    "f": ("gerechtvaardigd belang", "legitimate interests"),
+ART6_POINTS: dict[str, Promise] = {
+    "a": pgettext_lazy("processing register", "consent"),
+    "b": pgettext_lazy("processing register", "contract"),
+    "c": pgettext_lazy("processing register", "legal obligation"),
+    "d": pgettext_lazy("processing register", "vital interests"),
+    "e": pgettext_lazy("processing register", "task in the public interest"),
+    "f": pgettext_lazy("processing register", "legitimate interests"),
 }
-ART9_POINTS: dict[str, Text] = {
-    "a": ("uitdrukkelijke toestemming", "explicit consent"),
-    "b": ("arbeidsrecht en sociale bescherming", "employment and social protection law"),
-    "c": ("vitaal belang", "vital interests"),
-    "d": ("stichting of vereniging", "foundation or association"),
-    "e": ("kennelijk openbaar gemaakt", "manifestly made public"),
-    "f": ("rechtsvordering", "legal claims"),
-    "g": ("zwaarwegend algemeen belang", "substantial public interest"),
-    "h": (
-        "zorg, sociale diensten en maatschappelijke ondersteuning",
-        "health or social care",
-    ),
-    "i": ("volksgezondheid", "public health"),
-    "j": ("archief, onderzoek en statistiek", "archiving, research and statistics"),
+ART9_POINTS: dict[str, Promise] = {
+    "a": pgettext_lazy("processing register", "explicit consent"),
+    "b": pgettext_lazy("processing register", "employment and social protection law"),
+    "c": pgettext_lazy("processing register", "vital interests"),
+    "d": pgettext_lazy("processing register", "foundation or association"),
+    "e": pgettext_lazy("processing register", "manifestly made public"),
+    "f": pgettext_lazy("processing register", "legal claims"),
+    "g": pgettext_lazy("processing register", "substantial public interest"),
+    "h": pgettext_lazy("processing register", "health or social care"),
+    "i": pgettext_lazy("processing register", "public health"),
+    "j": pgettext_lazy("processing register", "archiving, research and statistics"),
 }
 CONSENT = "a"
 
@@ -63,23 +62,25 @@ CONSENT = "a"
 @dataclass(frozen=True)
 class LawfulBasis:
     activity: Activity
-    description: Text
+    description: Promise
     art6: str
     art9: str  # "" where no special-category data is processed
-    law: Text  # the Dutch law (or the reason there is none) the basis rests on
+    # The Dutch law (or the reason there is none) the basis rests on, as (nl, en): data, since a
+    # deployment may override it (law_nl, law_en).
+    law: tuple[str, str]
     consent_based: bool
 
     def as_data(self) -> dict[str, Any]:
         """The basis in the active language, for the registers and the export."""
         return {
             "activity": self.activity.value,
-            "description": localised(self.description),
+            "description": str(self.description),
             "consent_based": self.consent_based,
             "gdpr_art6": f"6(1)({self.art6})",
-            "gdpr_art6_ground": localised(ART6_POINTS[self.art6]),
+            "gdpr_art6_ground": str(ART6_POINTS[self.art6]),
             "gdpr_art9": f"9(2)({self.art9})" if self.art9 else None,
-            "gdpr_art9_ground": localised(ART9_POINTS[self.art9]) if self.art9 else None,
-            "national_law": localised(self.law),
+            "gdpr_art9_ground": str(ART9_POINTS[self.art9]) if self.art9 else None,
+            "national_law": in_language(*self.law),
         }
 
 
@@ -90,8 +91,8 @@ DEFAULTS: dict[Activity, LawfulBasis] = {
     for basis in [
         LawfulBasis(
             Activity.INTAKE_AND_ROUTING,
-            (
-                "Een signaal vastleggen en naar het buurtteam van de buurt sturen",
+            pgettext_lazy(
+                "processing register",
                 "Recording a signal and routing it to the buurt's neighbourhood team",
             ),
             art6="e",
@@ -106,8 +107,8 @@ DEFAULTS: dict[Activity, LawfulBasis] = {
         ),
         LawfulBasis(
             Activity.TEAM_FOLLOW_UP,
-            (
-                "Opvolging door het buurtteam: contact, onderzoek, notities",
+            pgettext_lazy(
+                "processing register",
                 "Follow-up by the neighbourhood team: contact, assessment, notes",
             ),
             art6="e",
@@ -121,8 +122,8 @@ DEFAULTS: dict[Activity, LawfulBasis] = {
         ),
         LawfulBasis(
             Activity.INITIATIVE_HANDOVER,
-            (
-                "Contactgegevens doorgeven aan de initiatieven die de bewoner noemt",
+            pgettext_lazy(
+                "processing register",
                 "Handing contact details to the initiatives the resident names",
             ),
             art6=CONSENT,
@@ -136,8 +137,8 @@ DEFAULTS: dict[Activity, LawfulBasis] = {
         ),
         LawfulBasis(
             Activity.OUTCOME_MEASUREMENT,
-            (
-                "De zes vragen van de De Jong Gierveld-schaal stellen en de antwoorden bewaren",
+            pgettext_lazy(
+                "processing register",
                 "Asking the six De Jong Gierveld questions and keeping the answers",
             ),
             art6=CONSENT,
@@ -151,9 +152,8 @@ DEFAULTS: dict[Activity, LawfulBasis] = {
         ),
         LawfulBasis(
             Activity.ANONYMOUS_FIGURES,
-            (
-                "Anonieme cijfers per periode voor teams en gemeente",
-                "Anonymous figures per period for teams and the municipality",
+            pgettext_lazy(
+                "processing register", "Anonymous figures per period for teams and the municipality"
             ),
             art6="e",
             art9="j",
@@ -167,9 +167,8 @@ DEFAULTS: dict[Activity, LawfulBasis] = {
         ),
         LawfulBasis(
             Activity.ACCESS_LOGGING,
-            (
-                "Vastleggen wie welke gegevens inzag of wijzigde (toegangslog)",
-                "Recording who read or changed which data (access log)",
+            pgettext_lazy(
+                "processing register", "Recording who read or changed which data (access log)"
             ),
             art6="c",
             art9="",
@@ -183,10 +182,7 @@ DEFAULTS: dict[Activity, LawfulBasis] = {
         ),
         LawfulBasis(
             Activity.RETENTION,
-            (
-                "Bewaren en na de termijn wissen",
-                "Keeping data and erasing it after the period",
-            ),
+            pgettext_lazy("processing register", "Keeping data and erasing it after the period"),
             art6="c",
             art9="",
             law=(

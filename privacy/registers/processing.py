@@ -15,7 +15,6 @@ from audit.models import Purpose
 from outcomes.personal_data import MEASUREMENT_FIELDS
 from privacy.registers import texts
 from privacy.registers.lawful_bases import lawful_bases_data
-from privacy.registers.texts import localised
 from privacy.retention import RETENTION_CLOCK, retention_policies
 from signals.models import Signal, Status
 from signals.personal_data import PERSONAL_FIELDS
@@ -81,14 +80,14 @@ def _resident_fields() -> list[dict[str, Any]]:
     fields.append(
         {
             "field": "signals.SignalNote.body",
-            "description": localised(texts.NOTE_BODY),
+            "description": str(texts.NOTE_BODY),
             "encrypted_at_rest": "signals.SignalNote.body" in encrypted,
         }
     )
     fields += [
         {
             "field": f"outcomes.Measurement.{name}",
-            "description": localised(texts.MEASUREMENT_ANSWERS),
+            "description": str(texts.MEASUREMENT_ANSWERS),
             "encrypted_at_rest": f"outcomes.Measurement.{name}" in encrypted,
         }
         for name in MEASUREMENT_FIELDS
@@ -116,7 +115,7 @@ def _retention_section() -> list[dict[str, Any]]:
                     "status": status.value,
                     "erase_after_days": None,
                     "clock": None,
-                    "rule": localised(texts.RETENTION_OPEN),
+                    "rule": str(texts.RETENTION_OPEN),
                 }
             )
     return rows
@@ -124,7 +123,7 @@ def _retention_section() -> list[dict[str, Any]]:
 
 def _purposes() -> list[dict[str, Any]]:
     granted = [
-        {"code": code, "description": localised(text), "granted_per_resident": True}
+        {"code": code, "description": str(text), "granted_per_resident": True}
         for code, text in texts.CONSENT_PURPOSES.items()
     ]
     of_the_access_log = [
@@ -164,27 +163,27 @@ def processing_register() -> dict[str, Any]:
             "contact": settings.PRIVACY_CONTROLLER_CONTACT,
             "data_protection_officer": settings.PRIVACY_DPO_CONTACT,
         },
-        "processing_activity": localised(texts.PROCESSING_ACTIVITY),
-        "legal_basis": localised(texts.LEGAL_BASIS),
+        "processing_activity": str(texts.PROCESSING_ACTIVITY),
+        "legal_basis": str(texts.LEGAL_BASIS),
         "lawful_bases": lawful_bases_data(),
         "purposes": _purposes(),
         "data_subjects": [
-            {"category": "resident", "description": localised(texts.DATA_SUBJECT_RESIDENT)},
+            {"category": "resident", "description": str(texts.DATA_SUBJECT_RESIDENT)},
             {
                 "category": "staff",
-                "description": localised(texts.DATA_SUBJECT_STAFF),
+                "description": str(texts.DATA_SUBJECT_STAFF),
                 "roles": [role.value for role in Role],
             },
         ],
         "personal_data": {
             "resident": _resident_fields(),
-            "special_categories": localised(texts.SPECIAL_CATEGORIES),
-            "not_collected": [localised(text) for text in texts.NOT_COLLECTED],
+            "special_categories": str(texts.SPECIAL_CATEGORIES),
+            "not_collected": [str(text) for text in texts.NOT_COLLECTED],
             "kept_after_erasure": KEPT_AFTER_ERASURE,
             "staff": STAFF_DATA,
         },
         "recipients": [
-            {"recipient": recipient, "description": localised(text)}
+            {"recipient": recipient, "description": str(text)}
             for recipient, text in texts.RECIPIENTS.items()
         ],
         "transfers_outside_eea": [
@@ -192,13 +191,13 @@ def processing_register() -> dict[str, Any]:
                 "recipient": "Google Firebase Cloud Messaging",
                 "active": settings.PUSH_GATEWAY == "fcm",
                 "data": push_payload_keys(),
-                "description": localised(texts.PUSH_TRANSFER),
+                "description": str(texts.PUSH_TRANSFER),
             }
         ],
         "retention": {
             "signals": _retention_section(),
-            "restricted": localised(texts.RETENTION_RESTRICTED),
-            "access_log": localised(texts.RETENTION_ACCESS_LOG),
+            "restricted": str(texts.RETENTION_RESTRICTED),
+            "access_log": str(texts.RETENTION_ACCESS_LOG),
         },
         "security_measures": _security_measures(),
     }

@@ -5,8 +5,9 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC
 from typing import Any
 
+from django.utils.translation import pgettext
+
 from audit import csv_export
-from privacy.registers.texts import localised
 
 
 def _yes_no(purposes: dict[str, Any]) -> str:
@@ -19,10 +20,6 @@ def csv_lines(columns: list[str], entries: Iterable[dict[str, Any]]) -> Iterator
     return csv_export.csv_lines(columns, rows, format_dict=_yes_no)
 
 
-def _t(nl: str, en: str) -> str:
-    return localised((nl, en))
-
-
 def _md_escape(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
@@ -30,7 +27,11 @@ def _md_escape(value: Any) -> str:
 def _lawful_basis_row(basis: dict[str, Any]) -> str:
     art6 = f"{basis['gdpr_art6']} {basis['gdpr_art6_ground']}"
     art9 = f"{basis['gdpr_art9']} {basis['gdpr_art9_ground']}" if basis["gdpr_art9"] else "-"
-    consent = _t("ja", "yes") if basis["consent_based"] else _t("nee", "no")
+    consent = (
+        pgettext("processing register", "yes")
+        if basis["consent_based"]
+        else pgettext("processing register", "no")
+    )
     cells = [basis["description"], art6, art9, basis["national_law"], consent]
     return "| " + " | ".join(_md_escape(cell) for cell in cells) + " |"
 
@@ -38,44 +39,42 @@ def _lawful_basis_row(basis: dict[str, Any]) -> str:
 def processing_register_markdown(register: dict[str, Any]) -> str:
     """The register as a Markdown document (for the privacy officer's file)."""
     lines = [
-        "# " + _t("Verwerkingsregister (AVG art. 30)", "Record of processing (GDPR art. 30)"),
+        "# " + pgettext("processing register", "Record of processing (GDPR art. 30)"),
         "",
         f"_{register['generated_at'].astimezone(UTC).isoformat()}_",
         "",
-        "## " + _t("Verwerkingsverantwoordelijke", "Controller"),
+        "## " + pgettext("processing register", "Controller"),
         "",
     ]
+    not_configured = pgettext("processing register", "not configured")
     for key, value in register["controller"].items():
-        lines.append(f"- {key}: {value or _t('niet ingesteld', 'not configured')}")
+        lines.append(f"- {key}: {value or not_configured}")
     lines += [
         "",
-        "## " + _t("Verwerking", "Processing"),
+        "## " + pgettext("processing register", "Processing"),
         "",
         register["processing_activity"],
         "",
         register["legal_basis"],
         "",
-        "## " + _t("Grondslagen per verwerking", "Lawful basis per processing activity"),
+        "## " + pgettext("processing register", "Lawful basis per processing activity"),
         "",
-        _t(
-            "| verwerking | AVG art. 6 | AVG art. 9 | wet | toestemming |",
-            "| activity | GDPR art. 6 | GDPR art. 9 | law | consent |",
-        ),
+        pgettext("processing register", "| activity | GDPR art. 6 | GDPR art. 9 | law | consent |"),
         "| --- | --- | --- | --- | --- |",
     ]
     lines += [_lawful_basis_row(basis) for basis in register["lawful_bases"]]
     lines += [
         "",
-        "## " + _t("Doelen", "Purposes"),
+        "## " + pgettext("processing register", "Purposes"),
         "",
     ]
     lines += [f"- `{p['code']}`: {p['description']}" for p in register["purposes"]]
-    lines += ["", "## " + _t("Betrokkenen", "Data subjects"), ""]
+    lines += ["", "## " + pgettext("processing register", "Data subjects"), ""]
     lines += [f"- {d['category']}: {d['description']}" for d in register["data_subjects"]]
     data = register["personal_data"]
     lines += [
         "",
-        "## " + _t("Persoonsgegevens", "Personal data"),
+        "## " + pgettext("processing register", "Personal data"),
         "",
         "| field | description | encrypted |",
         "| --- | --- | --- |",
@@ -88,16 +87,16 @@ def processing_register_markdown(register: dict[str, Any]) -> str:
         "",
         data["special_categories"],
         "",
-        _t("Niet verzameld: ", "Not collected: ") + ", ".join(data["not_collected"]),
-        _t("Bewaard na wissen (anoniem): ", "Kept after erasure (anonymous): ")
+        pgettext("processing register", "Not collected: ") + ", ".join(data["not_collected"]),
+        pgettext("processing register", "Kept after erasure (anonymous): ")
         + ", ".join(data["kept_after_erasure"]),
-        _t("Medewerkers: ", "Staff: ") + ", ".join(data["staff"]),
+        pgettext("processing register", "Staff: ") + ", ".join(data["staff"]),
         "",
-        "## " + _t("Ontvangers", "Recipients"),
+        "## " + pgettext("processing register", "Recipients"),
         "",
     ]
     lines += [f"- {r['recipient']}: {r['description']}" for r in register["recipients"]]
-    lines += ["", "## " + _t("Doorgifte buiten de EER", "Transfers outside the EEA"), ""]
+    lines += ["", "## " + pgettext("processing register", "Transfers outside the EEA"), ""]
     for transfer in register["transfers_outside_eea"]:
         lines.append(
             f"- {transfer['recipient']} (active: {transfer['active']}): "
@@ -106,7 +105,7 @@ def processing_register_markdown(register: dict[str, Any]) -> str:
     retention = register["retention"]
     lines += [
         "",
-        "## " + _t("Bewaartermijnen", "Retention"),
+        "## " + pgettext("processing register", "Retention"),
         "",
         "| status | days | clock | rule |",
         "| --- | --- | --- | --- |",
@@ -122,7 +121,7 @@ def processing_register_markdown(register: dict[str, Any]) -> str:
         "",
         retention["access_log"],
         "",
-        "## " + _t("Beveiligingsmaatregelen", "Security measures"),
+        "## " + pgettext("processing register", "Security measures"),
         "",
     ]
     for key, value in register["security_measures"].items():

@@ -5,6 +5,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TeamRole
+from backend.i18n import in_language
 from signals.models import Outcome, Status, TargetGroup, Urgency
 
 register = template.Library()
@@ -62,3 +63,9 @@ EVENT_TEXTS = {
 @register.filter
 def event_text(value: str) -> str:
     return str(EVENT_TEXTS.get(value, value))
+
+
+@register.filter
+def localised(obj: object, field: str) -> str:
+    """A data text held in `<field>_nl` and `<field>_en` in the page's language (backend.i18n)."""
+    return in_language(getattr(obj, f"{field}_nl"), getattr(obj, f"{field}_en"))

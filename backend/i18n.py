@@ -1,0 +1,22 @@
+"""The one test of "is it English?" (docs/adr/0040).
+
+Interface text is gettext (`locale/`, msgids in English, Dutch the default language). Two kinds
+of text still choose a language by hand, and ask here: text that is data, held in `_nl`/`_en`
+fields or supplied by the deployment (reason codes, the instrument's items, a lawful basis's
+law), and the vocabularies whose declared choice labels are Dutch only."""
+
+from django.utils import translation
+
+
+def is_english(language: str | None = None) -> bool:
+    """True for English (`en`, `en-gb`, ...): `language`, or the active one when None. Anything
+    else, an empty language and no active language are Dutch."""
+    if language is None:
+        language = translation.get_language()
+    return (language or "nl")[:2] == "en"
+
+
+def in_language(nl: str, en: str, language: str | None = None) -> str:
+    """The one of a data text's two versions that `language` (or the active one) reads; Dutch
+    where the English version is empty (an optional `_en` field left blank)."""
+    return en if is_english(language) and en else nl
