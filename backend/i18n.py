@@ -20,3 +20,9 @@ def in_language(nl: str, en: str, language: str | None = None) -> str:
     """The one of a data text's two versions that `language` (or the active one) reads; Dutch
     where the English version is empty (an optional `_en` field left blank)."""
     return en if is_english(language) and en else nl
+
+
+def supported_language(language: str | None) -> str:
+    """`en` or `nl`: the language a text for someone whose language is `language` (a push, an
+    e-mail) is written in. Anything but English, and none, is Dutch."""
+    return "en" if is_english(language or "nl") else "nl"

@@ -8,39 +8,31 @@ from email.utils import parseaddr
 from typing import Final
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
 
+from backend.i18n import supported_language
 from notifications.messages import TEXTS
 
 DIGEST = "team_digest"
-# The line under the subject, and the digest's texts, per language. Dutch is the default.
-BODY: Final[dict[str, str]] = {
-    "nl": "Bekijk het in de werkruimte van Buurtsignaal:",
-    "en": "View it in the Buurtsignaal workspace:",
-}
-DIGEST_SUBJECT: Final[dict[str, str]] = {
-    "nl": "Dagoverzicht van je team",
-    "en": "Your team's daily digest",
-}
-DIGEST_LINES: Final[dict[str, str]] = {
-    "nl": "Nieuw sinds gisteren: {new}\nOpen: {open}\nTermijn verstreken: {overdue}",
-    "en": "New since yesterday: {new}\nOpen: {open}\nOverdue: {overdue}",
-}
-FOOTER: Final[dict[str, str]] = {
-    "nl": "Je krijgt dit bericht omdat je in een buurtteam werkt. Het dagoverzicht zet je uit "
-    "bij Instellingen in de werkruimte.",
-    "en": "You get this message because you work in a neighbourhood team. Turn the daily digest "
+# The line under the subject, and the digest's texts: gettext, context "e-mail", read in the
+# recipient's language.
+BODY: Final = pgettext_lazy("e-mail", "View it in the Buurtsignaal workspace:")
+DIGEST_SUBJECT: Final = pgettext_lazy("e-mail", "Your team's daily digest")
+DIGEST_LINES: Final = pgettext_lazy(
+    "e-mail", "New since yesterday: {new}\nOpen: {open}\nOverdue: {overdue}"
+)
+FOOTER: Final = pgettext_lazy(
+    "e-mail",
+    "You get this message because you work in a neighbourhood team. Turn the daily digest "
     "off under Settings in the workspace.",
-}
+)
 
 
 @dataclass(frozen=True)
 class OutgoingEmail:
     subject: str
     body: str
-
-
-def _language(language: str) -> str:
-    return language if language in BODY else "nl"
 
 
 def workspace_link(path: str) -> str:
@@ -60,17 +52,21 @@ def email_build(
 ) -> OutgoingEmail:
     """A signal event's e-mail (a link to the signal's page) or a team's digest (counts and a
     link to the queue)."""
-    lang = _language(language)
+    with translation.override(supported_language(language)):
+        return _email(kind=kind, object_id=object_id, counts=counts)
+
+
+def _email(*, kind: str, object_id: str, counts: dict[str, int] | None) -> OutgoingEmail:
     if kind == DIGEST:
         counts = counts or {}
-        lines = DIGEST_LINES[lang].format(
+        lines = str(DIGEST_LINES).format(
             new=counts.get("new", 0), open=counts.get("open", 0), overdue=counts.get("overdue", 0)
         )
         link = workspace_link("/werkruimte/wachtrij/")
         return OutgoingEmail(
-            subject=f"Buurtsignaal: {DIGEST_SUBJECT[lang]}",
-            body=f"{lines}\n\n{BODY[lang]}\n{link}\n\n{FOOTER[lang]}\n",
+            subject=f"Buurtsignaal: {DIGEST_SUBJECT}",
+            body=f"{lines}\n\n{BODY}\n{link}\n\n{FOOTER}\n",
         )
-    title, _body = TEXTS[kind].get(lang, TEXTS[kind]["nl"])
+    title = str(TEXTS[kind][0])
     link = workspace_link(f"/werkruimte/signalen/{object_id}/")
-    return OutgoingEmail(subject=f"Buurtsignaal: {title}", body=f"{BODY[lang]}\n{link}\n")
+    return OutgoingEmail(subject=f"Buurtsignaal: {title}", body=f"{BODY}\n{link}\n")

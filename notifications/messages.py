@@ -10,38 +10,42 @@ import warnings
 from datetime import timedelta
 from typing import Final
 
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 from firebase_admin import messaging
 
+from backend.i18n import supported_language
 from notifications.models import Notification
 
 Kind = Notification.Kind
 
-# (title, body) per kind and language. Dutch is the default.
-TEXTS: Final[dict[str, dict[str, tuple[str, str]]]] = {
-    Kind.SIGNAL_ROUTED: {
-        "nl": ("Nieuw signaal voor je team", "Open de app om het te bekijken."),
-        "en": ("New signal for your team", "Open the app to view it."),
-    },
-    Kind.SIGNAL_FORWARDED: {
-        "nl": ("Signaal doorgestuurd naar je team", "Open de app om het te bekijken."),
-        "en": ("Signal forwarded to your team", "Open the app to view it."),
-    },
-    Kind.SIGNAL_ASSIGNED: {
-        "nl": ("Er is een signaal aan je toegewezen", "Open de app om het te bekijken."),
-        "en": ("A signal was assigned to you", "Open the app to view it."),
-    },
-    Kind.SIGNAL_ACKNOWLEDGED: {
-        "nl": ("Je signaal is opgepakt", "Het buurtteam is ermee aan de slag."),
-        "en": ("Your signal has been picked up", "The neighbourhood team is working on it."),
-    },
-    Kind.SIGNAL_ESCALATED: {
-        "nl": ("Een signaal vraagt aandacht", "De termijn is verstreken. Open de app."),
-        "en": ("A signal needs attention", "The deadline has passed. Open the app."),
-    },
-    Kind.CONSENT_WITHDRAWN: {
-        "nl": ("Toestemming ingetrokken", "Open de app voor wat dit betekent voor het signaal."),
-        "en": ("Consent withdrawn", "Open the app to see what this means for the signal."),
-    },
+# (title, body) per kind: gettext, context "push", read in the recipient's language.
+TEXTS: Final[dict[str, tuple[Promise, Promise]]] = {
+    Kind.SIGNAL_ROUTED: (
+        pgettext_lazy("push", "New signal for your team"),
+        pgettext_lazy("push", "Open the app to view it."),
+    ),
+    Kind.SIGNAL_FORWARDED: (
+        pgettext_lazy("push", "Signal forwarded to your team"),
+        pgettext_lazy("push", "Open the app to view it."),
+    ),
+    Kind.SIGNAL_ASSIGNED: (
+        pgettext_lazy("push", "A signal was assigned to you"),
+        pgettext_lazy("push", "Open the app to view it."),
+    ),
+    Kind.SIGNAL_ACKNOWLEDGED: (
+        pgettext_lazy("push", "Your signal has been picked up"),
+        pgettext_lazy("push", "The neighbourhood team is working on it."),
+    ),
+    Kind.SIGNAL_ESCALATED: (
+        pgettext_lazy("push", "A signal needs attention"),
+        pgettext_lazy("push", "The deadline has passed. Open the app."),
+    ),
+    Kind.CONSENT_WITHDRAWN: (
+        pgettext_lazy("push", "Consent withdrawn"),
+        pgettext_lazy("push", "Open the app to see what this means for the signal."),
+    ),
 }
 
 # A push about a signal is stale after a day; the queue in the app is the source of truth.
@@ -77,8 +81,8 @@ def push_message_build(
     `collapse_key`, the `tag` the app gives its notification (in data: an `android.notification`
     block would make the system render the push, past the app's visibility handling), and
     APNs' `apns-collapse-id`."""
-    texts = TEXTS[kind]
-    title, body = texts.get(language, texts["nl"])
+    with translation.override(supported_language(language)):
+        title, body = (str(text) for text in TEXTS[kind])
     data = {
         "type": str(kind),
         "id": str(object_id),

@@ -19,7 +19,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from accounts.account_log import RULE_SYSTEM, account_change_record
 from accounts.emails import mask_email
@@ -27,6 +29,7 @@ from accounts.models import CredentialCode, User
 from audit.context import AccessContext
 from audit.models import AccessOutcome, Action
 from backend.enqueue import enqueue_on_commit
+from backend.i18n import supported_language
 
 logger = logging.getLogger(__name__)
 
@@ -34,42 +37,33 @@ CODE_SEND_MAX_ATTEMPTS = 5
 CODE_SEND_LEASE_SECONDS = 60
 CODE_REQUEUE_STALE_SECONDS = 120
 
-SUBJECT: Final[dict[str, str]] = {
-    "nl": "Buurtsignaal: je eenmalige code",
-    "en": "Buurtsignaal: your one-time code",
+# The e-mail's texts: gettext, context "one-time code e-mail", read in the holder's language.
+SUBJECT: Final = pgettext_lazy("one-time code e-mail", "Buurtsignaal: your one-time code")
+NEXT_STEP: Final[dict[str, Promise]] = {
+    CredentialCode.Purpose.ONBOARDING: pgettext_lazy(
+        "one-time code e-mail",
+        "An account has been created for you. Choose a password with this code and your "
+        "e-mail address in the app or the workspace; at your first login you link an "
+        "authenticator app.",
+    ),
+    CredentialCode.Purpose.RESET: pgettext_lazy(
+        "one-time code e-mail",
+        "Your credentials have been reset. Choose a new password with this code and your "
+        "e-mail address in the app or the workspace; at your next login you link an "
+        "authenticator app again.",
+    ),
+    CredentialCode.Purpose.SECOND_FACTOR: pgettext_lazy(
+        "one-time code e-mail",
+        "Your second factor has been reset; your password stays. Log in as usual: before you "
+        "link a new authenticator app you are asked for this code.",
+    ),
 }
-NEXT_STEP: Final[dict[str, dict[str, str]]] = {
-    "nl": {
-        CredentialCode.Purpose.ONBOARDING: "Er is een account voor je aangemaakt. Kies met deze "
-        "code en je e-mailadres een wachtwoord in de app of de werkruimte; bij je eerste login "
-        "koppel je een authenticator-app.",
-        CredentialCode.Purpose.RESET: "Je inloggegevens zijn gereset. Kies met deze code en je "
-        "e-mailadres een nieuw wachtwoord in de app of de werkruimte; bij je volgende login "
-        "koppel je opnieuw een authenticator-app.",
-        CredentialCode.Purpose.SECOND_FACTOR: "Je tweede factor is gereset; je wachtwoord blijft. "
-        "Log in zoals altijd: voordat je een nieuwe authenticator-app koppelt, wordt om deze "
-        "code gevraagd.",
-    },
-    "en": {
-        CredentialCode.Purpose.ONBOARDING: "An account has been created for you. Choose a "
-        "password with this code and your e-mail address in the app or the workspace; at your "
-        "first login you link an authenticator app.",
-        CredentialCode.Purpose.RESET: "Your credentials have been reset. Choose a new password "
-        "with this code and your e-mail address in the app or the workspace; at your next login "
-        "you link an authenticator app again.",
-        CredentialCode.Purpose.SECOND_FACTOR: "Your second factor has been reset; your password "
-        "stays. Log in as usual: before you link a new authenticator app you are asked for this "
-        "code.",
-    },
-}
-VALID_UNTIL: Final[dict[str, str]] = {
-    "nl": "De code werkt één keer, tot {until} (UTC).",
-    "en": "The code works once, until {until} (UTC).",
-}
-NOT_YOU: Final[dict[str, str]] = {
-    "nl": "Heb je hier niet om gevraagd? Neem contact op met je beheerder.",
-    "en": "Did not expect this? Contact your administrator.",
-}
+VALID_UNTIL: Final = pgettext_lazy(
+    "one-time code e-mail", "The code works once, until {until} (UTC)."
+)
+NOT_YOU: Final = pgettext_lazy(
+    "one-time code e-mail", "Did not expect this? Contact your administrator."
+)
 
 
 @dataclass(frozen=True)
@@ -93,17 +87,18 @@ def code_delivery_enqueue(*, code_id: int) -> None:
 
 
 def _message(*, row: CredentialCode, code: str) -> EmailMessage:
-    lang = row.user.language if row.user.language in SUBJECT else "nl"
     until = row.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-    body = (
-        f"{NEXT_STEP[lang][row.purpose]}\n\n    {code}\n\n"
-        f"{VALID_UNTIL[lang].format(until=until)}\n{NOT_YOU[lang]}\n"
-    )
+    with translation.override(supported_language(row.user.language)):
+        subject = str(SUBJECT)
+        body = (
+            f"{NEXT_STEP[row.purpose]}\n\n    {code}\n\n"
+            f"{str(VALID_UNTIL).format(until=until)}\n{NOT_YOU}\n"
+        )
     # One Message-ID per attempt: a repeat after a lost worker is recognisable as such.
     domain = settings.WORKSPACE_BASE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
     message_id = f"<credential-code.{row.pk}.{row.send_attempts}@{domain}>"
     return EmailMessage(
-        subject=SUBJECT[lang],
+        subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.user.email],

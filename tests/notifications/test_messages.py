@@ -4,6 +4,7 @@ import json
 import logging
 
 import pytest
+from django.utils import translation
 
 from notifications.gateways import ConsoleGateway, OutgoingPush, loggable_payload
 from notifications.messages import TEXTS, push_message_build
@@ -36,11 +37,22 @@ def build(
     return loggable_payload(message)
 
 
+def _texts(kind: str, language: str) -> tuple[str, str]:
+    with translation.override(language):
+        title, body = TEXTS[kind]
+        return str(title), str(body)
+
+
 def test_every_kind_has_a_dutch_and_an_english_text():
     assert set(TEXTS) == set(KINDS)
     for kind in KINDS:
-        assert set(TEXTS[kind]) == {"nl", "en"}
-        assert TEXTS[kind]["nl"] != TEXTS[kind]["en"]
+        dutch, english = _texts(kind, "nl"), _texts(kind, "en")
+        assert dutch[0] != english[0] and dutch[1] != english[1]
+
+
+def test_a_language_without_texts_reads_dutch():
+    payload = build(Notification.Kind.SIGNAL_ROUTED, "de")
+    assert payload["data"]["title"] == "Nieuw signaal voor je team"
 
 
 @pytest.mark.django_db
@@ -50,7 +62,7 @@ def test_a_payload_carries_only_type_id_and_generic_text(kind, language):
     # The id of a real signal with a resident in it, so a payload that looked them up would show.
     signal = make_signal(resident=RESIDENT, observation="Voelt zich alleen sinds de verhuizing.")
     payload = build(kind, language, object_id=str(signal.pk))
-    title, body = TEXTS[kind][language]
+    title, body = _texts(kind, language)
 
     assert "notification" not in payload  # data-only: the app renders it
     assert payload["data"] == {
