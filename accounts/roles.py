@@ -13,8 +13,9 @@ class Role(models.TextChoices):
 
 
 # Capabilities: permissions the code checks (user.has_perm, require_capability, has_capability).
-# Most are custom permissions declared on accounts.User (see its Meta); the last three belong to
-# the models of the apps that check them.
+# Most are custom permissions declared on accounts.User (see its Meta); break-glass and the
+# figures belong to the models of the apps that check them. signals.access and
+# accounts.services.users still hold their own copy of BREAK_GLASS and CHANGE_USER (docs/adr/0040).
 SUBMIT_SIGNAL = "accounts.submit_signal"
 WORK_TEAM_QUEUE = "accounts.work_team_queue"
 COORDINATE_TEAM = "accounts.coordinate_team"

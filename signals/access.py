@@ -17,7 +17,6 @@ from uuid import UUID
 
 from accounts.models import TeamMembership, TeamRole, User
 from accounts.roles import (
-    BREAK_GLASS,
     COORDINATE_TEAM,
     HANDLE_PRIVACY_REQUESTS,
     SUBMIT_SIGNAL,
@@ -28,6 +27,8 @@ from signals.grounds import Rule
 from signals.models import Signal
 from signals.visibility import grounds_of
 from signals.write_path import lock_signal
+
+BREAK_GLASS = "signals.break_glass_signal"
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ from django.db import transaction
 
 from accounts.account_log import account_change_record, actor_rule
 from accounts.models import User
-from accounts.roles import CHANGE_USER
 from accounts.services.sessions import login_sessions_end
 from audit.context import AccessContext
 from audit.models import Action
 from backend.errors import DomainError
+
+CHANGE_USER = "accounts.change_user"
 
 
 def require_capability(actor: User | None, permission: str) -> None:
