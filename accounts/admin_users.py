@@ -166,10 +166,17 @@ class UserAdmin(admin.ModelAdmin):
             obj._state.adding = False
             return
         # Profile fields are saved here; access fields only through the services (save_related).
+        # The address is one: one-time codes go there (accounts.services.email_change).
         stored = User.objects.get(pk=obj.pk)
-        for name in ACCESS_FIELDS:
+        wanted_email = obj.email
+        for name in (*ACCESS_FIELDS, "email"):
             setattr(obj, name, getattr(stored, name))
         obj.save()
+        if wanted_email != stored.email:
+            services.user_email_change(
+                user=obj, email=wanted_email, actor=request.user, context=context
+            )
+            obj.refresh_from_db()
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         if not change:

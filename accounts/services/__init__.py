@@ -9,6 +9,7 @@
 - `memberships`: team memberships and roles under the separation-of-duties rules, new users;
 - `membership_requests`: a team role asked for by an admin, approved or refused by a second person;
 - `users`: deactivating and reactivating an account;
+- `email_change`: an account's address; changed by someone else, its team roles wait for approval;
 - `lockout`: the callables django-axes is configured with (named in settings, not here).
 """
 
@@ -24,6 +25,7 @@ from accounts.services.credentials import (
     password_change,
     second_factor_remove,
 )
+from accounts.services.email_change import user_email_change
 from accounts.services.login import login, login_complete, password_reverify
 from accounts.services.membership_requests import (
     membership_decision_check,
@@ -115,6 +117,7 @@ __all__ = [
     "user_access_set",
     "user_create",
     "user_deactivate",
+    "user_email_change",
     "user_has_team_role",
     "user_is_privileged",
     "user_reactivate",

@@ -347,6 +347,7 @@ class Generator:
                 "method": "verbal_in_person",
                 "purposes": '{"team_contact": true, "share_with_initiative": false}',
                 "recipients": '["neighbourhood_team"]',
+                "unresolved_recipients": "[]",
                 "consent_text_id": str(self.consent_text_id),
                 "consent_text_sha256": self.consent_sha,
             }

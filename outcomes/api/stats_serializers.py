@@ -4,6 +4,7 @@ import re
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -22,7 +23,7 @@ PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 class PeriodField(serializers.CharField):
     """A released month, `YYYY-MM`; without it the latest release."""
 
-    default_error_messages = {"invalid": "A month as YYYY-MM."}
+    default_error_messages = {"invalid": _("A month as YYYY-MM.")}
 
     def __init__(self) -> None:
         super().__init__(
@@ -33,7 +34,10 @@ class PeriodField(serializers.CharField):
         text = super().to_internal_value(data)
         if not PERIOD.fullmatch(text):
             self.fail("invalid")
-        return date.fromisoformat(f"{text}-01")
+        try:
+            return date.fromisoformat(f"{text}-01")
+        except ValueError:  # year 0000, month 13: the pattern's shape, not a month
+            self.fail("invalid")
 
 
 class StatsQuery(StrictSerializer):

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from accounts.permissions import has_capability
 from audit.csv_export import csv_cell
 from backend.formats import CsvRenderer, JsonErrorsMixin, SvgRenderer
+from backend.schema import error_responses
 from outcomes.api import stats_serializers as s
 from outcomes.api.views import VIEW_STATISTICS
 from outcomes.stats import charts, selectors, tables
@@ -38,6 +39,11 @@ def _stats(query: dict[str, Any]) -> selectors.Stats:
     return selectors.stats_get(filters=filters, period=query.get("period"))
 
 
+# no_figures_released (404): no release of that month (or none yet); figures_month_open (409):
+# the month asked for has not ended, so it cannot have a release.
+RELEASE_ERRORS = error_responses(404, 409)
+
+
 class _StatsApi(JsonErrorsMixin, APIView):
     permission_classes = [has_capability(VIEW_STATISTICS)]
 
@@ -50,7 +56,7 @@ class StatsApi(_StatsApi):
     kind of initiative. Counts under the threshold, and those that would give them away, are
     null."""
 
-    @extend_schema(parameters=[s.StatsQuery], responses={200: s.StatsOutput})
+    @extend_schema(parameters=[s.StatsQuery], responses={200: s.StatsOutput, **RELEASE_ERRORS})
     def get(self, request: Request) -> Response:
         return Response(s.StatsOutput(_stats(_query(request, s.StatsQuery))).data)
 
@@ -75,6 +81,7 @@ class StatsTableApi(_StatsApi):
         responses={
             (200, "application/json"): s.TableOutput,
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+            **RELEASE_ERRORS,
         },
     )
     def get(self, request: Request) -> Any:
@@ -95,7 +102,10 @@ class StatsChartApi(_StatsApi):
 
     @extend_schema(
         parameters=[s.ChartQuery],
-        responses={(200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.STR)},
+        responses={
+            (200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.STR),
+            **RELEASE_ERRORS,
+        },
     )
     def get(self, request: Request) -> Any:
         query = _query(request, s.ChartQuery)

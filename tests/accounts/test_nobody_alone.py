@@ -310,3 +310,67 @@ def test_someone_made_admin_while_waiting_is_not_given_the_team_role(team_and_si
         team_membership_approve(request_id=pending.pk, actor=coordinator, context=CONTEXT)
     assert refused.value.code == "team_role_for_privileged"
     assert not TeamMembership.objects.filter(user=person).exists()
+
+
+def _change_email_in_the_admin(admin_client, user: User, email: str) -> None:
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(email=email, is_active="on", full_name=user.full_name, groups=[])
+    data["organisation"] = user.organisation_id or ""
+    for flag in ("is_staff", "is_superuser"):
+        data.pop(flag, None)
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_pointing_a_members_address_at_the_admin_suspends_the_team_role(
+    admin_client, team_and_signal
+):
+    """Found in the attack review of issue 18: the admin set a member's e-mail address to its
+    own mailbox, reset the credentials, received the code, set a password, linked its own
+    authenticator and read the queue as that member, alone. An address changed by someone
+    else now turns the member's team roles into requests a second person must approve."""
+    team, coordinator, signal = team_and_signal
+    member = member_of(team, email="lid@example.test")
+    taken = "beheerder.prive@example.org"
+    _change_email_in_the_admin(admin_client, member, taken)
+
+    member = fresh(member)
+    assert member.email == taken
+    assert not TeamMembership.objects.filter(user=member).exists()
+    pending = MembershipRequest.objects.get(user=member, status=MembershipRequest.Status.PENDING)
+    assert (pending.team_id, pending.role) == (team.pk, TeamRole.MEMBER)
+    changed = AccessLog.objects.get(
+        action=Action.CREDENTIAL_CHANGE, object_id=str(member.pk), details__change="email_changed"
+    )
+    assert changed.actor_id == admin_client.user.pk
+    assert changed.details["from"] != changed.details["to"] and "@" in changed.details["to"]
+
+    # The rest of the takeover: reset, the code in the admin's mailbox, a password, a token.
+    admin_client.post(
+        USERS, {"action": "reset_credentials", "_selected_action": [member.pk], "confirm": "yes"}
+    )
+    code = mailed_code(member)
+    body = {"email": taken, "code": code, "password": "beheer-neemt-over-123"}
+    assert APIClient().post(SET, body, format="json").status_code == 204
+    assert queue_ids(token_client(fresh(member))) == 403  # no team role: nothing to read
+
+    # The coordinator, a second person, gives the role back.
+    decided = token_client(coordinator).post(
+        reverse("membership-request-approve", args=[pending.pk]), {}, format="json"
+    )
+    assert decided.status_code == 200, decided.json()
+    assert queue_ids(token_client(fresh(member))) == [str(signal.pk)]
+
+
+def test_the_holder_changing_their_own_address_keeps_their_team_role(team_and_signal):
+    from accounts.services import user_email_change
+
+    team, _, _ = team_and_signal
+    member = member_of(team, email="lid@example.test")
+    assert user_email_change(
+        user=member, email="Lid.Nieuw@Example.test", actor=member, context=CONTEXT
+    )
+    assert fresh(member).email == "lid.nieuw@example.test"
+    assert TeamMembership.objects.filter(user=member, team=team).exists()

@@ -60,3 +60,14 @@ def test_a_month_not_yet_over_is_not_released(two_months):
         figure_release_create(period=date(2026, 2, 1))
     assert refused.value.code == "figures_month_open"
     assert not FigureRelease.objects.exists()
+
+
+@pytest.mark.parametrize("period", ["0000-01", "2026-13", "2026-1", "26-01", "2026-01-01"])
+def test_a_period_that_is_no_month_is_refused_not_a_500(period):
+    """Fuzzing found `0000-01`: the pattern matched, the date did not exist, and the API
+    answered 500."""
+    from outcomes.api.stats_serializers import StatsQuery
+
+    query = StatsQuery(data={"period": period})
+    assert not query.is_valid()
+    assert "period" in query.errors

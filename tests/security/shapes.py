@@ -109,7 +109,7 @@ EXPORT_SIGNAL = {
     ],
     "consent": {
         **dict.fromkeys(["id", "given_at", "recorded_at", "given_by", "representative_relation"]),
-        **dict.fromkeys(["method", "recipients", "withdrawn_at"]),
+        **dict.fromkeys(["method", "recipients", "recipient_names", "withdrawn_at"]),
         "purposes": [{"code", "granted", "description"}],
         "consent_text": {"version", "language", "sha256", "body"},
     },
