@@ -1,5 +1,5 @@
 """Brings every role group to exactly the grants declared in accounts.roles.ROLE_PERMISSIONS
-(docs/adr/0040): the five earlier data migrations only ever added, so a grant removed from the
+(docs/adr/0040): the six earlier data migrations only ever added, so a grant removed from the
 code stayed in the database. To change a grant, edit the declaration and add a migration like
 this one with a fresh frozen copy; tests/accounts/test_roles.py fails until the database
 matches."""
