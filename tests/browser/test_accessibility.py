@@ -13,13 +13,14 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.urls import Resolver404, URLPattern, resolve
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from accounts.models import TeamRole
 from accounts.services import team_membership_request
 from audit.context import AccessContext
+from signals.models import Consent, ConsentPurpose, ConsentText
 from tests.accounts.helpers import fresh_code, totp_device
 from tests.browser.axe import axe_source, axe_violations, horizontal_overflow
 from tests.factories import PASSWORD, UserFactory
@@ -94,12 +95,19 @@ class Audit:
         self.check(label)
 
     def press(self, css: str) -> None:
-        """Clicks and waits for the next page, so that no later step acts on the old one."""
-        page = self.driver.find_element(By.TAG_NAME, "html")
+        """Clicks and waits until the next page has loaded, so that no later step acts on the
+        old one. (Polling the old element for staleness raced: Chrome sometimes answers "node
+        does not belong to the document" instead.)"""
+        before = self.driver.execute_script("return performance.timeOrigin")
         self.driver.find_element(By.CSS_SELECTOR, css).click()
-        wait = WebDriverWait(self.driver, 10)
-        wait.until(staleness_of(page))
-        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(self.driver, 10, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: (
+                d.execute_script(
+                    "return document.readyState === 'complete' && performance.timeOrigin"
+                )
+                not in (False, before)
+            )
+        )
 
 
 def switch_language(audit: Audit) -> None:
@@ -140,6 +148,12 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
         role=TeamRole.MEMBER,
         actor=UserFactory(admin=True),
         context=AccessContext.system(role="test"),
+    )
+    # A consent that gives less than was ticked, for the consent-gaps page to list.
+    Consent.objects.filter(signal=world.foreign).update(
+        consent_text=ConsentText.objects.get(version="2026-1", language="nl"),
+        purposes={purpose.value: True for purpose in ConsentPurpose},
+        unresolved_recipients=["Straße"],
     )
     audit = Audit(browser, language)
     switch_language(audit)
@@ -191,6 +205,7 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     audit.open("/werkruimte/privacy/noodinzage/", "break-glass review")
     audit.open("/werkruimte/privacy/verzoeken/", "subject requests")
     audit.open("/werkruimte/privacy/registers/", "registers")
+    audit.open("/werkruimte/privacy/toestemmingen/", "consent gaps")
     audit.open("/werkruimte/privacy/betrokkene/", "subject lookup")
     audit.driver.find_element(By.ID, "id_signal").send_keys(str(world.signal.pk))
     audit.press("main button[type=submit]")
