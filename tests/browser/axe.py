@@ -24,17 +24,26 @@ axe.run(document, {runOnly: {type: "tag", values: arguments[0]}, resultTypes: ["
   .catch(error => done([{id: "axe-error", impact: "critical", help: String(error), targets: []}]));
 """
 
-# The outermost elements wider than the viewport, named so that a failure says what overflows.
+# What makes the page wider than the viewport: elements sticking out whose parent does not,
+# and absolutely positioned ones (which a scrolling ancestor may not clip); not what a
+# scrolling region holds.
 OVERFLOWING = """
 const width = window.innerWidth;
+const right = e => e.getBoundingClientRect().right;
+const escapes = e => ["absolute", "fixed"].includes(getComputedStyle(e).position);
+const scrolled = e => {
+  for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+    if (getComputedStyle(a).overflowX !== "visible") return true;
+  }
+  return false;
+};
+const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+  + (typeof e.className === "string" && e.className ? "." + e.className.split(" ").join(".") : "");
 return Array.from(document.querySelectorAll("body *"))
-  .filter(e => e.getBoundingClientRect().right > width + 1)
-  .filter(e => !e.closest(".skip-link, .visually-hidden"))
-  .filter(e => !(e.parentElement.getBoundingClientRect().right > width + 1))
+  .filter(e => right(e) > width + 1)
+  .filter(e => escapes(e) || (!scrolled(e) && !(right(e.parentElement) > width + 1)))
   .slice(0, 8)
-  .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
-    + (e.className && typeof e.className === "string" ? "." + e.className.split(" ").join(".") : "")
-    + " right=" + Math.round(e.getBoundingClientRect().right));
+  .map(e => name(e) + " in " + name(e.parentElement) + " right=" + Math.round(right(e)));
 """
 
 

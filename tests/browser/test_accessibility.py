@@ -65,10 +65,14 @@ class Audit:
         self.driver.set_script_timeout(60)
 
     def width(self, pixels: int) -> None:
+        """A viewport `pixels` wide. Scrollbars are hidden, as a phone's overlay scrollbars
+        take no room: otherwise the page is laid out 15 px narrower than innerWidth, and
+        content cut off under the scrollbar would pass the check."""
         self.driver.execute_cdp_cmd(
             "Emulation.setDeviceMetricsOverride",
             {"width": pixels, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
         )
+        self.driver.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
 
     def check(self, label: str) -> None:
         driver = self.driver
