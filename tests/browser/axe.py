@@ -11,7 +11,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
-HINT = "install axe-core for the browser tests: (cd tests/browser && npm ci)"
+HINT = "install axe-core for the browser tests: make axe (npm ci in tests/browser)"
 TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 
 RUN = """
