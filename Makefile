@@ -9,7 +9,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test fuzz lint format check-deploy schema-check compose-check bench clean \
+.PHONY: install axe run test fuzz lint format check-deploy schema-check compose-check bench clean \
 	faults faults-ci faults-pending bench-quick bench-profile bench-tools
 
 .tools/bin/uv:
@@ -22,10 +22,24 @@ $(VENV)/.synced: pyproject.toml uv.lock | .tools/bin/uv
 
 install: $(VENV)/.synced  ## virtualenv from the lock file
 
+# axe-core for the accessibility browser test (docs/adr/0038), from tests/browser's npm lock
+# file. Without npm the test skips with a hint, except in CI (CI=true), where it fails.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund && touch $@; \
+	elif [ -n "$${CI:-}" ]; then \
+	  echo "axe: npm is missing; install Debian's nodejs and npm (apt-get install nodejs npm)"; exit 1; \
+	else \
+	  echo "axe: npm is missing, so the accessibility browser test will be skipped"; \
+	fi
+
+axe: $(AXE)  ## axe-core for tests/browser (npm ci from tests/browser/package-lock.json)
+
 run: install  ## demo on SQLite with a real Celery worker over the filesystem transport
 	PORT=$(PORT) DJANGO_SETTINGS_MODULE=backend.settings.demo scripts/run-demo
 
-test: install  ## the suite against PostgreSQL and Redis at 127.0.0.1
+test: install axe  ## the suite against PostgreSQL and Redis at 127.0.0.1
 	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Fault scenarios (docs/reliability.md) start their own Redis, PostgreSQL, gunicorn, workers and

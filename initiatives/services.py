@@ -185,10 +185,15 @@ def referral_step(
         ending = step in referral_flow.ENDING
         if share_contact and (ending or not gate.allowed):
             raise DomainError("initiative_consent_missing", details=gate.as_details())
+        if share_contact and not referral.initiative.is_active:
+            # Left the catalogue after the proposal: nobody there to receive the details.
+            raise DomainError("initiative_unavailable")
         now = timezone.now()
         referral.step = step
         referral.follow_up_on = None if ending else follow_up_on
-        if share_contact:
+        if share_contact and referral.contact_shared_at is None:
+            # The first handover is the date the details left (AVG art. 19); a repeat to the
+            # same initiative is in the events, and moves nothing.
             referral.contact_shared_at = now
         if step == ReferralStep.MEETING_HAPPENED:
             referral.first_meeting_at = now

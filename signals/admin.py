@@ -40,6 +40,20 @@ class ConsentTextForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields.pop("purposes", None)  # read-only once added, like the body
 
+    def clean_body(self) -> str:
+        """A new version needs new words: the same body again (under other purposes, say) would
+        let ticks claim what the words never said; the hash could not tell the two apart."""
+        body = self.cleaned_data["body"]
+        if self.instance.pk is None:
+            digest = hashlib.sha256(body.encode()).hexdigest()
+            same = ConsentText.objects.filter(sha256=digest).first()
+            if same is not None:
+                raise forms.ValidationError(
+                    _("These words are already version %(version)s; a new version needs its own.")
+                    % {"version": same.version}
+                )
+        return body
+
 
 @admin.register(ConsentText)
 class ConsentTextAdmin(admin.ModelAdmin):

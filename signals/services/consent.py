@@ -35,6 +35,8 @@ def consent_withdraw(*, signal_id: UUID | str, actor: Actor, reason: str = "") -
     follow-up stop, the team is told, and the personal fields are erased at once (the buurt,
     target group, reasons, urgency and dates stay for anonymous figures).
 
+    Anyone but the signaller gives a reason (400 reason_required, nothing written).
+
     Side effects: ConsentWithdrawal; status `withdrawn`; `consent_withdrawn` event (notifies the
     team); personal fields and note bodies blanked; `personal_data_erased` event."""
     with transaction.atomic():
@@ -42,6 +44,11 @@ def consent_withdraw(*, signal_id: UUID | str, actor: Actor, reason: str = "") -
         consent = Consent.objects.select_for_update().get(signal=signal)
         if signal.status == Status.WITHDRAWN:
             raise DomainError("already_withdrawn")
+        if not reason.strip() and signal.created_by_id != getattr(actor, "pk", None):
+            # The signaller records the resident's own word in the app, as easily as consent
+            # was given (AVG art. 7(3)); the team and the privacy officer, at a desk or through
+            # the API alike, say how the withdrawal reached them (issue 18, finding 6).
+            raise DomainError("reason_required")
         ConsentWithdrawal.objects.create(consent=consent, withdrawn_by=actor, reason=reason)
         from_status = signal.status
         signal.status = Status.WITHDRAWN

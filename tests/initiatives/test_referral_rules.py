@@ -112,3 +112,47 @@ def test_no_contact_detail_leaves_on_a_closing_step(client_for, steps, closing):
     referral = Referral.objects.get()
     assert referral.contact_shared_at is None and referral.step == steps[-1]
     assert AccessLog.objects.filter(action="export").count() == exports
+
+
+def test_the_recipient_date_is_the_first_handover():
+    """Attack review of issue 18: a second handover moved the date the details first left."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from initiatives import selectors, services
+    from tests.initiatives.factories import sharing_consent
+
+    initiative = make_initiative()
+    signal, member, _ = worked_signal(consent=sharing_consent(initiative))
+    services.referral_propose(actor=member, signal_id=signal.pk, initiative_id=initiative.pk)
+    first = timezone.now()
+    shared = services.referral_step(
+        actor=member, signal_id=signal.pk, step="agreed", share_contact=True
+    )
+    assert shared.handover["resident"]["phone"]
+    with time_machine.travel(first + timedelta(days=20)):
+        services.referral_step(
+            actor=member, signal_id=signal.pk, step="contacted", share_contact=True
+        )
+    [recipient] = selectors.data_recipients(signal_ids=[signal.pk])
+    assert recipient.received_at - first < timedelta(hours=1)
+
+
+def test_no_handover_to_an_initiative_that_left_the_catalogue():
+    """Attack review of issue 18: proposed while active, deactivated, then handed the details."""
+    from backend.errors import DomainError
+    from initiatives import services
+    from initiatives.models import Initiative
+    from tests.initiatives.factories import sharing_consent
+
+    initiative = make_initiative()
+    signal, member, _ = worked_signal(consent=sharing_consent("any"))
+    services.referral_propose(actor=member, signal_id=signal.pk, initiative_id=initiative.pk)
+    Initiative.objects.filter(pk=initiative.pk).update(is_active=False)
+    with pytest.raises(DomainError) as refused:
+        services.referral_step(actor=member, signal_id=signal.pk, step="agreed", share_contact=True)
+    assert refused.value.code == "initiative_unavailable"
+    referral = Referral.objects.get()
+    assert referral.contact_shared_at is None and referral.step == "proposed"

@@ -188,7 +188,7 @@ def test_consent_withdrawal_stops_the_active_referral(setup) -> None:
     signal, client, initiative = setup
     propose(client, signal, initiative)
     step(client, signal, "agreed")
-    response = client.post(url(signal, "withdraw-consent"), {}, format="json")
+    response = client.post(url(signal, "withdraw-consent"), {"reason": "Belde."}, format="json")
     assert response.status_code == 200, response.content
     referral = Referral.objects.get(signal=signal)
     assert referral.step == "stopped" and referral.ended_at is not None

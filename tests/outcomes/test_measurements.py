@@ -193,7 +193,7 @@ def test_withdrawal_and_erasure_erase_the_answers_and_keep_the_refusal(worker, c
     client = client_for(worker)
     client.post(url(measured), {"phase": "baseline", "answers": ANSWERS}, format="json")
     client.post(url(declined), {"phase": "baseline", "declined": True}, format="json")
-    services.consent_withdraw(signal_id=measured.pk, actor=worker)
+    services.consent_withdraw(signal_id=measured.pk, actor=worker, reason="Belde.")
     services.signal_personal_data_erase(signal_id=declined.pk, actor=SYSTEM, reason="retention")
     gone = Measurement.objects.get(signal=measured)
     assert gone.answers == "" and gone.erased_at is not None

@@ -349,7 +349,9 @@ def test_another_teams_signal_answers_exactly_like_a_missing_one(world, endpoint
 def test_privacy_officer_withdraws_on_any_signal_even_before_routing(world):
     unrouted = make_signal(state=Status.RECEIVED)
     client = token_client(world.users["privacy_officer"])
-    response = client.post(_url(unrouted.pk, "/withdraw-consent"), {}, format="json")
+    response = client.post(
+        _url(unrouted.pk, "/withdraw-consent"), {"reason": "Brief van de bewoner."}, format="json"
+    )
     assert response.status_code == 200
     unrouted.refresh_from_db()
     assert (unrouted.status, unrouted.observation) == (Status.WITHDRAWN, "")

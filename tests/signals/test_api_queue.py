@@ -105,7 +105,7 @@ def test_default_is_open_work_of_own_teams_soonest_deadline_first(
         declined = make_signal(state=Status.DECLINED, worker=member)
         make_signal(state=Status.RECEIVED)
         withdrawn = make_signal(state=Status.ROUTED)
-        services.consent_withdraw(signal_id=withdrawn.pk, actor=member)
+        services.consent_withdraw(signal_id=withdrawn.pk, actor=member, reason="Belde zelf.")
         forwarded = make_signal(state=Status.ROUTED)
         services.signal_forward(
             signal_id=forwarded.pk,
@@ -134,7 +134,7 @@ def test_status_filter_takes_several_values_and_lifts_the_open_default(member, c
     closed = make_signal(state=Status.CLOSED, worker=member)
     declined = make_signal(state=Status.DECLINED, worker=member)
     withdrawn = make_signal(state=Status.ROUTED)
-    services.consent_withdraw(signal_id=withdrawn.pk, actor=coordinator)
+    services.consent_withdraw(signal_id=withdrawn.pk, actor=coordinator, reason="Belde zelf.")
     assert set(ids(queue(member, status=["closed", "declined"]))) == set(ids([closed, declined]))
     assert ids(queue(member, status="withdrawn")) == ids([withdrawn])
     assert ids(queue(member, status="routed")) == ids([routed])
@@ -243,7 +243,7 @@ def test_cursor_pages_keep_signals_without_a_deadline(member):
         closed = [make_signal(state=Status.CLOSED, worker=member) for _ in range(2)]
     withdrawn = [make_signal(state=Status.ROUTED) for _ in range(2)]
     for signal in withdrawn:
-        services.consent_withdraw(signal_id=signal.pk, actor=member)
+        services.consent_withdraw(signal_id=signal.pk, actor=member, reason="Belde zelf.")
     client = token_client(member)
     seen, pages = [], []
     url, params = "/api/v1/queue", {"status": ["closed", "withdrawn"], "page_size": 1}

@@ -139,7 +139,7 @@ def test_own_team_needs_no_break_glass(signal):
 
 
 def _withdrawn(signal, officer):
-    services.consent_withdraw(signal_id=signal.pk, actor=officer)
+    services.consent_withdraw(signal_id=signal.pk, actor=officer, reason="Brief.")
 
 
 def _erased(signal, officer):

@@ -47,3 +47,17 @@ def test_the_purposes_of_a_text_cannot_change_once_added(admin):
     assert response.status_code == 302, response.content[:800]
     text.refresh_from_db()
     assert text.purposes == ["team_contact"]
+
+
+def test_the_words_of_an_existing_text_cannot_come_back_under_other_purposes(admin):
+    """Attack review of issue 18: 2026-1's words, which say the data is for the team's contact
+    only, were added again as a new version with handover and measurement ticked, and intake
+    accepted both under them. The same words are refused as a new version."""
+    old = ConsentText.objects.get(version="2026-1", language="nl")
+    everything = ["team_contact", "share_with_initiative", "measure_outcome"]
+    response = admin.post(
+        ADD, {"version": "2026-1b", "language": "nl", "body": old.body, "purposes": everything}
+    )
+    assert response.status_code == 200
+    assert "2026-1" in response.content.decode()
+    assert not ConsentText.objects.filter(version="2026-1b").exists()

@@ -130,6 +130,31 @@ def test_withdrawal_over_the_api_for_the_signaller_and_404_for_another(client_fo
     assert response.json()["status"] == "withdrawn"
 
 
+def test_the_team_gives_a_reason_to_withdraw_through_the_api_the_signaller_need_not(client_for):
+    """Attack review of issue 18: the desk's withdrawal needs a reason (finding 6), but a team
+    member's app token erased on one call with `{}`. Everyone but the signaller says how the
+    withdrawal reached them; the signaller records the resident's own word as easily as consent
+    was given."""
+    team = team_with_coverage()
+    member = member_of(team)
+    signal = make_signal(state=Status.ROUTED, worker=member)
+    url = f"/api/v1/signals/{signal.pk}/withdraw-consent"
+    for body in ({}, {"reason": "   "}):
+        refused = client_for(member).post(url, body, format="json")
+        assert refused.status_code == 400 and refused.json()["code"] == "reason_required"
+    signal.refresh_from_db()
+    assert signal.status == Status.ROUTED and signal.resident_first_name
+    assert not ConsentWithdrawal.objects.exists()
+    given = client_for(member).post(url, {"reason": "Belde zelf."}, format="json")
+    assert given.status_code == 200
+
+    other = make_signal()
+    own = client_for(other.created_by).post(
+        f"/api/v1/signals/{other.pk}/withdraw-consent", {}, format="json"
+    )
+    assert own.status_code == 200
+
+
 def test_the_order_of_reason_codes_does_not_make_a_retry_a_new_signal():
     signaller = UserFactory(field_worker=True)
     first = intake_input(reasons=["few_contacts", "recently_moved"])
