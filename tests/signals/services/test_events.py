@@ -5,8 +5,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 
+from accounts.actors import SYSTEM
 from signals import services
-from signals.access import SYSTEM
 from signals.models import Signal, SignalEvent
 from tests.signals.factories import make_signal
 
