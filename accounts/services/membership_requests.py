@@ -122,7 +122,9 @@ def team_membership_approve(
 
     Side effects: the TeamMembership row and the user's team role groups; the request
     approved (decided_by, decided_at); an access log row (membership_change, added or
-    role_changed, with the request and both persons)."""
+    role_changed, with the request and both persons). Only a person decides: None and the
+    system are refused (403)."""
+    require_person(actor)
     with transaction.atomic():
         request, user = _load_for_decision(
             request_id=request_id, actor=actor, pending=membership_requests_decidable(user=actor)
@@ -157,6 +159,7 @@ def team_membership_refuse(
 
     Side effects: the request refused (decided_by, decided_at); an access log row
     (membership_change, change refused)."""
+    require_person(actor)
     with transaction.atomic():
         request, user = _load_for_decision(
             request_id=request_id, actor=actor, pending=membership_requests_decidable(user=actor)
