@@ -154,8 +154,8 @@ def load() -> list[str]:
                 roles=list(roles),
                 **system,
             )
-            # The system (actor None) writes memberships at once: demo memberships are created
-            # approved; a person's would wait for a second one (docs/adr/0034).
+            # The system (DEMO, a SystemActor) writes memberships at once: demo memberships are
+            # created approved; a person's would wait for a second one (docs/adr/0034).
             for team_name, role in memberships:
                 services.team_membership_set(
                     team=Team.objects.get(name=team_name), user=user, role=role, **system

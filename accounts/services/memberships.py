@@ -95,6 +95,7 @@ def team_membership_set(
 
     Side effects: TeamMembership row; the user's team role groups; an access log row
     (membership_change)."""
+    require_capability_or_system(actor, MANAGE_CONFIGURATION)  # before anything, a no-op too
     role = TeamRole(role).value
     with transaction.atomic():
         user = user_lock(user)
@@ -219,6 +220,7 @@ def user_access_set(
 
     Side effects: the user's groups, is_staff, is_superuser; an access log row (role_change)
     with the roles added and removed and the flags changed."""
+    require_capability_or_system(actor, CHANGE_USER)  # before anything, a no-op too
     wanted = {Role(role).value for role in roles}
     with transaction.atomic():
         user = user_lock(user)

@@ -78,6 +78,20 @@ def test_a_missing_actor_is_refused_by_every_account_write():
         assert state() == before, write_name
 
 
+def test_a_missing_actor_is_refused_even_where_nothing_would_change():
+    team = TeamFactory()
+    member = member_of(team)
+    for write in (
+        lambda: services.team_membership_set(
+            team=team, user=member, role=TeamRole.MEMBER, actor=None, context=CONTEXT
+        ),
+        lambda: services.user_access_set(user=member, roles=[], actor=None, context=CONTEXT),
+    ):
+        with pytest.raises(DomainError) as refused:
+            write()
+        assert refused.value.code == "permission_denied"
+
+
 def test_the_system_actor_makes_the_same_writes_and_is_logged_as_the_system():
     for write_name, write in writes(SystemActor("test")).items():
         before = list(AccessLog.objects.values_list("pk", flat=True))
