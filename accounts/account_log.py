@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.crypto import salted_hmac
 
+from accounts.actors import Actor, is_system
 from accounts.emails import normalise_email
 from accounts.models import User
 from audit.context import AccessContext
@@ -18,10 +19,10 @@ RULE_OWN_ACCOUNT = "own_account"
 RULE_SYSTEM = "system"
 
 
-def actor_rule(actor: User | None, capability: str) -> str:
-    """The grounds written with a change: the capability an admin used, or `system` for a
-    command or migration without a person behind it."""
-    return RULE_SYSTEM if actor is None else f"capability:{capability}"
+def actor_rule(actor: Actor, capability: str) -> str:
+    """The grounds written with a change: the capability an admin used, or `system` for the
+    system (a command, the demo loader: accounts.actors.SystemActor)."""
+    return RULE_SYSTEM if is_system(actor) else f"capability:{capability}"
 
 
 def account_change_record(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
+from accounts.actors import SystemActor
 from accounts.mfa import user_requires_mfa
 from accounts.models import MappingVersion, Neighbourhood, Organisation, Team, TeamCoverage, User
 from accounts.neighbourhood_import import import_address_table
@@ -17,6 +18,7 @@ from accounts.roles import Role
 from accounts.services import TOTP_DEVICE_NAME
 from audit.context import AccessContext
 
+DEMO = SystemActor("demo")  # the demo loader acts as the system (docs/adr/0039)
 DEMO_PASSWORD = "demo-verbinding-2026"
 DEMO_SAMPLE = Path(__file__).parent / "demo_data" / "demo-sample-utrecht_pc6hnr20240801_gwb.csv"
 DEMO_MAPPING_LABEL = "demo-2024"
@@ -121,7 +123,7 @@ def load() -> list[str]:
                 is_demo=True,
                 activate=True,
             )
-    system = {"actor": None, "context": AccessContext.system(role="demo")}
+    system = {"actor": DEMO, "context": AccessContext.system(role="demo")}
     with transaction.atomic():
         for code, (name, wijk_name) in NEIGHBOURHOOD_NAMES.items():
             Neighbourhood.objects.filter(code=code).update(
@@ -152,8 +154,8 @@ def load() -> list[str]:
                 roles=list(roles),
                 **system,
             )
-            # The system (actor None) writes memberships at once: demo memberships are created
-            # approved; a person's would wait for a second one (docs/adr/0034).
+            # The system (DEMO, a SystemActor) writes memberships at once: demo memberships are
+            # created approved; a person's would wait for a second one (docs/adr/0034).
             for team_name, role in memberships:
                 services.team_membership_set(
                     team=Team.objects.get(name=team_name), user=user, role=role, **system

@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.utils.decorators import method_decorator
 
 from accounts.authentication import session_is_verified
 
@@ -29,11 +28,3 @@ def verified_session_required(view: View) -> View:
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
 
     return guarded
-
-
-class VerifiedSessionRequiredMixin:
-    """The same for a class-based view (put it first among the bases)."""
-
-    @method_decorator(verified_session_required)
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

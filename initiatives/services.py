@@ -11,6 +11,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import Actor
 from accounts.models import User
 from backend.errors import DomainError
 from initiatives import consent_gate, recipients, referral_flow
@@ -224,7 +225,7 @@ def _handover(signal: Signal, initiative: Initiative) -> dict[str, Any]:
     }
 
 
-def referrals_stop(*, signal: Signal, actor: User | None, because: str) -> Referral | None:
+def referrals_stop(*, signal: Signal, actor: Actor, because: str) -> Referral | None:
     """Stops the signal's active referral `because` the consent was withdrawn or the signal
     closes (nothing can work it any more). The caller holds the signal's lock (the one write
     path is running).

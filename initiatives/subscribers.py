@@ -4,6 +4,7 @@ asks (docs/adr/0020, 0026, 0037). Connected and registered in InitiativesConfig.
 from collections.abc import Mapping
 from typing import Any
 
+from accounts.actors import SYSTEM
 from initiatives import services
 from signals import hooks, providers
 from signals.models import Consent, Outcome, SignalEvent
@@ -15,8 +16,9 @@ STOPPED_BY_CLOSE = "signal_closed"
 def on_signal_event_appended(sender: type, event: SignalEvent, **kwargs: Any) -> None:
     """Consent withdrawn: the active referral stops, in the withdrawal's transaction."""
     if event.type == SignalEvent.Type.CONSENT_WITHDRAWN:
+        # The event records the system as no person (signals.write_path.append_event).
         services.referrals_stop(
-            signal=event.signal, actor=event.actor, because=STOPPED_BY_WITHDRAWAL
+            signal=event.signal, actor=event.actor or SYSTEM, because=STOPPED_BY_WITHDRAWAL
         )
 
 

@@ -4,10 +4,9 @@ services lock rows and skip what is done, so running a task twice is harmless.""
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
 
 from notifications import services
-from signals.models import SignalEvent
 
 # A database blip is worth a retry; push-provider answers are handled per row by the service.
 _DB_RETRY = {
@@ -37,19 +36,6 @@ def notifications_requeue() -> int:
 def devices_prune() -> int:
     """Beat, daily: deletes devices unseen for DEVICE_PRUNE_DAYS."""
     return services.devices_prune()
-
-
-@shared_task(name="notifications.tasks.signal_event_fan_out", **_DB_RETRY)
-def signal_event_fan_out(event_id: int) -> None:
-    """Records (and sends) the pushes for an already committed event, e.g. to replay one by
-    hand. Appending an event records its pushes inside its transaction already (the
-    notifications.subscribers subscriber of signals.hooks.event_appended);
-    the dedupe key makes a replay add nothing that exists."""
-    event = SignalEvent.objects.select_related("signal").filter(pk=event_id).first()
-    if event is None:
-        return
-    with transaction.atomic():
-        services.signal_event_notify(event=event)
 
 
 @shared_task(bind=True, name="notifications.tasks.email_notices_send", **_DB_RETRY)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from accounts.demo import DEMO
 from accounts.models import Team, User
 from backend.errors import DomainError
 from initiatives import services as referrals
@@ -22,10 +23,8 @@ from outcomes.services import MeasurementInput, measurement_record
 from outcomes.stats import releases
 from outcomes.stats.facts import month_start
 from signals import services
-from signals.access import SystemActor
 from signals.models import ConsentPurpose, ConsentText, Outcome, Signal, Status
 
-DEMO = SystemActor("demo")
 NAMESPACE = uuid.UUID("0d4c3b8e-5a2f-4f51-9a0e-7f3c2d1b6e28")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONTHS = 4

@@ -14,12 +14,13 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import Actor
 from backend.errors import DomainError, invalid_field
 from outcomes.instruments import instrument_current, spec_of
 from outcomes.models import Instrument, Measurement, Phase
 from outcomes.scoring import UnknownAnswer, check_answers
 from signals import consent_scope, deadlines
-from signals.access import Actor, signal_for_team_work
+from signals.access import signal_for_team_work
 from signals.models import ConsentPurpose, Signal, Status
 
 CLOCK_SKEW = timedelta(minutes=10)

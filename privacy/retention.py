@@ -11,11 +11,11 @@ from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from audit.disclosure import Disclosure, access_logged
 from audit.models import Action, Purpose
 from privacy.models import RetentionPolicy
 from privacy.personal_data import SUBJECT_FIELDS
-from signals.access import SystemActor
 from signals.models import Signal, Status
 from signals.services import signal_personal_data_erase
 

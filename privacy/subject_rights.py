@@ -5,9 +5,11 @@ carries out an open registered request of its kind for that resident; it never m
 
 Every action runs in one transaction with its SubjectRequest row and its access log rows
 (audit.disclosure.access_logged, with the request's origin from the request context), so an
-erasure that is not logged does not happen (fail closed). The signal changes themselves go
-through the public services of the signals app, which check the officer's capability again
-(docs/adr/0013, 0022)."""
+erasure that is not logged does not happen (fail closed). Each service checks first that its
+actor is a person holding `handle_privacy_requests` (403 permission_denied, nothing read or
+written), as the signal services do, whatever front end calls it; the signal changes themselves
+go through the public services of the signals app, which check it again (docs/adr/0013, 0022,
+0039)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +18,9 @@ from uuid import UUID
 
 from django.utils import timezone
 
+from accounts.actors import require_capability
 from accounts.models import User
+from accounts.roles import HANDLE_PRIVACY_REQUESTS
 from audit.disclosure import AccessLogEntries, Disclosure, access_logged
 from audit.models import Action, Purpose
 from backend.errors import DomainError
@@ -85,6 +89,7 @@ def subject_request_register(
     receipt. Erasure and restriction requests need the stated reason.
 
     Side effects: an open SubjectRequest; one AccessLog row (create)."""
+    require_capability(actor, HANDLE_PRIVACY_REQUESTS)
     _require_reason(kind, reason)
     with access_logged(actor=actor) as log:
         _require_subject(subject_id)
@@ -123,6 +128,7 @@ def subject_request_close(
 
     Side effects: status, handled_by, completed_at and outcome note on the request; one
     AccessLog row (update)."""
+    require_capability(actor, HANDLE_PRIVACY_REQUESTS)
     if status not in (RequestStatus.COMPLETED, RequestStatus.REFUSED):
         raise ValueError(f"cannot close a request as {status!r}")
     if status == RequestStatus.REFUSED and not outcome_note.strip():
@@ -188,6 +194,7 @@ def _carry_out(
     subject_request_id: UUID | str | None,
     note: str,
 ) -> SubjectRequest:
+    require_capability(actor, HANDLE_PRIVACY_REQUESTS)
     reason = reason.strip()
     _require_reason(action.kind, reason)
     with access_logged(actor=actor) as log:

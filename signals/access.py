@@ -9,12 +9,13 @@ raises the errors the API shows: 403 permission_denied without the capability, 4
 `.grounds` (signals.grounds.Grounds), the rule that let them in, for the access log.
 
 Work no person started (routing, escalation, retention, the demo loader) passes a
-`SystemActor`, never None: a forgotten actor is refused, not treated as the system."""
+`SystemActor` (accounts.actors), never None: a forgotten actor is refused, not treated as the
+system (docs/adr/0039)."""
 
-from dataclasses import dataclass
 from typing import Any, NoReturn
 from uuid import UUID
 
+from accounts.actors import is_system, require_capability, require_system
 from accounts.models import TeamMembership, TeamRole, User
 from accounts.roles import (
     COORDINATE_TEAM,
@@ -29,38 +30,6 @@ from signals.visibility import grounds_of
 from signals.write_path import lock_signal
 
 BREAK_GLASS = "signals.break_glass_signal"
-
-
-@dataclass(frozen=True)
-class SystemActor:
-    """The actor of work no person started; recorded on events as no person."""
-
-    name: str
-
-    def __str__(self) -> str:
-        return f"system:{self.name}"
-
-
-SYSTEM = SystemActor("system")
-Actor = User | SystemActor
-
-
-def is_system(actor: Any) -> bool:
-    return isinstance(actor, SystemActor)
-
-
-def require_capability(actor: Any, *capabilities: str) -> User:
-    """The actor as an active user holding one of `capabilities`, else 403 permission_denied."""
-    if not isinstance(actor, User) or not any(actor.has_perm(c) for c in capabilities):
-        raise DomainError("permission_denied")
-    return actor
-
-
-def require_system(actor: Any) -> SystemActor:
-    """Routing and escalation are the system's work; a person asking is refused (403)."""
-    if not is_system(actor):
-        raise DomainError("permission_denied")
-    return actor
 
 
 def _refuse(actor: User, signal_id: UUID | str) -> NoReturn:
@@ -98,15 +67,35 @@ def signal_for_team_read(*, actor: Any, signal_id: UUID | str) -> Signal:
     return signal
 
 
-def require_coordinator(actor: User, signal: Signal) -> None:
-    """Coordinating (assigning to someone else, forwarding) needs the coordinate_team capability
-    and the coordinator role in this signal's team: coordinating another team is not enough."""
-    membership = TeamMembership.objects.filter(user=actor, team_id=signal.team_id).first()
-    if (
-        membership is None
-        or membership.role != TeamRole.COORDINATOR
-        or not actor.has_perm(COORDINATE_TEAM)
-    ):
+def coordinated_team_ids(*, user: Any) -> list[UUID]:
+    """The teams `user` coordinates: a coordinator membership of an active team. A deactivated
+    team grants its coordinators nothing, as it grants its members no visibility
+    (signals.visibility); the coordinator's overview and every coordinator check read this."""
+    if not isinstance(user, User):
+        return []
+    return list(
+        TeamMembership.objects.filter(
+            user=user, role=TeamRole.COORDINATOR, team__is_active=True
+        ).values_list("team_id", flat=True)
+    )
+
+
+def is_coordinator(user: Any, signal: Signal) -> bool:
+    """Whether `user` coordinates `signal`'s team: the coordinate_team capability and the
+    coordinator role in that team, an active one (coordinating another team is not enough).
+    The one rule behind the services' 403 and the workspace's coordinator controls."""
+    return (
+        isinstance(user, User)
+        and user.has_perm(COORDINATE_TEAM)
+        and signal.team_id is not None
+        and signal.team_id in coordinated_team_ids(user=user)
+    )
+
+
+def require_coordinator(actor: Any, signal: Signal) -> None:
+    """Coordinating (assigning to someone else, forwarding) is for a coordinator of the
+    signal's team (`is_coordinator`), else 403 coordinator_required."""
+    if not is_coordinator(actor, signal):
         raise DomainError("coordinator_required")
 
 

@@ -5,12 +5,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.demo import DEMO
 from accounts.models import Team, User
 from signals import services
-from signals.access import SystemActor
 from signals.models import ConsentPurpose, ConsentText, Signal, Status
-
-DEMO = SystemActor("demo")
 
 DEMO_NAMESPACE = uuid.UUID("6f1c7a52-1d7e-4c35-9d0e-3f9e0e6b7c11")
 

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from backend.enqueue import enqueue
 from signals import selectors, services, workflow
-from signals.access import SystemActor
 from signals.models import Signal
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,9 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import TeamMembership, TeamRole, User
+from accounts.models import TeamMembership, User
 from signals import workflow
+from signals.access import coordinated_team_ids
 from signals.models import Signal
 
 
@@ -54,15 +55,6 @@ class TeamWorkload:
     unassigned: int
     overdue: list[Signal]
     escalated: list[Signal]
-
-
-def coordinated_team_ids(*, user: User) -> list[UUID]:
-    """Active teams in which the user is a coordinator."""
-    return list(
-        TeamMembership.objects.filter(
-            user=user, role=TeamRole.COORDINATOR, team__is_active=True
-        ).values_list("team_id", flat=True)
-    )
 
 
 def team_workload(*, user: User, limit: int = 50) -> list[TeamWorkload]:

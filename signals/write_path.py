@@ -6,6 +6,7 @@ signals.access has decided that the actor may make the change."""
 from typing import Any
 from uuid import UUID
 
+from accounts.actors import Actor, SystemActor
 from accounts.models import User
 from backend.enqueue import enqueue_on_commit
 from backend.errors import DomainError
@@ -41,7 +42,7 @@ def append_event(
     signal: Signal,
     event_type: str,
     *,
-    actor: Any = None,
+    actor: Actor,
     from_status: str = "",
     to_status: str = "",
     note: SignalNote | None = None,
@@ -49,7 +50,10 @@ def append_event(
 ) -> SignalEvent:
     """Appends one SignalEvent (append-only in the database: signals migration 0008) and
     publishes `event_appended`; a subscriber that raises rolls the change back. `actor` is the
-    acting user, or a system actor (signals.access.SystemActor), recorded as no person."""
+    acting user, or a system actor (accounts.actors.SystemActor), recorded as no person; None
+    is refused (403 permission_denied, docs/adr/0039)."""
+    if not isinstance(actor, User | SystemActor):
+        raise DomainError("permission_denied")
     event = SignalEvent.objects.create(
         signal=signal,
         type=event_type,

@@ -1,6 +1,7 @@
 import factory
 from django.contrib.auth.models import Group
 
+from accounts.actors import SystemActor
 from accounts.models import (
     MappingVersion,
     Neighbourhood,
@@ -84,7 +85,11 @@ def member_of(team: Team, role: str = TeamRole.MEMBER, **user_fields: object) ->
 
     user = UserFactory(**user_fields)
     team_membership_set(
-        team=team, user=user, role=role, actor=None, context=AccessContext.system(role="test")
+        team=team,
+        user=user,
+        role=role,
+        actor=SystemActor("test"),
+        context=AccessContext.system(role="test"),
     )
     return user
 

@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from accounts.actors import SYSTEM
 from accounts.models import TeamRole
 from accounts.services import login_session_open
 from signals import services
-from signals.access import SYSTEM
 from signals.models import Status
 from signals.services import signal_route
 from tests.factories import UserFactory, member_of

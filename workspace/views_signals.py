@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
-from accounts.roles import COORDINATE_TEAM, HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, WORK_TEAM_QUEUE
+from accounts.roles import HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, WORK_TEAM_QUEUE
 from audit.disclosure import access_logged
 from audit.models import Action
 from backend.errors import DomainError
 from initiatives import selectors as initiative_selectors
 from signals import disclosures, selectors, services, workflow, workload
-from signals.access import BREAK_GLASS, signal_for_withdrawal_read
+from signals.access import BREAK_GLASS, is_coordinator, signal_for_withdrawal_read
 from signals.grounds import Rule
 from signals.models import Outcome, Signal, Status
 from signals.visibility import grounds_of
@@ -110,11 +110,7 @@ def signal_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
         signal = selectors.signal_get_for_team(user=user, signal_id=signal_id)
         log.add(disclosures.signal_read(signal))
         team_work = grounds_of(signal).rule != Rule.BREAK_GLASS
-        coordinator = (
-            team_work
-            and user.has_perm(COORDINATE_TEAM)
-            and signal.team_id in set(workload.coordinated_team_ids(user=user))
-        )
+        coordinator = team_work and is_coordinator(user, signal)
         context = {
             "signal": signal,
             "team_work": team_work,

@@ -69,7 +69,6 @@ from accounts.services.sessions import (
 )
 from accounts.services.users import (
     CHANGE_USER,
-    require_capability,
     user_deactivate,
     user_reactivate,
 )
@@ -99,7 +98,6 @@ __all__ = [
     "password_change",
     "password_reverify",
     "recovery_codes_replace",
-    "require_capability",
     "second_factor_remove",
     "second_factor_reset",
     "second_factor_reset_check",

@@ -29,12 +29,13 @@ from accounts.account_log import (
     actor_rule,
     credential_hash,
 )
+from accounts.actors import Actor, is_system, require_capability_or_system
 from accounts.emails import normalise_email
 from accounts.models import CredentialCode, User
 from accounts.services.credential_delivery import CodeNotice, code_delivery_enqueue, code_notice
 from accounts.services.memberships import user_is_privileged
 from accounts.services.sessions import login_sessions_end
-from accounts.services.users import CHANGE_USER, require_capability
+from accounts.services.users import CHANGE_USER
 from audit.context import AccessContext
 from audit.models import AccessOutcome, Action, Purpose
 from audit.services import access_log_record
@@ -67,12 +68,12 @@ def new_code_hash() -> tuple[str, str]:
     return code, _code_hash(code)
 
 
-def credentials_reset_check(*, user: User, actor: User | None) -> None:
+def credentials_reset_check(*, user: User, actor: Actor) -> None:
     """Raises the DomainError that refuses `actor` resetting `user`'s credentials, if any."""
-    require_capability(actor, CHANGE_USER)
-    if actor is not None and actor.pk == user.pk:
+    require_capability_or_system(actor, CHANGE_USER)
+    if not is_system(actor) and actor.pk == user.pk:
         raise DomainError("credential_reset_self")
-    if actor is not None and not actor.is_superuser and user_is_privileged(user):
+    if not is_system(actor) and not actor.is_superuser and user_is_privileged(user):
         # Whoever resets an account can set its password: resetting an admin or a privacy
         # officer is taking it over unless a superuser does it.
         raise DomainError("credential_reset_not_allowed")
@@ -95,7 +96,7 @@ def second_factor_remove(*, user: User) -> int:
 def credentials_reset(
     *,
     user: User,
-    actor: User | None,
+    actor: Actor,
     context: AccessContext,
     purpose: str = CredentialCode.Purpose.RESET,
 ) -> CodeNotice:
@@ -140,7 +141,7 @@ def credentials_reset(
     return code_notice(user=user, expires_at=expires_at)
 
 
-def credential_code_issue(*, user: User, purpose: str, actor: User | None) -> CredentialCode:
+def credential_code_issue(*, user: User, purpose: str, actor: Actor) -> CredentialCode:
     """A new one-time code for `user`, replacing any earlier one, to be made and e-mailed by
     the sending task; until then its hash is empty and nothing matches it. The caller holds the
     user's row lock. Side effects: the CredentialCode row; its sending enqueued after commit."""
@@ -150,7 +151,7 @@ def credential_code_issue(*, user: User, purpose: str, actor: User | None) -> Cr
         defaults={
             "code_hash": "",
             "purpose": purpose,
-            "issued_by_id": actor.pk if actor else None,
+            "issued_by_id": actor.pk if isinstance(actor, User) else None,
             "expires_at": now + timedelta(hours=settings.CREDENTIAL_RESET_HOURS),
             "queued_at": now,
             "claimed_until": None,

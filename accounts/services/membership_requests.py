@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.account_log import account_change_record, actor_rule
+from accounts.actors import Actor, person, require_person
 from accounts.models import MembershipRequest, Team, TeamMembership, TeamRole, User
 from accounts.roles import MANAGE_CONFIGURATION
 from accounts.selectors import membership_requests_decidable
@@ -31,7 +32,7 @@ RULE_SECOND_ADMIN = "membership_approval:second_admin"
 
 
 def team_membership_request(
-    *, team: Team, user: User, role: str, actor: User | None, context: AccessContext
+    *, team: Team, user: User, role: str, actor: Actor, context: AccessContext
 ) -> MembershipRequest | None:
     """Asks for `user` to get `role` in `team`. Returns the pending request, or None when
     nothing needs approving (the membership has this role already, or the change takes access
@@ -57,7 +58,7 @@ def team_membership_request(
             return pending
         if pending is None:
             pending = MembershipRequest(team=team, user=user)
-        pending.role, pending.requested_by = role, actor
+        pending.role, pending.requested_by = role, person(actor)
         pending.save()
         account_change_record(
             context=context,
@@ -82,7 +83,9 @@ def team_has_coordinator(team: Team | int | str) -> bool:
 
 def membership_decision_check(*, request: MembershipRequest, actor: User) -> str:
     """Raises the DomainError that refuses `actor` deciding `request`, if any; returns the rule
-    that allows it (a coordinator of the team, or a second admin where it has none)."""
+    that allows it (a coordinator of the team, or a second admin where it has none). Only a
+    person decides: None and the system are refused (403)."""
+    require_person(actor)
     if actor.pk == request.user_id:
         raise DomainError("membership_approval_own")
     if actor.pk == request.requested_by_id:
@@ -119,7 +122,9 @@ def team_membership_approve(
 
     Side effects: the TeamMembership row and the user's team role groups; the request
     approved (decided_by, decided_at); an access log row (membership_change, added or
-    role_changed, with the request and both persons)."""
+    role_changed, with the request and both persons). Only a person decides: None and the
+    system are refused (403)."""
+    require_person(actor)
     with transaction.atomic():
         request, user = _load_for_decision(
             request_id=request_id, actor=actor, pending=membership_requests_decidable(user=actor)
@@ -154,6 +159,7 @@ def team_membership_refuse(
 
     Side effects: the request refused (decided_by, decided_at); an access log row
     (membership_change, change refused)."""
+    require_person(actor)
     with transaction.atomic():
         request, user = _load_for_decision(
             request_id=request_id, actor=actor, pending=membership_requests_decidable(user=actor)

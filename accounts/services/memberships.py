@@ -16,9 +16,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.account_log import account_change_record, actor_rule
+from accounts.actors import Actor, is_system, require_capability_or_system
 from accounts.models import Organisation, Team, TeamMembership, TeamRole, User
 from accounts.roles import MANAGE_CONFIGURATION, Role
-from accounts.services.users import CHANGE_USER, require_capability
+from accounts.services.users import CHANGE_USER
 from audit.context import AccessContext
 from audit.models import Action
 from backend.errors import DomainError
@@ -52,11 +53,11 @@ def user_lock(user: User) -> User:
 # --- team memberships -------------------------------------------------------------------------
 
 
-def team_membership_check(*, user: User, actor: User | None) -> None:
+def team_membership_check(*, user: User, actor: Actor) -> None:
     """Raises the DomainError that refuses giving `user` a team role, if any (forms call this
     to show the refusal; team_membership_set checks again)."""
-    require_capability(actor, MANAGE_CONFIGURATION)
-    if actor is not None and actor.pk == user.pk:
+    require_capability_or_system(actor, MANAGE_CONFIGURATION)
+    if not is_system(actor) and actor.pk == user.pk:
         raise DomainError("membership_self_grant")
     if user_is_privileged(user):
         raise DomainError("team_role_for_privileged")
@@ -83,16 +84,18 @@ def membership_grants_access(*, existing: TeamMembership | None, role: str) -> b
 
 
 def team_membership_set(
-    *, team: Team, user: User, role: str, actor: User | None, context: AccessContext
+    *, team: Team, user: User, role: str, actor: Actor, context: AccessContext
 ) -> TeamMembership:
     """Adds or changes a membership; the matching role group comes with it. Nothing happens
-    (and nothing is logged) when the membership already has this role. A person (`actor` not
-    None) only takes access away here (coordinator to member); adding access is a request a
-    second person approves (accounts.services.membership_requests, docs/adr/0034). The system
-    (`actor` None: the demo loader, commands) adds memberships at once.
+    (and nothing is logged) when the membership already has this role. A person only takes
+    access away here (coordinator to member); adding access is a request a second person
+    approves (accounts.services.membership_requests, docs/adr/0034). The system (a
+    `SystemActor`: the demo loader, commands; docs/adr/0039) adds memberships at once; None is
+    refused (403).
 
     Side effects: TeamMembership row; the user's team role groups; an access log row
     (membership_change)."""
+    require_capability_or_system(actor, MANAGE_CONFIGURATION)  # before anything, a no-op too
     role = TeamRole(role).value
     with transaction.atomic():
         user = user_lock(user)
@@ -100,7 +103,7 @@ def team_membership_set(
         if existing is not None and existing.role == role:
             return existing
         team_membership_check(user=user, actor=actor)
-        if actor is not None and membership_grants_access(existing=existing, role=role):
+        if not is_system(actor) and membership_grants_access(existing=existing, role=role):
             raise DomainError("membership_approval_required")
         return membership_write(
             team=team,
@@ -141,15 +144,13 @@ def membership_write(
     return membership
 
 
-def team_membership_remove(
-    *, team: Team, user: User, actor: User | None, context: AccessContext
-) -> bool:
+def team_membership_remove(*, team: Team, user: User, actor: Actor, context: AccessContext) -> bool:
     """Ends a membership and, with the last one of its kind, the role group. Returns False when
     there was none.
 
     Side effects: TeamMembership row deleted; the user's team role groups; an access log row
     (membership_change)."""
-    require_capability(actor, MANAGE_CONFIGURATION)
+    require_capability_or_system(actor, MANAGE_CONFIGURATION)
     with transaction.atomic():
         user = user_lock(user)
         membership = TeamMembership.objects.filter(team=team, user=user).first()
@@ -180,7 +181,7 @@ def user_access_check(
     roles: Iterable[str],
     is_staff: bool,
     is_superuser: bool,
-    actor: User | None,
+    actor: Actor,
 ) -> bool:
     """Whether giving `user` these roles and flags changes anything; raises the DomainError
     that refuses it, if any. `roles` are the directly given roles (not the team roles, which
@@ -193,11 +194,11 @@ def user_access_check(
     changed_flags = (is_staff != user.is_staff) or (is_superuser != user.is_superuser)
     if not changed_roles and not changed_flags:
         return False
-    require_capability(actor, CHANGE_USER)
-    if actor is not None and actor.pk == user.pk:
+    require_capability_or_system(actor, CHANGE_USER)
+    if not is_system(actor) and actor.pk == user.pk:
         raise DomainError("role_self_change")
     touches_privilege = bool(changed_roles & PRIVILEGED_ROLES) or changed_flags
-    if touches_privilege and actor is not None and not actor.is_superuser:
+    if touches_privilege and not is_system(actor) and not actor.is_superuser:
         raise DomainError("role_change_not_allowed")
     becomes_privileged = bool(wanted & PRIVILEGED_ROLES) or is_staff or is_superuser
     if becomes_privileged and user_has_team_role(user):
@@ -211,7 +212,7 @@ def user_access_set(
     roles: Iterable[str],
     is_staff: bool | None = None,
     is_superuser: bool | None = None,
-    actor: User | None,
+    actor: Actor,
     context: AccessContext,
 ) -> bool:
     """Gives `user` exactly these direct roles (groups) and, where given, the staff and
@@ -219,6 +220,7 @@ def user_access_set(
 
     Side effects: the user's groups, is_staff, is_superuser; an access log row (role_change)
     with the roles added and removed and the flags changed."""
+    require_capability_or_system(actor, CHANGE_USER)  # before anything, a no-op too
     wanted = {Role(role).value for role in roles}
     with transaction.atomic():
         user = user_lock(user)
@@ -257,7 +259,7 @@ def user_create(
     organisation: Organisation | None = None,
     roles: list[str] | None = None,
     language: str = "nl",
-    actor: User | None,
+    actor: Actor,
     context: AccessContext,
 ) -> User:
     """Creates a user, by default without a usable password (they set one with a one-time code,
@@ -267,7 +269,7 @@ def user_create(
     Side effects: a User row; as user_access_set for the roles; an access log row
     (credential_change, change created)."""
     roles = list(roles or [])
-    require_capability(actor, CHANGE_USER)
+    require_capability_or_system(actor, CHANGE_USER)
     with transaction.atomic():
         user = User.objects.create_user(
             email=email,

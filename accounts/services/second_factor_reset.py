@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.account_log import account_change_record, actor_rule
+from accounts.actors import Actor
 from accounts.models import CredentialCode, User
 from accounts.services.credential_delivery import CodeNotice, code_notice
 from accounts.services.credentials import (
@@ -30,7 +31,7 @@ from backend.errors import DomainError
 PURPOSE = CredentialCode.Purpose.SECOND_FACTOR
 
 
-def second_factor_reset_check(*, user: User, actor: User | None) -> None:
+def second_factor_reset_check(*, user: User, actor: Actor) -> None:
     """Raises the DomainError that refuses `actor` resetting `user`'s second factor, if any: the
     rules of a credential reset, and an account without a password needs the full reset (its
     onboarding or reset code would otherwise be replaced)."""
@@ -39,7 +40,7 @@ def second_factor_reset_check(*, user: User, actor: User | None) -> None:
         raise DomainError("second_factor_reset_without_password")
 
 
-def second_factor_reset(*, user: User, actor: User | None, context: AccessContext) -> CodeNotice:
+def second_factor_reset(*, user: User, actor: Actor, context: AccessContext) -> CodeNotice:
     """Removes `user`'s second factor, keeping the password, and has the one-time code that
     linking a new authenticator app asks for e-mailed to them. Returns what the admin may see.
 

@@ -1,31 +1,25 @@
-"""Account activation: deactivating and reactivating a user, and the capability every account
-change is checked against."""
+"""Account activation: deactivating and reactivating a user. Each change is made by someone
+holding `accounts.change_user` or by the system (accounts.actors, docs/adr/0039)."""
 
 from django.db import transaction
 
 from accounts.account_log import account_change_record, actor_rule
+from accounts.actors import Actor, require_capability_or_system
 from accounts.models import User
 from accounts.services.sessions import login_sessions_end
 from audit.context import AccessContext
 from audit.models import Action
-from backend.errors import DomainError
 
 CHANGE_USER = "accounts.change_user"
 
 
-def require_capability(actor: User | None, permission: str) -> None:
-    """Account changes are made by someone holding `permission`, or by the system (None)."""
-    if actor is not None and not actor.has_perm(permission):
-        raise DomainError("permission_denied")
-
-
-def user_deactivate(*, user: User, actor: User | None, context: AccessContext) -> None:
+def user_deactivate(*, user: User, actor: Actor, context: AccessContext) -> None:
     """Deactivates an account: it can no longer log in, its tokens and Django sessions stop
     working at once and its devices get no more pushes. Safe to repeat.
 
     Side effects: User.is_active False; as login_sessions_end (reason user_deactivated); all
     the user's devices deactivated; an access log row (credential_change) when it was active."""
-    require_capability(actor, CHANGE_USER)
+    require_capability_or_system(actor, CHANGE_USER)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         was_active = user.is_active
@@ -43,13 +37,13 @@ def user_deactivate(*, user: User, actor: User | None, context: AccessContext) -
             )
 
 
-def user_reactivate(*, user: User, actor: User | None, context: AccessContext) -> bool:
+def user_reactivate(*, user: User, actor: Actor, context: AccessContext) -> bool:
     """Reactivates an account. Sessions from before the deactivation stay ended: the credential
     epoch moves on. Returns False when it was active already.
 
     Side effects: User.is_active True; as login_sessions_end (reason user_reactivated); an
     access log row (credential_change)."""
-    require_capability(actor, CHANGE_USER)
+    require_capability_or_system(actor, CHANGE_USER)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.is_active:

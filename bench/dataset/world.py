@@ -10,6 +10,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
+from accounts.actors import SystemActor
 from accounts.models import (
     AddressPoint,
     MappingVersion,
@@ -86,7 +87,7 @@ def _neighbourhoods(version: MappingVersion) -> list[Neighbourhood]:
 def build() -> World:
     """Creates the configured city. Side effects: rows in accounts, notifications, otp and
     privacy (the account services log every user and membership they create)."""
-    system = {"actor": None, "context": AccessContext.system(role="bench")}
+    system = {"actor": SystemActor("bench"), "context": AccessContext.system(role="bench")}
     with transaction.atomic():
         version = MappingVersion.objects.create(label="bench-2024", is_active=True)
         buurten_rows = _neighbourhoods(version)

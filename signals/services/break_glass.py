@@ -9,8 +9,9 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import Actor
 from backend.errors import DomainError
-from signals.access import Actor, signal_for_break_glass
+from signals.access import signal_for_break_glass
 from signals.models import BreakGlassAccess, SignalUserObjectPermission
 
 

@@ -5,9 +5,10 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import Actor
 from backend.errors import DomainError
 from signals import workflow
-from signals.access import Actor, signal_for_rights_action, signal_for_withdrawal
+from signals.access import signal_for_rights_action, signal_for_withdrawal
 from signals.models import (
     Consent,
     ConsentWithdrawal,

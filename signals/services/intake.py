@@ -18,10 +18,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Actor, require_capability
 from accounts.roles import SUBMIT_SIGNAL
 from backend.errors import DomainError, invalid_field
 from signals import providers
-from signals.access import Actor, require_capability
 from signals.consent_scope import ANY, TEAM_RECIPIENT, initiative_recipient, undeclared
 from signals.models import (
     Consent,

@@ -7,8 +7,9 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import Actor
 from signals import routing, workflow
-from signals.access import Actor, signal_for_system
+from signals.access import signal_for_system
 from signals.deadlines import response_deadlines
 from signals.models import (
     DeadlinePolicy,

@@ -1,11 +1,10 @@
-"""A URL configuration with one guarded page of each kind, for tests/accounts/test_sessions.py:
-there are no server-rendered workspace pages yet (issue 13)."""
+"""A URL configuration with one guarded page, for tests/accounts/test_sessions.py: the guard on
+its own, apart from the workspace's pages that use it."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
-from django.views import View
 
-from accounts.guards import VerifiedSessionRequiredMixin, verified_session_required
+from accounts.guards import verified_session_required
 
 
 @verified_session_required
@@ -13,12 +12,6 @@ def function_page(request: HttpRequest) -> HttpResponse:
     return HttpResponse("resident data")
 
 
-class ClassPage(VerifiedSessionRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return HttpResponse("resident data")
-
-
 urlpatterns = [
     path("page", function_page),
-    path("class-page", ClassPage.as_view()),
 ]

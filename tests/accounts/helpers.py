@@ -9,12 +9,13 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.actors import SystemActor
 from accounts.models import CredentialCode, User
 from accounts.services import credential_code_deliver
 from audit.context import AccessContext
 from tests.factories import PASSWORD
 
-SYSTEM = {"actor": None, "context": AccessContext.system(role="test")}
+SYSTEM = {"actor": SystemActor("test"), "context": AccessContext.system(role="test")}
 
 
 def totp_device(user: User) -> TOTPDevice:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.actors import SystemActor
 from accounts.models import CredentialCode, MembershipRequest, TeamMembership, TeamRole, User
 from accounts.roles import WORK_TEAM_QUEUE, Role
 from accounts.services import (
@@ -236,7 +237,11 @@ def test_a_person_cannot_approve_their_own_role():
     assert pending is None  # coordinator to member takes access away: at once
     member = member_of(team)
     promotion = team_membership_request(
-        team=team, user=member, role=TeamRole.COORDINATOR, actor=None, context=CONTEXT
+        team=team,
+        user=member,
+        role=TeamRole.COORDINATOR,
+        actor=SystemActor("test"),
+        context=CONTEXT,
     )
     assert promotion is not None
     with pytest.raises(MembershipRequest.DoesNotExist):  # not among what they may decide
@@ -305,7 +310,9 @@ def test_someone_made_admin_while_waiting_is_not_given_the_team_role(team_and_si
     pending = team_membership_request(
         team=team, user=person, role=TeamRole.MEMBER, actor=UserFactory(admin=True), context=CONTEXT
     )
-    user_access_set(user=person, roles=[Role.ADMIN], is_staff=True, actor=None, context=CONTEXT)
+    user_access_set(
+        user=person, roles=[Role.ADMIN], is_staff=True, actor=SystemActor("test"), context=CONTEXT
+    )
     with pytest.raises(DomainError) as refused:
         team_membership_approve(request_id=pending.pk, actor=coordinator, context=CONTEXT)
     assert refused.value.code == "team_role_for_privileged"

@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.test import RequestFactory
 
 from accounts.account_log import credential_hash
+from accounts.actors import SystemActor
 from audit import chain
 from audit.context import AccessContext
 from audit.disclosure import Disclosure, access_logged
@@ -20,7 +21,6 @@ from backend.request_context import (
     request_id_var,
     request_origin_var,
 )
-from signals.access import SystemActor
 from tests.factories import TeamFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db

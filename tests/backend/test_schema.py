@@ -12,11 +12,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import URLPattern
 
+from accounts.actors import SYSTEM
 from accounts.models import User
 from backend.errors import CATALOGUE
 from backend.serializers import StrictSerializer
 from signals import services
-from signals.access import SYSTEM
 from signals.api.examples import DEMO_CONSENT_TEXT_ID, DEMO_CONSENT_TEXT_SHA256
 from signals.api.serializers import SignalCreateInput
 from signals.models import ConsentText, Signal

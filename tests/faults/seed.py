@@ -12,6 +12,7 @@ import os
 
 import django
 
+from accounts.actors import SystemActor
 from tests.faults import population
 
 
@@ -26,7 +27,10 @@ def seed(*, field_workers: int, members: int) -> dict[str, object]:
     from signals.models import ConsentText
     from tests.faults.population import PASSWORD, device_token, field_worker_email, member_email
 
-    system = {"actor": None, "context": AccessContext.system(role="faults-seed")}
+    system = {
+        "actor": SystemActor("faults-seed"),
+        "context": AccessContext.system(role="faults-seed"),
+    }
     with transaction.atomic():
         housing = Organisation.objects.create(
             name="Woningcorporatie (faults)", kind=Organisation.Kind.HOUSING_CORPORATION

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from accounts.actors import SYSTEM
 from accounts.models import TeamRole
 from backend.json_logging import JsonFormatter
 from notifications.models import Notification
 from notifications.tasks import notifications_send
 from signals import services as signals
-from signals.access import SYSTEM
 from tests.factories import TeamFactory, UserFactory, member_of
 from tests.notifications.factories import DeviceFactory
 from tests.signals.factories import make_signal, team_with_coverage

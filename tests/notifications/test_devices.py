@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from accounts.models import LoginSession
 from accounts.services import user_deactivate
 from audit.context import AccessContext
@@ -148,7 +149,7 @@ def test_user_deactivation_ends_sessions_and_pushes(client_for):
     devices = [DeviceFactory(user=user), DeviceFactory(user=user)]
     assert client.get(DEVICES).status_code == 200
 
-    system = {"actor": None, "context": AccessContext.system(role="test")}
+    system = {"actor": SystemActor("test"), "context": AccessContext.system(role="test")}
     user_deactivate(user=user, **system)
     user_deactivate(user=user, **system)  # repeating is harmless
 

@@ -5,6 +5,7 @@ no push reaches gets a PII-free e-mail with a link to the workspace instead."""
 import pytest
 from django.core import mail
 
+from accounts.actors import SYSTEM
 from accounts.models import TeamRole
 from notifications.models import EmailNotice, Notification
 from notifications.services import (
@@ -13,7 +14,6 @@ from notifications.services import (
     signal_event_notify,
     team_digests_send,
 )
-from signals.access import SYSTEM
 from signals.services import signal_route
 from tests.factories import TeamFactory, member_of
 from tests.notifications.factories import (

@@ -191,13 +191,3 @@ def test_after_commit_the_send_task_is_on_the_notifications_queue(
     assert len(ids) == 2
     assert [sorted(args) for args in queued_sends(broker)] == [ids]
     assert broker.llen("default") == 0
-
-
-def test_the_fan_out_task_replays_an_event_without_duplicates(team):
-    from notifications.tasks import signal_event_fan_out
-
-    event = routed_event(SignalFactory(), team)
-    signal_event_fan_out(event.pk)
-    signal_event_fan_out(event.pk)
-    assert told() == {team.member.pk}
-    assert Notification.objects.count() == 1

@@ -8,6 +8,7 @@ makes PostgreSQL refuse the notifications app's write."""
 import pytest
 from django.db import IntegrityError, connection
 
+from accounts.actors import SYSTEM
 from accounts.models import LoginSession
 from accounts.services import logout, user_deactivate
 from audit.context import AccessContext
@@ -96,7 +97,7 @@ def test_a_deactivation_stops_every_device_and_says_why(session):
     user, login_session = session
     device = DeviceFactory(user=user, login_session=login_session)
 
-    user_deactivate(user=user, actor=None, context=AccessContext.system())
+    user_deactivate(user=user, actor=SYSTEM, context=AccessContext.system())
 
     device.refresh_from_db()
     assert (device.is_active, device.deactivation_reason) == (False, "user_deactivated")

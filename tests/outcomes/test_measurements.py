@@ -8,11 +8,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accounts.actors import SYSTEM
 from audit.models import AccessLog
 from outcomes.models import Measurement
 from outcomes.services import MeasurementInput, measurement_record
 from signals import services
-from signals.access import SYSTEM
 from signals.models import Consent, ConsentPurpose, ConsentText, Status
 from tests.factories import UserFactory, member_of
 from tests.signals.factories import make_signal, team_with_coverage

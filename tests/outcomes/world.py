@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 import time_machine
 
+from accounts.actors import SYSTEM
 from accounts.models import AddressPoint, Team, User
 from outcomes.services import MeasurementInput, measurement_record
 from signals import services
-from signals.access import SYSTEM
 from signals.models import ConsentPurpose, Signal, Status
 from tests.factories import (
     MappingVersionFactory,

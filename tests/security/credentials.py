@@ -16,6 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from accounts.actors import SystemActor
 from accounts.models import Team, TeamRole, User
 from accounts.services import team_membership_set, user_deactivate
 from audit.context import AccessContext
@@ -156,7 +157,10 @@ def all_callers(users: dict[str, User], totp: dict[str, TOTPDevice], team: Team)
     for caller in callers:
         if caller.code in ("po", "adm"):
             caller.session_key = admin_session(caller.user)
-    system = {"actor": None, "context": AccessContext.system(role="route_matrix")}
+    system = {
+        "actor": SystemActor("route_matrix"),
+        "context": AccessContext.system(role="route_matrix"),
+    }
     team_membership_set(team=team, user=u["promoted"], role=TeamRole.MEMBER, **system)
     user_deactivate(user=u["deactivated"], **system)
     return callers

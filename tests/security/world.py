@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.actors import SystemActor
 from accounts.models import AddressPoint, MembershipRequest, Team, TeamRole, User
 from accounts.services import credentials_reset, login_session_open, team_membership_request
 from audit.context import AccessContext, actor_roles
@@ -280,7 +281,10 @@ def build_world() -> World:
     figure_release_create(
         period=(month_start(timezone.now()) - timedelta(days=1)).date().replace(day=1)
     )
-    system = {"actor": None, "context": AccessContext.system(role="route_matrix")}
+    system = {
+        "actor": SystemActor("route_matrix"),
+        "context": AccessContext.system(role="route_matrix"),
+    }
     for key in ("resetting", "reset_other"):
         credentials_reset(user=users[key], **system)
     w.credential_codes = {key: mailed_code(users[key]) for key in ("resetting", "reset_other")}

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.actors import SYSTEM
 from accounts.models import Team, User
 from signals import services
-from signals.access import SYSTEM
 from signals.models import ConsentPurpose, ConsentText, Signal, Status
 from signals.services import IntakeConsent, IntakeInput
 from tests.factories import UserFactory

@@ -8,10 +8,10 @@ import uuid
 import pytest
 from django.db import connection
 
+from accounts.actors import SYSTEM
 from accounts.models import TeamRole
 from audit.models import AccessLog
 from signals import services
-from signals.access import SYSTEM
 from signals.models import Signal, SignalEvent, SignalNote, Status
 from signals.personal_data import NOTE_BODY, PERSONAL_FIELDS, WITHDRAWAL_REASON
 from tests.factories import UserFactory, member_of

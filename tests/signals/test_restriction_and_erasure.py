@@ -2,8 +2,8 @@
 
 import pytest
 
+from accounts.actors import SYSTEM
 from signals import services
-from signals.access import SYSTEM
 from signals.models import SignalEvent, Status
 from tests.factories import UserFactory, member_of
 from tests.signals.factories import make_signal, team_with_coverage

@@ -3,8 +3,8 @@ forwarded, and no team at all."""
 
 import pytest
 
+from accounts.actors import SYSTEM
 from accounts.models import AddressPoint, Team
-from signals.access import SYSTEM
 from signals.models import ReasonCode, RoutingRule, SignalEvent, Status
 from signals.services import signal_route
 from tests.factories import NeighbourhoodFactory, TeamFactory

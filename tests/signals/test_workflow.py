@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from accounts.actors import SYSTEM
 from accounts.models import TeamRole
 from backend.errors import DomainError
 from signals import services, workflow
-from signals.access import SYSTEM
 from signals.models import SignalEvent, SignalNote, Status
 from tests.factories import TeamFactory, member_of
 from tests.signals.factories import PATH_TO, make_signal, team_with_coverage

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from accounts.actors import SystemActor
 from accounts.models import Team, TeamRole, User
 from accounts.roles import Role
 from signals.models import Signal, Status
@@ -43,7 +44,7 @@ def world(db) -> World:
         team=team,
         user=cross,
         role=TeamRole.MEMBER,
-        actor=None,
+        actor=SystemActor("test"),
         context=AccessContext.system(role="test"),
     )
     field_worker = UserFactory(field_worker=True)

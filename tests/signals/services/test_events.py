@@ -5,8 +5,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 
+from accounts.actors import SYSTEM
 from signals import services
-from signals.access import SYSTEM
 from signals.models import Signal, SignalEvent
 from tests.signals.factories import make_signal
 
@@ -50,3 +50,19 @@ def test_erasure_leaves_the_events_and_appends_its_own():
     after = list(signal.events.values_list("pk", "type", "data"))
     assert after[: len(before)] == before
     assert after[-1][1:] == ("personal_data_erased", {"reason": "retention"})
+
+
+def test_an_event_without_an_actor_is_refused_and_the_system_is_recorded_as_no_person():
+    """Issue 19 item 2 (ADR 39): a forgotten actor is refused, not recorded as the system."""
+    from backend.errors import DomainError
+    from signals.write_path import append_event
+
+    signal = make_signal()
+    before = list(signal.events.values_list("pk", flat=True))
+    with pytest.raises(DomainError) as missing, transaction.atomic():
+        append_event(signal, SignalEvent.Type.NOTE_ADDED, actor=None)
+    assert missing.value.code == "permission_denied"
+    assert list(signal.events.values_list("pk", flat=True)) == before
+    with transaction.atomic():
+        recorded = append_event(signal, SignalEvent.Type.NOTE_ADDED, actor=SYSTEM)
+    assert recorded.actor is None

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from accounts.actors import SYSTEM
 from accounts.models import Team
 from signals import selectors, services
-from signals.access import SYSTEM
 from signals.models import SignalEvent, Status
 from tests.factories import member_of
 from tests.signals.factories import make_signal, team_with_coverage
