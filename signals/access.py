@@ -18,6 +18,7 @@ from uuid import UUID
 from accounts.actors import is_system, require_capability, require_system
 from accounts.models import TeamMembership, TeamRole, User
 from accounts.roles import (
+    BREAK_GLASS,
     COORDINATE_TEAM,
     HANDLE_PRIVACY_REQUESTS,
     SUBMIT_SIGNAL,
@@ -28,8 +29,6 @@ from signals.grounds import Rule
 from signals.models import Signal
 from signals.visibility import grounds_of
 from signals.write_path import lock_signal
-
-BREAK_GLASS = "signals.break_glass_signal"
 
 
 def _refuse(actor: User, signal_id: UUID | str) -> NoReturn:

@@ -8,11 +8,12 @@ sent. Every change is an access-log row naming both addresses masked."""
 from django.db import transaction
 
 from accounts.account_log import account_change_record, actor_rule
+from accounts.actors import require_capability
 from accounts.emails import mask_email, normalise_email
 from accounts.models import CredentialCode, TeamMembership, User
+from accounts.roles import CHANGE_USER
 from accounts.services.membership_requests import team_membership_request
 from accounts.services.memberships import team_membership_remove, user_lock
-from accounts.services.users import CHANGE_USER, require_capability
 from audit.context import AccessContext
 from audit.models import Action
 

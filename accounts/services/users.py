@@ -6,11 +6,10 @@ from django.db import transaction
 from accounts.account_log import account_change_record, actor_rule
 from accounts.actors import Actor, require_capability_or_system
 from accounts.models import User
+from accounts.roles import CHANGE_USER
 from accounts.services.sessions import login_sessions_end
 from audit.context import AccessContext
 from audit.models import Action
-
-CHANGE_USER = "accounts.change_user"
 
 
 def user_deactivate(*, user: User, actor: Actor, context: AccessContext) -> None:
