@@ -12,7 +12,6 @@ import os
 
 import django
 
-from accounts.actors import SystemActor
 from tests.faults import population
 
 
@@ -20,6 +19,7 @@ def seed(*, field_workers: int, members: int) -> dict[str, object]:
     from django.db import transaction
 
     from accounts import services
+    from accounts.actors import SystemActor  # after django.setup(): it imports the models
     from accounts.models import Organisation, Team, TeamRole
     from accounts.roles import Role
     from audit.context import AccessContext
