@@ -78,3 +78,29 @@ def mailed_code(user: User) -> str:
     assert message.to == [user.email]
     [code] = CODE_PATTERN.findall(message.body)
     return code
+
+
+def fresh(user: User) -> User:
+    """The user read again, without its cached permissions."""
+    return User.objects.get(pk=user.pk)
+
+
+def team_form(team, rows) -> dict:
+    """The admin's team change form with `rows` of (user, role) as new membership lines."""
+    data = {
+        "organisation": team.organisation_id,
+        "name": team.name,
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": str(len(rows)),
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "coverage-TOTAL_FORMS": "0",
+        "coverage-INITIAL_FORMS": "0",
+        "coverage-MIN_NUM_FORMS": "0",
+        "coverage-MAX_NUM_FORMS": "1000",
+    }
+    for index, (user, role) in enumerate(rows):
+        data[f"memberships-{index}-user"] = user.pk
+        data[f"memberships-{index}-role"] = role
+    return data

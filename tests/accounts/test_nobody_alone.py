@@ -25,7 +25,7 @@ from audit.context import AccessContext
 from audit.models import AccessLog, Action
 from backend.errors import DomainError
 from signals.models import Status
-from tests.accounts.helpers import CODE_PATTERN, admin_login, mailed_code
+from tests.accounts.helpers import CODE_PATTERN, admin_login, fresh, mailed_code, team_form
 from tests.factories import UserFactory, member_of
 from tests.fixtures import token_client
 from tests.signals.factories import make_signal, team_with_coverage
@@ -37,30 +37,6 @@ USERS = reverse("admin:accounts_user_changelist")
 REQUESTS = reverse("admin:accounts_membershiprequest_changelist")
 SET = reverse("auth-credentials-set")
 QUEUE = reverse("queue")
-
-
-def fresh(user: User) -> User:
-    return User.objects.get(pk=user.pk)  # a new permission cache
-
-
-def team_form(team, rows):
-    data = {
-        "organisation": team.organisation_id,
-        "name": team.name,
-        "is_active": "on",
-        "memberships-TOTAL_FORMS": str(len(rows)),
-        "memberships-INITIAL_FORMS": "0",
-        "memberships-MIN_NUM_FORMS": "0",
-        "memberships-MAX_NUM_FORMS": "1000",
-        "coverage-TOTAL_FORMS": "0",
-        "coverage-INITIAL_FORMS": "0",
-        "coverage-MIN_NUM_FORMS": "0",
-        "coverage-MAX_NUM_FORMS": "1000",
-    }
-    for index, (user, role) in enumerate(rows):
-        data[f"memberships-{index}-user"] = user.pk
-        data[f"memberships-{index}-role"] = role
-    return data
 
 
 def queue_ids(client: APIClient) -> list[str] | int:

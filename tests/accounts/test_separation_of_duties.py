@@ -12,7 +12,6 @@ from accounts.models import (
     LoginSession,
     MembershipRequest,
     TeamMembership,
-    User,
 )
 from accounts.roles import COORDINATE_TEAM, WORK_TEAM_QUEUE, Role
 from accounts.services import (
@@ -26,7 +25,7 @@ from audit.context import AccessContext
 from audit.models import AccessLog, Action
 from backend.errors import DomainError
 from signals.models import SignalUserObjectPermission
-from tests.accounts.helpers import SYSTEM, admin_login
+from tests.accounts.helpers import SYSTEM, admin_login, fresh, team_form
 from tests.factories import PASSWORD, TeamFactory, UserFactory
 from tests.fixtures import token_client
 from tests.signals.factories import make_signal
@@ -50,30 +49,6 @@ def admin_client(admin_user):
 def superuser_client():
     client = admin_login(Client(), UserFactory(is_superuser=True, is_staff=True))
     return client
-
-
-def fresh(user: User) -> User:
-    return User.objects.get(pk=user.pk)  # without cached permissions
-
-
-def team_form(team, rows):
-    data = {
-        "organisation": team.organisation_id,
-        "name": team.name,
-        "is_active": "on",
-        "memberships-TOTAL_FORMS": str(len(rows)),
-        "memberships-INITIAL_FORMS": "0",
-        "memberships-MIN_NUM_FORMS": "0",
-        "memberships-MAX_NUM_FORMS": "1000",
-        "coverage-TOTAL_FORMS": "0",
-        "coverage-INITIAL_FORMS": "0",
-        "coverage-MIN_NUM_FORMS": "0",
-        "coverage-MAX_NUM_FORMS": "1000",
-    }
-    for index, (user, role) in enumerate(rows):
-        data[f"memberships-{index}-user"] = user.pk
-        data[f"memberships-{index}-role"] = role
-    return data
 
 
 def user_form(user, **overrides):
