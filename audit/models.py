@@ -111,3 +111,33 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence or 'unsealed'} {self.action} {self.outcome}"
+
+
+class AccessLogSubject(models.Model):
+    """A resident named by an access-log row that is about several at once (a queue page, my
+    signals, a break-glass review), whose `details.subject_ids` list them: one row per resident,
+    written with the access-log row (audit.services), so the privacy officer's search by
+    resident and the Art. 15 export read an index instead of matching text in `details`
+    (docs/adr/0047). Derived from the hashed `details`: the verifier checks that both agree.
+    Rows about one resident carry it in AccessLog.subject_id and have no rows here."""
+
+    id = models.BigAutoField(primary_key=True)
+    event_id = models.UUIDField(help_text="The AccessLog row (a plain id, as everywhere in the log).")
+    subject_id = models.UUIDField()
+
+    class Meta:
+        verbose_name = _("access log subject")
+        verbose_name_plural = _("access log subjects")
+        default_permissions = ()
+        constraints = [
+            # Also the verifier's index: a page of the chain finds its rows by event_id.
+            models.UniqueConstraint(
+                fields=["event_id", "subject_id"], name="accesslogsubject_event_subject_uniq"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["subject_id", "event_id"], name="accesslogsubject_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.subject_id}"

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.context import AccessContext
-from audit.models import AccessLog, AccessOutcome, Action, Purpose
+from audit.models import AccessLog, AccessLogSubject, AccessOutcome, Action, Purpose
 
 DETAIL_TEXT_MAX = 200
 _DETAIL_SCALARS = (str, int, bool, type(None))
@@ -46,6 +46,15 @@ def _clean_details(details: dict[str, Any] | None) -> dict[str, Any]:
     return clean(details or {})
 
 
+def listed_subjects(details: dict[str, Any]) -> list[uuid.UUID]:
+    """The residents a row about several names in `details.subject_ids`, each once, in order:
+    what AccessLogSubject holds for it (the verifier derives the same from the hashed row)."""
+    listed = details.get("subject_ids")
+    if not isinstance(listed, list):
+        return []
+    return list(dict.fromkeys(uuid.UUID(str(value)) for value in listed))
+
+
 def access_log_record(
     *,
     context: AccessContext,
@@ -65,9 +74,12 @@ def access_log_record(
     Never pass personal values: ids, field names and codes only. Raises on any failure, which
     rolls back the caller's transaction: the read it logs must fail with it.
 
-    Side effects: one AccessLog row, unsealed (sequence and hashes follow from the sealer)."""
+    Side effects: one AccessLog row, unsealed (sequence and hashes follow from the sealer);
+    for a row about several residents (`details.subject_ids`) one AccessLogSubject row each,
+    in the same statement batch (docs/adr/0047)."""
     action, outcome, purpose = Action(action), AccessOutcome(outcome), Purpose(purpose)
     clean_details = _clean_details(details)  # refuse bad input before writing anything
+    subjects = listed_subjects(clean_details)
     with transaction.atomic(savepoint=False):
         row = AccessLog(
             event_id=uuid.uuid4(),
@@ -90,4 +102,8 @@ def access_log_record(
             details=clean_details,
         )
         row.save(force_insert=True)
+        if subjects:
+            AccessLogSubject.objects.bulk_create(
+                [AccessLogSubject(event_id=row.event_id, subject_id=s) for s in subjects]
+            )
     return row

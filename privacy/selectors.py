@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.roles import VIEW_ACCESS_LOG
 from audit.disclosure import Disclosure
-from audit.models import AccessLog, Action, Purpose
+from audit.models import AccessLog, AccessLogSubject, Action, Purpose
 from signals.personal_data import BREAK_GLASS_REASON
 
 AUTHORISATION_RULE = f"capability:{VIEW_ACCESS_LOG}"
@@ -38,12 +38,13 @@ class AccessLogFilter:
 
 
 def access_log_about_subject(*, subject_id: Any) -> QuerySet[AccessLog]:
-    """Rows about one resident: single-subject rows, and list rows (queue, my-signals) whose
-    `details.subject_ids` name them. A text match on the JSON keeps this working on SQLite too;
-    these queries are rare (privacy officer) and bounded by the other filters."""
-    return AccessLog.objects.filter(
-        Q(subject_id=subject_id) | Q(details__subject_ids__icontains=str(subject_id))
-    )
+    """Rows about one resident: single-subject rows (their `subject_id`), and rows about several
+    (queue, my-signals, a break-glass review) that list them (AccessLogSubject). Both sides are
+    index lookups, joined as one UNION ALL of event ids (an OR across two tables would scan the
+    log; docs/adr/0047, docs/performance.md)."""
+    direct = AccessLog.objects.filter(subject_id=subject_id).order_by().values("event_id")
+    listed = AccessLogSubject.objects.filter(subject_id=subject_id).order_by().values("event_id")
+    return AccessLog.objects.filter(event_id__in=direct.union(listed, all=True))
 
 
 def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
