@@ -122,7 +122,9 @@ class AccessLogSubject(models.Model):
     Rows about one resident carry it in AccessLog.subject_id and have no rows here."""
 
     id = models.BigAutoField(primary_key=True)
-    event_id = models.UUIDField(help_text="The AccessLog row (a plain id, as everywhere in the log).")
+    event_id = models.UUIDField(
+        help_text="The AccessLog row (a plain id, as everywhere in the log)."
+    )
     subject_id = models.UUIDField()
 
     class Meta:

@@ -17,6 +17,14 @@ what it can first (unless told not to), then walks the sealed rows, and reports 
 every row still without its chain columns that was written longer ago than
 ACCESS_LOG_SEAL_MAX_AGE_SECONDS: the sealer is not running, or something keeps it from a row.
 A row with only some of its chain columns is `malformed` (the trigger never lets that happen).
+
+The walk reads keyset pages (`sequence > last ORDER BY sequence LIMIT n`, n is
+ACCESS_LOG_VERIFY_PAGE_SIZE), each its own short query on the sequence index: memory and
+temporary space are one page, whatever the size of the log. (An iterator outside a transaction
+is a WITH HOLD cursor, which PostgreSQL materialises in full: 6.4 GB at 10M rows.) Per page it
+also checks the residents of rows about several (AccessLogSubject) against the hashed
+`details.subject_ids` they derive from: a missing, extra or changed one is `subjects_mismatch`,
+since the search by resident reads that table (docs/adr/0047).
 """
 
 from collections.abc import Iterator
@@ -29,19 +37,33 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from audit import chain
-from audit.models import AccessLog
+from audit.models import AccessLog, AccessLogSubject
 from audit.sealing import access_log_seal
+from audit.services import listed_subjects
 
 TRIGGERS = {
-    "postgresql": ("privacy_accesslog_append_only", "privacy_accesslog_no_truncate"),
-    "sqlite": ("privacy_accesslog_no_update", "privacy_accesslog_no_delete"),
+    "postgresql": {
+        "privacy_accesslog": ("privacy_accesslog_append_only", "privacy_accesslog_no_truncate"),
+        "audit_accesslogsubject": (
+            "audit_accesslogsubject_append_only",
+            "audit_accesslogsubject_no_truncate",
+        ),
+    },
+    "sqlite": {
+        "privacy_accesslog": ("privacy_accesslog_no_update", "privacy_accesslog_no_delete"),
+        "audit_accesslogsubject": (
+            "audit_accesslogsubject_no_update",
+            "audit_accesslogsubject_no_delete",
+        ),
+    },
 }
 MAX_LOOKUPS = 100  # classification queries per run; findings beyond that are still reported
 
 
 @dataclass(frozen=True)
 class Finding:
-    # edited | deleted | reordered | head_mismatch | guard_missing | unsealed | malformed
+    # edited | deleted | reordered | head_mismatch | guard_missing | unsealed | malformed |
+    # subjects_mismatch
     kind: str
     sequence: int | None
     event_id: str | None
@@ -63,25 +85,59 @@ class Report:
 
 def append_only_guard_missing() -> list[str]:
     """Names of append-only triggers that are absent or disabled on this database."""
-    expected = TRIGGERS.get(connection.vendor, ())
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'privacy_accesslog'::regclass "
-                "AND tgenabled <> 'D'"
-            )
-        else:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                "AND tbl_name = 'privacy_accesslog'"
-            )
-        present = {name for (name,) in cursor.fetchall()}
-    return [name for name in expected if name not in present]
+    missing = []
+    for table, expected in TRIGGERS.get(connection.vendor, {}).items():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass "
+                    "AND tgenabled <> 'D'",
+                    [table],
+                )
+            else:
+                cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                    [table],
+                )
+            present = {name for (name,) in cursor.fetchall()}
+        missing += [name for name in expected if name not in present]
+    return missing
 
 
-def _rows(chunk_size: int) -> Iterator[Any]:
-    sealed = AccessLog.objects.filter(sequence__isnull=False)
-    return sealed.order_by("sequence").iterator(chunk_size=chunk_size)
+def _pages(page_size: int) -> Iterator[list[Any]]:
+    """The sealed rows in sequence order, a keyset page at a time: each page one short query,
+    no cursor kept open between them."""
+    sealed = AccessLog.objects.filter(sequence__isnull=False).order_by("sequence")
+    last = 0
+    while True:
+        page = list(sealed.filter(sequence__gt=last)[:page_size])
+        if page:
+            yield page
+        if len(page) < page_size:
+            return
+        last = page[-1].sequence
+
+
+def _check_subjects(page: list[Any], report: Report) -> None:
+    """AccessLogSubject holds exactly the residents each row's hashed details list."""
+    expected = {row.event_id: set(listed_subjects(row.details or {})) for row in page}
+    stored: dict[Any, set] = {}
+    found = AccessLogSubject.objects.filter(event_id__in=list(expected)).values_list(
+        "event_id", "subject_id"
+    )
+    for event_id, subject_id in found:
+        stored.setdefault(event_id, set()).add(subject_id)
+    for row in page:
+        if stored.get(row.event_id, set()) != expected[row.event_id]:
+            report.findings.append(
+                Finding(
+                    "subjects_mismatch",
+                    row.sequence,
+                    str(row.event_id),
+                    f"row at sequence {row.sequence} (event {row.event_id}): the residents "
+                    "indexed for the search by resident differ from the ones it lists",
+                )
+            )
 
 
 class _Lookups:
@@ -99,9 +155,10 @@ class _Lookups:
 
 
 def verify_chain(
-    *, expect_head: tuple[int, str] | None = None, chunk_size: int = 2000, seal: bool = True
+    *, expect_head: tuple[int, str] | None = None, page_size: int | None = None, seal: bool = True
 ) -> Report:
-    """Seals what is unsealed (unless `seal=False`), then recomputes the whole chain.
+    """Seals what is unsealed (unless `seal=False`), then recomputes the whole chain, a keyset
+    page of `page_size` rows (default ACCESS_LOG_VERIFY_PAGE_SIZE) at a time.
 
     Side effects: with `seal`, as audit.sealing.access_log_seal; otherwise reads only."""
     report = Report()
@@ -115,10 +172,12 @@ def verify_chain(
     lookups = _Lookups()
     previous: Any = None
     moved: set[str] = set()
-    for row in _rows(chunk_size):
-        report.rows += 1
-        _check_row(row, previous, report, lookups, moved)
-        previous = row
+    for page in _pages(page_size or settings.ACCESS_LOG_VERIFY_PAGE_SIZE):
+        for row in page:
+            report.rows += 1
+            _check_row(row, previous, report, lookups, moved)
+            previous = row
+        _check_subjects(page, report)
     if previous is not None:
         report.head_sequence, report.head_hash = previous.sequence, previous.row_hash
     if expect_head is not None:

@@ -472,6 +472,9 @@ ACCESS_LOG_EXPORT_MAX_ROWS = env.int("ACCESS_LOG_EXPORT_MAX_ROWS", default=100_0
 # (docs/adr/0025). The verifier reports a row still unsealed after this long as a failure.
 ACCESS_LOG_SEAL_MAX_AGE_SECONDS = env.int("ACCESS_LOG_SEAL_MAX_AGE_SECONDS", default=300)
 ACCESS_LOG_SEAL_MAX_ROWS_PER_RUN = env.int("ACCESS_LOG_SEAL_MAX_ROWS_PER_RUN", default=20_000)
+# verify_access_log reads the chain in keyset pages of this many rows (bounded memory and no
+# temporary file, docs/adr/0047).
+ACCESS_LOG_VERIFY_PAGE_SIZE = env.int("ACCESS_LOG_VERIFY_PAGE_SIZE", default=2000)
 # Data-subject rights and registers (docs/adr/0013). Periods per end status are the
 # RetentionPolicy rows (admin); the hourly beat task erases at most this many signals per run.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)

@@ -25,7 +25,12 @@ class Command(BaseCommand):
             help="A head printed by an earlier run and kept elsewhere; catches deleted newest "
             "rows and a rewritten chain.",
         )
-        parser.add_argument("--chunk-size", type=int, default=2000)
+        parser.add_argument(
+            "--page-size",
+            type=int,
+            default=None,
+            help="Rows per keyset page (default ACCESS_LOG_VERIFY_PAGE_SIZE).",
+        )
         parser.add_argument(
             "--no-seal",
             action="store_true",
@@ -35,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         expect = _head(options["expect_head"]) if options["expect_head"] else None
         report = verify_chain(
-            expect_head=expect, chunk_size=options["chunk_size"], seal=not options["no_seal"]
+            expect_head=expect, page_size=options["page_size"], seal=not options["no_seal"]
         )
         for finding in report.findings:
             self.stderr.write(f"TAMPERED {finding.kind}: {finding.message}")
