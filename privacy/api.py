@@ -159,13 +159,12 @@ class AccessLogListApi(generics.ListAPIView):
 
 
 CSV_COLUMNS = AccessLogEntryOutput.Meta.fields
+EXPORT_PAGE_SIZE = 2000
 
 
-def _csv_lines(rows: Any) -> Iterator[str]:
-    values = (
-        [getattr(row, name) for name in CSV_COLUMNS] for row in rows.iterator(chunk_size=2000)
-    )
-    return csv_lines(CSV_COLUMNS, values)
+def _csv_lines(filters: selectors.AccessLogFilter) -> Iterator[str]:
+    rows = selectors.access_log_stream(filters=filters, page_size=EXPORT_PAGE_SIZE)
+    return csv_lines(CSV_COLUMNS, ([getattr(row, name) for name in CSV_COLUMNS] for row in rows))
 
 
 class CsvStreamRenderer(BaseRenderer):
@@ -199,9 +198,11 @@ class AccessLogExportApi(JsonErrorsMixin, APIView):
         limit = settings.ACCESS_LOG_EXPORT_MAX_ROWS
         with access_logged(actor=request.user) as log:
             log.add(selectors.access_log_read(filters=filters, fmt="csv"))
-            if rows.count() > limit:
+            if rows[: limit + 1].count() > limit:  # counts at most limit + 1 rows
                 raise DomainError("access_log_export_too_large", limit=limit)
-        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            _csv_lines(filters), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
         return response
 

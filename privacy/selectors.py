@@ -2,6 +2,7 @@
 logged, as an audit_read row)."""
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -72,6 +73,26 @@ def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
     if filters.period_to:
         rows = rows.filter(occurred_at__lt=filters.period_to)
     return rows.order_by("-occurred_at", "-event_id")
+
+
+def access_log_stream(*, filters: AccessLogFilter, page_size: int = 2000) -> Iterator[AccessLog]:
+    """`access_log_list` for an export: the same rows in the same order, read a keyset page at a
+    time (`(occurred_at, event_id)` below the last row's, LIMIT `page_size`). Each page is its
+    own short query, so a streamed response holds no cursor, no snapshot and at most one page
+    in memory, however slowly the client reads (docs/adr/0047)."""
+    rows = access_log_list(filters=filters)
+    last: AccessLog | None = None
+    while True:
+        page_rows = rows
+        if last is not None:
+            page_rows = rows.filter(occurred_at__lte=last.occurred_at).filter(
+                Q(occurred_at__lt=last.occurred_at) | Q(event_id__lt=last.event_id)
+            )
+        page = list(page_rows[:page_size])
+        yield from page
+        if len(page) < page_size:
+            return
+        last = page[-1]
 
 
 def _audit_read(**rest: Any) -> Disclosure:
