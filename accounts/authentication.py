@@ -17,6 +17,7 @@ from rest_framework_simplejwt.tokens import Token
 
 from accounts.mfa import role_requires_mfa
 from accounts.models import LoginSession, User
+from accounts.session_cache import cached_session, session_cache_fill
 
 SESSION_CLAIM = "sid"
 AMR_CLAIM = "amr"  # how the session was authenticated (RFC 8176): ["pwd"] or ["pwd", "otp"]
@@ -54,8 +55,12 @@ class SessionBoundJWTAuthentication(JWTAuthentication):
     credential change take effect at once. A token with only a password factor is refused
     (`mfa_required`) as soon as the user's roles need a second factor.
 
-    One indexed query fetches the session and its user together; the role check of a
-    password-only token fills the permission cache the view's capability check reuses. Refusals
+    The session's validity comes from Redis when it is cached under the user's current
+    generation (accounts.session_cache: one round trip, no database); otherwise one indexed
+    query fetches the session and its user together and the result is cached. Every way a
+    session ends renews the generation, so revocation stays immediate; without Redis the
+    database answers every request (docs/adr/0047). The role check of a password-only token
+    fills the permission cache the view's capability check reuses. Refusals
     carry a catalogued code (session_revoked, mfa_required) that the error body keeps.
     """
 
@@ -73,6 +78,14 @@ class SessionBoundJWTAuthentication(JWTAuthentication):
         session_id = validated_token.get(SESSION_CLAIM)
         if not session_id:
             raise AuthenticationFailed("Token has no session.", code="token_not_valid")
+        user_id = validated_token.get("sub")
+        entry, generation = cached_session(session_id=session_id, user_id=user_id)
+        if entry is not None and str(entry.user.pk) == str(user_id):
+            if entry.created_at <= login_session_oldest_start():
+                raise AuthenticationFailed("Session has ended.", code="session_revoked")
+            user = entry.user
+            user.login_session_id = entry.session_id
+            return user
         session: Any = (
             LoginSession.objects.select_related("user__organisation")
             .filter(pk=session_id, revoked_at__isnull=True, user__is_active=True)
@@ -85,6 +98,13 @@ class SessionBoundJWTAuthentication(JWTAuthentication):
         ):
             raise AuthenticationFailed("Session has ended.", code="session_revoked")
         user = session.user
+        if generation is not None:
+            session_cache_fill(
+                session_id=session.pk,
+                generation=generation,
+                user=user,
+                created_at=session.created_at,
+            )
         user.login_session_id = session.pk
         return user
 

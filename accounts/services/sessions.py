@@ -23,6 +23,7 @@ from accounts.authentication import (
 from accounts.hooks import LoginSessionsEnded, login_sessions_ended
 from accounts.mfa import user_requires_mfa
 from accounts.models import LoginSession, User
+from accounts.session_cache import session_cache_invalidate
 from backend.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def _revoke(session: LoginSession, *, reason: str) -> None:
     session.revoked_at = timezone.now()
     session.revoked_reason = reason
     session.save(update_fields=["revoked_at", "revoked_reason"])
+    session_cache_invalidate(user_id=session.user_id)
 
 
 def logout(*, user: User, session_id: str | None, refresh: str | None = None) -> None:
@@ -119,7 +121,8 @@ def logout(*, user: User, session_id: str | None, refresh: str | None = None) ->
     that is refused (`logout_not_a_login_session`) rather than answered as done: a Django
     session ends at its own site's logout (docs/adr/0015).
 
-    Side effects: LoginSession.revoked_at; the refresh token (if given) blacklisted;
+    Side effects: LoginSession.revoked_at; the user's cached sessions dropped
+    (accounts.session_cache); the refresh token (if given) blacklisted;
     accounts.hooks.login_sessions_ended published (notifications: the devices registered in
     this session get no more pushes)."""
     if not session_id:
@@ -145,7 +148,8 @@ def login_sessions_end(*, user: User, reason: str) -> int:
     sessions fail their fingerprint check on the next request, whichever path changed the
     credentials) and revokes the live LoginSession rows explicitly. Returns how many.
 
-    Side effects: User.credential_epoch; LoginSession.revoked_at (reason);
+    Side effects: User.credential_epoch; LoginSession.revoked_at (reason); the user's cached
+    sessions dropped (accounts.session_cache);
     accounts.hooks.login_sessions_ended published (notifications: the user's push devices
     deactivated, their sessions ended)."""
     with transaction.atomic():
@@ -154,5 +158,6 @@ def login_sessions_end(*, user: User, reason: str) -> int:
         ended = LoginSession.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_reason=reason[:32]
         )
+        session_cache_invalidate(user_id=user.pk)
         login_sessions_ended.publish(LoginSessionsEnded(user=user, reason=reason))
     return ended

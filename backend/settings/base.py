@@ -490,6 +490,10 @@ MFA_TOKEN_MAX_AGE = env.int("MFA_TOKEN_MAX_AGE_SECONDS", default=300)
 MFA_ENROLMENT_TOKEN_MAX_AGE = env.int("MFA_ENROLMENT_TOKEN_MAX_AGE_SECONDS", default=900)
 # A login session ends this long after login however often it is refreshed (docs/adr/0015).
 LOGIN_SESSION_MAX_DAYS = env.int("LOGIN_SESSION_MAX_DAYS", default=30)
+# A current login session is cached in Redis this long at most (accounts.session_cache): every
+# way a session ends drops it at once; this bounds a change made past the services and the
+# models (raw SQL). docs/adr/0047.
+AUTH_SESSION_CACHE_SECONDS = env.int("AUTH_SESSION_CACHE_SECONDS", default=300)
 # How long the one-time code from an admin's credential reset (or a new account) stays usable
 # for setting a password (docs/adr/0016).
 CREDENTIAL_RESET_HOURS = env.int("CREDENTIAL_RESET_HOURS", default=72)
