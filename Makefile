@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: install axe run test fuzz lint format check-deploy schema-check compose-check bench clean \
-	faults faults-ci faults-pending bench-quick bench-profile bench-tools
+	faults faults-ci faults-pending bench-quick bench-smoke bench-profile bench-tools
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -88,7 +88,7 @@ compose-check:  ## validate docker-compose.yml without a Docker engine
 # Load harness (docs/performance.md, docs/adr/0021): its own gunicorn and Celery workers
 # (backend.settings.bench), its own databases buurtsignaal_bench* on the PostgreSQL at
 # 127.0.0.1 (BENCH_ADMIN_DATABASE_URL) and its own Redis database (BENCH_REDIS_URL, default db 9),
-# wrk and pgbench on loopback. Results in bench/results/latest.{json,md}. Not part of CI.
+# wrk and pgbench on loopback. Results in bench/results/latest.{json,md}. CI runs bench-smoke.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 bench-tools:  ## wrk (Debian package) and pgbench, installed when missing
 	@command -v wrk >/dev/null 2>&1 || { \
@@ -107,6 +107,11 @@ bench: install bench-tools  ## about 10 minutes: 10k and 1M signals (the 1M temp
 
 bench-quick: install bench-tools  ## about a minute: 10k signals only
 	$(VENV)/bin/python -m bench quick
+
+# CI: the whole harness once at 1,000 signals, one short round (var/bench/smoke.{json,md});
+# fails when the harness cannot build, start or measure, and after 180 s at most.
+bench-smoke: install bench-tools  ## under 2 minutes: does the harness still run?
+	timeout --kill-after=10 180 $(VENV)/bin/python -m bench smoke
 
 bench-profile: install bench-tools  ## py-spy profiles of intake, GET /me and signal detail
 	$(VENV)/bin/python -m bench profile

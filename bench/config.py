@@ -41,6 +41,8 @@ class Mode:
     routing_signals: int  # signals (and no-op tasks) per routing throughput round
     steady_seconds: float  # latency measure per round (each of no-op and push)
     big: bool  # also the 1M database
+    size: int = SMALL  # signals in the small database
+    publish: bool = True  # write bench/results/{latest,<mode>}; else only var/bench/<mode>
 
 
 QUICK = Mode(
@@ -63,4 +65,19 @@ FULL = Mode(
     steady_seconds=20,
     big=True,
 )
-MODES = {mode.name: mode for mode in (QUICK, FULL)}
+# CI (make bench-smoke): the harness builds a database, starts gunicorn and both workers and
+# measures one short round of everything, so a change that breaks the harness fails CI. Its
+# figures are not comparable and are kept under var/bench only.
+SMOKE = Mode(
+    "smoke",
+    rounds=1,
+    seconds=1,
+    warmup=0.5,
+    queue_seconds=1,
+    routing_signals=10,
+    steady_seconds=1,
+    big=False,
+    size=1_000,
+    publish=False,
+)
+MODES = {mode.name: mode for mode in (QUICK, FULL, SMOKE)}

@@ -47,7 +47,7 @@ def main(mode: config.Mode, *, keep: bool = False) -> int:
         if mode.big:
             template, built = database.ensure_template(config.BIG)
             data["template"] = {"name": template, "built_now_s": round(built)}
-        load_s = database.build(small, config.SMALL)
+        load_s = database.build(small, mode.size)
         stack = Stack(small, "small")
         stacks.append(stack)
         stack.start_web()
@@ -96,6 +96,7 @@ def main(mode: config.Mode, *, keep: bool = False) -> int:
     description["load_average_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
     result = {
         "mode": mode.name,
+        "publish": mode.publish,
         "rounds": mode.rounds,
         "duration_s": time.monotonic() - began,
         "machine": description,

@@ -280,11 +280,15 @@ def write(result: dict[str, Any], samples: dict, peaks: dict[str, int]) -> list[
         "samples": samples,
         "peaks_kib": peaks,
     }
-    config.RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(result, indent=2, default=str) + "\n"
     md = markdown(result, figs)
-    for stem in ("latest", result["mode"]):
-        Path(config.RESULTS / f"{stem}.json").write_text(text)
-        Path(config.RESULTS / f"{stem}.md").write_text(md)
+    if result.get("publish", True):
+        folder, stems = config.RESULTS, ("latest", result["mode"])
+    else:  # the CI smoke: not comparable figures, never over the published ones
+        folder, stems = config.RUN_DIR, (result["mode"],)
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem in stems:
+        Path(folder / f"{stem}.json").write_text(text)
+        Path(folder / f"{stem}.md").write_text(md)
     print("\n" + md)
     return figs
