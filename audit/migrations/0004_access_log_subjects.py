@@ -83,25 +83,38 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_model_names'),
+        ("audit", "0003_model_names"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLogSubject',
+            name="AccessLogSubject",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('event_id', models.UUIDField(help_text='The AccessLog row (a plain id, as everywhere in the log).')),
-                ('subject_id', models.UUIDField()),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "event_id",
+                    models.UUIDField(
+                        help_text="The AccessLog row (a plain id, as everywhere in the log)."
+                    ),
+                ),
+                ("subject_id", models.UUIDField()),
             ],
             options={
-                'verbose_name': 'access log subject',
-                'verbose_name_plural': 'access log subjects',
-                'default_permissions': (),
-                'indexes': [models.Index(fields=['subject_id', 'event_id'], name='accesslogsubject_subject_idx')],
-                'constraints': [models.UniqueConstraint(fields=('event_id', 'subject_id'), name='accesslogsubject_event_subject_uniq')],
+                "verbose_name": "access log subject",
+                "verbose_name_plural": "access log subjects",
+                "default_permissions": (),
+                "indexes": [
+                    models.Index(
+                        fields=["subject_id", "event_id"], name="accesslogsubject_subject_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event_id", "subject_id"),
+                        name="accesslogsubject_event_subject_uniq",
+                    )
+                ],
             },
         ),
         migrations.RunPython(forward, backward),
