@@ -7,6 +7,8 @@ is measured last, on a gunicorn of its own.
 """
 
 import shutil
+import signal
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,14 @@ def _require_tools() -> None:
         raise SystemExit("pgbench is not installed (Debian: postgresql-client)")
 
 
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    # `timeout` (make bench-smoke) sends SIGTERM: leave through the finally below, which stops
+    # gunicorn and the workers and drops the run's databases, instead of orphaning them.
+    sys.exit(128 + signum)
+
+
 def main(mode: config.Mode, *, keep: bool = False) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     _require_tools()
     config.RUN_DIR.mkdir(parents=True, exist_ok=True)
     for old in config.RUN_DIR.glob("*"):
