@@ -17,6 +17,7 @@ Entries expire after AUTH_SESSION_CACHE_SECONDS whatever happens, which bounds h
 that reaches neither the services nor a model save (a raw SQL UPDATE) can go unnoticed.
 """
 
+import copy
 import logging
 import uuid
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ _PREFIX = "auth:v1"
 class CachedSession:
     generation: str
     session_id: Any
-    user: Any  # accounts.models.User with its organisation, as loaded from the database
+    user: Any  # accounts.models.User with its organisation, without its password hash
     created_at: datetime
 
 
@@ -71,8 +72,12 @@ def session_cache_fill(
 ) -> None:
     """Keeps a session just found current in the database, under the generation read before
     that database read."""
+    # The password hash stays out of Redis: in the cached copy it is a deferred field, which
+    # Django loads from the database on the rare request that reads it.
+    snapshot = copy.copy(user)
+    snapshot.__dict__.pop("password", None)
     entry = CachedSession(
-        generation=generation, session_id=session_id, user=user, created_at=created_at
+        generation=generation, session_id=session_id, user=snapshot, created_at=created_at
     )
     try:
         cache.set(_session_key(session_id), entry, timeout=settings.AUTH_SESSION_CACHE_SECONDS)

@@ -57,6 +57,17 @@ def test_a_cached_session_costs_no_database_query(member):
     assert user.pk == member.pk and user.organisation_id == member.organisation_id
 
 
+def test_the_password_hash_stays_out_of_redis(member):
+    pair = services.login_session_open(user=member, amr=["pwd", "otp"])
+    authenticate(pair)
+    entry, _ = cached_session(session_id=pair.session_id, user_id=member.pk)
+    assert entry is not None and "password" not in entry.user.__dict__
+    user, _ = authenticate(pair)
+    with CaptureQueriesContext(connection) as queries:
+        assert user.password == member.password  # deferred: read from the database if asked
+    assert len(queries) == 1
+
+
 def test_logout_refuses_the_token_at_once(member):
     client = token_client(member)
     assert client.get(ME).status_code == 200
