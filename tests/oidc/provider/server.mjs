@@ -17,7 +17,7 @@ const provider = new Provider(env.ISSUER, {
   clients: JSON.parse(env.CLIENTS || '[]'),
   jwks: { keys: [jwk] },
   cookies: { keys: ['tests-only-cookie-key'] },
-  claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+  claims: { acr: null, amr: null, auth_time: null, openid: ['sub', 'acr', 'amr'], email: ['email', 'email_verified'] },
   conformIdTokenClaims: false,
   acrValues: ['pwd', 'mfa'],
   features: { devInteractions: { enabled: false } },
