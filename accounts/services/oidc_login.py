@@ -77,7 +77,7 @@ def oidc_identity_match(
             identity = OidcIdentity.objects.create(
                 user=user,
                 name=provider.label[:64],
-                confirmed=False,
+                confirmed=True,
                 issuer=issuer,
                 subject=subject,
                 provider=provider.name,
