@@ -86,7 +86,9 @@ class OidcExchangeApi(APIView):
         code_verifier = serializers.CharField(min_length=43, max_length=128)
         redirect_uri = serializers.CharField(max_length=2048)
         nonce = serializers.CharField(max_length=256)
-        client_id = serializers.CharField(max_length=255, required=False, default="")
+        client_id = serializers.CharField(
+            max_length=255, help_text="The app's client id at the provider (app_client_ids)."
+        )
 
     @extend_schema(
         request=OidcExchangeInputSerializer,

@@ -42,6 +42,9 @@ class ProviderConfig:
     app_client_ids: tuple[str, ...] = ()
     scope: str = "openid email"
     leeway_seconds: int = 30
+    # A token naming an unknown key fetches the provider's keys again at most this often, so a
+    # flood of made-up key ids cannot make us hammer the provider.
+    keys_refetch_seconds: float = 30
 
     @property
     def audiences(self) -> tuple[str, ...]:
@@ -124,7 +127,12 @@ def metadata(provider: ProviderConfig) -> _Metadata:
     document = _get(provider.issuer.rstrip("/") + "/.well-known/openid-configuration")
     if document.get("issuer") != provider.issuer:
         raise DomainError("oidc_provider_unavailable")
-    keys = jwt.PyJWKClient(document["jwks_uri"], cache_keys=True, timeout=TIMEOUT_SECONDS)
+    keys = jwt.PyJWKClient(
+        document["jwks_uri"],
+        cache_keys=True,
+        timeout=TIMEOUT_SECONDS,
+        cooldown_duration=provider.keys_refetch_seconds,
+    )
     fresh = _Metadata(document=document, fetched=time.monotonic(), keys=keys)
     with _lock:
         _metadata[provider.issuer] = fresh

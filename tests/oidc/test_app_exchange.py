@@ -10,7 +10,7 @@ from accounts.models import LoginSession, OidcIdentity
 from accounts.services.sessions import AMR_CLAIM
 from audit.models import AccessLog, Action
 from tests.factories import PASSWORD, TeamFactory, UserFactory, member_of
-from tests.oidc.provider_process import app_authorize
+from tests.oidc.provider_process import APP_CLIENT, app_authorize
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,8 @@ EXCHANGE = "/api/v1/auth/oidc/exchange"
 
 
 def exchange(flow: dict, **extra) -> object:
-    return APIClient().post(EXCHANGE, {"provider": "utrecht", **flow, **extra}, format="json")
+    body = {"provider": "utrecht", "client_id": APP_CLIENT, **flow, **extra}
+    return APIClient().post(EXCHANGE, body, format="json")
 
 
 def test_provider_mfa_gives_our_token_pair_and_logout_ends_it(utrecht):

@@ -90,7 +90,7 @@ def test_an_expired_token_is_refused(own_provider):
 
 @pytest.mark.django_db
 def test_a_rotated_key_is_fetched_again(own_provider, settings):
-    settings.OIDC_PROVIDERS = {"utrecht": own_provider.config()}
+    settings.OIDC_PROVIDERS = {"utrecht": own_provider.config(keys_refetch_seconds=0)}
     member_of(TeamFactory(), email="anna@utrecht.example")
 
     def sign_in() -> str:
