@@ -168,3 +168,26 @@ def test_local_password_login_switched_off_for_a_role(utrecht, settings):
     settings.LOCAL_PASSWORD_DISABLED_ROLES = ["admin"]
     response = Client().post(LOGIN, {"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_the_admin_opens_after_a_provider_sign_in(utrecht):
+    UserFactory(email="anna@utrecht.example", admin=True)
+    client = Client()
+    sign_in(client, account="sub-anna", mfa=True)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_login_refuses_a_role_switched_to_its_provider(utrecht, settings):
+    from django.urls import reverse
+
+    admin = UserFactory(email="anna@utrecht.example", admin=True)
+    device = totp_device(admin)
+    settings.LOCAL_PASSWORD_DISABLED_ROLES = ["admin"]
+    client = Client()
+    response = client.post(
+        reverse("admin:login"),
+        {"username": admin.email, "password": PASSWORD, "otp_token": fresh_code(device)},
+    )
+    assert response.status_code == 200  # the form again
+    assert client.get("/admin/").status_code == 302
+    assert failed("admin_login_refused") == 1
