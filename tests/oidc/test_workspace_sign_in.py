@@ -191,3 +191,12 @@ def test_the_admin_login_refuses_a_role_switched_to_its_provider(utrecht, settin
     assert response.status_code == 200  # the form again
     assert client.get("/admin/").status_code == 302
     assert failed("admin_login_refused") == 1
+
+
+def test_only_the_login_pages_forms_may_lead_to_the_provider(utrecht):
+    client = Client()
+    login_policy = client.get(LOGIN)["Content-Security-Policy"]
+    assert f"form-action 'self' {utrecht.issuer};" in login_policy
+    member_of(TeamFactory(), email="anna@utrecht.example")
+    sign_in(client, account="sub-anna", mfa=True)
+    assert "form-action 'self';" in client.get("/werkruimte/wachtrij/")["Content-Security-Policy"]
