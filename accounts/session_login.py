@@ -86,7 +86,12 @@ def session_oidc_begin(
 
 
 def session_oidc_step(
-    *, request: HttpRequest, pending: AuthorizationRequest, code: str, redirect_uri: str
+    *,
+    request: HttpRequest,
+    pending: AuthorizationRequest,
+    code: str,
+    redirect_uri: str,
+    issuer: str = "",
 ) -> tuple[str, bool] | None:
     """A verified ID token from the organisation's provider (docs/adr/0046). When the provider
     showed a second factor, the session opens with the provider link as its verified device
@@ -96,6 +101,8 @@ def session_oidc_step(
     Side effects: as accounts.services.oidc_login.oidc_identity_match; when the session opens,
     as session_open (login row, method session_oidc_mfa)."""
     provider = provider_named(pending.provider)
+    if issuer and issuer != provider.issuer:  # RFC 9207: the answer of another provider
+        raise DomainError("oidc_token_invalid")
     claims = claims_from_code(
         provider=provider,
         code=code,

@@ -122,6 +122,7 @@ def login_oidc_callback_view(request: HttpRequest) -> HttpResponse:
             pending=oidc.AuthorizationRequest(**pending),
             code=code,
             redirect_uri=_oidc_callback_uri(request),
+            issuer=request.GET.get("iss", ""),
         )
     except DomainError as exc:
         if exc.code == "oidc_provider_unavailable":

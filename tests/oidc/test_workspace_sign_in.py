@@ -200,3 +200,19 @@ def test_only_the_login_pages_forms_may_lead_to_the_provider(utrecht):
     member_of(TeamFactory(), email="anna@utrecht.example")
     sign_in(client, account="sub-anna", mfa=True)
     assert "form-action 'self';" in client.get("/werkruimte/wachtrij/")["Content-Security-Policy"]
+
+
+def test_an_answer_naming_another_issuer_is_refused(utrecht):
+    """RFC 9207: the provider names itself in its answer (oidc-provider does); a mix-up with
+    another provider's answer is refused before the code is used."""
+    member_of(TeamFactory(), email="anna@utrecht.example")
+    client = Client()
+    response = client.post(START, {"oidc-email": "anna@utrecht.example"})
+    back = provider_login(
+        response["Location"], account="sub-anna", mfa=True, stop_at="http://testserver/"
+    )
+    query = parse_qs(urlparse(back).query)
+    assert query["iss"] == [utrecht.issuer]
+    query["iss"] = ["https://login.elsewhere.example"]
+    assert client.get(WORKSPACE_CALLBACK, query)["Location"] == LOGIN
+    assert not OidcIdentity.objects.exists()
