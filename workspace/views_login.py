@@ -70,7 +70,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def _login_context(form: LoginForm) -> dict[str, Any]:
-    return {"form": form, "providers": oidc.providers(), "oidc_form": OidcStartForm()}
+    providers = oidc.providers()
+    oidc_form = OidcStartForm()
+    if providers:  # the organisation's sign-in comes first on the page, so the focus does too
+        form.fields["email"].widget.attrs.pop("autofocus", None)
+        oidc_form.fields["email"].widget.attrs["autofocus"] = True
+    return {"form": form, "providers": providers, "oidc_form": oidc_form}
 
 
 def _oidc_callback_uri(request: HttpRequest) -> str:
