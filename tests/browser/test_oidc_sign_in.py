@@ -6,6 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from audit.models import AccessLog, Action
+from tests.browser.axe import axe_source, axe_violations, horizontal_overflow
 from tests.factories import TeamFactory, member_of
 from tests.oidc.provider_process import ProviderProcess, require_provider
 
@@ -44,11 +45,13 @@ def test_a_member_signs_in_at_the_provider_and_lands_in_the_queue(browser, provi
 def test_the_login_page_with_two_organisations_and_the_provider_down_page(
     browser, provider, settings
 ):
-    """Both pages at 1366 and 390 px wide, saved under var/screenshots/oidc/ for a look."""
+    """Both pages at 1366 and 390 px wide pass axe-core and do not overflow; saved under
+    var/screenshots/oidc/ for a look."""
     from tests.browser.conftest import SCREENSHOTS
 
     other = {**provider.config(), "label": "DOCK", "domains": ["dock.example"]}
     settings.OIDC_PROVIDERS = {"utrecht": provider.config(), "dock": other}
+    source = axe_source()
     folder = SCREENSHOTS / "oidc"
     folder.mkdir(parents=True, exist_ok=True)
     driver = browser.driver
@@ -57,6 +60,8 @@ def test_the_login_page_with_two_organisations_and_the_provider_down_page(
         browser.open("/werkruimte/inloggen/")
         assert driver.find_element(By.XPATH, "//main//button[contains(., 'DOCK')]")
         (folder / f"login-{width}.png").write_bytes(driver.get_screenshot_as_png())
+        assert axe_violations(driver, source) == []
+        assert horizontal_overflow(driver) == []
     provider.stop()
     browser.open("/werkruimte/inloggen/")
     driver.find_element(By.ID, "id_oidc-email").send_keys("anna@utrecht.example")
@@ -65,3 +70,5 @@ def test_the_login_page_with_two_organisations_and_the_provider_down_page(
     for width in (1366, 390):
         driver.set_window_size(width, 1000)
         (folder / f"provider-down-{width}.png").write_bytes(driver.get_screenshot_as_png())
+        assert axe_violations(driver, source) == []
+        assert horizontal_overflow(driver) == []
