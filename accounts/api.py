@@ -69,7 +69,9 @@ class LoginApi(APIView):
 
 
 class OidcExchangeApi(APIView):
-    """The app's sign-in with the organisation's OpenID Provider (docs/adr/0046): after the
+    """Sign in with the organisation's OpenID Provider: its authorization code for our tokens.
+
+    The app's sign-in (docs/adr/0046): after the
     authorization code flow with PKCE at the provider, the app hands over the code, its
     verifier, the redirect URI and the nonce it used; the server exchanges the code, checks the
     ID token and answers as POST /auth/login does: a token pair, or the local second-factor
