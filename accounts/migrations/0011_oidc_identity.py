@@ -7,28 +7,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0010_role_grants_from_declaration'),
+        ("accounts", "0010_role_grants_from_declaration"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OidcIdentity',
+            name="OidcIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The human-readable name of this device.', max_length=64)),
-                ('confirmed', models.BooleanField(default=True, help_text='Is this device ready for use?')),
-                ('issuer', models.CharField(max_length=255)),
-                ('subject', models.CharField(max_length=255)),
-                ('provider', models.CharField(max_length=64)),
-                ('linked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(help_text='The user that this device belongs to.', on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The human-readable name of this device.", max_length=64
+                    ),
+                ),
+                (
+                    "confirmed",
+                    models.BooleanField(default=True, help_text="Is this device ready for use?"),
+                ),
+                ("issuer", models.CharField(max_length=255)),
+                ("subject", models.CharField(max_length=255)),
+                ("provider", models.CharField(max_length=64)),
+                ("linked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        help_text="The user that this device belongs to.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'identity provider link',
-                'verbose_name_plural': 'identity provider links',
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'subject'), name='oidc_identity_subject'), models.UniqueConstraint(fields=('user', 'issuer'), name='oidc_identity_one_per_user')],
+                "verbose_name": "identity provider link",
+                "verbose_name_plural": "identity provider links",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("issuer", "subject"), name="oidc_identity_subject"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("user", "issuer"), name="oidc_identity_one_per_user"
+                    ),
+                ],
             },
         ),
     ]
