@@ -9,7 +9,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install axe run test fuzz lint format check-deploy schema-check compose-check bench clean \
+.PHONY: install axe oidc-provider run test fuzz lint format check-deploy schema-check compose-check bench clean \
 	faults faults-ci faults-pending bench-quick bench-profile bench-tools
 
 .tools/bin/uv:
@@ -36,10 +36,25 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 axe: $(AXE)  ## axe-core for tests/browser (npm ci from tests/browser/package-lock.json)
 
+# The OpenID Provider the sign-in tests start (tests/oidc, docs/adr/0046): the certified
+# oidc-provider from tests/oidc/provider's npm lock file. Without node the tests skip with a
+# hint, except in CI (CI=true), where they fail.
+OIDC_PROVIDER := tests/oidc/provider/node_modules/oidc-provider/package.json
+$(OIDC_PROVIDER): tests/oidc/provider/package.json tests/oidc/provider/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/oidc/provider --no-audit --no-fund && touch $@; \
+	elif [ -n "$${CI:-}" ]; then \
+	  echo "oidc-provider: npm is missing; install Debian's nodejs and npm"; exit 1; \
+	else \
+	  echo "oidc-provider: npm is missing, so the sign-in tests against a provider will be skipped"; \
+	fi
+
+oidc-provider: $(OIDC_PROVIDER)  ## the test OpenID Provider (npm ci from tests/oidc/provider)
+
 run: install  ## demo on SQLite with a real Celery worker over the filesystem transport
 	PORT=$(PORT) DJANGO_SETTINGS_MODULE=backend.settings.demo scripts/run-demo
 
-test: install axe  ## the suite against PostgreSQL and Redis at 127.0.0.1
+test: install axe oidc-provider  ## the suite against PostgreSQL and Redis at 127.0.0.1
 	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Fault scenarios (docs/reliability.md) start their own Redis, PostgreSQL, gunicorn, workers and

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import errors, schema  # noqa: F401  (registers codes, schema extension)
+        from accounts import checks, errors, schema  # noqa: F401  (registers checks, codes, schema)

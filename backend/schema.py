@@ -60,6 +60,7 @@ ERROR_DESCRIPTIONS = {
     415: "Only `application/json` request bodies are accepted.",
     423: "Processing of this resident's data is restricted (AVG art. 18).",
     429: "Too many requests or attempts; see `details.retry_after` or try again later.",
+    503: "A service this depends on (an organisation's identity provider) cannot be reached now.",
 }
 
 

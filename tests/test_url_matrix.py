@@ -10,7 +10,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"auth-login", "auth-refresh", "auth-mfa-verify", "auth-credentials-set"}
+PUBLIC = {
+    "auth-login",
+    "auth-oidc-exchange",
+    "auth-refresh",
+    "auth-mfa-verify",
+    "auth-credentials-set",
+}
 METHODS = ("get", "post", "put", "patch", "delete")
 
 

@@ -10,6 +10,12 @@ app_name = "workspace"
 urlpatterns = [
     path("", views_team.home_view, name="home"),
     path("inloggen/", views_login.login_view, name="login"),
+    path("inloggen/organisatie/", views_login.login_oidc_start_view, name="login-oidc"),
+    path(
+        "inloggen/organisatie/terug/",
+        views_login.login_oidc_callback_view,
+        name="login-oidc-callback",
+    ),
     path("inloggen/code/", views_login.login_code_view, name="login-code"),
     path("inloggen/koppelen/", views_login.login_enrol_view, name="login-enrol"),
     path("uitloggen/", views_login.logout_view, name="logout"),

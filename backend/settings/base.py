@@ -491,6 +491,13 @@ LOGIN_SESSION_MAX_DAYS = env.int("LOGIN_SESSION_MAX_DAYS", default=30)
 # for setting a password (docs/adr/0016).
 CREDENTIAL_RESET_HOURS = env.int("CREDENTIAL_RESET_HOURS", default=72)
 OTP_TOTP_ISSUER = "Buurtsignaal"
+# Sign-in with an organisation's OpenID Provider (docs/adr/0046; README "Connecting a
+# municipality's identity provider"): JSON, provider name -> {"label", "issuer", "client_id",
+# "client_secret", "domains": [...], "mfa_acr": [...], "mfa_amr": [...], "app_client_ids": [...]}.
+OIDC_PROVIDERS = env.json("OIDC_PROVIDERS", default={})
+# Roles (group names, accounts.roles) that may not log in with a local password: they sign in
+# with their organisation's provider only.
+LOCAL_PASSWORD_DISABLED_ROLES = env.list("LOCAL_PASSWORD_DISABLED_ROLES", default=[])
 
 # --- The team workspace (docs/adr/0027) and e-mail (docs/adr/0028) --------------------------
 LOGIN_URL = "/werkruimte/inloggen/"

@@ -35,6 +35,11 @@ HEIGHT = 900
 # Routes that answer only POST (a form's action, then a redirect to a page that is visited):
 # they have no page of their own to check.
 NOT_PAGES = {
+    # The organisation's sign-in: the login form's second form and the provider's way back,
+    # which need the provider process; test_oidc_sign_in.py runs axe on the login page with
+    # providers and on the provider-down page (docs/adr/0046).
+    "login-oidc",
+    "login-oidc-callback",
     "logout",  # the header's log-out button
     "language",  # django.views.i18n.set_language: the header's language switch
     "signal-transition",  # the status buttons on the signal page

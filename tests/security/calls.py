@@ -187,6 +187,15 @@ def _api_body(w: World, route: str, obj: str, caller: Caller) -> dict[str, Any]:
     bodies: dict[str, dict[str, Any]] = {
         "auth/login": {"email": w.users["bystander"].email, "password": WRONG_PASSWORD},
         "auth/refresh": {"refresh": caller.refresh or "not-a-refresh-token"},
+        # No provider is configured in the matrix: 400 oidc_provider_unknown (docs/adr/0046).
+        "auth/oidc/exchange": {
+            "provider": "matrix",
+            "client_id": "app",
+            "code": "not-a-code",
+            "code_verifier": "v" * 43,
+            "redirect_uri": "nl.buurtsignaal.app:/oidc",
+            "nonce": "n",
+        },
         "auth/logout": {"refresh": caller.refresh} if caller.refresh else {},
         "auth/mfa/verify": {"mfa_token": caller.mfa_token or "forged", "code": "not-a-code"},
         "auth/mfa/totp": {},
