@@ -103,7 +103,8 @@ compose-check:  ## validate docker-compose.yml without a Docker engine
 # Load harness (docs/performance.md, docs/adr/0021): its own gunicorn and Celery workers
 # (backend.settings.bench), its own databases buurtsignaal_bench* on the PostgreSQL at
 # 127.0.0.1 (BENCH_ADMIN_DATABASE_URL) and its own Redis database (BENCH_REDIS_URL, default db 9),
-# wrk and pgbench on loopback. Results in bench/results/latest.{json,md}. Not part of CI.
+# wrk and pgbench on loopback. Results in bench/results/latest.{json,md}; the <mode>.md summaries
+# are committed, the rest is gitignored (docs/adr/0042). Not part of CI.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 bench-tools:  ## wrk (Debian package) and pgbench, installed when missing
 	@command -v wrk >/dev/null 2>&1 || { \
