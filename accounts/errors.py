@@ -186,32 +186,41 @@ register(
 register(
     "oidc_provider_unknown",
     400,
-    nl="Voor dit e-mailadres is geen inlog via de eigen organisatie ingesteld.",
-    en="No sign-in with your organisation is set up for this e-mail address.",
+    pgettext_lazy(
+        "error",
+        "No sign-in with your organisation is set up for this e-mail address.",
+    ),
 )
 register(
     "oidc_provider_unavailable",
     503,
-    nl="De inlogdienst van je organisatie is nu niet bereikbaar. Probeer het later opnieuw.",
-    en="Your organisation's sign-in service cannot be reached now. Try again later.",
+    pgettext_lazy(
+        "error",
+        "Your organisation's sign-in service cannot be reached now. Try again later.",
+    ),
 )
 register(
     "oidc_token_invalid",
     401,
-    nl="De inlog bij je organisatie kon niet worden gecontroleerd; log opnieuw in.",
-    en="The sign-in at your organisation could not be verified; sign in again.",
+    pgettext_lazy(
+        "error",
+        "The sign-in at your organisation could not be verified; sign in again.",
+    ),
 )
 register(
     "oidc_account_unknown",
     403,
-    nl="Er is geen account dat bij deze inlog van je organisatie hoort. Vraag de beheerder om "
-    "een account met je e-mailadres.",
-    en="No account belongs to this sign-in at your organisation. Ask the administrator for an "
-    "account with your e-mail address.",
+    pgettext_lazy(
+        "error",
+        "No account belongs to this sign-in at your organisation. Ask the administrator for an "
+        "account with your e-mail address.",
+    ),
 )
 register(
     "local_login_disabled",
     403,
-    nl="Inloggen met een wachtwoord staat voor jouw rol uit; log in via je organisatie.",
-    en="Logging in with a password is switched off for your role; sign in with your organisation.",
+    pgettext_lazy(
+        "error",
+        "Logging in with a password is switched off for your role; sign in with your organisation.",
+    ),
 )
