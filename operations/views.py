@@ -35,6 +35,4 @@ def metrics(request: HttpRequest) -> HttpResponse:
             status=401,
             headers={"WWW-Authenticate": 'Bearer realm="metrics"', "Cache-Control": "no-store"},
         )
-    return HttpResponse(
-        render(), content_type=CONTENT_TYPE, headers={"Cache-Control": "no-store"}
-    )
+    return HttpResponse(render(), content_type=CONTENT_TYPE, headers={"Cache-Control": "no-store"})
