@@ -19,6 +19,10 @@ from django.conf import settings
 from tests.operations.helpers import TOKEN, parse, value
 from tests.worker import ROOT, _database_url
 
+# The server reads the test database, so the test's rows must be committed; serialized_rollback
+# puts back the seeded rows (consent texts) the flush afterwards removes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 REQUESTS = "buurtsignaal_http_requests_total"
 
 
@@ -40,7 +44,7 @@ def get(url: str, token: str | None = None) -> tuple[int, str]:
 
 
 @pytest.fixture
-def gunicorn(transactional_db: None, tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
+def gunicorn(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     """gunicorn with 3 single-threaded workers on a free loopback port, against the test
     database and broker, with a multiprocess directory that holds a stale file from "an
     earlier run" (which would break every scrape if it were read)."""
