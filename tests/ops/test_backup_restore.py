@@ -19,6 +19,7 @@ from audit.models import AccessLog
 from audit.sealing import access_log_seal
 from signals.models import Signal, SignalEvent, Status
 from tests.factories import member_of
+from tests.fixtures import token_client
 from tests.signals.factories import make_signal, team_with_coverage
 from tests.worker import ROOT
 
@@ -151,8 +152,9 @@ def test_a_restore_older_than_the_kept_head_fails_and_lost_keys_lose_the_residen
     access_log_seal()
     dump = tmp_path / "older.dump"
     assert run("pg_dump", "--format=custom", "--file", str(dump), source).returncode == 0
-    # Work goes on after the dump; the head kept after it names rows the dump does not hold.
-    make_signal()
+    # Work goes on after the dump (a member reads the signal: an access-log row); the head kept
+    # after it names a row the dump does not hold.
+    assert token_client(member).get(f"/api/v1/signals/{worked.pk}").status_code == 200
     checked = manage(source, "verify_access_log")
     assert checked.returncode == 0, checked.stderr
     later_head = head_of(checked.stdout)
