@@ -174,6 +174,8 @@ def test_a_restore_older_than_the_kept_head_fails_and_lost_keys_lose_the_residen
     served = manage_script(
         restored, str(member.pk), str(worked.pk), FIELD_ENCRYPTION_KEYS=other_key
     )
+    assert served.returncode == 0, served.stderr[-3000:]
+    assert "FieldDecryptionError" in served.stderr
     answer = json.loads(served.stdout.strip().splitlines()[-1])
     assert answer["ready"] == 200
     assert answer["detail"] == 500, answer
