@@ -36,6 +36,8 @@ api_v1 = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Prometheus, behind a bearer token (docs/adr/0045).
+    path("", include("operations.urls")),
     path("admin/", admin.site.urls),
     # The team workspace: server-rendered pages (docs/adr/0027).
     path("werkruimte/", include("workspace.urls")),

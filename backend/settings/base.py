@@ -45,9 +45,13 @@ INSTALLED_APPS = [
     "outcomes",
     "privacy",
     "workspace",
+    # The metrics (docs/adr/0045): reads the apps' selectors, the top layer.
+    "operations",
 ]
 
 MIDDLEWARE = [
+    # First: every answer is counted per route and timed through the whole stack (ADR 45).
+    "operations.metrics.RequestMetricsMiddleware",
     "backend.request_context.RequestIdMiddleware",
     # Every /api/ and workspace answer may hold personal data: no-store.
     "backend.cache_control.NoStoreApiMiddleware",
@@ -467,6 +471,11 @@ PUSH_REQUEUE_STALE_SECONDS = env.int("PUSH_REQUEUE_STALE_SECONDS", default=90)
 # Fernet keys for encrypted fields, comma-separated, newest first. No default: the demo and
 # test settings set a fixed non-secret one; `check --deploy` fails without (audit.E001).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# --- Operations ---------------------------------------------------------------------------
+# The bearer token a Prometheus scraper sends to /metrics (docs/adr/0045). Empty: the endpoint
+# answers 404. Request counters add up across gunicorn's workers when PROMETHEUS_MULTIPROC_DIR
+# (read by prometheus-client from the environment, not here) names a directory.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 ACCESS_LOG_EXPORT_MAX_ROWS = env.int("ACCESS_LOG_EXPORT_MAX_ROWS", default=100_000)
 # Access-log rows are sealed (numbered, hash-chained) by a beat task, off the request path
 # (docs/adr/0025). The verifier reports a row still unsealed after this long as a failure.
