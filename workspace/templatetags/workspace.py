@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TeamRole
 from backend.i18n import in_language
+from initiatives.explain import suggestion_in_words
+from initiatives.ranking import Suggestion
 from signals.models import Outcome, Status, TargetGroup, Urgency
 
 register = template.Library()
@@ -57,6 +59,7 @@ EVENT_TEXTS = {
     "personal_data_erased": _("Personal data erased"),
     "restricted": _("Processing restricted"),
     "restriction_lifted": _("Restriction lifted"),
+    "referral": _("Referral to an initiative"),
 }
 
 
@@ -69,3 +72,10 @@ def event_text(value: str) -> str:
 def localised(obj: object, field: str) -> str:
     """A data text held in `<field>_nl` and `<field>_en` in the page's language (backend.i18n)."""
     return in_language(getattr(obj, f"{field}_nl"), getattr(obj, f"{field}_en"))
+
+
+@register.simple_tag
+def suggestion_words(item: Suggestion, language: str) -> dict[str, list[str]]:
+    """A suggestion's matched and unmatched criteria in words (initiatives.explain)."""
+    matched, unmatched = suggestion_in_words(item, language=language)
+    return {"matched": matched, "unmatched": unmatched}
