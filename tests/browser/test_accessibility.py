@@ -62,6 +62,8 @@ class Audit:
         self.source = axe_source()
         self.visited: set[str] = set()
         self.problems: list[str] = []
+        self.checks = 0  # pages x widths run through axe-core
+        self.roles: set[str] = set()
         self.driver.set_script_timeout(60)
 
     def width(self, pixels: int) -> None:
@@ -86,6 +88,7 @@ class Audit:
             self.problems.append(f"{where}: <html lang={lang!r}>, expected {self.language!r}")
         for pixels in WIDTHS:
             self.width(pixels)
+            self.checks += 1
             for line in axe_violations(driver, self.source):
                 self.problems.append(f"{where} at {pixels}px: {line}")
             if pixels < 1000:
@@ -195,6 +198,14 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     # A field worker has neither the queue nor the access log: the start page.
     log_in(audit, UserFactory(field_worker=True))
     audit.open("/werkruimte/", "home (field worker)")
+    audit.open("/werkruimte/instellingen/", "settings (field worker)")
+    log_out(audit)
+
+    # An admin works in /admin/; in the workspace: the start page, settings, and refusals.
+    log_in(audit, UserFactory(admin=True))
+    audit.open("/werkruimte/", "home (admin)")
+    audit.open("/werkruimte/instellingen/", "settings (admin)")
+    audit.open("/werkruimte/wachtrij/", "queue refused (admin)")
     log_out(audit)
 
     # A coordinator: the coordination page with a team role to approve, the signal's forms.
@@ -216,6 +227,11 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     audit.check("subject lookup (found)")
     log_out(audit)
 
+    print(
+        f"\naxe-core [{language}]: {audit.checks} page checks (pages x widths), "
+        f"{len(audit.visited)} routes, roles: anonymous, member, field worker, admin, "
+        f"coordinator, privacy officer; {len(audit.problems)} problems"
+    )
     unvisited = workspace_route_names() - NOT_PAGES - audit.visited
     assert not unvisited, (
         f"workspace routes this test does not visit: {sorted(unvisited)}; visit each new page "
