@@ -12,7 +12,6 @@ from notifications.services import devices_remove_for_user, signal_event_notify
 from signals import hooks as signal_hooks
 from signals.models import SignalEvent
 
-
 SIGNAL_EVENTS_UID = "notifications.on_signal_event_appended"
 
 
