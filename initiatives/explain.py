@@ -4,19 +4,9 @@ own language table ("spreekt Turks") and the matching reasons by their reason co
 
 from collections.abc import Iterable
 
-from django.utils.translation import get_language_info
-
-from backend.i18n import in_language
+from backend.i18n import in_language, language_name
 from initiatives.ranking import CRITERION_LABELS, SAME_REASONS, SPEAKS, Suggestion
 from signals.models import ReasonCode
-
-
-def language_name(code: str) -> str:
-    """The language's name in the active language ("Turks" on a Dutch page); "" if unknown."""
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return ""
 
 
 def reason_labels(codes: Iterable[str]) -> dict[str, str]:

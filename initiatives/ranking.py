@@ -31,7 +31,7 @@ CRITERION_LABELS = {
     "same_wijk": _("same wijk"),
     "citywide": _("citywide"),
     "target_group": _("for this target group"),
-    "reasons": _("fits the reasons"),
+    "reasons": _("the reasons given"),
     "language": _("speaks the resident's language"),
     "accepting_new": _("takes new people"),
     "step_free": _("step-free access"),

@@ -86,7 +86,8 @@ def load() -> list[str]:
                     made += 1
     released = releases.figure_releases_create()
     return [
-        f"Demo figures: {made} signals replayed over the last {MONTHS} whole months; "
+        f"Demo figures: {made} signals replayed over the last {MONTHS} whole months and this "
+        "month up to today (no e-mails or pushes for them); "
         f"{len(released)} monthly releases made."
     ]
 

@@ -20,6 +20,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from accounts.models import TeamRole
 from accounts.services import team_membership_request
 from audit.context import AccessContext
+from initiatives.catalogue_import import import_catalogue
+from initiatives.demo import DEMO_CATALOGUE
 from signals.models import Consent, ConsentPurpose, ConsentText
 from tests.accounts.helpers import fresh_code, totp_device
 from tests.browser.axe import axe_source, axe_violations, horizontal_overflow
@@ -162,6 +164,9 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
         purposes={purpose.value: True for purpose in ConsentPurpose},
         unresolved_recipients=["Straße"],
     )
+    # The demo catalogue: its citywide initiatives are suggested, with why in words.
+    with DEMO_CATALOGUE.open(encoding="utf-8", newline="") as stream:
+        import_catalogue(stream)
     audit = Audit(browser, language)
     switch_language(audit)
     signal = f"/werkruimte/signalen/{world.signal.pk}/"
@@ -186,6 +191,7 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     audit.check("queue (member)")
     audit.open(signal, "signal (member)")
     audit.open(signal + "initiatieven/", "initiatives")
+    assert audit.driver.find_elements(By.CSS_SELECTOR, "#suggestions-title ~ article")
     audit.open(signal + "toestemming-intrekken/", "withdraw confirmation")
     audit.press("main button[type=submit].danger")  # no reason given: the form refused, 400
     audit.check("withdraw refused (400)")

@@ -210,3 +210,15 @@ def test_the_scan_finds_a_code_in_visible_text_only():
     assert codes_in(visible_text(html), snake, words, "nl") == {"routed"}
     assert codes_in(visible_text(html), snake, words, "en") == set()
     assert codes_in(visible_text("<li>same_wijk, taal</li>"), snake, words, "en") == {"same_wijk"}
+
+
+@pytest.mark.parametrize(("language", "name"), [("nl", "Nederlands"), ("en", "Dutch")])
+def test_the_resident_s_language_is_named_not_coded(client, language, name):
+    from tests.workspace.helpers import two_teams, workspace_login
+
+    world = two_teams()
+    client.cookies["django_language"] = language
+    workspace_login(client, world.member)
+    html = client.get(f"/werkruimte/signalen/{world.signal.pk}/").content.decode()
+    dd = re.search(r"(?:Voorkeurstaal|Preferred language)</dt><dd>([^<]*)</dd>", html)
+    assert dd and dd.group(1) == name, dd and dd.group(1)

@@ -5,7 +5,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TeamRole
-from backend.i18n import in_language
+from backend.i18n import in_language, language_name
 from initiatives.explain import suggestion_in_words
 from initiatives.ranking import Suggestion
 from signals.models import Outcome, Status, TargetGroup, Urgency
@@ -38,6 +38,12 @@ def target_group_label(value: str) -> str:
 @register.filter
 def outcome_label(value: str) -> str:
     return _label(Outcome, value)
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """A language code ("tr") by its name in the page's language; "–" if none is known."""
+    return language_name(code) if code else "–"
 
 
 @register.filter
