@@ -42,8 +42,8 @@ def outcome_label(value: str) -> str:
 
 @register.filter
 def language_label(code: str) -> str:
-    """A language code ("tr") by its name in the page's language; "–" if none is known."""
-    return language_name(code) if code else "–"
+    """A language code ("tr") by its name in the page's language; "" if none is known."""
+    return language_name(code) if code else ""
 
 
 @register.filter
