@@ -60,7 +60,6 @@ def clock(moment: datetime) -> Iterator[None]:
 def load() -> list[str]:
     signaller = User.objects.get(email="signaleerder@demo.buurtsignaal.nl")
     text = ConsentText.objects.get(version="2026-3", language="nl")
-    chance = random.Random(20260101)  # noqa: S311 - a repeatable demo, not a secret
     first = month_start(timezone.now())
     for _ in range(MONTHS):
         first = month_start(first - timedelta(days=1))
@@ -77,6 +76,9 @@ def load() -> list[str]:
                 worker = team.members.filter(is_active=True).first()
                 for index in range(PER_WIJK_MONTH):
                     key = uuid.uuid5(NAMESPACE, f"{month}-{postcode}-{index}")
+                    # Each signal's own dice: a rerun (a later day) replays the same history
+                    # and adds only what has come due since.
+                    chance = random.Random(key.int)  # noqa: S311 - a repeatable demo
                     at = start + timedelta(days=chance.randrange(25), hours=9 + chance.randrange(8))
                     if at > now - timedelta(hours=1):
                         continue  # not yet: the demo's dates follow today
