@@ -26,6 +26,7 @@ from signals.models import Consent, ConsentPurpose, ConsentText
 from tests.accounts.helpers import fresh_code, totp_device
 from tests.browser.axe import axe_source, axe_violations, horizontal_overflow
 from tests.factories import PASSWORD, UserFactory
+from tests.totals import report
 from tests.workspace.helpers import two_teams
 from workspace import urls as workspace_urls
 
@@ -233,8 +234,8 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     audit.check("subject lookup (found)")
     log_out(audit)
 
-    print(
-        f"\naxe-core [{language}]: {audit.checks} page checks (pages x widths), "
+    report(
+        f"axe-core [{language}]: {audit.checks} page checks (pages x widths), "
         f"{len(audit.visited)} routes, roles: anonymous, member, field worker, admin, "
         f"coordinator, privacy officer; {len(audit.problems)} problems"
     )

@@ -27,6 +27,7 @@ from accounts.models import User
 from initiatives import ranking
 from initiatives.models import Referral
 from signals.models import Signal, Status
+from tests.totals import report
 from workspace import urls as workspace_urls
 
 pytestmark = pytest.mark.django_db
@@ -193,8 +194,8 @@ def test_no_page_shows_a_code_in_either_language(demo_world):
                     continue
                 for code in sorted(codes):
                     found.append(f"{role} [{language}] {urlparse(path).path}: {code}")
-    print(
-        f"\nno-code scan: {checked} pages checked (pages x roles x languages), "
+    report(
+        f"no-code scan: {checked} pages checked (pages x roles x languages), "
         f"{len(snake)} snake_case + {len(words)} one-word codes known, {len(found)} found; "
         f"pending (privacy desk): {pending}"
     )
