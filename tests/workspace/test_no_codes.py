@@ -40,7 +40,7 @@ ROLES = {
     "field worker": "signaleerder@demo.buurtsignaal.nl",
 }
 # One-word codes that are also Dutch words or names a page may rightly show.
-DUTCH_WORDS = {"nl", "en", "email", "sms", "web", "app", "push", "post", "other"}
+DUTCH_WORDS = {"nl", "en", "email", "sms", "web", "app", "push", "post"}
 HIDDEN = {"script", "style", "template", "noscript"}
 # Pages rebuilt "in words" by the privacy desk's half of issue 20 (branch i20-privacy-desk:
 # the access log with actions, outcomes and roles in words; the registers as pages). Their
