@@ -20,10 +20,13 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from accounts.models import TeamRole
 from accounts.services import team_membership_request
 from audit.context import AccessContext
+from initiatives.catalogue_import import import_catalogue
+from initiatives.demo import DEMO_CATALOGUE
 from signals.models import Consent, ConsentPurpose, ConsentText
 from tests.accounts.helpers import fresh_code, totp_device
 from tests.browser.axe import axe_source, axe_violations, horizontal_overflow
 from tests.factories import PASSWORD, UserFactory
+from tests.totals import report
 from tests.workspace.helpers import two_teams
 from workspace import urls as workspace_urls
 
@@ -67,6 +70,8 @@ class Audit:
         self.source = axe_source()
         self.visited: set[str] = set()
         self.problems: list[str] = []
+        self.checks = 0  # pages x widths run through axe-core
+        self.roles: set[str] = set()
         self.driver.set_script_timeout(60)
 
     def width(self, pixels: int) -> None:
@@ -91,6 +96,7 @@ class Audit:
             self.problems.append(f"{where}: <html lang={lang!r}>, expected {self.language!r}")
         for pixels in WIDTHS:
             self.width(pixels)
+            self.checks += 1
             for line in axe_violations(driver, self.source):
                 self.problems.append(f"{where} at {pixels}px: {line}")
             if pixels < 1000:
@@ -164,6 +170,9 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
         purposes={purpose.value: True for purpose in ConsentPurpose},
         unresolved_recipients=["Straße"],
     )
+    # The demo catalogue: its citywide initiatives are suggested, with why in words.
+    with DEMO_CATALOGUE.open(encoding="utf-8", newline="") as stream:
+        import_catalogue(stream)
     audit = Audit(browser, language)
     switch_language(audit)
     signal = f"/werkruimte/signalen/{world.signal.pk}/"
@@ -188,6 +197,7 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     audit.check("queue (member)")
     audit.open(signal, "signal (member)")
     audit.open(signal + "initiatieven/", "initiatives")
+    assert audit.driver.find_elements(By.CSS_SELECTOR, "#suggestions-title ~ article")
     audit.open(signal + "toestemming-intrekken/", "withdraw confirmation")
     audit.press("main button[type=submit].danger")  # no reason given: the form refused, 400
     audit.check("withdraw refused (400)")
@@ -200,6 +210,14 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     # A field worker has neither the queue nor the access log: the start page.
     log_in(audit, UserFactory(field_worker=True))
     audit.open("/werkruimte/", "home (field worker)")
+    audit.open("/werkruimte/instellingen/", "settings (field worker)")
+    log_out(audit)
+
+    # An admin works in /admin/; in the workspace: the start page, settings, and refusals.
+    log_in(audit, UserFactory(admin=True))
+    audit.open("/werkruimte/", "home (admin)")
+    audit.open("/werkruimte/instellingen/", "settings (admin)")
+    audit.open("/werkruimte/wachtrij/", "queue refused (admin)")
     log_out(audit)
 
     # A coordinator: the coordination page with a team role to approve, the signal's forms.
@@ -221,6 +239,11 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     audit.check("subject lookup (found)")
     log_out(audit)
 
+    report(
+        f"axe-core [{language}]: {audit.checks} page checks (pages x widths), "
+        f"{len(audit.visited)} routes, roles: anonymous, member, field worker, admin, "
+        f"coordinator, privacy officer; {len(audit.problems)} problems"
+    )
     unvisited = workspace_route_names() - NOT_PAGES - audit.visited
     assert not unvisited, (
         f"workspace routes this test does not visit: {sorted(unvisited)}; visit each new page "
