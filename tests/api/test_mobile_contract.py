@@ -9,7 +9,8 @@ types, tests/api/contract.py) must hold. An added key passes; a removed or renam
 changed type, status or error code fails. Changing the recording is a decision: it goes with a
 changelog entry and, when it breaks the app, a new major version or a deprecation period.
 
-Record anew (after such a decision): RECORD_MOBILE_CONTRACT=1 pytest tests/api/test_mobile_contract.py
+Record anew (after such a decision):
+    RECORD_MOBILE_CONTRACT=1 pytest tests/api/test_mobile_contract.py
 """
 
 import copy
