@@ -95,6 +95,8 @@ def problem_body(body: dict[str, Any], status: int) -> dict[str, Any]:
 
 def as_problem(response: HttpResponse) -> HttpResponse:
     """The same error answer as application/problem+json, headers kept."""
+    if response.streaming:  # not one of our error bodies
+        return response
     try:
         body = json.loads(response.content)
     except ValueError:

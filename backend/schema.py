@@ -110,7 +110,12 @@ def _problem_schema() -> dict[str, Any]:
         "Accept header names application/problem+json: `code`, `message` and `details` as "
         "in `Error`, plus the RFC's members.",
         "properties": {
-            "type": {"type": "string", "enum": [PROBLEM_TYPE]},
+            "type": {
+                "type": "string",
+                "format": "uri-reference",
+                "example": PROBLEM_TYPE,
+                "description": f"`{PROBLEM_TYPE}`: `code` names the problem.",
+            },
             "title": {"type": "string", "description": "The HTTP status phrase."},
             "status": {"type": "integer", "minimum": 400, "maximum": 599},
             "detail": {"type": "string", "description": "The same text as `message`."},

@@ -215,6 +215,6 @@ def test_only_problem_json_accepted_is_a_406_in_problem_details(api_client):
 def _keeps_to_problem(body: dict, document: dict) -> None:
     problem = document["components"]["schemas"]["Problem"]
     assert set(problem["required"]) <= set(body) <= set(problem["properties"])
-    assert body["type"] in problem["properties"]["type"]["enum"]
+    assert body["type"] == problem["properties"]["type"]["example"] == "about:blank"
     assert body["code"] in document["components"]["schemas"]["ErrorCode"]["enum"]
     assert isinstance(body["status"], int) and isinstance(body["details"], dict)
