@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from backend.api_version import API_VERSION
 from tests.factories import UserFactory
@@ -61,8 +62,6 @@ def test_every_api_answer_carries_the_full_version(api_client, method, path, sta
 def test_a_successful_call_carries_it_too_and_pages_outside_the_api_do_not():
     response = token_client(UserFactory(field_worker=True)).get("/api/v1/my/signals")
     assert response.status_code == 200 and response["API-Version"] == API_VERSION
-    from django.test import Client
-
     assert "API-Version" not in Client().get("/healthz")
 
 
