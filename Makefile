@@ -9,7 +9,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install axe oidc-provider run test fuzz lint format check-deploy schema-check compose-check bench clean \
+.PHONY: install axe oidc-provider api-lint run test fuzz lint format check-deploy schema-check compose-check bench clean \
 	faults faults-ci faults-pending bench-quick bench-profile bench-tools
 
 .tools/bin/uv:
@@ -96,6 +96,18 @@ check-deploy: install  ## production settings pass Django's deployment checks
 
 schema-check: install  ## the OpenAPI schema generates without warnings
 	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/python manage.py spectacular --fail-on-warn --validate --file /dev/null
+
+# The NL API Design Rules (docs/adr/0043): Logius' Spectral ruleset on the generated document,
+# @stoplight/spectral-cli from tests/api's npm lock file (install scripts off). Prints every
+# finding and the totals (var/api-lint-totals.json); fails on an error or an unexplained warning.
+SPECTRAL := tests/api/node_modules/.bin/spectral
+$(SPECTRAL): tests/api/package.json tests/api/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "api-lint: npm is missing; install Debian's nodejs and npm (apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix tests/api --no-audit --no-fund --ignore-scripts && touch $@
+
+api-lint: install $(SPECTRAL)  ## NL API Design Rules (Spectral) on the OpenAPI document: 0 errors, totals printed
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/python scripts/api-lint
 
 compose-check:  ## validate docker-compose.yml without a Docker engine
 	EMAIL_URL=$${EMAIL_URL:-smtp+tls://user:password@smtp.example.org:587} docker-compose -f docker-compose.yml config -q

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 
+from backend.api_version import API_VERSION
 from backend.database import timeout_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -53,6 +54,8 @@ MIDDLEWARE = [
     # First: every answer is counted per route and timed through the whole stack (ADR 45).
     "operations.metrics.RequestMetricsMiddleware",
     "backend.request_context.RequestIdMiddleware",
+    # API-Version on every /api/ answer, errors and 503s included (docs/adr/0043).
+    "backend.api_version.ApiVersionMiddleware",
     # Every /api/ and workspace answer may hold personal data: no-store.
     "backend.cache_control.NoStoreApiMiddleware",
     "backend.api_errors.ApiErrorMiddleware",  # every /api/ error is JSON in the one shape
@@ -243,7 +246,15 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Buurtsignaal API",
     "DESCRIPTION": "Consented signals from contact professions, routed to neighbourhood teams.",
-    "VERSION": "1.0.0",
+    # The full semantic version, declared once in backend.api_version (docs/api-changelog.md).
+    "VERSION": API_VERSION,
+    "CONTACT": {"name": "Buurtsignaal, functioneel beheer"},
+    # NL API Design Rules (docs/adr/0043): the server carries the major version and the paths
+    # are relative to it (`/signals`, `/openapi.json`). Relative, so the document is right on
+    # every host that serves it (demo, test, production behind TLS).
+    "SERVERS": [{"url": "/api/v1", "description": "This server, version 1 of the API."}],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its docs pages are public documents, the same for everyone (SERVE_PUBLIC):
     # they read no credentials, so a revoked or MFA-step token gets them like anyone else rather
@@ -255,6 +266,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One tag per area; backend.schema.TAG_RULES puts each path in one of them.
     "TAGS": [
+        {"name": "api", "description": "This API's own OpenAPI document."},
         {"name": "auth", "description": "Log in (password, second factor), tokens, your profile."},
         {"name": "signals", "description": "Submit consented signals and follow their status."},
         {"name": "queue", "description": "The team queue and the work on one signal."},
@@ -280,6 +292,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "backend.schema.fresh_examples",
+        "backend.schema.nl_api_rules",
     ],
     # Unique enum names where another app has a field of the same name (e.g. signal outcome).
     "ENUM_NAME_OVERRIDES": {

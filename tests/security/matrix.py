@@ -181,6 +181,10 @@ def lookup(method: str, route: str, obj: str, caller: str) -> Cell:
 ANONYMOUS_REFUSAL = "not_authenticated"
 
 
+# Public documents under /api/v1/: the same answer for everyone, credentials or not (ADR 43).
+PUBLIC_DOCUMENTS = frozenset({"api/v1/openapi.json"})
+
+
 def public_api_rows() -> set[tuple[str, str]]:
     """(method, route) of the API routes an anonymous caller reaches: those whose `anon` cell is
     not a plain 401 not_authenticated (the login, the token refresh, the second factor's
@@ -189,6 +193,8 @@ def public_api_rows() -> set[tuple[str, str]]:
     public = set()
     for c in cells():
         if c.section != "routes" or c.caller != "anon" or not c.route.startswith("api/v1/"):
+            continue
+        if c.route in PUBLIC_DOCUMENTS:
             continue
         refused = c.expected.statuses == {401} and c.expected.code in ("", ANONYMOUS_REFUSAL)
         if not refused:
@@ -268,11 +274,15 @@ def concrete(route: str) -> str:
 
 
 def schema_path(route: str) -> str:
-    """The route as the OpenAPI schema spells it (`{signal_id}`)."""
-    path = "/" + route
-    for name in _CONVERTERS:
-        path = path.replace(f"<uuid:{name}>", "{" + name + "}")
-    return path
+    """The path of `route` (`api/v1/signals/<uuid:signal_id>`) in the OpenAPI document: relative
+    to its server `/api/v1`, path parameters in camelCase (`/signals/{signalId}`, ADR 43)."""
+    path = "/" + route.removeprefix("api/v1/")
+
+    def camel(match: re.Match[str]) -> str:
+        head, *rest = match.group(1).split("_")
+        return "{" + head + "".join(part.capitalize() for part in rest) + "}"
+
+    return re.sub(r"<uuid:(\w+)>", camel, path)
 
 
 def served_methods(pattern: object) -> set[str] | None:

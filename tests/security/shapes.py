@@ -205,6 +205,10 @@ SHAPES: dict[tuple[str, str], Any] = {
         # state and memory use, each queue's heartbeat age and worker name. No personal data.
         "monitoring": {"broker": ANY, "workers": ANY},
     },
+    # The NL API Design Rules' public document (docs/adr/0043), the same for every caller.
+    ("GET", "api/v1/openapi.json"): dict.fromkeys(
+        ["openapi", "info", "paths", "components", "servers", "tags"], ANY
+    ),
     ("POST", "api/v1/auth/refresh"): {"access", "refresh"},
     ("POST", "api/v1/auth/mfa/totp"): {"otpauth_uri", "secret", "qr_svg_data_uri"},
     ("GET", "api/v1/me"): {
