@@ -21,6 +21,7 @@ from privacy.registers.processing import (
     processing_register,
     push_payload_keys,
 )
+from privacy.registers.page import security_measure_lines
 from privacy.registers.rendering import csv_lines, processing_register_markdown
 from privacy.registers.texts import CONSENT_PURPOSES, purpose_description
 
@@ -39,4 +40,5 @@ __all__ = [
     "processing_register_markdown",
     "purpose_description",
     "push_payload_keys",
+    "security_measure_lines",
 ]
