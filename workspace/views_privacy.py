@@ -69,7 +69,8 @@ def break_glass_review_view(request: HttpRequest) -> HttpResponse:
         openings = list(signal_selectors.break_glass_list().order_by("-opened_at", "id")[:ROWS])
         reviews = break_glass_reviews.reviews_of(openings)
         log.add(selectors.break_glass_review(openings))
-        rows = [(opening, reviews.get(opening.pk)) for opening in openings]
+        names, _organisations = selectors.names_of_users([o.user_id for o in openings])
+        rows = [(o, reviews.get(o.pk), names.get(o.user_id)) for o in openings]
         context = {"rows": rows, "now": timezone.now()}
         return render(request, "workspace/privacy_break_glass.html", context)
 
@@ -137,7 +138,11 @@ def registers_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/privacy_registers.html",
-        {"register": register, "security": registers.security_measure_lines(register)},
+        {
+            "register": register,
+            "security": registers.security_measure_lines(register),
+            "kept": registers.field_names(register["personal_data"]["kept_after_erasure"]),
+        },
     )
 
 

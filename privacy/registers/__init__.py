@@ -21,7 +21,7 @@ from privacy.registers.processing import (
     processing_register,
     push_payload_keys,
 )
-from privacy.registers.page import security_measure_lines
+from privacy.registers.page import field_names, security_measure_lines
 from privacy.registers.rendering import csv_lines, processing_register_markdown
 from privacy.registers.texts import CONSENT_PURPOSES, purpose_description
 
@@ -36,6 +36,7 @@ __all__ = [
     "consent_register_rows",
     "csv_lines",
     "encrypted_field_labels",
+    "field_names",
     "processing_register",
     "processing_register_markdown",
     "purpose_description",

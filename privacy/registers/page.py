@@ -45,9 +45,20 @@ def security_measure_lines(register: dict[str, Any]) -> list[tuple[str, str]]:
         name = str(MEASURE_NAMES.get(key, key))
         if isinstance(value, dict):
             for inner, inner_value in value.items():
-                lines.append(
-                    (f"{name}: {MEASURE_NAMES.get(inner, inner)}", _value(inner_value))
-                )
+                lines.append((f"{name}: {MEASURE_NAMES.get(inner, inner)}", _value(inner_value)))
         else:
             lines.append((name, _value(value)))
     return lines
+
+
+def field_names(names: list[str]) -> list[str]:
+    """Signal fields kept after erasure, by their declared names (verbose_name)."""
+    from signals.models import Signal
+
+    found = []
+    for name in names:
+        try:
+            found.append(str(Signal._meta.get_field(name).verbose_name))
+        except Exception:  # noqa: BLE001 - a relation without a verbose name reads as its code
+            found.append(name.replace("_", " "))
+    return found
