@@ -16,12 +16,12 @@ from privacy.registers.consents import (
     consent_register_entry,
     consent_register_rows,
 )
+from privacy.registers.page import field_names, security_measure_lines
 from privacy.registers.processing import (
     encrypted_field_labels,
     processing_register,
     push_payload_keys,
 )
-from privacy.registers.page import field_names, security_measure_lines
 from privacy.registers.rendering import csv_lines, processing_register_markdown
 from privacy.registers.texts import CONSENT_PURPOSES, purpose_description
 

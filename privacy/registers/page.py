@@ -3,7 +3,10 @@ setting named and its value read as a sentence part, never a Python value."""
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import pgettext, pgettext_lazy
+
+from signals.models import Signal
 
 MEASURE_NAMES = {
     "second_factor": pgettext_lazy("processing register", "Second factor"),
@@ -53,12 +56,10 @@ def security_measure_lines(register: dict[str, Any]) -> list[tuple[str, str]]:
 
 def field_names(names: list[str]) -> list[str]:
     """Signal fields kept after erasure, by their declared names (verbose_name)."""
-    from signals.models import Signal
-
     found = []
     for name in names:
         try:
             found.append(str(Signal._meta.get_field(name).verbose_name))
-        except Exception:  # noqa: BLE001 - a relation without a verbose name reads as its code
+        except FieldDoesNotExist:
             found.append(name.replace("_", " "))
     return found
