@@ -66,7 +66,7 @@ def test_a_change_is_never_folded_into_a_look():
         for m, action in [(0, Action.UPDATE), (1, Action.UPDATE), (2, Action.READ)]
     ]
     assert [look.count for look in looks_of(rows)] == [1, 1, 1]
-    assert LOOK_GAP == timedelta(minutes=15)
+    assert timedelta(minutes=15) == LOOK_GAP
 
 
 def test_the_period_limits_who_looked_in_local_days(client_for):
