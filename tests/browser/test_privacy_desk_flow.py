@@ -8,7 +8,8 @@ import time
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from audit.models import AccessLog, Action
 from privacy.models import BreakGlassReview, SubjectRequest
@@ -43,13 +44,22 @@ def shoot(browser, name: str) -> None:
 
 
 def click(browser, css: str) -> None:
-    browser.driver.find_element(By.CSS_SELECTOR, css).click()
+    """Submits and waits until the next page has replaced this one."""
+    driver = browser.driver
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, css).click()
+    WebDriverWait(driver, 10).until(staleness_of(old))
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
 
 
 def register(browser, world, kind: str, reason: str = "") -> SubjectRequest:
     driver = browser.driver
     browser.open("/werkruimte/privacy/verzoeken/")
+    old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.LINK_TEXT, "Verzoek registreren").click()
+    WebDriverWait(driver, 10).until(staleness_of(old))
     Select(driver.find_element(By.ID, "id_kind")).select_by_value(kind)
     driver.find_element(By.ID, "id_subject_id").send_keys(str(world.signal.subject_id))
     Select(driver.find_element(By.ID, "id_channel")).select_by_value("letter")
@@ -81,7 +91,7 @@ def test_the_privacy_officer_from_request_to_export_and_erasure(browser):
     assert "Vink het vakje aan" in main_text(browser)
     assert not AccessLog.objects.filter(action=Action.EXPORT).exists()
     driver.find_element(By.ID, "id_confirm").click()
-    click(browser, "main form[action$='/inzage/'] button[type=submit]")
+    driver.find_element(By.CSS_SELECTOR, "main form[action$='/inzage/'] button").click()
     for _ in range(50):  # the download leaves the page as it is; the log shows the export
         if AccessLog.objects.filter(action=Action.EXPORT, actor_id=officer.pk).exists():
             break
@@ -118,7 +128,9 @@ def test_the_privacy_officer_from_request_to_export_and_erasure(browser):
     # A break-glass opening reviewed with a note.
     browser.open("/werkruimte/privacy/noodinzage/")
     assert "Olga Ander" in main_text(browser)
+    old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "main a.button").click()
+    WebDriverWait(driver, 10).until(staleness_of(old))
     shoot(browser, "break-glass-review")
     driver.find_element(By.ID, "id_note").send_keys("Terecht: team A was onbereikbaar.")
     driver.find_element(By.ID, "id_confirm").click()
