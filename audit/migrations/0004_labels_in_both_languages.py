@@ -4,25 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_model_names'),
+        ("audit", "0003_model_names"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslog',
-            name='action',
-            field=models.CharField(choices=[('read', 'Viewed'), ('list', 'Viewed in a list'), ('search', 'Searched'), ('export', 'Exported'), ('create', 'Created'), ('update', 'Changed'), ('delete', 'Deleted'), ('consent_change', 'Consent changed'), ('login', 'Signed in'), ('login_failed', 'Sign-in failed'), ('mfa_enrol', 'Second factor linked'), ('membership_change', 'Team membership changed'), ('role_change', 'Role changed'), ('credential_change', 'Sign-in details changed'), ('mfa_change', 'Second factor changed'), ('access_denied', 'Access refused'), ('audit_read', 'Access log viewed')], max_length=32),
+            model_name="accesslog",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("read", "Viewed"),
+                    ("list", "Viewed in a list"),
+                    ("search", "Searched"),
+                    ("export", "Exported"),
+                    ("create", "Created"),
+                    ("update", "Changed"),
+                    ("delete", "Deleted"),
+                    ("consent_change", "Consent changed"),
+                    ("login", "Signed in"),
+                    ("login_failed", "Sign-in failed"),
+                    ("mfa_enrol", "Second factor linked"),
+                    ("membership_change", "Team membership changed"),
+                    ("role_change", "Role changed"),
+                    ("credential_change", "Sign-in details changed"),
+                    ("mfa_change", "Second factor changed"),
+                    ("access_denied", "Access refused"),
+                    ("audit_read", "Access log viewed"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='accesslog',
-            name='outcome',
-            field=models.CharField(choices=[('success', 'Succeeded'), ('denied', 'Refused'), ('failed', 'Failed')], max_length=16),
+            model_name="accesslog",
+            name="outcome",
+            field=models.CharField(
+                choices=[("success", "Succeeded"), ("denied", "Refused"), ("failed", "Failed")],
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='accesslog',
-            name='purpose',
-            field=models.CharField(choices=[('authentication', 'Sign-in and security'), ('signal_handling', 'Following up a signal'), ('audit', 'Oversight of access'), ('data_subject_request', 'Request of the person concerned'), ('retention', 'Retention period')], max_length=32),
+            model_name="accesslog",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("authentication", "Sign-in and security"),
+                    ("signal_handling", "Following up a signal"),
+                    ("audit", "Oversight of access"),
+                    ("data_subject_request", "Request of the person concerned"),
+                    ("retention", "Retention period"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
