@@ -54,3 +54,23 @@ register(
     409,
     pgettext_lazy("error", "Processing for this subject is not restricted."),
 )
+
+# --- Break-glass review (privacy/break_glass_reviews.py) --------------------------------------
+register(
+    "break_glass_not_found",
+    404,
+    nl="Deze noodinzage bestaat niet.",
+    en="This break-glass opening does not exist.",
+)
+register(
+    "break_glass_already_reviewed",
+    409,
+    nl="Deze noodinzage is al beoordeeld.",
+    en="This break-glass opening has already been reviewed.",
+)
+register(
+    "review_note_required",
+    400,
+    nl="Schrijf op wat je hebt vastgesteld.",
+    en="Write down what you found.",
+)

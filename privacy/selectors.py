@@ -2,12 +2,14 @@
 logged, as an audit_read row)."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from accounts.models import Organisation, User
 from accounts.roles import VIEW_ACCESS_LOG
 from audit.disclosure import Disclosure
 from audit.models import AccessLog, Action, Purpose
@@ -71,6 +73,56 @@ def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
     if filters.period_to:
         rows = rows.filter(occurred_at__lt=filters.period_to)
     return rows.order_by("-occurred_at", "-event_id")
+
+
+@dataclass(frozen=True)
+class AccessLogPage:
+    """A page of rows, newest first, and where the next begins (None: this is the last)."""
+
+    rows: list[AccessLog]
+    next_after: tuple[datetime, uuid.UUID] | None
+
+
+def access_log_page(
+    *,
+    filters: AccessLogFilter,
+    after: tuple[datetime, uuid.UUID] | None = None,
+    size: int = 50,
+) -> AccessLogPage:
+    """The rows after (older than) the key `after` (occurred_at, event_id), `size` at most:
+    keyset paging in the list's order, through every row, at the same cost on every page."""
+    rows = access_log_list(filters=filters)
+    if after is not None:
+        at, event_id = after
+        rows = rows.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, event_id__lt=event_id))
+    found = list(rows[: size + 1])
+    page = found[:size]
+    more = len(found) > size
+    return AccessLogPage(page, (page[-1].occurred_at, page[-1].event_id) if more else None)
+
+
+def names_of_users(
+    user_ids: Iterable[Any], organisation_ids: Iterable[Any] = ()
+) -> tuple[dict[Any, str], dict[Any, str]]:
+    """Staff members' and organisations' names by id (two queries at most): for the officer,
+    who may see who acted. Residents are never actors."""
+    user_ids = {pk for pk in user_ids if pk}
+    organisation_ids = {pk for pk in organisation_ids if pk}
+    users = User.objects.filter(pk__in=user_ids).values_list("pk", "full_name", "email")
+    actors = {pk: full_name or email for pk, full_name, email in users}
+    organisations = (
+        dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name"))
+        if organisation_ids
+        else {}
+    )
+    return actors, organisations
+
+
+def names_of(rows: list[AccessLog]) -> tuple[dict[Any, str], dict[Any, str]]:
+    """The actors' and their organisations' names for a page of rows."""
+    return names_of_users(
+        (row.actor_id for row in rows), (row.actor_organisation_id for row in rows)
+    )
 
 
 def _audit_read(**rest: Any) -> Disclosure:

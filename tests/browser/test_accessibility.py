@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.urls import Resolver404, URLPattern, resolve
+from django.utils import timezone
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -22,7 +23,9 @@ from accounts.services import team_membership_request
 from audit.context import AccessContext
 from initiatives.catalogue_import import import_catalogue
 from initiatives.demo import DEMO_CATALOGUE
+from privacy.subject_rights import subject_request_register
 from signals.models import Consent, ConsentPurpose, ConsentText
+from signals.services import signal_break_glass_open
 from tests.accounts.helpers import fresh_code, totp_device
 from tests.browser.axe import axe_source, axe_violations, horizontal_overflow
 from tests.factories import PASSWORD, UserFactory
@@ -52,6 +55,8 @@ NOT_PAGES = {
     "signal-referral-propose",  # the propose form on the initiatives page
     "signal-referral-step",  # a referral's next step on the initiatives page
     "membership-request-decide",  # approve / refuse on the coordination page
+    "privacy-request-handle",  # the decision form on a subject request's page
+    "privacy-request-export",  # the export form on an access request's page (a download)
 }
 
 
@@ -227,10 +232,32 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     log_out(audit)
 
     # The privacy officer.
-    log_in(audit, UserFactory(privacy_officer=True))
+    officer = UserFactory(privacy_officer=True)
+    erasure = subject_request_register(
+        actor=officer,
+        kind="erasure",
+        subject_id=world.signal.subject_id,
+        received_at=timezone.now(),
+        channel="letter",
+        reason="Wil niet meer benaderd worden.",
+    )
+    opening = signal_break_glass_open(
+        signal_id=world.signal.pk, actor=world.other_member, reason="Team A onbereikbaar."
+    )
+    log_in(audit, officer)
     audit.open("/werkruimte/privacy/toegangslog/", "access log")
     audit.open("/werkruimte/privacy/noodinzage/", "break-glass review")
+    audit.open(f"/werkruimte/privacy/noodinzage/{opening.pk}/beoordelen/", "review an opening")
+    audit.press("main form button[type=submit]")  # no finding, not confirmed: refused, 400
+    audit.check("review refused (400)")
     audit.open("/werkruimte/privacy/verzoeken/", "subject requests")
+    audit.open("/werkruimte/privacy/verzoeken/nieuw/", "register a request")
+    audit.driver.find_element(By.ID, "id_subject_id").send_keys(str(world.signal.subject_id))
+    audit.press("main form button[type=submit]")
+    audit.check("register a request: confirm")
+    audit.open(f"/werkruimte/privacy/verzoeken/{erasure.pk}/", "an erasure request")
+    audit.press("main form[action$='/afhandelen/'] button[type=submit]")  # not confirmed: 400
+    audit.check("erasure not confirmed (400)")
     audit.open("/werkruimte/privacy/registers/", "registers")
     audit.open("/werkruimte/privacy/toestemmingen/", "consent gaps")
     audit.open("/werkruimte/privacy/betrokkene/", "subject lookup")

@@ -128,6 +128,14 @@ SUBJECT_EXPORT = {
     ],
     "signals": [EXPORT_SIGNAL],
     "access_history": [{"occurred_at", "action", "outcome", "purpose", "roles", "organisation"}],
+    # One line per look, in words in the resident's language (docs/adr/0048).
+    "looks": [
+        {
+            *("first_at", "last_at", "count", "action", "action_text", "outcome"),
+            *("outcome_text", "purpose", "purpose_text", "roles", "roles_text", "organisation"),
+        }
+    ],
+    "language": None,
 }
 
 
