@@ -59,18 +59,15 @@ register(
 register(
     "break_glass_not_found",
     404,
-    nl="Deze noodinzage bestaat niet.",
-    en="This break-glass opening does not exist.",
+    pgettext_lazy("error", "This break-glass opening does not exist."),
 )
 register(
     "break_glass_already_reviewed",
     409,
-    nl="Deze noodinzage is al beoordeeld.",
-    en="This break-glass opening has already been reviewed.",
+    pgettext_lazy("error", "This break-glass opening has already been reviewed."),
 )
 register(
     "review_note_required",
     400,
-    nl="Schrijf op wat je hebt vastgesteld.",
-    en="Write down what you found.",
+    pgettext_lazy("error", "Write down what you found."),
 )
