@@ -19,6 +19,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern
+from django.utils import translation
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -42,11 +43,11 @@ ROLES = {
 # One-word codes that are also Dutch words or names a page may rightly show.
 DUTCH_WORDS = {"nl", "en", "email", "sms", "web", "app", "push", "post"}
 HIDDEN = {"script", "style", "template", "noscript"}
-# Pages rebuilt "in words" by the privacy desk's half of issue 20 (branch i20-privacy-desk:
-# the access log with actions, outcomes and roles in words; the registers as pages). Their
-# codes are counted and printed, not failed, until that work lands; then a clean page here
-# fails the test, so the entry must go.
-PENDING = {"/werkruimte/privacy/toegangslog/", "/werkruimte/privacy/registers/"}
+# Pages not yet wholly in words: the registers page still names some signal fields by their
+# untranslated model names (kept after erasure: "reasons", "closed at"; issue 20 left open).
+# Their codes are counted and printed, not failed; a clean page here fails the test, so the
+# entry must go.
+PENDING = {"/werkruimte/privacy/registers/"}
 
 
 def all_choices() -> set[type[models.Choices]]:
@@ -65,7 +66,14 @@ def known_codes() -> tuple[set[str], set[str]]:
     for choices in all_choices():
         if choices.__module__.split(".")[0] in {"django", "rest_framework"}:
             continue
-        codes.update(str(value) for value in choices.values if isinstance(value, str))
+        with translation.override("nl"):
+            # A one-word code whose Dutch label is the same word ("buurtteam", "Buurtteam") is
+            # Dutch as it stands: the page shows the word, not a code.
+            codes.update(
+                str(value)
+                for value, label in choices.choices
+                if isinstance(value, str) and str(label).lower() != value
+            )
     for model in apps.get_models():
         if model._meta.app_label not in {"signals", "outcomes", "initiatives", "accounts"}:
             continue
