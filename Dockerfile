@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH="/opt/venv/bin:$PATH" \
     DJANGO_SETTINGS_MODULE=backend.settings.production \
-    HEALTH_BIND=0.0.0.0:8001
+    HEALTH_BIND=0.0.0.0:8001 \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/buurtsignaal-metrics
 
 # DejaVu gives the art. 15 PDF export glyphs beyond Latin-1 (reportlab falls back to Vera).
 RUN apt-get update \

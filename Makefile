@@ -9,7 +9,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install axe run test fuzz lint format check-deploy schema-check compose-check bench clean \
+.PHONY: install axe oidc-provider api-lint run test fuzz lint format check-deploy schema-check compose-check bench clean \
 	faults faults-ci faults-pending bench-quick bench-smoke bench-profile bench-tools
 
 .tools/bin/uv:
@@ -36,10 +36,25 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 axe: $(AXE)  ## axe-core for tests/browser (npm ci from tests/browser/package-lock.json)
 
+# The OpenID Provider the sign-in tests start (tests/oidc, docs/adr/0046): the certified
+# oidc-provider from tests/oidc/provider's npm lock file. Without node the tests skip with a
+# hint, except in CI (CI=true), where they fail.
+OIDC_PROVIDER := tests/oidc/provider/node_modules/oidc-provider/package.json
+$(OIDC_PROVIDER): tests/oidc/provider/package.json tests/oidc/provider/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/oidc/provider --no-audit --no-fund && touch $@; \
+	elif [ -n "$${CI:-}" ]; then \
+	  echo "oidc-provider: npm is missing; install Debian's nodejs and npm"; exit 1; \
+	else \
+	  echo "oidc-provider: npm is missing, so the sign-in tests against a provider will be skipped"; \
+	fi
+
+oidc-provider: $(OIDC_PROVIDER)  ## the test OpenID Provider (npm ci from tests/oidc/provider)
+
 run: install  ## demo on SQLite with a real Celery worker over the filesystem transport
 	PORT=$(PORT) DJANGO_SETTINGS_MODULE=backend.settings.demo scripts/run-demo
 
-test: install axe  ## the suite against PostgreSQL and Redis at 127.0.0.1
+test: install axe oidc-provider  ## the suite against PostgreSQL and Redis at 127.0.0.1
 	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Fault scenarios (docs/reliability.md) start their own Redis, PostgreSQL, gunicorn, workers and
@@ -82,13 +97,26 @@ check-deploy: install  ## production settings pass Django's deployment checks
 schema-check: install  ## the OpenAPI schema generates without warnings
 	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/python manage.py spectacular --fail-on-warn --validate --file /dev/null
 
+# The NL API Design Rules (docs/adr/0043): Logius' Spectral ruleset on the generated document,
+# @stoplight/spectral-cli from tests/api's npm lock file (install scripts off). Prints every
+# finding and the totals (var/api-lint-totals.json); fails on an error or an unexplained warning.
+SPECTRAL := tests/api/node_modules/.bin/spectral
+$(SPECTRAL): tests/api/package.json tests/api/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "api-lint: npm is missing; install Debian's nodejs and npm (apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix tests/api --no-audit --no-fund --ignore-scripts && touch $@
+
+api-lint: install $(SPECTRAL)  ## NL API Design Rules (Spectral) on the OpenAPI document: 0 errors, totals printed
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(VENV)/bin/python scripts/api-lint
+
 compose-check:  ## validate docker-compose.yml without a Docker engine
 	EMAIL_URL=$${EMAIL_URL:-smtp+tls://user:password@smtp.example.org:587} docker-compose -f docker-compose.yml config -q
 
 # Load harness (docs/performance.md, docs/adr/0021): its own gunicorn and Celery workers
 # (backend.settings.bench), its own databases buurtsignaal_bench* on the PostgreSQL at
 # 127.0.0.1 (BENCH_ADMIN_DATABASE_URL) and its own Redis database (BENCH_REDIS_URL, default db 9),
-# wrk and pgbench on loopback. Results in bench/results/latest.{json,md}. CI runs bench-smoke.
+# wrk and pgbench on loopback. Results in bench/results/latest.{json,md}; the <mode>.md summaries
+# are committed, the rest is gitignored (docs/adr/0042). CI runs bench-smoke.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 bench-tools:  ## wrk (Debian package) and pgbench, installed when missing
 	@command -v wrk >/dev/null 2>&1 || { \

@@ -10,6 +10,7 @@ is killed, and its clients get a closed connection instead of the JSON 503).
 """
 
 import os
+from pathlib import Path
 
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
@@ -22,3 +23,26 @@ def post_worker_init(worker: object) -> None:
         from backend.health_listener import health_listener_start
 
         health_listener_start(bind)
+
+
+def _metrics_dir() -> Path | None:
+    value = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    return Path(value) if value else None
+
+
+def on_starting(server: object) -> None:
+    """The metrics' multiprocess directory starts empty (docs/adr/0045): files of an earlier
+    run would add their counts to this one's."""
+    directory = _metrics_dir()
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server: object, worker: object) -> None:
+    """A worker that exits keeps its counters (they only grow) but its live gauges go."""
+    if _metrics_dir() is not None:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -17,10 +17,11 @@ from django_otp.admin import OTPAdminSite
 
 from accounts.account_log import access_log_login_failed
 from accounts.services import password_change
+from accounts.services.login import password_login_allowed
 from accounts.services.second_factor import second_factor_check
 from accounts.session_login import session_open
 from audit.context import AccessContext
-from backend.errors import DomainError
+from backend.errors import DomainError, message_for
 
 ADMIN_LOGIN_METHOD = "admin_totp"
 
@@ -37,6 +38,13 @@ class OneStepOTPLoginForm(OTPAdminSite.login_form):
         self.fields.pop("otp_challenge", None)
         self.fields["otp_token"].label = _("Code from your authenticator app, or a recovery code")
         self.fields["otp_token"].widget.attrs.update(autocomplete="one-time-code")
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not password_login_allowed(user=user):  # docs/adr/0046
+            raise forms.ValidationError(
+                message_for("local_login_disabled"), code="local_login_disabled"
+            )
 
     # Set when the second-factor check refused and logged it itself.
     refusal_logged = False

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.mfa import MfaChallenge
+from backend.schema import error_responses
 from backend.serializers import StrictSerializer
 from backend.throttling import ScopedThrottle
 
@@ -65,6 +66,49 @@ class LoginApi(APIView):
         data = self.LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _login_response(services.login(request=request._request, **data.validated_data))
+
+
+class OidcExchangeApi(APIView):
+    """Sign in with the organisation's OpenID Provider: its authorization code for our tokens.
+
+    The app's sign-in (docs/adr/0046): after the
+    authorization code flow with PKCE at the provider, the app hands over the code, its
+    verifier, the redirect URI and the nonce it used; the server exchanges the code, checks the
+    ID token and answers as POST /auth/login does: a token pair, or the local second-factor
+    step when the provider showed none and the role needs one."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "login"
+
+    class OidcExchangeInputSerializer(StrictSerializer):
+        provider = serializers.CharField(max_length=64)
+        code = serializers.CharField(max_length=2048)
+        code_verifier = serializers.CharField(min_length=43, max_length=128)
+        redirect_uri = serializers.CharField(max_length=2048)
+        nonce = serializers.CharField(max_length=256)
+        client_id = serializers.CharField(
+            max_length=255, help_text="The app's client id at the provider (app_client_ids)."
+        )
+
+    @extend_schema(
+        request=OidcExchangeInputSerializer,
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="OidcLoginResult",
+                serializers=[TokenPairOutput, MfaChallengeOutput],
+                resource_type_field_name=None,
+            ),
+            **error_responses(400, 401, 403, 429, 503),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = self.OidcExchangeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.oidc_login(request=request._request, **data.validated_data)
+        return _login_response(result)
 
 
 class RefreshApi(APIView):

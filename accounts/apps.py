@@ -8,6 +8,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import errors, schema, session_cache  # noqa: F401  (registers codes, schema extension)
+        from accounts import checks, errors, schema, session_cache  # noqa: F401  (registers checks, codes, schema)
 
         session_cache.connect()

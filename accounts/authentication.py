@@ -46,7 +46,8 @@ def login_session_is_current(session: LoginSession) -> bool:
 
 
 def has_second_factor(token: Token) -> bool:
-    return "otp" in (token.get(AMR_CLAIM) or [])
+    amr = token.get(AMR_CLAIM) or []
+    return "otp" in amr or "mfa" in amr  # "mfa": the provider's own (docs/adr/0046)
 
 
 class SessionBoundJWTAuthentication(JWTAuthentication):

@@ -1,163 +1,150 @@
+from django.utils.translation import pgettext_lazy
+
 from backend.errors import register
 
 register(
-    "invalid_credentials",
-    401,
-    nl="E-mailadres of wachtwoord klopt niet.",
-    en="Email address or password is incorrect.",
+    "invalid_credentials", 401, pgettext_lazy("error", "Email address or password is incorrect.")
 )
 register(
-    "login_locked",
-    429,
-    nl="Te veel mislukte inlogpogingen. Probeer het later opnieuw.",
-    en="Too many failed login attempts. Try again later.",
+    "login_locked", 429, pgettext_lazy("error", "Too many failed login attempts. Try again later.")
 )
 register(
     "logout_not_a_login_session",
     400,
-    nl="Hier log je alleen een app-sessie (token) uit. Een browsersessie log je uit op die site "
-    "zelf (beheer: /admin/logout/).",
-    en="This ends an app login session (token) only. Log a browser session out on its own site "
-    "(admin: /admin/logout/).",
+    pgettext_lazy(
+        "error",
+        "This ends an app login session (token) only. Log a browser session out on its own site "
+        "(admin: /admin/logout/).",
+    ),
 )
-register(
-    "session_revoked",
-    401,
-    nl="Deze sessie is beëindigd; log opnieuw in.",
-    en="This session has ended; log in again.",
-)
+register("session_revoked", 401, pgettext_lazy("error", "This session has ended; log in again."))
 
 # Second factor (accounts.mfa, docs/adr/0010-second-factor.md).
 register(
     "mfa_token_invalid",
     401,
-    nl="Deze inlogstap is verlopen of ongeldig; log opnieuw in.",
-    en="This login step has expired or is invalid; log in again.",
+    pgettext_lazy("error", "This login step has expired or is invalid; log in again."),
 )
 register(
     "mfa_code_invalid",
     401,
-    nl="De code klopt niet of is al gebruikt.",
-    en="The code is incorrect or has already been used.",
+    pgettext_lazy("error", "The code is incorrect or has already been used."),
 )
 register(
-    "mfa_required",
-    401,
-    nl="Voor jouw rol is een tweede factor nodig; log opnieuw in.",
-    en="Your role needs a second factor; log in again.",
+    "mfa_required", 401, pgettext_lazy("error", "Your role needs a second factor; log in again.")
 )
 register(
     "mfa_enrolment_not_started",
     409,
-    nl="Begin eerst met het koppelen van een authenticator-app.",
-    en="Start linking an authenticator app first.",
+    pgettext_lazy("error", "Start linking an authenticator app first."),
 )
 register(
     "mfa_reverification_required",
     403,
-    nl="Bevestig eerst met een code van je huidige authenticator-app of een herstelcode.",
-    en="First confirm with a code from your current authenticator app or a recovery code.",
+    pgettext_lazy(
+        "error", "First confirm with a code from your current authenticator app or a recovery code."
+    ),
 )
 register(
     "password_reverification_failed",
     403,
-    nl="Bevestig dit met je wachtwoord; het opgegeven wachtwoord klopt niet.",
-    en="Confirm this with your password; the password given is incorrect.",
+    pgettext_lazy("error", "Confirm this with your password; the password given is incorrect."),
 )
 
 # Separation of duties (accounts.services.memberships, docs/adr/0016).
 register(
     "membership_self_grant",
     403,
-    nl="Je kunt jezelf geen teamrol geven; vraag een andere beheerder.",
-    en="You cannot give yourself a team role; ask another administrator.",
+    pgettext_lazy("error", "You cannot give yourself a team role; ask another administrator."),
 )
 register(
     "team_role_for_privileged",
     409,
-    nl="Beheerders, privacy officers en medewerkers met beheertoegang hebben geen teamrol.",
-    en="Administrators, privacy officers and staff cannot hold a team role.",
+    pgettext_lazy("error", "Administrators, privacy officers and staff cannot hold a team role."),
 )
 register(
     "privileged_role_with_team",
     409,
-    nl="Iemand met een teamrol kan geen beheerder, privacy officer of medewerker met "
-    "beheertoegang worden; beëindig eerst de teamlidmaatschappen.",
-    en="Someone with a team role cannot become administrator, privacy officer or staff; end "
-    "their team memberships first.",
+    pgettext_lazy(
+        "error",
+        "Someone with a team role cannot become administrator, privacy officer or staff; end "
+        "their team memberships first.",
+    ),
 )
 register(
     "role_self_change",
     403,
-    nl="Je kunt je eigen rollen niet wijzigen; vraag een andere beheerder.",
-    en="You cannot change your own roles; ask another administrator.",
+    pgettext_lazy("error", "You cannot change your own roles; ask another administrator."),
 )
 register(
     "role_change_not_allowed",
     403,
-    nl="Alleen een superuser kent de rollen beheerder en privacy officer of beheertoegang toe "
-    "of trekt ze in.",
-    en="Only a superuser grants or revokes the administrator and privacy officer roles or "
-    "staff access.",
+    pgettext_lazy(
+        "error",
+        "Only a superuser grants or revokes the administrator and privacy officer roles or "
+        "staff access.",
+    ),
 )
 register(
     "role_via_membership",
     400,
-    nl="Teamrollen horen bij een teamlidmaatschap; voeg de persoon toe aan een team.",
-    en="Team roles come with a team membership; add the person to a team.",
+    pgettext_lazy("error", "Team roles come with a team membership; add the person to a team."),
 )
 
 # Credential reset and the one-time code (accounts.services.credentials, docs/adr/0016).
 register(
     "credential_reset_self",
     403,
-    nl="Je kunt je eigen inloggegevens niet resetten; vraag een andere beheerder.",
-    en="You cannot reset your own credentials; ask another administrator.",
+    pgettext_lazy("error", "You cannot reset your own credentials; ask another administrator."),
 )
 register(
     "credential_reset_not_allowed",
     403,
-    nl="Alleen een superuser reset de inloggegevens van een beheerder, privacy officer of "
-    "superuser.",
-    en="Only a superuser resets the credentials of an administrator, privacy officer or superuser.",
+    pgettext_lazy(
+        "error",
+        "Only a superuser resets the credentials of an administrator, privacy officer or "
+        "superuser.",
+    ),
 )
 register(
     "credential_reset_without_email",
     409,
-    nl="Dit account heeft geen e-mailadres: de eenmalige code gaat alleen per e-mail naar de "
-    "persoon zelf. Vul eerst het e-mailadres in.",
-    en="This account has no e-mail address: the one-time code goes only by e-mail to the person "
-    "themselves. Fill in the e-mail address first.",
+    pgettext_lazy(
+        "error",
+        "This account has no e-mail address: the one-time code goes only by e-mail to the "
+        "person themselves. Fill in the e-mail address first.",
+    ),
 )
 register(
     "credential_code_invalid",
     400,
-    nl="Deze code klopt niet, is al gebruikt of hoort niet bij dit e-mailadres.",
-    en="This code is incorrect, has been used already or does not belong to this email address.",
+    pgettext_lazy(
+        "error",
+        "This code is incorrect, has been used already or does not belong to this email address.",
+    ),
 )
 register(
     "credential_code_expired",
     400,
-    nl="Deze code is verlopen; vraag een beheerder om een nieuwe.",
-    en="This code has expired; ask an administrator for a new one.",
+    pgettext_lazy("error", "This code has expired; ask an administrator for a new one."),
 )
 register(
     "password_invalid",
     400,
-    nl="Dit wachtwoord voldoet niet aan de eisen (zie details).",
-    en="This password does not meet the requirements (see details).",
+    pgettext_lazy("error", "This password does not meet the requirements (see details)."),
 )
 register(
     "second_factor_reset_without_password",
     409,
-    nl="Dit account heeft geen wachtwoord; reset de volledige inloggegevens.",
-    en="This account has no password; reset its full credentials instead.",
+    pgettext_lazy("error", "This account has no password; reset its full credentials instead."),
 )
 register(
     "second_factor_code_required",
     403,
-    nl="Een beheerder heeft je tweede factor gereset: geef de eenmalige code uit je e-mail.",
-    en="An administrator reset your second factor: give the one-time code you were e-mailed.",
+    pgettext_lazy(
+        "error",
+        "An administrator reset your second factor: give the one-time code you were e-mailed.",
+    ),
 )
 
 # Memberships that give access to resident data take effect after a second person approves them
@@ -165,32 +152,75 @@ register(
 register(
     "membership_approval_required",
     409,
-    nl="Een teamrol gaat pas in als een tweede persoon hem goedkeurt; vraag hem aan.",
-    en="A team role takes effect only once a second person approves it; request it instead.",
+    pgettext_lazy(
+        "error",
+        "A team role takes effect only once a second person approves it; request it instead.",
+    ),
 )
 register(
     "membership_request_not_pending",
     409,
-    nl="Over dit verzoek is al beslist.",
-    en="This request has been decided already.",
+    pgettext_lazy("error", "This request has been decided already."),
 )
 register(
     "membership_approval_by_requester",
     403,
-    nl="Wie een teamrol aanvraagt, keurt hem niet zelf goed; een tweede persoon beslist.",
-    en="Whoever requests a team role does not approve it; a second person decides.",
+    pgettext_lazy(
+        "error", "Whoever requests a team role does not approve it; a second person decides."
+    ),
 )
 register(
-    "membership_approval_own",
-    403,
-    nl="Je kunt je eigen teamrol niet goedkeuren.",
-    en="You cannot approve your own team role.",
+    "membership_approval_own", 403, pgettext_lazy("error", "You cannot approve your own team role.")
 )
 register(
     "membership_approval_not_allowed",
     403,
-    nl="Alleen een coördinator van dit team keurt dit goed, of een tweede beheerder als het team "
-    "geen coördinator heeft.",
-    en="Only a coordinator of this team approves this, or a second administrator when the team "
-    "has no coordinator.",
+    pgettext_lazy(
+        "error",
+        "Only a coordinator of this team approves this, or a second administrator when the team "
+        "has no coordinator.",
+    ),
+)
+
+# Sign-in with an organisation's OpenID Provider (accounts.oidc, docs/adr/0046).
+register(
+    "oidc_provider_unknown",
+    400,
+    pgettext_lazy(
+        "error",
+        "No sign-in with your organisation is set up for this e-mail address.",
+    ),
+)
+register(
+    "oidc_provider_unavailable",
+    503,
+    pgettext_lazy(
+        "error",
+        "Your organisation's sign-in service cannot be reached now. Try again later.",
+    ),
+)
+register(
+    "oidc_token_invalid",
+    401,
+    pgettext_lazy(
+        "error",
+        "The sign-in at your organisation could not be verified; sign in again.",
+    ),
+)
+register(
+    "oidc_account_unknown",
+    403,
+    pgettext_lazy(
+        "error",
+        "No account belongs to this sign-in at your organisation. Ask the administrator for an "
+        "account with your e-mail address.",
+    ),
+)
+register(
+    "local_login_disabled",
+    403,
+    pgettext_lazy(
+        "error",
+        "Logging in with a password is switched off for your role; sign in with your organisation.",
+    ),
 )

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, DeviceManager
 
 from accounts.emails import normalise_email
 from accounts.roles import CAPABILITIES
@@ -342,3 +343,38 @@ class MembershipRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.role}, {self.status})"
+
+
+class OidcIdentityManager(DeviceManager):
+    def devices_for_user(self, user: object, confirmed: bool | None = None) -> models.QuerySet:
+        # Not an authenticator: django-otp's devices_for_user and user_has_device (enrolment,
+        # the code step, "needs a second factor") never see it (docs/adr/0046).
+        return self.none()
+
+
+class OidcIdentity(Device):
+    """A staff account's link to its subject at an organisation's OpenID Provider: the stable
+    pair (issuer, subject), made once by the first login with a verified e-mail address
+    (docs/adr/0046). It is also the django-otp device put in a browser session when the
+    provider showed that its login used a second factor, so the session counts as verified as
+    a TOTP login does (django-otp accepts only a `confirmed` device in a session). It verifies
+    no codes and is no authenticator for the local login: its manager hides it from
+    django-otp's devices_for_user and user_has_device."""
+
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    provider = models.CharField(max_length=64)
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    objects = OidcIdentityManager()
+
+    class Meta:
+        verbose_name = _("identity provider link")
+        verbose_name_plural = _("identity provider links")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_subject"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="oidc_identity_one_per_user"),
+        ]
+
+    def verify_token(self, token: object) -> bool:
+        return False

@@ -24,6 +24,16 @@ from django_otp.models import Device
 from accounts.account_log import access_log_login, access_log_login_failed
 from accounts.mfa import PURPOSE_ENROL, PURPOSE_VERIFY, mfa_token_issue, mfa_token_user
 from accounts.models import User
+from accounts.oidc import (
+    AuthorizationRequest,
+    authorization_begin,
+    claims_from_code,
+    provider_for_email,
+    provider_named,
+    second_factor_shown,
+)
+from accounts.services.login import password_login_allowed, password_login_refuse
+from accounts.services.oidc_login import oidc_identity_match
 from accounts.services.second_factor import (
     TotpEnrolment,
     second_factor_check,
@@ -54,9 +64,57 @@ def session_password_step(*, request: HttpRequest, email: str, password: str) ->
             reason=reason,
         )
         raise DomainError(reason)
+    if not password_login_allowed(user=user):
+        password_login_refuse(request=request, user=user)
+    return _second_step(user)
+
+
+def _second_step(user: User) -> tuple[str, bool]:
     enrol = not user_has_device(user, confirmed=True)
     purpose = PURPOSE_ENROL if enrol else PURPOSE_VERIFY
     return mfa_token_issue(user=user, purpose=purpose), enrol
+
+
+def session_oidc_begin(
+    *, provider_name: str, email: str, redirect_uri: str
+) -> AuthorizationRequest:
+    """Where to send the browser to sign in at the organisation's provider: the one named, or
+    the one of the e-mail address's domain. Raises oidc_provider_unknown, or
+    oidc_provider_unavailable when its discovery document cannot be read."""
+    provider = provider_named(provider_name) if provider_name else provider_for_email(email)
+    return authorization_begin(provider=provider, redirect_uri=redirect_uri)
+
+
+def session_oidc_step(
+    *,
+    request: HttpRequest,
+    pending: AuthorizationRequest,
+    code: str,
+    redirect_uri: str,
+    issuer: str = "",
+) -> tuple[str, bool] | None:
+    """A verified ID token from the organisation's provider (docs/adr/0046). When the provider
+    showed a second factor, the session opens with the provider link as its verified device
+    (returns None); otherwise returns the mfa_token and whether to enrol, as the password step
+    does, and the local TOTP step follows.
+
+    Side effects: as accounts.services.oidc_login.oidc_identity_match; when the session opens,
+    as session_open (login row, method session_oidc_mfa)."""
+    provider = provider_named(pending.provider)
+    if issuer and issuer != provider.issuer:  # RFC 9207: the answer of another provider
+        raise DomainError("oidc_token_invalid")
+    claims = claims_from_code(
+        provider=provider,
+        code=code,
+        code_verifier=pending.code_verifier,
+        redirect_uri=redirect_uri,
+        nonce=pending.nonce,
+    )
+    identity = oidc_identity_match(request=request, provider=provider, claims=claims)
+    if second_factor_shown(provider=provider, claims=claims):
+        session_open(request=request, user=identity.user, device=identity, method="oidc_mfa")
+        return None
+    return _second_step(identity.user)
 
 
 def session_code_step(*, request: HttpRequest, mfa_token: str, code: str) -> User:

@@ -4,6 +4,7 @@ from accounts import api, credentials_api, membership_requests_api, mfa_api, tea
 
 urlpatterns = [
     path("auth/login", api.LoginApi.as_view(), name="auth-login"),
+    path("auth/oidc/exchange", api.OidcExchangeApi.as_view(), name="auth-oidc-exchange"),
     path("auth/refresh", api.RefreshApi.as_view(), name="auth-refresh"),
     path("auth/logout", api.LogoutApi.as_view(), name="auth-logout"),
     path("auth/mfa/verify", mfa_api.MfaVerifyApi.as_view(), name="auth-mfa-verify"),

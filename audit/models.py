@@ -12,45 +12,49 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.TextChoices):
-    READ = "read", "Inzien"
-    LIST = "list", "Lijst inzien"
-    SEARCH = "search", "Zoeken"
-    EXPORT = "export", "Exporteren"
-    CREATE = "create", "Aanmaken"
-    UPDATE = "update", "Wijzigen"
-    DELETE = "delete", "Verwijderen"
-    CONSENT_CHANGE = "consent_change", "Toestemming gewijzigd"
-    LOGIN = "login", "Ingelogd"
-    LOGIN_FAILED = "login_failed", "Inloggen mislukt"
-    MFA_ENROL = "mfa_enrol", "Tweede factor gekoppeld"
+    READ = "read", pgettext_lazy("access log", "Viewed")
+    LIST = "list", pgettext_lazy("access log", "Viewed in a list")
+    SEARCH = "search", pgettext_lazy("access log", "Searched")
+    EXPORT = "export", pgettext_lazy("access log", "Exported")
+    CREATE = "create", pgettext_lazy("access log", "Created")
+    UPDATE = "update", pgettext_lazy("access log", "Changed")
+    DELETE = "delete", pgettext_lazy("access log", "Deleted")
+    CONSENT_CHANGE = "consent_change", pgettext_lazy("access log", "Consent changed")
+    LOGIN = "login", pgettext_lazy("access log", "Signed in")
+    LOGIN_FAILED = "login_failed", pgettext_lazy("access log", "Sign-in failed")
+    MFA_ENROL = "mfa_enrol", pgettext_lazy("access log", "Second factor linked")
     # Account changes (docs/adr/0016): object_type accounts.user, object_id the target user.
-    MEMBERSHIP_CHANGE = "membership_change", "Teamlidmaatschap gewijzigd"
-    ROLE_CHANGE = "role_change", "Rol gewijzigd"
-    CREDENTIAL_CHANGE = "credential_change", "Inloggegevens gewijzigd"
-    MFA_CHANGE = "mfa_change", "Tweede factor gewijzigd"
-    ACCESS_DENIED = "access_denied", "Toegang geweigerd"
-    AUDIT_READ = "audit_read", "Toegangslog ingezien"
+    MEMBERSHIP_CHANGE = "membership_change", pgettext_lazy("access log", "Team membership changed")
+    ROLE_CHANGE = "role_change", pgettext_lazy("access log", "Role changed")
+    CREDENTIAL_CHANGE = "credential_change", pgettext_lazy("access log", "Sign-in details changed")
+    MFA_CHANGE = "mfa_change", pgettext_lazy("access log", "Second factor changed")
+    ACCESS_DENIED = "access_denied", pgettext_lazy("access log", "Access refused")
+    AUDIT_READ = "audit_read", pgettext_lazy("access log", "Access log viewed")
 
 
 class AccessOutcome(models.TextChoices):
     """How an access ended (not a signal's outcome, signals.models.Outcome)."""
 
-    SUCCESS = "success", "Gelukt"
-    DENIED = "denied", "Geweigerd"
-    FAILED = "failed", "Mislukt"
+    SUCCESS = "success", pgettext_lazy("access log", "Succeeded")
+    DENIED = "denied", pgettext_lazy("access log", "Refused")
+    FAILED = "failed", pgettext_lazy("access log", "Failed")
 
 
 class Purpose(models.TextChoices):
     """Grounds: why the data was touched. Phase 2 adds the signal-handling purposes."""
 
-    AUTHENTICATION = "authentication", "Inloggen en beveiliging"
-    SIGNAL_HANDLING = "signal_handling", "Opvolgen van een signaal"
-    AUDIT = "audit", "Toezicht op toegang"
-    DATA_SUBJECT_REQUEST = "data_subject_request", "Verzoek van betrokkene"
-    RETENTION = "retention", "Bewaartermijn"
+    AUTHENTICATION = "authentication", pgettext_lazy("access log", "Sign-in and security")
+    SIGNAL_HANDLING = "signal_handling", pgettext_lazy("access log", "Following up a signal")
+    AUDIT = "audit", pgettext_lazy("access log", "Oversight of access")
+    DATA_SUBJECT_REQUEST = (
+        "data_subject_request",
+        pgettext_lazy("access log", "Request of the person concerned"),
+    )
+    RETENTION = "retention", pgettext_lazy("access log", "Retention period")
 
 
 class AccessLog(models.Model):

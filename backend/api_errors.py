@@ -6,10 +6,18 @@ unknown path or a trailing slash got Django's HTML 404 page, and an unhandled ex
 answers an unhandled exception in a view with `server_error` JSON after logging it with its
 traceback, and rewrites any other error answer under /api/ that is not JSON (resolver 404s,
 Django's 400/403/500 handlers, their DEBUG variants) into the same shape.
+
+A client that names `application/problem+json` in its Accept header (at least as preferred as
+`application/json`) gets every error as RFC 9457 problem details instead: the same members
+`code`, `message` and `details`, plus `type`, `title`, `status` and `detail` (docs/adr/0043).
+Without it the answer stays `application/json` as before, so existing clients keep working.
 """
 
+import json
 import logging
 from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.signals import got_request_exception
@@ -50,6 +58,62 @@ def _is_json(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").split(";")[0].strip() == "application/json"
 
 
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+# No problem type URIs of our own: `code` says what went wrong, so `type` is RFC 9457's
+# about:blank ("nothing beyond the status") and `title` the status phrase (docs/adr/0043).
+PROBLEM_TYPE = "about:blank"
+
+
+def wants_problem(request: HttpRequest) -> bool:
+    """True when the Accept header names application/problem+json at least as preferred as
+    application/json. A wildcard alone (`*/*`, `application/*`) keeps the default shape."""
+    named = [
+        media_type
+        for media_type in request.accepted_types
+        if (media_type.main_type, media_type.sub_type) == ("application", "problem+json")
+    ]
+    if not named:
+        return False
+    json_type = request.accepted_type("application/json")
+    return max(t.quality for t in named) >= (json_type.quality if json_type else 0)
+
+
+def problem_body(body: dict[str, Any], status: int) -> dict[str, Any]:
+    """The error body as RFC 9457 problem details; ours stay as extension members."""
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = "Error"
+    return {
+        "type": PROBLEM_TYPE,
+        "title": title,
+        "status": status,
+        "detail": body["message"],
+        **body,
+    }
+
+
+def as_problem(response: HttpResponse) -> HttpResponse:
+    """The same error answer as application/problem+json, headers kept."""
+    if response.streaming:  # not one of our error bodies
+        return response
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return response
+    if not isinstance(body, dict) or not {"code", "message"} <= body.keys():
+        return response
+    replacement = JsonResponse(
+        problem_body(body, response.status_code),
+        status=response.status_code,
+        content_type=PROBLEM_MEDIA_TYPE,
+    )
+    for header, value in response.items():
+        if header.lower() not in _KEPT_HEADERS_SKIP:
+            replacement[header] = value
+    return replacement
+
+
 class ApiErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -66,6 +130,13 @@ class ApiErrorMiddleware:
                 if header.lower() not in _KEPT_HEADERS_SKIP:
                     replacement[header] = value
             response = replacement
+        if (
+            request.path.startswith(API_PREFIX)
+            and response.status_code >= 400
+            and _is_json(response)
+            and wants_problem(request)
+        ):
+            response = as_problem(response)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

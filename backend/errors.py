@@ -3,36 +3,49 @@
 Services raise `DomainError(code)`; the single exception handler turns it into
 `{"code", "message", "details"}` in the language the client asked for. Apps add their own codes
 with `register()` at import time so this module stays small.
+
+A message is interface text, so it is gettext like the rest (docs/adr/0040, 0042): the English
+text is the msgid under the context "error", the Dutch is in locale/nl. `message_for` reads it
+in Dutch or English only (backend.i18n.reading_language), never in a third language that
+would fall back to the English msgid.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backend.i18n import in_language
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+from backend.i18n import reading_language
 
 
 @dataclass(frozen=True)
 class ErrorSpec:
     status: int
-    nl: str
-    en: str
+    message: Promise  # pgettext_lazy("error", "<English text>")
 
 
 CATALOGUE: dict[str, ErrorSpec] = {}
 
 
-def register(code: str, status: int, *, nl: str, en: str) -> None:
-    existing = CATALOGUE.get(code)
-    spec = ErrorSpec(status=status, nl=nl, en=en)
-    if existing is not None and existing != spec:
-        raise ValueError(f"error code {code!r} registered twice with different texts")
-    CATALOGUE[code] = spec
+def register(code: str, status: int, message: Promise) -> None:
+    """Catalogue `code`. Each code is registered once, by the errors module of the app that
+    raises it; a second registration is a clash between two apps, refused at start-up."""
+    if code in CATALOGUE:
+        raise ValueError(f"error code {code!r} registered twice")
+    if not isinstance(message, Promise):
+        raise TypeError(f"error code {code!r}: the message is pgettext_lazy('error', ...)")
+    CATALOGUE[code] = ErrorSpec(status=status, message=message)
 
 
 def message_for(code: str, language: str | None = None, **params: Any) -> str:
+    """The message of `code` in `language` (or the active language when None): English for
+    English, Dutch for anything else; `params` fill its `{placeholders}`."""
     spec = CATALOGUE[code]
-    text = in_language(spec.nl, spec.en, language or None)
+    with translation.override(reading_language(language)):
+        text = str(spec.message)
     return text.format(**params) if params else text
 
 
@@ -63,85 +76,48 @@ def invalid_field(path: Sequence[str], code: str, message: str) -> DomainError:
 
 
 # Generic codes used by the exception handler for framework errors.
-register("validation_error", 400, nl="De invoer is ongeldig.", en="The input is invalid.")
-register(
-    "malformed_request",
-    400,
-    nl="Het verzoek kon niet worden gelezen.",
-    en="The request could not be parsed.",
-)
-register("not_authenticated", 401, nl="Je bent niet ingelogd.", en="You are not logged in.")
-register("authentication_failed", 401, nl="Inloggen is mislukt.", en="Authentication failed.")
-register(
-    "token_not_valid",
-    401,
-    nl="Het token is ongeldig of verlopen.",
-    en="The token is invalid or expired.",
-)
+register("validation_error", 400, pgettext_lazy("error", "The input is invalid."))
+register("malformed_request", 400, pgettext_lazy("error", "The request could not be parsed."))
+register("not_authenticated", 401, pgettext_lazy("error", "You are not logged in."))
+register("authentication_failed", 401, pgettext_lazy("error", "Authentication failed."))
+register("token_not_valid", 401, pgettext_lazy("error", "The token is invalid or expired."))
 register(
     "permission_denied",
     403,
-    nl="Je hebt geen toegang tot deze actie.",
-    en="You do not have permission to perform this action.",
+    pgettext_lazy("error", "You do not have permission to perform this action."),
 )
-register("not_found", 404, nl="Niet gevonden.", en="Not found.")
+register("not_found", 404, pgettext_lazy("error", "Not found."))
+register("method_not_allowed", 405, pgettext_lazy("error", "This method is not allowed here."))
+register("not_acceptable", 406, pgettext_lazy("error", "This response format is not supported."))
 register(
-    "method_not_allowed",
-    405,
-    nl="Deze methode is hier niet toegestaan.",
-    en="This method is not allowed here.",
+    "unsupported_media_type", 415, pgettext_lazy("error", "This content type is not supported.")
 )
 register(
-    "not_acceptable",
-    406,
-    nl="Dit antwoordformaat wordt niet ondersteund.",
-    en="This response format is not supported.",
-)
-register(
-    "unsupported_media_type",
-    415,
-    nl="Dit type inhoud wordt niet ondersteund.",
-    en="This content type is not supported.",
-)
-register(
-    "throttled",
-    429,
-    nl="Te veel verzoeken; probeer het over {wait} seconden opnieuw.",
-    en="Too many requests; try again in {wait} seconds.",
+    "throttled", 429, pgettext_lazy("error", "Too many requests; try again in {wait} seconds.")
 )
 register(
     "json_too_deep",
     400,
-    nl="De JSON in het verzoek is te diep genest (hoogstens {limit} niveaus).",
-    en="The request's JSON is nested too deeply (at most {limit} levels).",
+    pgettext_lazy("error", "The request's JSON is nested too deeply (at most {limit} levels)."),
 )
 register(
     "request_too_large",
     413,
-    nl="Het verzoek is te groot (hoogstens {limit} bytes).",
-    en="The request is too large (at most {limit} bytes).",
+    pgettext_lazy("error", "The request is too large (at most {limit} bytes)."),
 )
 register(
     "invalid_cursor",
     400,
-    nl="De cursor voor deze lijst is ongeldig; begin opnieuw bij de eerste pagina.",
-    en="The cursor for this list is invalid; start again from the first page.",
+    pgettext_lazy("error", "The cursor for this list is invalid; start again from the first page."),
 )
-register(
-    "server_error",
-    500,
-    nl="Er ging iets mis aan onze kant.",
-    en="Something went wrong on our side.",
-)
+register("server_error", 500, pgettext_lazy("error", "Something went wrong on our side."))
 register(
     "database_unavailable",
     503,
-    nl="De database is even niet bereikbaar; probeer het over {wait} seconden opnieuw.",
-    en="The database is briefly unavailable; try again in {wait} seconds.",
+    pgettext_lazy("error", "The database is briefly unavailable; try again in {wait} seconds."),
 )
 register(
     "database_busy",
     503,
-    nl="De database is even te druk; probeer het over {wait} seconden opnieuw.",
-    en="The database is briefly too busy; try again in {wait} seconds.",
+    pgettext_lazy("error", "The database is briefly too busy; try again in {wait} seconds."),
 )

@@ -26,3 +26,19 @@ def supported_language(language: str | None) -> str:
     """`en` or `nl`: the language a text for someone whose language is `language` (a push, an
     e-mail) is written in. Anything but English, and none, is Dutch."""
     return "en" if is_english(language or "nl") else "nl"
+
+
+def reading_language(language: str | None = None) -> str:
+    """`en` or `nl`: the language an interface text asked for in `language` (a client's
+    Accept-Language), or in the active one when it is None or empty, is read in. Anything but
+    English is Dutch: gettext itself would show a third language the English msgid."""
+    return "en" if is_english(language or None) else "nl"
+
+
+def language_name(code: str) -> str:
+    """A language's name in the active language, from Django's language table ("Turks" on a
+    Dutch page, "Turkish" on an English one); "" for an unknown code (docs/adr/0049)."""
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return ""

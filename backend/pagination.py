@@ -59,6 +59,19 @@ class CursorPage(CursorPagination):
             raise serializers.ValidationError({self.page_size_query_param: error.detail}) from None
         return min(size, self.max_page_size)
 
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """DRF's page schema with examples that are URIs: its `next` example ends in a stray
+        quote, so it failed its own `format: uri` (found by the NL API linter, ADR 43)."""
+        page = super().get_paginated_response_schema(schema)
+        properties = page["properties"]
+        properties["next"]["example"] = (
+            "https://buurtsignaal.example/api/v1/queue?cursor=cD00ODY%3D"
+        )
+        properties["previous"]["example"] = (
+            "https://buurtsignaal.example/api/v1/queue?cursor=cj0xJnA9NDg3"
+        )
+        return page
+
     def decode_cursor(self, request: Request) -> Cursor | None:
         encoded = request.query_params.get(self.cursor_query_param)
         if encoded:

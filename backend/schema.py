@@ -11,6 +11,11 @@
   as not given, and the schema says so (`allowEmptyValue`).
 - Lists with a `pagination_class` are documented as pages with their cursor parameters by
   drf-spectacular itself; request bodies follow DEFAULT_PARSER_CLASSES (JSON only).
+- The NL API Design Rules (`make api-lint`, docs/adr/0043): paths are relative to the server
+  `/api/v1` (settings: SERVERS, SCHEMA_PATH_PREFIX_TRIM), every response documents the
+  `API-Version` header, every error also offers `application/problem+json` (component
+  `Problem`), and path parameters are named in camelCase in the document only
+  (`nl_api_rules`): a path parameter's name is never sent, so no client sees the difference.
 """
 
 import re
@@ -24,16 +29,23 @@ from drf_spectacular.plumbing import ResolvedComponent, get_doc
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import AllowAny
 
+from backend.api_errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE
+from backend.api_version import API_VERSION, VERSION_HEADER
 from backend.errors import CATALOGUE
 
 API_PREFIX = "/api/v1/"
 ERROR_COMPONENT = "Error"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
 ERROR_CODE_COMPONENT = "ErrorCode"
+PROBLEM_COMPONENT = "Problem"
+PROBLEM_REF = {"$ref": f"#/components/schemas/{PROBLEM_COMPONENT}"}
+VERSION_HEADER_REF = {"$ref": f"#/components/headers/{VERSION_HEADER}"}
+OPENAPI_JSON_PATH = "/openapi.json"
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
 # Path (after /api/v1/) to tag, first match wins: one tag per audience and area.
 TAG_RULES = [
+    (r"openapi\.json", "api"),
     (r"me/notification-preferences", "devices"),
     (r"auth/.*|me", "auth"),
     (r"signals/\{signal_id\}/withdraw-consent", "signals"),  # signaller, team and officer
@@ -60,6 +72,7 @@ ERROR_DESCRIPTIONS = {
     415: "Only `application/json` request bodies are accepted.",
     423: "Processing of this resident's data is restricted (AVG art. 18).",
     429: "Too many requests or attempts; see `details.retry_after` or try again later.",
+    503: "A service this depends on (an organisation's identity provider) cannot be reached now.",
 }
 
 
@@ -87,6 +100,37 @@ def _error_schema() -> dict[str, Any]:
         },
         "required": ["code", "message", "details"],
         "additionalProperties": False,
+    }
+
+
+def _problem_schema() -> dict[str, Any]:
+    error = _error_schema()
+    return {
+        "type": "object",
+        "description": "The one error shape as RFC 9457 problem details, for a client whose "
+        "Accept header names application/problem+json: `code`, `message` and `details` as "
+        "in `Error`, plus the RFC's members.",
+        "properties": {
+            "type": {
+                "type": "string",
+                "format": "uri-reference",
+                "example": PROBLEM_TYPE,
+                "description": f"`{PROBLEM_TYPE}`: `code` names the problem.",
+            },
+            "title": {"type": "string", "description": "The HTTP status phrase."},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "detail": {"type": "string", "description": "The same text as `message`."},
+            **error["properties"],
+        },
+        "required": ["type", "title", "status", "detail", *error["required"]],
+        "additionalProperties": False,
+    }
+
+
+def _error_content() -> dict[str, Any]:
+    return {
+        "application/json": {"schema": ERROR_REF},
+        PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_REF},
     }
 
 
@@ -166,6 +210,7 @@ class ApiAutoSchema(AutoSchema):
         for name, schema in (
             (ERROR_COMPONENT, _error_schema()),
             (ERROR_CODE_COMPONENT, {"type": "string", "enum": sorted(CATALOGUE)}),
+            (PROBLEM_COMPONENT, _problem_schema()),
         ):
             self.registry.register_on_missing(
                 ResolvedComponent(
@@ -175,15 +220,12 @@ class ApiAutoSchema(AutoSchema):
         for status in self.error_statuses():
             responses.setdefault(
                 str(status),
-                {
-                    "content": {"application/json": {"schema": ERROR_REF}},
-                    "description": ERROR_DESCRIPTIONS[status],
-                },
+                {"content": _error_content(), "description": ERROR_DESCRIPTIONS[status]},
             )
         for response in responses.values():  # errors are JSON whatever format was asked for
             content = response.get("content", {})
             if content.get("application/json", {}).get("schema") == ERROR_REF:
-                response["content"] = {"application/json": {"schema": ERROR_REF}}
+                response["content"] = _error_content()
         return dict(sorted(responses.items()))
 
 
@@ -221,3 +263,90 @@ def fresh_examples(result: dict[str, Any], generator: Any, **kwargs: Any) -> dic
     """Postprocessing hook: makes the Fresh values in examples, so an example with a recent
     moment or a new idempotency key still works weeks after start-up."""
     return resolve_fresh(result)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+_BLANK = {"type": "string", "maxLength": 0}
+
+
+def _blank_branch_dropped(node: Any) -> Any:
+    """drf-spectacular documents a blank-allowed string with a pattern as `oneOf: [{pattern},
+    {maxLength: 0}]`; when the pattern itself matches "", "" matches both branches and so is
+    invalid by `oneOf` (the DemoSignal's `addition`). Such a pair becomes the first branch."""
+    if isinstance(node, list):
+        return [_blank_branch_dropped(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _blank_branch_dropped(value) for key, value in node.items()}
+    branches = node.get("oneOf")
+    if (
+        isinstance(branches, list)
+        and len(branches) == 2
+        and branches[1] == _BLANK
+        and "pattern" in branches[0]
+        and re.search(branches[0]["pattern"], "") is not None
+    ):
+        del node["oneOf"]
+        node.update(branches[0])
+    return node
+
+
+# OpenAPI 3.0's own way to say "this reference, or null" (`nullable` counts only next to a
+# `type`, so it cannot make a `$ref` nullable).
+_NULL = {"type": "object", "nullable": True, "enum": [None]}
+
+
+def _nullable_refs(node: Any) -> Any:
+    """drf-spectacular writes a nullable nested serializer as `allOf: [$ref], nullable: true`
+    without a type, which OpenAPI 3.0 reads as "never null" (the referral's `handover`: the
+    linter refused its example). Such a node becomes `anyOf: [$ref, null]`."""
+    if isinstance(node, list):
+        return [_nullable_refs(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _nullable_refs(value) for key, value in node.items()}
+    refs = node.get("allOf")
+    if node.get("nullable") and "type" not in node and isinstance(refs, list) and len(refs) == 1:
+        del node["allOf"], node["nullable"]
+        node["anyOf"] = [refs[0], _NULL]
+    return node
+
+
+_PATH_PARAMETER = re.compile(r"\{([a-z0-9_]+)\}")
+_SUCCESS = re.compile(r"[23]\d\d")
+
+
+def nl_api_rules(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """Postprocessing hook for the NL API Design Rules (docs/adr/0043): the `API-Version`
+    header on every response, CORS on GET /openapi.json, and path parameters in camelCase.
+    DRF's URL keyword arguments keep their names; only the document's names change."""
+    components = result.setdefault("components", {})
+    components.setdefault("headers", {})[VERSION_HEADER] = {
+        "description": "The full semantic version of the API that answered "
+        "(docs/api-changelog.md); its major number is the one in the path.",
+        "required": True,
+        "schema": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$", "example": API_VERSION},
+    }
+    paths: dict[str, Any] = {}
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":
+                    parameter["name"] = _camel(parameter["name"])
+            for status, response in operation.get("responses", {}).items():
+                headers = response.setdefault("headers", {})
+                headers[VERSION_HEADER] = VERSION_HEADER_REF
+                if path == OPENAPI_JSON_PATH and _SUCCESS.fullmatch(status):
+                    headers["access-control-allow-origin"] = {
+                        "description": "`*`: the document is public and read with no credentials.",
+                        "schema": {"type": "string", "enum": ["*"]},
+                    }
+        paths[_PATH_PARAMETER.sub(lambda m: "{" + _camel(m.group(1)) + "}", path)] = item
+    result["paths"] = paths
+    return _nullable_refs(_blank_branch_dropped(result))

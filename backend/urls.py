@@ -1,6 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.renderers import OpenApiJsonRenderer2
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularJSONAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from backend import health
 from backend.formats import JsonErrorsMixin
@@ -24,7 +34,23 @@ class RedocView(JsonErrorsMixin, SpectacularRedocView):
     pass
 
 
+class OpenApiJsonView(JsonErrorsMixin, SpectacularJSONAPIView):
+    """The NL API Design Rules' /openapi.json (docs/adr/0043): the same public document as
+    /api/schema/, as application/json, readable from any origin (it holds nothing per caller
+    and the view reads no credentials)."""
+
+    renderer_classes = [OpenApiJsonRenderer2]
+
+    @extend_schema(exclude=False, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """This API's OpenAPI document, as JSON."""
+        response = super().get(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
 api_v1 = [
+    path("openapi.json", OpenApiJsonView.as_view(), name="openapi-json"),
     path("", include("accounts.urls")),
     path("", include("signals.urls")),
     path("", include("initiatives.urls")),
@@ -36,6 +62,8 @@ api_v1 = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Prometheus, behind a bearer token (docs/adr/0045).
+    path("", include("operations.urls")),
     path("admin/", admin.site.urls),
     # The team workspace: server-rendered pages (docs/adr/0027).
     path("werkruimte/", include("workspace.urls")),

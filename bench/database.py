@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from bench import config
-from bench.procs import run
+from testbed.processes import run
 
 
 def url_for(name: str) -> str:
@@ -98,7 +98,8 @@ def build(name: str, size: int, *, vacuum: bool = False, log: Path | None = None
     with admin() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     env = django_env(name)
-    run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env=env, cwd=config.ROOT)
+    argv = [sys.executable, "manage.py", "migrate", "--no-input", "-v0"]
+    run(argv, env=env, cwd=config.ROOT, timeout=600)
     argv = [sys.executable, "-m", "bench.dataset", "--size", str(size)]
     if vacuum:
         argv.append("--vacuum")

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from bench import client, config, database, pgbench_scripts, wrk
 from bench.context import Run
-from bench.procs import run as run_command
+from testbed.processes import run as run_command
 
 QUEUE_PATH = "/api/v1/queue?page_size=50"
 
@@ -117,6 +117,7 @@ def seal(run: Run) -> dict[str, float]:
         [sys.executable, "manage.py", "shell", "-c", _SEAL],
         env=database.django_env(run.database),
         cwd=config.ROOT,
+        timeout=600,
     )
     result = json.loads(out.strip().splitlines()[-1])
     result["rate"] = result["rows"] / result["seconds"] if result["seconds"] else 0.0

@@ -3,48 +3,37 @@ docker-compose.yml) and Celery workers for the default and notifications queues,
 backend.settings.bench, on a free loopback port, against the harness's own database and Redis
 database. No beat: its sweepers would add work of their own in the middle of a measure."""
 
-import os
 import secrets
 from dataclasses import dataclass, field
 
 import redis
-import requests
 
 from bench import config
-from bench.procs import Proc, children_of, free_port, memory_kib, wait_until
+from testbed.app import app_env as testbed_env
+from testbed.app import celery_worker_argv, gunicorn_argv, wait_healthy
+from testbed.processes import Proc, children_of, free_port, memory_kib, wait_until
 
-_INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR")
 _SECRET = secrets.token_urlsafe(48)  # one per harness run: tokens die with the run
 
 
 def app_env(*, database_url: str, **extra: str) -> dict[str, str]:
-    env = {name: os.environ[name] for name in _INHERITED if name in os.environ}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "backend.settings.bench",
-            "DJANGO_SECRET_KEY": _SECRET,
-            "FIELD_ENCRYPTION_KEYS": config.FIELD_KEY,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": config.REDIS_URL,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "PUSH_GATEWAY": "console",
-            # Production requires both (docs/adr/0028); nothing in a measure sends e-mail, and
-            # a bench run must never reach a real relay.
-            "EMAIL_URL": "dummymail://",
-            "DEFAULT_FROM_EMAIL": "Buurtsignaal bench <noreply@localhost>",
-            "LOG_FORMAT": "json",
-            "LOG_LEVEL": "INFO",
-            "JWT_ACCESS_MINUTES": "120",  # longer than a run: no refresh in the middle
-            "LOGIN_THROTTLE_RATE": "1000/min",
-            # The throttle still runs on every intake (its Redis round trip is part of the
-            # cost); the rate is set so the load generator never reaches it.
-            "SIGNAL_CREATE_THROTTLE_RATE": "100000000/hour",
-            "PYTHONUNBUFFERED": "1",
-        }
+    return testbed_env(
+        settings_module="backend.settings.bench",
+        secret_key=_SECRET,
+        field_keys=config.FIELD_KEY,
+        database_url=database_url,
+        redis_url=config.REDIS_URL,
+        PUSH_GATEWAY="console",
+        # Production requires both (docs/adr/0028); nothing in a measure sends e-mail, and
+        # a bench run must never reach a real relay.
+        EMAIL_URL="dummymail://",
+        DEFAULT_FROM_EMAIL="Buurtsignaal bench <noreply@localhost>",
+        LOG_LEVEL="INFO",
+        # The throttle still runs on every intake (its Redis round trip is part of the
+        # cost); the rate is set so the load generator never reaches it.
+        SIGNAL_CREATE_THROTTLE_RATE="100000000/hour",
+        **extra,
     )
-    env.update(extra)
-    return env
 
 
 @dataclass
@@ -65,26 +54,15 @@ class Stack:
         return app_env(database_url=url_for(self.database))
 
     def start_web(self) -> None:
-        argv = [
-            str(config.BIN / "gunicorn"),
-            "backend.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(config.GUNICORN_WORKERS),
-            "--timeout",
-            "60",
-            "--access-logfile",
-            str(config.RUN_DIR / f"{self.label}-access.log"),
-        ]
-        env = self.env()
-        log = config.RUN_DIR / f"{self.label}-web.log"
-        self.procs["web"] = proc = Proc("web", argv, log, env=env, cwd=config.ROOT).start()
-        wait_until(
-            lambda: requests.get(f"{self.base_url}/healthz", timeout=2).status_code == 200,
+        argv = gunicorn_argv(
+            port=self.port,
+            workers=config.GUNICORN_WORKERS,
             timeout=60,
-            what="gunicorn to answer /healthz\n" + proc.tail(),
+            access_log=str(config.RUN_DIR / f"{self.label}-access.log"),
         )
+        log = config.RUN_DIR / f"{self.label}-web.log"
+        self.procs["web"] = proc = Proc("web", argv, log, env=self.env(), cwd=config.ROOT).start()
+        wait_healthy(self.base_url, timeout=60, log_tail=proc.tail())
         wait_until(
             lambda: len(children_of(proc.pid)) == config.GUNICORN_WORKERS,
             timeout=30,
@@ -98,22 +76,12 @@ class Stack:
             else config.NOTIFICATIONS_WORKER_CONCURRENCY
         )
         name = f"{queue}@bench"
-        argv = [
-            str(config.BIN / "celery"),
-            "-A",
-            "backend",
-            "worker",
-            "-Q",
-            queue,
-            "--concurrency",
-            str(concurrency),
-            "-n",
-            name,
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ]
+        argv = celery_worker_argv(
+            queues=queue,
+            name=name,
+            concurrency=concurrency,
+            extra=["--without-gossip", "--without-mingle"],
+        )
         log = config.RUN_DIR / f"{self.label}-worker-{queue}.log"
         offset = log.stat().st_size if log.exists() else 0
         proc = Proc(f"worker-{queue}", argv, log, env=self.env(), cwd=config.ROOT).start()
@@ -128,7 +96,7 @@ class Stack:
         proc = self.procs.pop(name, None)
         if proc is not None:
             self.sample_memory(only=name, proc=proc)
-            proc.stop()
+            proc.stop(timeout=15)  # a warm shutdown of Celery
 
     def stop_all(self) -> None:
         for name in list(self.procs):

@@ -12,8 +12,8 @@ from celery import Celery
 
 from bench import client, config, database
 from bench.context import Run
-from bench.procs import wait_until
 from bench.stack import redis_client
+from testbed.processes import wait_until
 
 NOOP_LIST = "bench:noop"  # bench.server.tasks.NOOP_LIST
 

@@ -9,6 +9,9 @@ is an inactive one. Ties go by name, then id, so the order is total."""
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 COVERAGE_WEIGHTS = {"same_buurt": 30, "same_wijk": 20, "citywide": 10}
 WEIGHTS = {
     "target_group": 20,
@@ -20,6 +23,23 @@ WEIGHTS = {
     "free": 2,
 }
 MAX_REASON_MATCHES = 2
+
+# Each criterion in words, for the desk (docs/adr/0049). "language" and "reasons" name the
+# resident's language and the matching reasons where they are known (initiatives.explain).
+CRITERION_LABELS = {
+    "same_buurt": _("same buurt"),
+    "same_wijk": _("same wijk"),
+    "citywide": _("citywide"),
+    "target_group": _("for this target group"),
+    "reasons": _("the reasons given"),
+    "language": _("speaks the resident's language"),
+    "accepting_new": _("takes new people"),
+    "step_free": _("step-free access"),
+    "transport_offered": _("transport offered"),
+    "free": _("free of charge"),
+}
+SPEAKS = pgettext_lazy("suggestion criterion, the resident's language", "speaks %(language)s")
+SAME_REASONS = pgettext_lazy("suggestion criterion, the matching reasons", "fits: %(reasons)s")
 
 
 @dataclass(frozen=True)

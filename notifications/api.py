@@ -38,10 +38,12 @@ class DeviceListApi(APIView):
         return request.method == "POST"  # registering is limited, listing is not
 
     class DeviceRegisterInputSerializer(StrictSerializer):
-        registration_token = serializers.CharField(max_length=4096, required=False, default="")
-        installation_id = serializers.CharField(max_length=64, required=False, default="")
+        # No default="": it broke the fields' own minLength in the schema (ADR 43); a field not
+        # sent is not passed on, and device_register's own defaults ("") apply as before.
+        registration_token = serializers.CharField(max_length=4096, required=False)
+        installation_id = serializers.CharField(max_length=64, required=False)
         platform = serializers.ChoiceField(choices=Device.Platform.choices)
-        app_version = serializers.CharField(max_length=32, required=False, default="")
+        app_version = serializers.CharField(max_length=32, required=False)
         language = serializers.ChoiceField(choices=Language.choices, required=False)
 
     @extend_schema(responses={200: DeviceOutputSerializer(many=True)})

@@ -156,6 +156,13 @@ class Notification(models.Model):
                 condition=Q(status="sending"),
                 name="notification_sending_claimed",
             ),
+            # The metrics count failures on every scrape (docs/adr/0045); few rows, not the
+            # table of everything ever sent.
+            models.Index(
+                fields=["status"],
+                condition=Q(status__in=["failed", "dead"]),
+                name="notification_failed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,6 +272,9 @@ class EmailNotice(models.Model):
                 fields=["claimed_at"],
                 condition=Q(status="sending"),
                 name="email_notice_sending_claimed",
+            ),
+            models.Index(
+                fields=["status"], condition=Q(status="failed"), name="email_notice_failed"
             ),
         ]
 

@@ -8,7 +8,8 @@ from uuid import UUID
 from django.db.models import F, Q, QuerySet
 
 from accounts.models import TeamMembership, TeamRole, User
-from notifications.models import Device, Notification, NotificationPreference
+from backend.backlog import Backlog, backlog_of
+from notifications.models import Device, EmailNotice, Notification, NotificationPreference
 
 
 class QuietHours(NamedTuple):
@@ -109,3 +110,39 @@ def notifications_with_expired_claims(*, now: datetime, lease: timedelta) -> Que
     return Notification.objects.filter(
         status=Notification.Status.SENDING, claimed_at__lte=now - lease
     )
+
+
+# The outbox's channels as the metrics name them (docs/adr/0045).
+OUTBOX_MODELS: dict[str, type[Notification] | type[EmailNotice]] = {
+    "push": Notification,
+    "email": EmailNotice,
+}
+# A row waiting to go out: not yet claimed, or claimed and not yet answered.
+OUTBOX_WAITING = ("pending", "sending")
+# What went wrong for good: pushes failed after their attempts or to a device that is gone, and
+# e-mails the relay refused after theirs.
+OUTBOX_FAILED = {"push": ("failed", "dead"), "email": ("failed",)}
+
+
+def outbox_backlog() -> dict[tuple[str, str], Backlog]:
+    """Per (channel, status) of OUTBOX_WAITING: the rows and the oldest one's creation time.
+    Reads the partial indexes on pending and sending rows; counts only, no access-log row."""
+    return {
+        (channel, status): backlog_of(model.objects.filter(status=status), "created_at")
+        for channel, model in OUTBOX_MODELS.items()
+        for status in OUTBOX_WAITING
+    }
+
+
+def outbox_failures() -> dict[tuple[str, str], int]:
+    """Per (channel, status): rows that failed for good (OUTBOX_FAILED) and, as `retrying`,
+    pending rows whose last attempt failed. The failed rows are read through the partial
+    indexes of migration 0007, so the count stays cheap however many rows were sent."""
+    counts: dict[tuple[str, str], int] = {}
+    for channel, model in OUTBOX_MODELS.items():
+        for status in OUTBOX_FAILED[channel]:
+            counts[(channel, status)] = model.objects.filter(status=status).count()
+        counts[(channel, "retrying")] = (
+            model.objects.filter(status="pending").exclude(last_error_code="").count()
+        )
+    return counts

@@ -2,6 +2,8 @@
 NotificationsConfig.ready; each runs in the publisher's transaction and lets failures
 propagate, so a push that cannot be recorded undoes the change that caused it."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from accounts.hooks import LoginSessionsEnded, login_sessions_ended
@@ -9,6 +11,8 @@ from notifications.models import Device
 from notifications.services import devices_remove_for_user, signal_event_notify
 from signals import hooks as signal_hooks
 from signals.models import SignalEvent
+
+SIGNAL_EVENTS_UID = "notifications.on_signal_event_appended"
 
 
 def on_signal_event_appended(sender: type, event: SignalEvent, **kwargs: Any) -> None:
@@ -30,5 +34,17 @@ def on_login_sessions_ended(ended: LoginSessionsEnded) -> None:
 
 
 def subscribe() -> None:
-    signal_hooks.connect(on_signal_event_appended, uid="notifications.on_signal_event_appended")
+    signal_hooks.connect(on_signal_event_appended, uid=SIGNAL_EVENTS_UID)
     login_sessions_ended.subscribe(on_login_sessions_ended)
+
+
+@contextmanager
+def signal_events_unheard() -> Iterator[None]:
+    """Past events replayed (the demo's figures, outcomes.demo) tell nobody: inside, appended
+    events record no push and no e-mail. Only for a loader that rewrites history in one
+    process; live work never runs inside it (docs/adr/0049)."""
+    signal_hooks.event_appended.disconnect(sender=SignalEvent, dispatch_uid=SIGNAL_EVENTS_UID)
+    try:
+        yield
+    finally:
+        signal_hooks.connect(on_signal_event_appended, uid=SIGNAL_EVENTS_UID)

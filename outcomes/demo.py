@@ -2,7 +2,11 @@
 services with the clock set back, so the anonymous figures and both charts have something to
 show (docs/adr/0030). Signals, measurements, referrals and closings are fictitious; the
 services run unchanged, only `django.utils.timezone.now` answers the replayed moment.
-Idempotent: signals it made before are left alone."""
+Idempotent: signals it made before are left alone.
+
+The dates follow today (docs/adr/0049): the replay runs up to now, this month included; what
+started more than RECENT ago has been worked to the end, so the queue holds today's work, not
+months-old leftovers. The replay tells nobody: its events record no push and no e-mail."""
 
 import random
 import uuid
@@ -19,6 +23,7 @@ from accounts.models import Team, User
 from backend.errors import DomainError
 from initiatives import services as referrals
 from initiatives.models import Initiative
+from notifications.subscribers import signal_events_unheard
 from outcomes.services import MeasurementInput, measurement_record
 from outcomes.stats import releases
 from outcomes.stats.facts import month_start
@@ -29,6 +34,8 @@ NAMESPACE = uuid.UUID("0d4c3b8e-5a2f-4f51-9a0e-7f3c2d1b6e28")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONTHS = 4
 PER_WIJK_MONTH = 15
+# Signals replayed from longer ago than this are finished (closed); newer ones may be open.
+RECENT = timedelta(days=21)
 # (team, postcode, house numbers) in three demo wijken whose teams have members: Binnenstad,
 # Overvecht, and Noordwest (Zuilen-Oost, which no buurtteam covers: the central team's).
 AREAS = [
@@ -53,29 +60,36 @@ def clock(moment: datetime) -> Iterator[None]:
 def load() -> list[str]:
     signaller = User.objects.get(email="signaleerder@demo.buurtsignaal.nl")
     text = ConsentText.objects.get(version="2026-3", language="nl")
-    chance = random.Random(20260101)  # noqa: S311 - a repeatable demo, not a secret
     first = month_start(timezone.now())
     for _ in range(MONTHS):
         first = month_start(first - timedelta(days=1))
     starts = []
-    for _ in range(MONTHS):
+    for _ in range(MONTHS + 1):  # the whole months and this one, up to now
         starts.append(first)
         first = month_start(first + timedelta(days=32))
     made = 0
-    for month, start in enumerate(starts):
-        for team_name, postcode, numbers in AREAS:
-            team = Team.objects.get(name=team_name)
-            worker = team.members.filter(is_active=True).first()
-            for index in range(PER_WIJK_MONTH):
-                key = uuid.uuid5(NAMESPACE, f"{month}-{postcode}-{index}")
-                if Signal.objects.filter(created_by=signaller, client_uuid=key).exists():
-                    continue
-                at = start + timedelta(days=chance.randrange(25), hours=9 + chance.randrange(8))
-                _replay(chance, signaller, worker, text, key, postcode, numbers, at)
-                made += 1
+    now = timezone.now()
+    with signal_events_unheard():
+        for month, start in enumerate(starts):
+            for team_name, postcode, numbers in AREAS:
+                team = Team.objects.get(name=team_name)
+                worker = team.members.filter(is_active=True).first()
+                for index in range(PER_WIJK_MONTH):
+                    key = uuid.uuid5(NAMESPACE, f"{month}-{postcode}-{index}")
+                    # Each signal's own dice: a rerun (a later day) replays the same history
+                    # and adds only what has come due since.
+                    chance = random.Random(key.int)  # noqa: S311 - a repeatable demo
+                    at = start + timedelta(days=chance.randrange(25), hours=9 + chance.randrange(8))
+                    if at > now - timedelta(hours=1):
+                        continue  # not yet: the demo's dates follow today
+                    if Signal.objects.filter(created_by=signaller, client_uuid=key).exists():
+                        continue
+                    _replay(chance, signaller, worker, text, key, postcode, numbers, at)
+                    made += 1
     released = releases.figure_releases_create()
     return [
-        f"Demo figures: {made} signals replayed over the last {MONTHS} whole months; "
+        f"Demo figures: {made} signals replayed over the last {MONTHS} whole months and this "
+        "month up to today (no e-mails or pushes for them); "
         f"{len(released)} monthly releases made."
     ]
 
@@ -115,11 +129,16 @@ def _replay(chance, signaller, worker, text, key, postcode, numbers, at) -> None
     baseline = chance.choice(["moderate"] * 5 + ["severe"] * 3 + ["mild"] * 2)
     if acknowledged < now:
         _step(signal, worker, Status.ACKNOWLEDGED, acknowledged)
-    if contacted < now and chance.random() < 0.9:
+    finished = now - at > RECENT  # older work has been seen through to the end
+    if finished:
+        closed = min(closed, now - timedelta(hours=chance.randrange(2, 48)))
+        contacted = min(contacted, closed - timedelta(hours=1))
+        acknowledged = min(acknowledged, contacted - timedelta(hours=1))
+    if contacted < now and (finished or chance.random() < 0.9):
         _step(signal, worker, Status.CONTACTED, contacted)
         if measured:
             _measure(signal, worker, "baseline", _answers(chance, baseline, 0), contacted, chance)
-        if closed < now and chance.random() < 0.85:
+        if closed < now and (finished or chance.random() < 0.85):
             outcome = chance.choice(OUTCOMES)
             if outcome == Outcome.CONNECTED_TO_INITIATIVE and not _refer(
                 signal, worker, contacted, closed

@@ -25,7 +25,7 @@ from backend.schema import error_responses
 from backend.throttling import ScopedThrottle
 from privacy import registers, rights_selectors, subject_rights
 from privacy import rights_serializers as s
-from privacy.export_pdf import subject_export_pdf
+from privacy.subject_export import subject_export_render
 
 CanHandleRequests = has_capability(HANDLE_PRIVACY_REQUESTS)
 AUTHORISATION_RULE = subject_rights.AUTHORISATION_RULE
@@ -73,23 +73,19 @@ class SubjectExportApi(_PrivacyApi):
     )
     def get(self, request: Request, subject_id: Any) -> HttpResponse:
         query = _query(s.SubjectExportQuery, request)
-        include_staff = query["include_staff"]
-        fmt = request.accepted_renderer.format
-        with access_logged(actor=request.user) as log:
-            export = rights_selectors.subject_export(
-                subject_id=subject_id, subject_request_id=query["request"]
-            )
-            data = s.SubjectExportOutput(export, context={"include_staff": include_staff}).data
-            content = subject_export_pdf(data) if fmt == "pdf" else None
-            log.add(
-                rights_selectors.subject_export_disclosure(export),
-                format=fmt,
-                include_staff=include_staff,
-            )
-        if content is None:
-            return Response(data)
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="inzage-{export.subject_id}.pdf"'
+        rendered = subject_export_render(
+            actor=request.user,
+            subject_id=subject_id,
+            subject_request_id=query["request"],
+            fmt=request.accepted_renderer.format,
+            include_staff=query["include_staff"],
+            day_from=query.get("from"),
+            day_to=query.get("to"),
+        )
+        if rendered.pdf is None:
+            return Response(rendered.data)
+        response = HttpResponse(rendered.pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
         return response
 
 

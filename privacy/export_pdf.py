@@ -20,6 +20,7 @@ from privacy.export_texts import (
     code_text,
     event_label,
     label,
+    look_period_text,
     moment_text,
     retention_text,
 )
@@ -251,29 +252,34 @@ def _lawful_bases_section(doc: _Doc, bases: list[dict[str, Any]]) -> None:
     doc.grid([label("processing"), label("ground"), label("law")], rows, [55, 50, 65])
 
 
-def _access_section(doc: _Doc, rows: list[dict[str, Any]], include_staff: bool) -> None:
+def _access_section(doc: _Doc, looks: list[dict[str, Any]], include_staff: bool) -> None:
+    """Who looked at the resident's data: one line per look, in words (docs/adr/0048)."""
     doc.heading(label("access"))
-    if not rows:
+    if not looks:
         doc.text(label("no_access"))
         return
-    header = [label("date"), label("organisation"), label("role"), label("action")]
-    header.append(label("purpose"))
-    widths = [32, 40, 30, 28, 40]
+    doc.text(label("looks_intro"))
+    header = [label("period"), label("organisation"), label("role"), label("action")]
+    header += [label("purpose"), label("times")]
+    widths = [40, 34, 28, 26, 30, 12]
     if include_staff:
         header.append(label("actor"))
-        widths = [30, 28, 24, 22, 28, 38]
+        widths = [34, 28, 22, 22, 26, 10, 28]
     body = []
-    for row in rows:
-        roles = ", ".join(code_text("role", role) for role in row["roles"]) or label("system")
+    for look in looks:
+        action = look["action_text"]
+        if look["outcome"] != "success":
+            action = f"{action} ({look['outcome_text']})"
         line = [
-            moment_text(row["occurred_at"]),
-            row["organisation"] or "-",
-            roles,
-            code_text("action", row["action"]),
-            code_text("purpose", row["purpose"]),
+            look_period_text(look["first_at"], look["last_at"]),
+            look["organisation"] or "-",
+            look["roles_text"],
+            action,
+            look["purpose_text"],
+            str(look["count"]),
         ]
         if include_staff:
-            line.append(row.get("actor_id") or "-")
+            line.append(look.get("actor_id") or "-")
         body.append(line)
     doc.grid(header, body, widths)
 
@@ -296,7 +302,7 @@ def subject_export_pdf(data: dict[str, Any]) -> bytes:
     for signal in data["signals"]:
         _signal_section(doc, signal)
     _lawful_bases_section(doc, data["lawful_bases"])
-    _access_section(doc, data["access_history"], data["include_staff"])
+    _access_section(doc, data["looks"], data["include_staff"])
 
     footer = f"Buurtsignaal · {label('subject')} {data['subject_id']}"
 

@@ -81,6 +81,15 @@ LABELS: dict[str, Promise] = {
     "purpose": pgettext_lazy("subject access export", "Purpose"),
     "actor": pgettext_lazy("subject access export", "Staff id"),
     "no_access": pgettext_lazy("subject access export", "Nobody yet."),
+    "looks_intro": pgettext_lazy(
+        "subject access export",
+        "One line per time someone looked: reads of the same thing by the same person within "
+        "15 minutes of each other count as one look.",
+    ),
+    "period": pgettext_lazy("subject access export", "Period"),
+    "until": pgettext_lazy("subject access export", "until"),
+    "times": pgettext_lazy("subject access export", "Times"),
+    "outcome_access": pgettext_lazy("subject access export", "Result"),
     "yes": pgettext_lazy("subject access export", "yes"),
     "no": pgettext_lazy("subject access export", "no"),
     "system": pgettext_lazy("subject access export", "system"),
@@ -139,23 +148,22 @@ EVENT_LABELS: dict[str, Promise] = {
     "restricted": pgettext_lazy("subject access export", "Processing restricted"),
     "restriction_lifted": pgettext_lazy("subject access export", "Restriction lifted"),
 }
-_CHOICES: dict[str, dict[str, str]] = {
-    name: {str(value): str(label) for value, label in choices.choices}
-    for name, choices in {
-        "status": Status,
-        "target_group": TargetGroup,
-        "urgency": Urgency,
-        "outcome": SignalOutcome,
-        "action": Action,
-        "access_outcome": AccessOutcome,
-        "purpose": Purpose,
-        "role": Role,
-        "given_by": Consent.GivenBy,
-        "referral_step": ReferralStep,
-        "method": Consent.Method,
-        "phase": Phase,
-    }.items()
+_VOCABULARIES: dict[str, Any] = {
+    "status": Status,
+    "target_group": TargetGroup,
+    "urgency": Urgency,
+    "outcome": SignalOutcome,
+    "action": Action,
+    "access_outcome": AccessOutcome,
+    "purpose": Purpose,
+    "role": Role,
+    "given_by": Consent.GivenBy,
+    "referral_step": ReferralStep,
+    "method": Consent.Method,
+    "phase": Phase,
 }
+# Declared with gettext labels (English msgid, Dutch in locale/nl): read in the active language.
+_TRANSLATED = frozenset({"action", "access_outcome", "purpose"})
 
 
 def label(key: str) -> str:
@@ -165,10 +173,13 @@ def label(key: str) -> str:
 def code_text(kind: str, value: Any) -> str:
     if value in (None, ""):
         return "-"
-    # The vocabularies' declared labels are Dutch only; English reads the code itself.
+    choices = dict(_VOCABULARIES[kind].choices)
+    if kind in _TRANSLATED:
+        return str(choices.get(str(value), value))
+    # The other vocabularies' declared labels are Dutch only; English reads the code itself.
     if is_english():
         return str(value).replace("_", " ")
-    return _CHOICES[kind].get(str(value), str(value))
+    return str(choices.get(str(value), value))
 
 
 def moment_text(value: Any, *, with_time: bool = True) -> str:
@@ -199,6 +210,14 @@ def retention_text(retention: dict[str, Any]) -> str:
         erase_at=moment_text(retention["erase_at"], with_time=False),
         erased_at=moment_text(retention["erased_at"], with_time=False),
     )
+
+
+def look_period_text(first_at: Any, last_at: Any) -> str:
+    """When a look happened: one moment, or from its first to its last read."""
+    first, last = moment_text(first_at), moment_text(last_at)
+    if first == last:
+        return first
+    return f"{first} {label('until')} {last}"
 
 
 def event_label(event_type: str) -> str:

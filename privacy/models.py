@@ -6,6 +6,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from audit.fields import EncryptedTextField
 
 
 class SubjectRequest(models.Model):
@@ -14,25 +17,31 @@ class SubjectRequest(models.Model):
     subject id only."""
 
     class Kind(models.TextChoices):
-        ACCESS = "access", "Inzage (art. 15)"
-        ERASURE = "erasure", "Wissen (art. 17)"
-        RESTRICTION = "restriction", "Beperking (art. 18)"
-        RESTRICTION_LIFT = "restriction_lift", "Beperking opheffen (art. 18(3))"
-        OBJECTION = "objection", "Bezwaar (art. 21)"
-        OTHER = "other", "Anders"
+        ACCESS = "access", pgettext_lazy("subject request", "Access (art. 15)")
+        ERASURE = "erasure", pgettext_lazy("subject request", "Erasure (art. 17)")
+        RESTRICTION = "restriction", pgettext_lazy("subject request", "Restriction (art. 18)")
+        RESTRICTION_LIFT = (
+            "restriction_lift",
+            pgettext_lazy("subject request", "Lifting a restriction (art. 18(3))"),
+        )
+        OBJECTION = "objection", pgettext_lazy("subject request", "Objection (art. 21)")
+        OTHER = "other", pgettext_lazy("subject request", "Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        COMPLETED = "completed", "Afgehandeld"
-        REFUSED = "refused", "Geweigerd"
+        OPEN = "open", pgettext_lazy("subject request", "Open")
+        COMPLETED = "completed", pgettext_lazy("subject request", "Completed")
+        REFUSED = "refused", pgettext_lazy("subject request", "Refused")
 
     class Channel(models.TextChoices):
-        IN_PERSON = "in_person", "Persoonlijk"
-        LETTER = "letter", "Brief"
-        EMAIL = "email", "E-mail"
-        PHONE = "phone", "Telefoon"
-        VIA_TEAM = "via_team", "Via het buurtteam of de signaleerder"
-        OTHER = "other", "Anders"
+        IN_PERSON = "in_person", pgettext_lazy("subject request", "In person")
+        LETTER = "letter", pgettext_lazy("subject request", "Letter")
+        EMAIL = "email", pgettext_lazy("subject request", "E-mail")
+        PHONE = "phone", pgettext_lazy("subject request", "Phone")
+        VIA_TEAM = (
+            "via_team",
+            pgettext_lazy("subject request", "Through the neighbourhood team or the signaller"),
+        )
+        OTHER = "other", pgettext_lazy("subject request", "Other")
 
     # Kinds the privacy officer carries out through an action endpoint, never by closing alone.
     ACTION_KINDS = ("erasure", "restriction", "restriction_lift")
@@ -106,3 +115,28 @@ class RetentionPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status}: {self.erase_after_days} days"
+
+
+class BreakGlassReview(models.Model):
+    """The privacy officer's review of one break-glass opening (docs/adr/0014, 0048): who
+    reviewed it, when, and the note. One per opening; never changed, the opening itself stays
+    as it was written."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    access = models.OneToOneField(
+        "signals.BreakGlassAccess", on_delete=models.CASCADE, related_name="review"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField()
+    # The officer's finding may quote the opener's reason, which may name the resident.
+    note = EncryptedTextField(max_length=1000)
+
+    class Meta:
+        verbose_name = _("break-glass review")
+        verbose_name_plural = _("break-glass reviews")
+        ordering = ["-reviewed_at"]
+
+    def __str__(self) -> str:
+        return f"review of {self.access_id}"

@@ -6,8 +6,9 @@ included: an audit read is what restriction still allows. But no rights action, 
 included, runs without an open registered request of its kind for that very resident
 (`subject_request_for_action`, docs/adr/0018)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from accounts.roles import HANDLE_PRIVACY_REQUESTS
 from audit.disclosure import Disclosure
 from audit.models import AccessLog, Action, Purpose
 from backend.errors import DomainError
+from backend.i18n import supported_language
 from initiatives.models import Initiative, Referral
 from initiatives.selectors import DataRecipient, data_recipients, referrals_by_signal
 from outcomes.models import Measurement
@@ -102,6 +104,84 @@ class SubjectExport:
     organisation_names: dict[UUID, str]
     retention_policies: dict[str, int]
     referrals: dict[UUID, list[Referral]]
+    looks: list["Look"]
+    period_from: datetime | None = None
+    period_to: datetime | None = None
+
+
+# Reads closer together than this, of the same thing by the same person, are one look
+# (docs/adr/0048): the app polls a signal about 30 times a minute while it is open.
+LOOK_GAP = timedelta(minutes=15)
+READ_ACTIONS = frozenset({Action.READ, Action.LIST, Action.SEARCH, Action.AUDIT_READ})
+
+
+@dataclass
+class Look:
+    """One look at the resident's data: consecutive reads of the same object by the same
+    person, for the same purpose, none more than LOOK_GAP after the previous; any other
+    action is a look of its own."""
+
+    first_at: datetime
+    last_at: datetime
+    count: int
+    action: str
+    outcome: str
+    purpose: str
+    actor_id: UUID | None
+    actor_roles: list[str]
+    actor_organisation_id: UUID | None
+    object_type: str
+    object_id: str
+
+
+def looks_of(rows: Iterable[AccessLog], *, gap: timedelta = LOOK_GAP) -> list[Look]:
+    """The access rows (oldest first) as looks, oldest first (docs/adr/0048)."""
+    found: list[Look] = []
+    current: dict[tuple[Any, ...], Look] = {}
+    for row in rows:
+        key = (
+            row.actor_id,
+            row.action,
+            row.outcome,
+            row.purpose,
+            row.object_type,
+            row.object_id,
+        )
+        look = current.get(key) if row.action in READ_ACTIONS else None
+        if look is not None and row.occurred_at - look.last_at <= gap:
+            look.last_at = row.occurred_at
+            look.count += 1
+            continue
+        look = Look(
+            first_at=row.occurred_at,
+            last_at=row.occurred_at,
+            count=1,
+            action=row.action,
+            outcome=row.outcome,
+            purpose=row.purpose,
+            actor_id=row.actor_id,
+            actor_roles=list(row.actor_roles or []),
+            actor_organisation_id=row.actor_organisation_id,
+            object_type=row.object_type,
+            object_id=row.object_id,
+        )
+        found.append(look)
+        current[key] = look
+    return found
+
+
+def export_language(export: "SubjectExport") -> str:
+    """The language the resident reads (docs/adr/0048): that of the consent text they were
+    shown with their newest signal, else their stated preferred language; `nl` or `en`. Never
+    the officer's."""
+    for signal in reversed(export.signals):
+        consent = getattr(signal, "consent", None)
+        text = getattr(consent, "consent_text", None) if consent else None
+        if text is not None and text.language:
+            return supported_language(text.language)
+        if signal.preferred_language:
+            return supported_language(signal.preferred_language)
+    return supported_language(None)
 
 
 def subject_signals(*, subject_id: UUID | str) -> QuerySet[Signal]:
@@ -128,13 +208,18 @@ def subject_signals(*, subject_id: UUID | str) -> QuerySet[Signal]:
 
 
 def subject_export(
-    *, subject_id: UUID | str, subject_request_id: UUID | str | None
+    *,
+    subject_id: UUID | str,
+    subject_request_id: UUID | str | None,
+    period_from: datetime | None = None,
+    period_to: datetime | None = None,
 ) -> SubjectExport:
     """Everything held about one resident: signals with consent, history, notes and the
     referrals to initiatives (who received their contact details, and when), and every
     access log row about them (oldest first), for the open access request
     `subject_request_id` of that resident (refused otherwise, see
-    `subject_request_for_action`). Raises `unknown_subject` when there is nothing. Completes
+    `subject_request_for_action`). `period_from` (inclusive) and `period_to` (exclusive)
+    limit who-looked-at-it to a period. Raises `unknown_subject` when there is nothing. Completes
     nothing: the request is closed by hand once the export was sent (docs/adr/0018)."""
     subject_request = subject_request_for_action(
         kind=SubjectRequest.Kind.ACCESS,
@@ -144,9 +229,12 @@ def subject_export(
     signals = list(subject_signals(subject_id=subject_id))
     if not signals:
         raise DomainError("unknown_subject")
-    history = list(
-        access_log_about_subject(subject_id=subject_id).order_by("occurred_at", "event_id")
-    )
+    rows = access_log_about_subject(subject_id=subject_id)
+    if period_from:
+        rows = rows.filter(occurred_at__gte=period_from)
+    if period_to:
+        rows = rows.filter(occurred_at__lt=period_to)
+    history = list(rows.order_by("occurred_at", "event_id"))
     organisation_ids: set[Any] = {row.actor_organisation_id for row in history}
     organisation_ids.discard(None)
     names = dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name"))
@@ -159,6 +247,9 @@ def subject_export(
         organisation_names=names,
         retention_policies=retention_policies(),
         referrals=referrals_by_signal(signal_ids=[signal.pk for signal in signals]),
+        looks=looks_of(history),
+        period_from=period_from,
+        period_to=period_to,
     )
 
 
@@ -187,8 +278,19 @@ def subject_export_disclosure(export: "SubjectExport") -> Disclosure:
             "subject_request_id": str(export.subject_request.pk),
             "signal_ids": signal_ids,
             "access_rows": len(export.access_history),
+            "looks": len(export.looks),
+            "language": export_language(export),
+            **({"period": _period(export)} if export.period_from or export.period_to else {}),
         },
     )
+
+
+def _period(export: "SubjectExport") -> dict[str, str]:
+    return {
+        key: value.isoformat()
+        for key, value in (("from", export.period_from), ("to", export.period_to))
+        if value
+    }
 
 
 def subject_requests_listed(*, filters: dict[str, Any]) -> Disclosure:
@@ -200,6 +302,31 @@ def subject_requests_listed(*, filters: dict[str, Any]) -> Disclosure:
         subject_id=filters.get("subject"),
         object_type="privacy.subjectrequest",
         details={"filters": {k: str(v) for k, v in filters.items() if k not in ("cursor",)}},
+    )
+
+
+def subject_request_get(*, subject_request_id: UUID | str) -> SubjectRequest:
+    """One registered request with who registered and handled it (`subject_request_not_found`
+    when there is none)."""
+    request = (
+        SubjectRequest.objects.select_related("registered_by", "handled_by")
+        .filter(pk=subject_request_id)
+        .first()
+    )
+    if request is None:
+        raise DomainError("subject_request_not_found")
+    return request
+
+
+def subject_request_read(request: SubjectRequest) -> Disclosure:
+    """One request opened at the desk: whose, which."""
+    return Disclosure(
+        action=Action.READ,
+        purpose=Purpose.DATA_SUBJECT_REQUEST,
+        rule=AUTHORISATION_RULE,
+        subject_id=request.subject_id,
+        object_type="privacy.subjectrequest",
+        object_id=request.pk,
     )
 
 

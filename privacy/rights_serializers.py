@@ -13,12 +13,12 @@ from rest_framework import serializers
 
 from backend.serializers import DateTimeField, StrictSerializer
 from outcomes.selectors import measurement_answers_text, score_of
-from privacy.export_texts import recipient_text
+from privacy.export_texts import code_text, label, recipient_text
 from privacy.models import SubjectRequest
 from privacy.registers import purpose_description
 from privacy.registers.lawful_bases import lawful_bases_data
 from privacy.retention import retention_info
-from privacy.rights_selectors import initiative_names, subject_recipients
+from privacy.rights_selectors import export_language, initiative_names, subject_recipients
 
 FUTURE_SLACK = timedelta(minutes=10)
 
@@ -54,6 +54,24 @@ class SubjectExportQuery(StrictSerializer):
     include_staff = serializers.BooleanField(
         required=False, default=False, help_text="Include staff user ids (never names)."
     )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # `from` is a Python keyword, so these cannot be class attributes.
+        fields["from"] = serializers.DateField(
+            required=False, help_text="Who looked: from this day (Europe/Amsterdam), inclusive."
+        )
+        fields["to"] = serializers.DateField(
+            required=False, help_text="Who looked: up to and including this day."
+        )
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError(
+                {"to": _("Must be on or after from.")}, code="invalid_period"
+            )
+        return attrs
 
 
 class SubjectActionInput(StrictSerializer):
@@ -365,6 +383,40 @@ class ExportAccessOutput(_StaffIdsOptional):
         return self.context["organisation_names"].get(row.actor_organisation_id)
 
 
+class ExportLookOutput(_StaffIdsOptional):
+    """One look at the resident's data, in words in the export's language (docs/adr/0048)."""
+
+    STAFF_FIELDS = ("actor_id",)
+    first_at = DateTimeField()
+    last_at = DateTimeField()
+    count = serializers.IntegerField(help_text="Reads taken together in this look.")
+    action = serializers.CharField()
+    action_text = serializers.SerializerMethodField()
+    outcome = serializers.CharField()
+    outcome_text = serializers.SerializerMethodField()
+    purpose = serializers.CharField()
+    purpose_text = serializers.SerializerMethodField()
+    roles = serializers.ListField(child=serializers.CharField(), source="actor_roles")
+    roles_text = serializers.SerializerMethodField()
+    organisation = serializers.SerializerMethodField()
+    actor_id = serializers.UUIDField(allow_null=True, required=False)
+
+    def get_action_text(self, look: Any) -> str:
+        return code_text("action", look.action)
+
+    def get_outcome_text(self, look: Any) -> str:
+        return code_text("access_outcome", look.outcome)
+
+    def get_purpose_text(self, look: Any) -> str:
+        return code_text("purpose", look.purpose)
+
+    def get_roles_text(self, look: Any) -> str:
+        return ", ".join(code_text("role", r) for r in look.actor_roles) or label("system")
+
+    def get_organisation(self, look: Any) -> str | None:
+        return self.context["organisation_names"].get(look.actor_organisation_id)
+
+
 class ExportControllerOutput(serializers.Serializer):
     name = serializers.CharField()
     contact = serializers.CharField()
@@ -389,12 +441,18 @@ class SubjectExportOutput(serializers.Serializer):
     lawful_bases = serializers.SerializerMethodField()
     signals = ExportSignalOutput(many=True)
     access_history = ExportAccessOutput(many=True)
+    looks = ExportLookOutput(many=True)
+    language = serializers.SerializerMethodField()
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         self.context["organisation_names"] = instance.organisation_names
         self.context["retention_policies"] = instance.retention_policies
         self.context["referrals"] = instance.referrals
         return super().to_representation(instance)
+
+    def get_language(self, export: Any) -> str:
+        """The language the words are in: the resident's (docs/adr/0048)."""
+        return export_language(export)
 
     def get_include_staff(self, export: Any) -> bool:
         return bool(self.context.get("include_staff"))

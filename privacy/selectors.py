@@ -2,13 +2,14 @@
 logged, as an audit_read row)."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from accounts.models import Organisation, User
 from accounts.roles import VIEW_ACCESS_LOG
 from audit.disclosure import Disclosure
 from audit.models import AccessLog, AccessLogSubject, Action, Purpose
@@ -75,24 +76,68 @@ def access_log_list(*, filters: AccessLogFilter) -> QuerySet[AccessLog]:
     return rows.order_by("-occurred_at", "-event_id")
 
 
+@dataclass(frozen=True)
+class AccessLogPage:
+    """A page of rows, newest first, and where the next begins (None: this is the last)."""
+
+    rows: list[AccessLog]
+    next_after: tuple[datetime, uuid.UUID] | None
+
+
+def access_log_page(
+    *,
+    filters: AccessLogFilter,
+    after: tuple[datetime, uuid.UUID] | None = None,
+    size: int = 50,
+) -> AccessLogPage:
+    """The rows after (older than) the key `after` (occurred_at, event_id), `size` at most:
+    keyset paging in the list's order, through every row, at the same cost on every page."""
+    rows = access_log_list(filters=filters)
+    if after is not None:
+        at, event_id = after
+        rows = rows.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, event_id__lt=event_id))
+    found = list(rows[: size + 1])
+    page = found[:size]
+    more = len(found) > size
+    return AccessLogPage(page, (page[-1].occurred_at, page[-1].event_id) if more else None)
+
+
+def names_of_users(
+    user_ids: Iterable[Any], organisation_ids: Iterable[Any] = ()
+) -> tuple[dict[Any, str], dict[Any, str]]:
+    """Staff members' and organisations' names by id (two queries at most): for the officer,
+    who may see who acted. Residents are never actors."""
+    user_ids = {pk for pk in user_ids if pk}
+    organisation_ids = {pk for pk in organisation_ids if pk}
+    users = User.objects.filter(pk__in=user_ids).values_list("pk", "full_name", "email")
+    actors = {pk: full_name or email for pk, full_name, email in users}
+    organisations = (
+        dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name"))
+        if organisation_ids
+        else {}
+    )
+    return actors, organisations
+
+
+def names_of(rows: list[AccessLog]) -> tuple[dict[Any, str], dict[Any, str]]:
+    """The actors' and their organisations' names for a page of rows."""
+    return names_of_users(
+        (row.actor_id for row in rows), (row.actor_organisation_id for row in rows)
+    )
+
+
 def access_log_stream(*, filters: AccessLogFilter, page_size: int = 2000) -> Iterator[AccessLog]:
     """`access_log_list` for an export: the same rows in the same order, read a keyset page at a
-    time (`(occurred_at, event_id)` below the last row's, LIMIT `page_size`). Each page is its
-    own short query, so a streamed response holds no cursor, no snapshot and at most one page
-    in memory, however slowly the client reads (docs/adr/0047)."""
-    rows = access_log_list(filters=filters)
-    last: AccessLog | None = None
+    time (`access_log_page`). Each page is its own short query, so a streamed response holds no
+    cursor, no snapshot and at most one page in memory, however slowly the client reads
+    (docs/adr/0047)."""
+    after = None
     while True:
-        page_rows = rows
-        if last is not None:
-            page_rows = rows.filter(occurred_at__lte=last.occurred_at).filter(
-                Q(occurred_at__lt=last.occurred_at) | Q(event_id__lt=last.event_id)
-            )
-        page = list(page_rows[:page_size])
-        yield from page
-        if len(page) < page_size:
+        page = access_log_page(filters=filters, after=after, size=page_size)
+        yield from page.rows
+        if page.next_after is None:
             return
-        last = page[-1]
+        after = page.next_after
 
 
 def _audit_read(**rest: Any) -> Disclosure:

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from backend.backlog import Backlog, backlog_of
 from backend.errors import DomainError
 from signals import deadlines, providers, workflow
 from signals.models import (
@@ -210,3 +211,13 @@ def active_consent_texts() -> QuerySet[ConsentText]:
 
 def active_reason_codes() -> QuerySet[ReasonCode]:
     return ReasonCode.objects.filter(is_active=True)
+
+
+def routing_backlog() -> Backlog:
+    """Signals accepted and not yet routed (received, or forwarded and waiting for the next
+    team), as the routing sweeper selects them, and the longest wait since their last change:
+    the outbox backlog of routing (docs/adr/0006, 0045). Counts only; no access-log row."""
+    return backlog_of(
+        Signal.objects.filter(status__in=workflow.ROUTABLE, restricted_at__isnull=True),
+        "updated_at",
+    )

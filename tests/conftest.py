@@ -61,3 +61,12 @@ def _clean_cache() -> None:
 
 
 pytest_plugins = ["tests.fixtures", "tests.worker"]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.totals import LINES
+
+    if LINES:
+        terminalreporter.section("totals")
+        for line in LINES:
+            terminalreporter.write_line(line)

@@ -1,6 +1,7 @@
 """No API answer may be kept by a cache (browser, the app's HTTP cache, a proxy), and no
 personal value may travel in a URL: routes carry ids only. Generated from the URL
-configuration, like tests/test_url_matrix.py, so a new endpoint is covered without a test."""
+configuration (tests.security.matrix.api_endpoints), so a new endpoint is covered without a
+test."""
 
 import re
 
@@ -9,8 +10,10 @@ import pytest
 from signals.models import Status
 from tests.factories import member_of
 from tests.fixtures import token_client
+from tests.security.matrix import api_endpoints, api_patterns, concrete
 from tests.signals.factories import make_signal, team_with_coverage
-from tests.test_url_matrix import ENDPOINTS, api_patterns, concrete
+
+ENDPOINTS = api_endpoints()
 
 pytestmark = pytest.mark.django_db
 

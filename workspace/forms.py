@@ -20,6 +20,25 @@ class LoginForm(forms.Form):
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
 
 
+class OidcStartForm(forms.Form):
+    """Sign in with the organisation's provider: its button names it, or the e-mail address's
+    domain finds it (docs/adr/0046)."""
+
+    prefix = "oidc"
+    email = forms.EmailField(label=_("Work e-mail address"), max_length=254, required=False)
+    provider = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="username")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("provider"):
+            raise forms.ValidationError(_("Give your work e-mail address."), code="required")
+        return cleaned
+
+
 class ResetCodeForm(forms.Form):
     reset_code = forms.CharField(
         label=_("One-time code from your e-mail"),

@@ -3,13 +3,26 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from workspace import views_initiatives, views_login, views_privacy, views_signals, views_team
+from workspace import (
+    views_initiatives,
+    views_login,
+    views_privacy,
+    views_privacy_requests,
+    views_signals,
+    views_team,
+)
 
 app_name = "workspace"
 
 urlpatterns = [
     path("", views_team.home_view, name="home"),
     path("inloggen/", views_login.login_view, name="login"),
+    path("inloggen/organisatie/", views_login.login_oidc_start_view, name="login-oidc"),
+    path(
+        "inloggen/organisatie/terug/",
+        views_login.login_oidc_callback_view,
+        name="login-oidc-callback",
+    ),
     path("inloggen/code/", views_login.login_code_view, name="login-code"),
     path("inloggen/koppelen/", views_login.login_enrol_view, name="login-enrol"),
     path("uitloggen/", views_login.logout_view, name="logout"),
@@ -54,7 +67,32 @@ urlpatterns = [
     path("instellingen/", views_team.preferences_view, name="preferences"),
     path("privacy/toegangslog/", views_privacy.access_log_view, name="privacy-access-log"),
     path("privacy/noodinzage/", views_privacy.break_glass_review_view, name="privacy-break-glass"),
+    path(
+        "privacy/noodinzage/<uuid:access_id>/beoordelen/",
+        views_privacy.break_glass_review_record_view,
+        name="privacy-break-glass-review",
+    ),
     path("privacy/verzoeken/", views_privacy.subject_requests_view, name="privacy-requests"),
+    path(
+        "privacy/verzoeken/nieuw/",
+        views_privacy_requests.request_register_view,
+        name="privacy-request-new",
+    ),
+    path(
+        "privacy/verzoeken/<uuid:request_id>/",
+        views_privacy_requests.request_view,
+        name="privacy-request",
+    ),
+    path(
+        "privacy/verzoeken/<uuid:request_id>/afhandelen/",
+        views_privacy_requests.request_handle_view,
+        name="privacy-request-handle",
+    ),
+    path(
+        "privacy/verzoeken/<uuid:request_id>/inzage/",
+        views_privacy_requests.request_export_view,
+        name="privacy-request-export",
+    ),
     path("privacy/registers/", views_privacy.registers_view, name="privacy-registers"),
     path("privacy/toestemmingen/", views_privacy.consent_gaps_view, name="privacy-consent-gaps"),
     path("privacy/betrokkene/", views_privacy.subject_lookup_view, name="privacy-lookup"),

@@ -10,17 +10,19 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import session_login
+from accounts import oidc, session_login
 from accounts.services.lockout import lockout_response as api_lockout_response
 from backend.cache_control import API_PREFIX
 from backend.errors import DomainError, message_for
-from workspace.forms import CodeForm, LoginForm, ResetCodeForm
+from workspace.forms import CodeForm, LoginForm, OidcStartForm, ResetCodeForm
 
 PENDING = "workspace_mfa_token"
+OIDC_PENDING = "workspace_oidc"
 ENROLMENT = "workspace_enrolment"
 NEXT = "workspace_next"
 
@@ -64,7 +66,81 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[PENDING] = token
             step = "workspace:login-enrol" if enrol else "workspace:login-code"
             return HttpResponseRedirect(reverse(step))
-    return render(request, "workspace/login.html", {"form": form})
+    return render(request, "workspace/login.html", _login_context(form))
+
+
+def _login_context(form: LoginForm) -> dict[str, Any]:
+    providers = oidc.providers()
+    oidc_form = OidcStartForm()
+    if providers:  # the organisation's sign-in comes first on the page, so the focus does too
+        form.fields["email"].widget.attrs.pop("autofocus", None)
+        oidc_form.fields["email"].widget.attrs["autofocus"] = True
+    return {"form": form, "providers": providers, "oidc_form": oidc_form}
+
+
+def _oidc_callback_uri(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("workspace:login-oidc-callback"))
+
+
+def _provider_down(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A clear page when the organisation's provider cannot be reached; the local login stays
+    on it for the roles that may still use it."""
+    context = {**_login_context(LoginForm()), "message": exc.message()}
+    return render(request, "workspace/login_oidc_unavailable.html", context, status=503)
+
+
+@require_POST
+def login_oidc_start_view(request: HttpRequest) -> HttpResponse:
+    """Sign in with the organisation's provider: chosen by its button, or by the domain of the
+    e-mail address given (docs/adr/0046)."""
+    form = OidcStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, message_for("oidc_provider_unknown"))
+        return HttpResponseRedirect(reverse("workspace:login"))
+    try:
+        begun = session_login.session_oidc_begin(
+            provider_name=form.cleaned_data["provider"],
+            email=form.cleaned_data["email"],
+            redirect_uri=_oidc_callback_uri(request),
+        )
+    except DomainError as exc:
+        if exc.code == "oidc_provider_unavailable":
+            return _provider_down(request, exc)
+        messages.error(request, exc.message())
+        return HttpResponseRedirect(reverse("workspace:login"))
+    request.session[OIDC_PENDING] = asdict(begun)
+    return HttpResponseRedirect(begun.url)
+
+
+@require_http_methods(["GET"])
+def login_oidc_callback_view(request: HttpRequest) -> HttpResponse:
+    """The provider sends the browser back here with a code (or an error) and our state."""
+    pending = request.session.pop(OIDC_PENDING, None)
+    state = request.GET.get("state", "")
+    code = request.GET.get("code", "")
+    if not pending or not code or not constant_time_compare(state, pending["state"]):
+        messages.error(request, message_for("oidc_token_invalid"))
+        return HttpResponseRedirect(reverse("workspace:login"))
+    try:
+        step = session_login.session_oidc_step(
+            request=request,
+            pending=oidc.AuthorizationRequest(**pending),
+            code=code,
+            redirect_uri=_oidc_callback_uri(request),
+            issuer=request.GET.get("iss", ""),
+        )
+    except DomainError as exc:
+        if exc.code == "oidc_provider_unavailable":
+            return _provider_down(request, exc)
+        messages.error(request, exc.message())
+        return HttpResponseRedirect(reverse("workspace:login"))
+    if step is None:
+        return HttpResponseRedirect(_steps_done(request))
+    token, enrol = step
+    request.session[PENDING] = token
+    return HttpResponseRedirect(
+        reverse("workspace:login-enrol" if enrol else "workspace:login-code")
+    )
 
 
 @require_http_methods(["GET", "POST"])

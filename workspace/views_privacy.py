@@ -8,64 +8,104 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import HANDLE_PRIVACY_REQUESTS, VIEW_ACCESS_LOG
 from audit.disclosure import access_logged
-from audit.models import AccessOutcome, Action
-from privacy import registers, rights_selectors, selectors
-from privacy.api import AccessLogFilterInput
+from backend.errors import DomainError
+from privacy import break_glass_reviews, registers, rights_selectors, selectors
 from privacy.models import SubjectRequest
 from signals import selectors as signal_selectors
 from signals.models import Signal
 from workspace.forms import SubjectLookupForm
-from workspace.pages import denial_log, page
+from workspace.forms_privacy import AccessLogFilterForm, BreakGlassReviewForm, cursor_text
+from workspace.pages import action_refused, denial_log, page
 
 ROWS = 100
-
-
-def _given(request: HttpRequest, names: Any) -> dict[str, str]:
-    return {name: request.GET[name] for name in names if request.GET.get(name)}
 
 
 @require_GET
 @page(VIEW_ACCESS_LOG)
 def access_log_view(request: HttpRequest) -> HttpResponse:
-    """The newest rows of the access log, with the API's filters (the same validation)."""
-    query = AccessLogFilterInput(
-        data=_given(request, [*AccessLogFilterInput().fields, "from", "to"])
-    )
-    rows: list[Any] = []
-    if query.is_valid():
-        filters = query.to_filter()
+    """The access log in words, newest first, page by page through every row (keyset paging
+    in the selector), with the API's filters typed by the page's form; the read is logged."""
+    form = AccessLogFilterForm(request.GET)
+    context: dict[str, Any] = {"form": form, "rows": [], "next_url": None, "first_url": None}
+    if form.is_valid():
+        filters = form.to_filter()
         with access_logged(actor=request.user) as log:
-            rows = list(selectors.access_log_list(filters=filters)[:ROWS])
+            found = selectors.access_log_page(
+                filters=filters, after=form.cleaned_data["after"], size=ROWS
+            )
             log.add(selectors.access_log_read(filters=filters, fmt="workspace"))
+        actors, organisations = selectors.names_of(found.rows)
+        query = request.GET.copy()
+        query.pop("after", None)
+        context.update(
+            rows=found.rows,
+            actors=actors,
+            organisations=organisations,
+            first_url=f"?{query.urlencode()}" if form.cleaned_data["after"] else None,
+        )
+        if found.next_after:
+            query["after"] = cursor_text(found.next_after)
+            context["next_url"] = f"?{query.urlencode()}"
     else:
         messages.error(request, _("The filters are invalid."))
-    context = {
-        "rows": rows,
-        "errors": query.errors,
-        "values": request.GET,
-        "actions": Action.choices,
-        "outcomes": AccessOutcome.choices,
-        "limit": ROWS,
-    }
+    context["limit"] = ROWS
     return render(request, "workspace/privacy_access_log.html", context)
 
 
 @require_GET
 @page(VIEW_ACCESS_LOG)
 def break_glass_review_view(request: HttpRequest) -> HttpResponse:
-    """Every break-glass opening with its reason, newest first; the read is logged."""
+    """Every break-glass opening with its reason and its review, newest first; the read is
+    logged."""
     with access_logged(actor=request.user) as log:
         openings = list(signal_selectors.break_glass_list().order_by("-opened_at", "id")[:ROWS])
+        reviews = break_glass_reviews.reviews_of(openings)
         log.add(selectors.break_glass_review(openings))
-        context = {"openings": openings, "now": timezone.now()}
+        names, _organisations = selectors.names_of_users([o.user_id for o in openings])
+        rows = [(o, reviews.get(o.pk), names.get(o.user_id)) for o in openings]
+        context = {"rows": rows, "now": timezone.now()}
         return render(request, "workspace/privacy_break_glass.html", context)
+
+
+@page(VIEW_ACCESS_LOG)
+def break_glass_review_record_view(request: HttpRequest, access_id: Any) -> HttpResponse:
+    """One opening, its reason and who opened it, with the form that marks it reviewed (a
+    finding and a confirmation). The read of the opening is logged; the review is written by
+    privacy.break_glass_reviews.break_glass_review_record."""
+    form = BreakGlassReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            break_glass_reviews.break_glass_review_record(
+                actor=request.user, access_id=access_id, note=form.cleaned_data["note"]
+            )
+        except DomainError as exc:
+            return action_refused(request, exc, reverse("workspace:privacy-break-glass"))
+        messages.success(request, _("The break-glass opening is marked as reviewed."))
+        return redirect("workspace:privacy-break-glass")
+    with access_logged(actor=request.user) as log:
+        opening = signal_selectors.break_glass_list().filter(pk=access_id).first()
+        if opening is None:
+            raise DomainError("break_glass_not_found")
+        review = break_glass_reviews.reviews_of([opening]).get(opening.pk)
+        log.add(selectors.break_glass_review([opening]))
+        names, _organisations = selectors.names_of_users([opening.user_id])
+        context = {
+            "opening": opening,
+            "review": review,
+            "opener": names.get(opening.user_id),
+            "form": form,
+            "now": timezone.now(),
+        }
+        status = 400 if request.method == "POST" else 200
+        return render(request, "workspace/privacy_break_glass_review.html", context, status=status)
 
 
 @require_GET
@@ -92,10 +132,18 @@ def subject_requests_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @page(HANDLE_PRIVACY_REQUESTS)
 def registers_view(request: HttpRequest) -> HttpResponse:
-    """The Art. 30 register (generated from code and settings; no personal data), as the API's
-    Markdown; the consent register is the API's CSV export."""
-    text = registers.processing_register_markdown(registers.processing_register())
-    return render(request, "workspace/privacy_registers.html", {"register_text": text})
+    """The Art. 30 register (generated from code and settings; no personal data) as a page,
+    in words; the Markdown and the consent register's CSV stay the API's."""
+    register = registers.processing_register()
+    return render(
+        request,
+        "workspace/privacy_registers.html",
+        {
+            "register": register,
+            "security": registers.security_measure_lines(register),
+            "kept": registers.field_names(register["personal_data"]["kept_after_erasure"]),
+        },
+    )
 
 
 @require_GET

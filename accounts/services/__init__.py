@@ -2,6 +2,7 @@
 
 - `sessions`: login sessions and their tokens (open, refresh, logout, end all of a user's);
 - `login`: the password step, a password re-check, completing a login;
+- `oidc_login`: a login at an organisation's OpenID Provider, matched to an account (ADR 46);
 - `second_factor`: TOTP enrolment, recovery codes, the TOTP login step;
 - `credentials`: credential resets with a one-time code, choosing and changing a password;
 - `credential_delivery`: e-mailing that code to the account holder (claimed, leased, swept);
@@ -47,6 +48,7 @@ from accounts.services.memberships import (
     user_has_team_role,
     user_is_privileged,
 )
+from accounts.services.oidc_login import oidc_identity_match, oidc_login
 from accounts.services.second_factor import (
     TOTP_DEVICE_NAME,
     TotpConfirmation,
@@ -95,6 +97,8 @@ __all__ = [
     "logout",
     "membership_decision_check",
     "mfa_login_verify",
+    "oidc_identity_match",
+    "oidc_login",
     "password_change",
     "password_reverify",
     "recovery_codes_replace",

@@ -1,6 +1,9 @@
 """Logging in: the password step, the re-check of a password before a sensitive change, and
 completing a login once every required factor passed."""
 
+from typing import NoReturn
+
+from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
@@ -29,6 +32,8 @@ def login(*, request: HttpRequest, email: str, password: str) -> TokenPair | Mfa
             reason=reason,
         )
         raise DomainError(reason)
+    if not password_login_allowed(user=user):
+        password_login_refuse(request=request, user=user)
     challenge = login_challenge(user=user)
     if challenge is not None:
         return challenge
@@ -56,6 +61,30 @@ def password_reverify(*, request: HttpRequest, user: User, password: str) -> Non
     raise DomainError("login_locked" if locked else "password_reverification_failed")
 
 
+# The factors a login session's tokens carry (accounts.authentication.has_second_factor): a
+# provider's login is "ext"; "mfa" when the provider showed a second factor (docs/adr/0046).
+AMR = {"password": ["pwd"], "oidc": ["ext"], "oidc_mfa": ["ext", "mfa"]}
+
+
+def password_login_allowed(*, user: User) -> bool:
+    """False when one of the user's roles is in LOCAL_PASSWORD_DISABLED_ROLES: they sign in
+    with their organisation's provider only (docs/adr/0046)."""
+    disabled = set(settings.LOCAL_PASSWORD_DISABLED_ROLES)
+    return not disabled or not user.groups.filter(name__in=disabled).exists()
+
+
+def password_login_refuse(*, request: HttpRequest, user: User) -> NoReturn:
+    """Refuses a correct password of a role that must use its provider.
+
+    Side effects: an access log row (login_failed, reason local_login_disabled)."""
+    access_log_login_failed(
+        context=AccessContext.from_request(request, user=AnonymousUser()),
+        attempted_login=user.email,
+        reason="local_login_disabled",
+    )
+    raise DomainError("local_login_disabled")
+
+
 def login_complete(*, request: HttpRequest, user: User, method: str) -> TokenPair:
     """Opens a login session for a user who passed every required factor. The one way a token
     pair is issued (the admin's OTP login is the one way a Django session is opened,
@@ -63,7 +92,7 @@ def login_complete(*, request: HttpRequest, user: User, method: str) -> TokenPai
 
     Side effects: a LoginSession row; `user_logged_in` (updates last_login, resets axes); an
     access log row (login)."""
-    amr = ["pwd"] if method == "password" else ["pwd", "otp"]
+    amr = AMR.get(method, ["pwd", "otp"])
     with transaction.atomic():
         pair = login_session_open(
             user=user, user_agent=request.headers.get("User-Agent", ""), amr=amr

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 
+from backend.api_version import API_VERSION
 from backend.database import timeout_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -45,10 +46,16 @@ INSTALLED_APPS = [
     "outcomes",
     "privacy",
     "workspace",
+    # The metrics (docs/adr/0045): reads the apps' selectors, the top layer.
+    "operations",
 ]
 
 MIDDLEWARE = [
+    # First: every answer is counted per route and timed through the whole stack (ADR 45).
+    "operations.metrics.RequestMetricsMiddleware",
     "backend.request_context.RequestIdMiddleware",
+    # API-Version on every /api/ answer, errors and 503s included (docs/adr/0043).
+    "backend.api_version.ApiVersionMiddleware",
     # Every /api/ and workspace answer may hold personal data: no-store.
     "backend.cache_control.NoStoreApiMiddleware",
     "backend.api_errors.ApiErrorMiddleware",  # every /api/ error is JSON in the one shape
@@ -239,7 +246,15 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Buurtsignaal API",
     "DESCRIPTION": "Consented signals from contact professions, routed to neighbourhood teams.",
-    "VERSION": "1.0.0",
+    # The full semantic version, declared once in backend.api_version (docs/api-changelog.md).
+    "VERSION": API_VERSION,
+    "CONTACT": {"name": "Buurtsignaal, functioneel beheer"},
+    # NL API Design Rules (docs/adr/0043): the server carries the major version and the paths
+    # are relative to it (`/signals`, `/openapi.json`). Relative, so the document is right on
+    # every host that serves it (demo, test, production behind TLS).
+    "SERVERS": [{"url": "/api/v1", "description": "This server, version 1 of the API."}],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its docs pages are public documents, the same for everyone (SERVE_PUBLIC):
     # they read no credentials, so a revoked or MFA-step token gets them like anyone else rather
@@ -251,6 +266,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One tag per area; backend.schema.TAG_RULES puts each path in one of them.
     "TAGS": [
+        {"name": "api", "description": "This API's own OpenAPI document."},
         {"name": "auth", "description": "Log in (password, second factor), tokens, your profile."},
         {"name": "signals", "description": "Submit consented signals and follow their status."},
         {"name": "queue", "description": "The team queue and the work on one signal."},
@@ -276,6 +292,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "backend.schema.fresh_examples",
+        "backend.schema.nl_api_rules",
     ],
     # Unique enum names where another app has a field of the same name (e.g. signal outcome).
     "ENUM_NAME_OVERRIDES": {
@@ -467,6 +484,11 @@ PUSH_REQUEUE_STALE_SECONDS = env.int("PUSH_REQUEUE_STALE_SECONDS", default=90)
 # Fernet keys for encrypted fields, comma-separated, newest first. No default: the demo and
 # test settings set a fixed non-secret one; `check --deploy` fails without (audit.E001).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# --- Operations ---------------------------------------------------------------------------
+# The bearer token a Prometheus scraper sends to /metrics (docs/adr/0045). Empty: the endpoint
+# answers 404. Request counters add up across gunicorn's workers when PROMETHEUS_MULTIPROC_DIR
+# (read by prometheus-client from the environment, not here) names a directory.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 ACCESS_LOG_EXPORT_MAX_ROWS = env.int("ACCESS_LOG_EXPORT_MAX_ROWS", default=100_000)
 # Access-log rows are sealed (numbered, hash-chained) by a beat task, off the request path
 # (docs/adr/0025). The verifier reports a row still unsealed after this long as a failure.
@@ -498,6 +520,13 @@ AUTH_SESSION_CACHE_SECONDS = env.int("AUTH_SESSION_CACHE_SECONDS", default=300)
 # for setting a password (docs/adr/0016).
 CREDENTIAL_RESET_HOURS = env.int("CREDENTIAL_RESET_HOURS", default=72)
 OTP_TOTP_ISSUER = "Buurtsignaal"
+# Sign-in with an organisation's OpenID Provider (docs/adr/0046; README "Connecting a
+# municipality's identity provider"): JSON, provider name -> {"label", "issuer", "client_id",
+# "client_secret", "domains": [...], "mfa_acr": [...], "mfa_amr": [...], "app_client_ids": [...]}.
+OIDC_PROVIDERS = env.json("OIDC_PROVIDERS", default={})
+# Roles (group names, accounts.roles) that may not log in with a local password: they sign in
+# with their organisation's provider only.
+LOCAL_PASSWORD_DISABLED_ROLES = env.list("LOCAL_PASSWORD_DISABLED_ROLES", default=[])
 
 # --- The team workspace (docs/adr/0027) and e-mail (docs/adr/0028) --------------------------
 LOGIN_URL = "/werkruimte/inloggen/"

@@ -76,3 +76,6 @@ if env.str("CELERY_BROKER_URL").startswith("filesystem"):
     }
     # The filesystem transport has no fanout exchange, so no remote control.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+
+# `/` goes to the workspace (docs/adr/0049).
+ROOT_URLCONF = "backend.urls_demo"

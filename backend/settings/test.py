@@ -6,6 +6,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret-5b8e2d1c9a7f4e6
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/buurtsignaal")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("LOG_FORMAT", "json")
+os.environ.setdefault("METRICS_TOKEN", "test-only-metrics-token")
 # base64 of "test-only-not-secret-key-32bytes"
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LW5vdC1zZWNyZXQta2V5LTMyYnl0ZXM=")
 

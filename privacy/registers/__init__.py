@@ -16,6 +16,7 @@ from privacy.registers.consents import (
     consent_register_entry,
     consent_register_rows,
 )
+from privacy.registers.page import field_names, security_measure_lines
 from privacy.registers.processing import (
     encrypted_field_labels,
     processing_register,
@@ -35,8 +36,10 @@ __all__ = [
     "consent_register_rows",
     "csv_lines",
     "encrypted_field_labels",
+    "field_names",
     "processing_register",
     "processing_register_markdown",
     "purpose_description",
     "push_payload_keys",
+    "security_measure_lines",
 ]

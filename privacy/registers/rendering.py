@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import pgettext
 
 from audit import csv_export
+from privacy.registers.page import security_measure_lines
 
 
 def _yes_no(purposes: dict[str, Any]) -> str:
@@ -124,6 +125,5 @@ def processing_register_markdown(register: dict[str, Any]) -> str:
         "## " + pgettext("processing register", "Security measures"),
         "",
     ]
-    for key, value in register["security_measures"].items():
-        lines.append(f"- {key}: {value}")
+    lines += [f"- {name}: {value}" for name, value in security_measure_lines(register)]
     return "\n".join(lines) + "\n"

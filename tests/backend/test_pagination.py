@@ -15,8 +15,8 @@ from signals.models import Consent, Status
 from tests.factories import UserFactory, member_of
 from tests.fixtures import token_client
 from tests.initiatives.factories import make_initiative
+from tests.security.matrix import api_patterns
 from tests.signals.factories import make_signal, team_with_coverage
-from tests.test_url_matrix import api_patterns
 
 pytestmark = pytest.mark.django_db
 

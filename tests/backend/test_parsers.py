@@ -10,8 +10,8 @@ from django.urls import URLPattern
 from backend.parsers import MAX_DEPTH, JSONParser, nesting_depth_exceeds
 from tests.factories import UserFactory
 from tests.fixtures import token_client
+from tests.security.matrix import api_patterns
 from tests.signals.factories import intake_payload
-from tests.test_url_matrix import api_patterns
 
 pytestmark = pytest.mark.django_db
 

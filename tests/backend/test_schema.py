@@ -21,18 +21,18 @@ from signals.api.examples import DEMO_CONSENT_TEXT_ID, DEMO_CONSENT_TEXT_SHA256
 from signals.api.serializers import SignalCreateInput
 from signals.models import ConsentText, Signal
 from tests.fixtures import token_client
-from tests.test_url_matrix import api_patterns
+from tests.security import matrix
+from tests.security.matrix import api_patterns
 
 pytestmark = pytest.mark.django_db
 
 METHODS = ("get", "post", "put", "patch", "delete")
-PUBLIC = {
-    "/api/v1/auth/login",
-    "/api/v1/auth/refresh",
-    "/api/v1/auth/mfa/verify",
-    "/api/v1/auth/credentials/set",
-}
+# The routes an anonymous caller reaches, as the route matrix names them (ADR 42).
+PUBLIC = {matrix.schema_path(route) for _, route in matrix.public_api_rows()}
+# Public documents: the same answer for everyone, credentials or not (ADR 43).
+PUBLIC |= {matrix.schema_path(route) for route in matrix.PUBLIC_DOCUMENTS}
 ERROR = {"$ref": "#/components/schemas/Error"}
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
 
 
 @pytest.fixture
@@ -53,11 +53,19 @@ def component(schema: dict, ref: str) -> dict:
     return schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
 
 
+def test_every_endpoint_is_in_the_openapi_schema(schema):
+    documented = {(path, method) for path, ops in schema["paths"].items() for method in ops}
+    endpoints = matrix.api_endpoints()
+    assert len(endpoints) >= 10
+    for route, method, _ in endpoints:
+        assert (matrix.schema_path(route), method) in documented, (route, method)
+
+
 def test_every_operation_has_one_declared_tag_and_a_summary(schema):
     declared = {tag["name"] for tag in settings.SPECTACULAR_SETTINGS["TAGS"]}
     assert declared == {
         *("auth", "signals", "queue", "initiatives", "devices", "audit", "privacy"),
-        *("outcomes", "stats"),
+        *("outcomes", "stats", "api"),
     }
     assert {tag["name"] for tag in schema["tags"]} == declared
     used = set()
@@ -80,19 +88,22 @@ def test_every_operation_documents_its_errors_with_the_error_shape(schema):
             assert 404 in errors, (path, method)
         if "requestBody" in operation:
             assert {400, 413, 415} <= errors, (path, method)
-        if "{signal_id}" in path:
+        if "{signalId}" in path:
             assert 423 in errors, (path, method)
         for code in errors:
-            assert responses[str(code)]["content"] == {"application/json": {"schema": ERROR}}
+            assert responses[str(code)]["content"] == {
+                "application/json": {"schema": ERROR},
+                "application/problem+json": {"schema": PROBLEM},
+            }
             assert responses[str(code)]["description"]
 
 
 def test_throttled_and_conflicting_operations_say_so(schema):
     paths = schema["paths"]
-    assert "429" in paths["/api/v1/auth/login"]["post"]["responses"]
-    assert "409" in paths["/api/v1/signals"]["post"]["responses"]  # client_uuid_conflict
-    assert "409" in paths["/api/v1/signals/{signal_id}/transitions"]["post"]["responses"]
-    assert "404" in paths["/api/v1/privacy/requests"]["post"]["responses"]  # unknown_subject
+    assert "429" in paths["/auth/login"]["post"]["responses"]
+    assert "409" in paths["/signals"]["post"]["responses"]  # client_uuid_conflict
+    assert "409" in paths["/signals/{signalId}/transitions"]["post"]["responses"]
+    assert "404" in paths["/privacy/requests"]["post"]["responses"]  # unknown_subject
 
 
 def test_the_error_shape_lists_every_code_of_the_catalogue(schema):
@@ -105,11 +116,11 @@ def test_the_error_shape_lists_every_code_of_the_catalogue(schema):
 @pytest.mark.parametrize(
     "path",
     [
-        "/api/v1/privacy/requests",
-        "/api/v1/privacy/consent-register",
-        "/api/v1/queue",
-        "/api/v1/audit/break-glass",
-        "/api/v1/audit/access-log",
+        "/privacy/requests",
+        "/privacy/consent-register",
+        "/queue",
+        "/audit/break-glass",
+        "/audit/access-log",
     ],
 )
 def test_paged_lists_are_documented_as_pages_with_their_cursor(schema, path):
@@ -127,7 +138,7 @@ def test_every_paginated_view_is_documented_as_a_page(schema):
     patterns: list[tuple[str, URLPattern]] = api_patterns()
     for route, pattern in patterns:
         if getattr(pattern.callback.view_class, "pagination_class", None):
-            path = "/" + re.sub(r"<uuid:(\w+)>", r"{\1}", route)
+            path = matrix.schema_path(route)
             ref = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"][
                 "schema"
             ]["$ref"]
@@ -188,7 +199,7 @@ def test_strict_inputs_refuse_additional_properties_at_every_level(schema):
 
 
 def _signal_example(schema: dict) -> dict:
-    content = schema["paths"]["/api/v1/signals"]["post"]["requestBody"]["content"]
+    content = schema["paths"]["/signals"]["post"]["requestBody"]["content"]
     return content["application/json"]["examples"]["DemoSignal"]["value"]
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.urls import Resolver404, URLPattern, resolve
+from django.utils import timezone
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -20,10 +21,15 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from accounts.models import TeamRole
 from accounts.services import team_membership_request
 from audit.context import AccessContext
+from initiatives.catalogue_import import import_catalogue
+from initiatives.demo import DEMO_CATALOGUE
+from privacy.subject_rights import subject_request_register
 from signals.models import Consent, ConsentPurpose, ConsentText
+from signals.services import signal_break_glass_open
 from tests.accounts.helpers import fresh_code, totp_device
 from tests.browser.axe import axe_source, axe_violations, horizontal_overflow
 from tests.factories import PASSWORD, UserFactory
+from tests.totals import report
 from tests.workspace.helpers import two_teams
 from workspace import urls as workspace_urls
 
@@ -35,6 +41,11 @@ HEIGHT = 900
 # Routes that answer only POST (a form's action, then a redirect to a page that is visited):
 # they have no page of their own to check.
 NOT_PAGES = {
+    # The organisation's sign-in: the login form's second form and the provider's way back,
+    # which need the provider process; test_oidc_sign_in.py runs axe on the login page with
+    # providers and on the provider-down page (docs/adr/0046).
+    "login-oidc",
+    "login-oidc-callback",
     "logout",  # the header's log-out button
     "language",  # django.views.i18n.set_language: the header's language switch
     "signal-transition",  # the status buttons on the signal page
@@ -44,6 +55,8 @@ NOT_PAGES = {
     "signal-referral-propose",  # the propose form on the initiatives page
     "signal-referral-step",  # a referral's next step on the initiatives page
     "membership-request-decide",  # approve / refuse on the coordination page
+    "privacy-request-handle",  # the decision form on a subject request's page
+    "privacy-request-export",  # the export form on an access request's page (a download)
 }
 
 
@@ -62,6 +75,8 @@ class Audit:
         self.source = axe_source()
         self.visited: set[str] = set()
         self.problems: list[str] = []
+        self.checks = 0  # pages x widths run through axe-core
+        self.roles: set[str] = set()
         self.driver.set_script_timeout(60)
 
     def width(self, pixels: int) -> None:
@@ -86,6 +101,7 @@ class Audit:
             self.problems.append(f"{where}: <html lang={lang!r}>, expected {self.language!r}")
         for pixels in WIDTHS:
             self.width(pixels)
+            self.checks += 1
             for line in axe_violations(driver, self.source):
                 self.problems.append(f"{where} at {pixels}px: {line}")
             if pixels < 1000:
@@ -159,6 +175,9 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
         purposes={purpose.value: True for purpose in ConsentPurpose},
         unresolved_recipients=["Straße"],
     )
+    # The demo catalogue: its citywide initiatives are suggested, with why in words.
+    with DEMO_CATALOGUE.open(encoding="utf-8", newline="") as stream:
+        import_catalogue(stream)
     audit = Audit(browser, language)
     switch_language(audit)
     signal = f"/werkruimte/signalen/{world.signal.pk}/"
@@ -183,6 +202,7 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     audit.check("queue (member)")
     audit.open(signal, "signal (member)")
     audit.open(signal + "initiatieven/", "initiatives")
+    assert audit.driver.find_elements(By.CSS_SELECTOR, "#suggestions-title ~ article")
     audit.open(signal + "toestemming-intrekken/", "withdraw confirmation")
     audit.press("main button[type=submit].danger")  # no reason given: the form refused, 400
     audit.check("withdraw refused (400)")
@@ -195,6 +215,14 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     # A field worker has neither the queue nor the access log: the start page.
     log_in(audit, UserFactory(field_worker=True))
     audit.open("/werkruimte/", "home (field worker)")
+    audit.open("/werkruimte/instellingen/", "settings (field worker)")
+    log_out(audit)
+
+    # An admin works in /admin/; in the workspace: the start page, settings, and refusals.
+    log_in(audit, UserFactory(admin=True))
+    audit.open("/werkruimte/", "home (admin)")
+    audit.open("/werkruimte/instellingen/", "settings (admin)")
+    audit.open("/werkruimte/wachtrij/", "queue refused (admin)")
     log_out(audit)
 
     # A coordinator: the coordination page with a team role to approve, the signal's forms.
@@ -204,10 +232,32 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     log_out(audit)
 
     # The privacy officer.
-    log_in(audit, UserFactory(privacy_officer=True))
+    officer = UserFactory(privacy_officer=True)
+    erasure = subject_request_register(
+        actor=officer,
+        kind="erasure",
+        subject_id=world.signal.subject_id,
+        received_at=timezone.now(),
+        channel="letter",
+        reason="Wil niet meer benaderd worden.",
+    )
+    opening = signal_break_glass_open(
+        signal_id=world.signal.pk, actor=world.other_member, reason="Team A onbereikbaar."
+    )
+    log_in(audit, officer)
     audit.open("/werkruimte/privacy/toegangslog/", "access log")
     audit.open("/werkruimte/privacy/noodinzage/", "break-glass review")
+    audit.open(f"/werkruimte/privacy/noodinzage/{opening.pk}/beoordelen/", "review an opening")
+    audit.press("main form button[type=submit]")  # no finding, not confirmed: refused, 400
+    audit.check("review refused (400)")
     audit.open("/werkruimte/privacy/verzoeken/", "subject requests")
+    audit.open("/werkruimte/privacy/verzoeken/nieuw/", "register a request")
+    audit.driver.find_element(By.ID, "id_subject_id").send_keys(str(world.signal.subject_id))
+    audit.press("main form button[type=submit]")
+    audit.check("register a request: confirm")
+    audit.open(f"/werkruimte/privacy/verzoeken/{erasure.pk}/", "an erasure request")
+    audit.press("main form[action$='/afhandelen/'] button[type=submit]")  # not confirmed: 400
+    audit.check("erasure not confirmed (400)")
     audit.open("/werkruimte/privacy/registers/", "registers")
     audit.open("/werkruimte/privacy/toestemmingen/", "consent gaps")
     audit.open("/werkruimte/privacy/betrokkene/", "subject lookup")
@@ -216,6 +266,11 @@ def test_every_workspace_page_passes_axe_at_1280_and_390_px(browser, language):
     audit.check("subject lookup (found)")
     log_out(audit)
 
+    report(
+        f"axe-core [{language}]: {audit.checks} page checks (pages x widths), "
+        f"{len(audit.visited)} routes, roles: anonymous, member, field worker, admin, "
+        f"coordinator, privacy officer; {len(audit.problems)} problems"
+    )
     unvisited = workspace_route_names() - NOT_PAGES - audit.visited
     assert not unvisited, (
         f"workspace routes this test does not visit: {sorted(unvisited)}; visit each new page "

@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 import redis
 
-from tests.faults.processes import Proc, children_of, free_port, run, wait_until
+from testbed.processes import Proc, children_of, free_port, run, wait_until
 
 
 def postgres_bin_dir() -> Path:

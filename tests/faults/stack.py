@@ -5,25 +5,17 @@ through environment variables as in docker-compose.yml, against the harness's ow
 and Redis, pushing through the real firebase-admin client to the local fake FCM.
 """
 
-import os
 import secrets
 import signal
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
 from cryptography.fernet import Fernet
 
-from tests.faults.processes import Proc, children_of, free_port, stop_all, wait_until
+from testbed.app import BIN, ROOT, app_env, celery_worker_argv, gunicorn_argv, wait_healthy
+from testbed.processes import Proc, children_of, free_port, stop_all, wait_until
 from tests.notifications.fcm_server import LocalGoogle
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-
-# Inherited from the pytest process only as far as a process needs to start.
-_INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SSL_CERT_FILE")
 
 
 @dataclass(frozen=True)
@@ -72,27 +64,18 @@ class AppStack:
         return f"http://127.0.0.1:{self.health_port}"
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {name: os.environ[name] for name in _INHERITED if name in os.environ}
-        env.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "backend.settings.production",
-                "DJANGO_SECRET_KEY": self._secret,
-                "FIELD_ENCRYPTION_KEYS": self._fernet,
-                "DATABASE_URL": self.database_url,
-                "REDIS_URL": self.redis_url,
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "DJANGO_SECURE_SSL_REDIRECT": "false",
-                "LOG_FORMAT": "json",
-                # Deploy checks do not run here; the harness reads no e-mail.
-                "EMAIL_URL": "consolemail://",
-                "DEFAULT_FROM_EMAIL": "Buurtsignaal <noreply@localhost>",
-                "JWT_ACCESS_MINUTES": "120",
-                "LOGIN_THROTTLE_RATE": "1000/min",
-                # The load driver submits about two signals a second per field worker.
-                "SIGNAL_CREATE_THROTTLE_RATE": "100000/hour",
-                "PYTHONUNBUFFERED": "1",
-                "HEALTH_BIND": f"127.0.0.1:{self.health_port}",
-            }
+        env = app_env(
+            settings_module="backend.settings.production",
+            secret_key=self._secret,
+            field_keys=self._fernet,
+            database_url=self.database_url,
+            redis_url=self.redis_url,
+            # Deploy checks do not run here; the harness reads no e-mail.
+            EMAIL_URL="consolemail://",
+            DEFAULT_FROM_EMAIL="Buurtsignaal <noreply@localhost>",
+            # The load driver submits about two signals a second per field worker.
+            SIGNAL_CREATE_THROTTLE_RATE="100000/hour",
+            HEALTH_BIND=f"127.0.0.1:{self.health_port}",
         )
         if self.google is not None:
             env.update(
@@ -112,25 +95,22 @@ class AppStack:
     # -- processes ------------------------------------------------------------------------------
 
     def _web(self) -> Proc:
-        argv = [
-            str(BIN / "gunicorn"), "backend.wsgi:application",
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.web_workers),
-            "--timeout", "30",
-            "--graceful-timeout", "5",
-            "--access-logfile", "-",
-        ]  # fmt: skip
+        argv = gunicorn_argv(
+            port=self.port,
+            workers=self.web_workers,
+            timeout=30,
+            access_log="-",
+            extra=["--graceful-timeout", "5"],
+        )
         return Proc("web", argv, self.folder / "web.log", env=self.env(), cwd=ROOT)
 
     def _worker(self, spec: WorkerSpec) -> Proc:
-        argv = [
-            str(BIN / "celery"), "-A", "backend", "worker",
-            "-Q", spec.queues,
-            "--pool", spec.pool,
-            "--concurrency", str(spec.concurrency),
-            "-n", f"{spec.name}@faults",
-            "--loglevel", "INFO",
-        ]  # fmt: skip
+        argv = celery_worker_argv(
+            queues=spec.queues,
+            name=f"{spec.name}@faults",
+            concurrency=spec.concurrency,
+            extra=["--pool", spec.pool],
+        )
         heartbeat = self.folder / f"{spec.name}.heartbeat"
         return Proc(
             f"worker-{spec.name}",
@@ -162,11 +142,7 @@ class AppStack:
         return self
 
     def wait_ready(self, timeout: float = 60) -> None:
-        wait_until(
-            lambda: requests.get(f"{self.base_url}/healthz", timeout=2).status_code == 200,
-            timeout=timeout,
-            what="gunicorn to answer /healthz\n" + self.procs["web"].tail(),
-        )
+        wait_healthy(self.base_url, timeout=timeout, log_tail=self.procs["web"].tail())
         for spec in self.workers:
             self.wait_worker_ready(spec.name, timeout=timeout)
         if self.beat:

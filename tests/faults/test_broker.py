@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.faults.processes import wait_until
+from testbed.processes import wait_until
 from tests.faults.scenario import SWEEPS, SWEPT_WITHIN, scaled
 from tests.faults.servers import FILLABLE
 from tests.faults.stack import WorkerSpec

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.faults.processes import Proc, free_port, wait_until
+from testbed.processes import Proc, free_port, wait_until
 from tests.faults.stack import ROOT
 
 pytestmark = pytest.mark.faults

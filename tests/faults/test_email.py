@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from testbed.processes import wait_until
 from tests.faults.mail import insert_notices, judge_emails, wait_all_sent
-from tests.faults.processes import wait_until
 from tests.faults.scenario import CADENCE, SWEEPS, Scenario
 from tests.notifications.smtp_relay import SmtpRelay
 

@@ -10,8 +10,8 @@ from collections import Counter
 
 import pytest
 
+from testbed.processes import wait_until
 from tests.faults.population import MEMBERS, device_token
-from tests.faults.processes import wait_until
 from tests.faults.scenario import CADENCE, SWEEPS
 from tests.notifications.fcm_server import fcm_error
 

@@ -21,8 +21,8 @@ import time
 import pytest
 import requests
 
+from testbed.processes import wait_until
 from tests.faults.population import MEMBERS
-from tests.faults.processes import wait_until
 from tests.faults.scenario import Scenario
 
 pytestmark = pytest.mark.faults

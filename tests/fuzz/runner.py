@@ -10,6 +10,7 @@ are drawn from the seeded world most of the time.
 
 import contextlib
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,8 +55,14 @@ class Outcome:
     statuses: dict[int, int] = field(default_factory=dict)
 
 
+def _snake(name: str) -> str:
+    """The schema names path parameters in camelCase (`signalId`, ADR 43); the world's ids and
+    the body fields use Python's names (`signal_id`)."""
+    return re.sub(r"(?<!^)([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
 def _seeded(name: str, value: Any, world: World, data: st.DataObject) -> Any:
-    ids = world.ids.get(name)
+    ids = world.ids.get(_snake(name))
     if not ids or not data.draw(st.integers(0, 9), label=f"seeded {name}?") < 8:
         return value
     return data.draw(st.sampled_from(ids), label=name)
@@ -70,7 +77,7 @@ def _make_realistic(case: Any, world: World, data: st.DataObject) -> None:
             continue
         for name in list(container):
             container[name] = _seeded(name, container[name], world, data)
-    signal_id = (case.path_parameters or {}).get("signal_id")
+    signal_id = (case.path_parameters or {}).get("signalId")
     has_version = isinstance(case.body, dict) and "version" in case.body
     if has_version and signal_id and data.draw(st.booleans(), label="current version?"):
         current = Signal.objects.filter(pk=signal_id).values_list("version", flat=True)

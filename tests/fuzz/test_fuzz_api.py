@@ -17,16 +17,20 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_process_app")]
 
 APP = WSGIHandler()
 SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/?format=json", APP)
+# GET /openapi.json (ADR 43) takes no input and is the document itself, generated anew on each
+# call (seconds); tests/api/test_nl_api_rules.py covers it.
+NOT_FUZZED = {"GET /openapi.json"}
 OPERATIONS = {
-    f"{operation.method.upper()} {operation.path}": operation
+    label: operation
     for operation in (result.ok() for result in SCHEMA.get_all_operations())
+    if (label := f"{operation.method.upper()} {operation.path}") not in NOT_FUZZED
 }
 RUNS = [(role, label) for label in OPERATIONS for role in ROLES]
 
 
 def test_every_operation_of_the_schema_is_fuzzed():
     assert len(OPERATIONS) >= 30
-    assert "POST /api/v1/signals" in OPERATIONS
+    assert "POST /signals" in OPERATIONS  # relative to the server /api/v1 (ADR 43)
 
 
 @pytest.mark.parametrize(("role", "label"), RUNS, ids=[f"{r}: {label}" for r, label in RUNS])

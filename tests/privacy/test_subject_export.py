@@ -143,14 +143,41 @@ def test_pdf_escapes_free_text_and_prints_non_latin1_names(client_for):
     assert "<b>nietvet</b>&Şükrü" in "".join(pdf_text(response.content).split())
 
 
-def test_export_in_english_on_request(client_for):
+def _reads_english(signal) -> None:
+    """The resident was shown the English consent text (docs/adr/0048: their language)."""
+    from signals.models import Consent, ConsentText
+
+    text = ConsentText.objects.filter(language="en").first()
+    assert text is not None, "the seeded English consent text"
+    Consent.objects.filter(signal=signal).update(consent_text=text)
+
+
+def test_export_is_in_the_residents_language_not_the_officers(client_for):
     c = case()
+    _reads_english(c.signal)
     response = client_for(c.officer).get(
         export_url(c.signal.subject_id),
         {"format": "pdf", "request": requested(c)},
-        HTTP_ACCEPT_LANGUAGE="en",
+        HTTP_ACCEPT_LANGUAGE="nl",
     )
-    assert "Your personal data" in pdf_text(response.content)
+    text = pdf_text(response.content)
+    assert "Your personal data" in text and "Inzage in uw gegevens" not in text
+    assert "Viewed" in text and "Following up a signal" in text  # the look, in words
+    row = AccessLog.objects.get(action=Action.EXPORT)
+    assert row.details["language"] == "en"
+
+
+def test_a_dutch_residents_export_stays_dutch_for_an_english_officer(client_for):
+    c = case()
+    response = client_for(c.officer).get(
+        export_url(c.signal.subject_id), {"request": requested(c)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    body = response.json()
+    assert body["language"] == "nl"
+    [look] = [x for x in body["looks"] if x["action"] == "read"]
+    assert look["action_text"] == "Ingezien"
+    assert look["purpose_text"] == "Opvolgen van een signaal"
+    assert look["outcome_text"] == "Gelukt"
 
 
 def test_export_refuses_unknown_query_parameters_and_formats(client_for):

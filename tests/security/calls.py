@@ -20,8 +20,10 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from accounts.models import Team
+from signals.models import BreakGlassAccess
 from tests.factories import PASSWORD
 from tests.security.credentials import Caller
 from tests.security.world import World
@@ -143,6 +145,9 @@ def concrete_path(
         values["uuid:membership_request_id"] = pending.pk if pending else uuid.uuid4()
     if "<uuid:request_id>" in route:
         values["uuid:request_id"] = w.requests["access"].pk if obj == "own" else uuid.uuid4()
+    if "<uuid:access_id>" in route:  # own: the break-glass opening of the own signal
+        opening = BreakGlassAccess.objects.filter(signal=w.signals["own"]).first()
+        values["uuid:access_id"] = opening.pk if obj == "own" and opening else uuid.uuid4()
     if "<path:content_type_id>" in route:
         values["path:content_type_id"] = ContentType.objects.get_for_model(Team).pk
         values["path:object_id"] = w.teams["a"].pk
@@ -187,6 +192,15 @@ def _api_body(w: World, route: str, obj: str, caller: Caller) -> dict[str, Any]:
     bodies: dict[str, dict[str, Any]] = {
         "auth/login": {"email": w.users["bystander"].email, "password": WRONG_PASSWORD},
         "auth/refresh": {"refresh": caller.refresh or "not-a-refresh-token"},
+        # No provider is configured in the matrix: 400 oidc_provider_unknown (docs/adr/0046).
+        "auth/oidc/exchange": {
+            "provider": "matrix",
+            "client_id": "app",
+            "code": "not-a-code",
+            "code_verifier": "v" * 43,
+            "redirect_uri": "nl.buurtsignaal.app:/oidc",
+            "nonce": "n",
+        },
         "auth/logout": {"refresh": caller.refresh} if caller.refresh else {},
         "auth/mfa/verify": {"mfa_token": caller.mfa_token or "forged", "code": "not-a-code"},
         "auth/mfa/totp": {},
@@ -266,6 +280,17 @@ def _workspace_body(w: World, route: str, obj: str) -> dict[str, Any]:
         "betrokkene": {"signal": signal},
         "voorstellen": {"initiative": str(_matrix_initiative())},
         "stap": {"step": "agreed"},
+        # the privacy officer's desk (issue 20): each action confirmed
+        "beoordelen": {"note": "Terecht geopend.", "confirm": "on"},
+        "nieuw": {
+            "kind": "access",
+            "subject_id": str(w.signals["own"].subject_id),
+            "received_on": str(timezone.localdate()),
+            "channel": "letter",
+            "confirm": "True",
+        },
+        "afhandelen": {"decision": "completed", "confirm": "on"},
+        "inzage": {"format": "json", "confirm": "on"},
     }
     return bodies.get(tail, {})
 

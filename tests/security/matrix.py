@@ -5,6 +5,7 @@ A cell is (method, route, object, caller) with its expected outcome. Routes are 
 URL resolver spells them, regex groups written `<name>` (`admin/<app_label>/`)."""
 
 import re
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ ALIASES = {
     "needmfa": "401=mfa_required",  # a password-only token of a role that needs the factor
     "revoked": "401=session_revoked",  # a token whose login session has ended
     "apponly": "400=logout_not_a_login_session",  # /auth/logout with a Django session
+    # Public routes refuse an anonymous caller's wrong credentials, not their absence.
+    "badpw": "401=invalid_credentials",
+    "badtok": "401=token_not_valid",
+    "badmfa": "401=mfa_token_invalid",
 }
 # The pages Django's admin generates per ModelAdmin: column -> (method, route suffix).
 ADMIN_PAGES = {
@@ -165,6 +170,38 @@ def cells() -> tuple[Cell, ...]:
     return tuple(found)
 
 
+def lookup(method: str, route: str, obj: str, caller: str) -> Cell:
+    """The one cell of the table for a call, for tests that reuse its expectation (the signals
+    API's effects, tests/signals/test_api_permissions.py)."""
+    found = {(c.method, c.route, c.obj, c.caller): c for c in cells()}
+    return found[(method, route, obj, caller)]
+
+
+# An anonymous 401 under /api/ without a code in its cell is this one (test_route_matrix.py).
+ANONYMOUS_REFUSAL = "not_authenticated"
+
+
+# Public documents under /api/v1/: the same answer for everyone, credentials or not (ADR 43).
+PUBLIC_DOCUMENTS = frozenset({"api/v1/openapi.json"})
+
+
+def public_api_rows() -> set[tuple[str, str]]:
+    """(method, route) of the API routes an anonymous caller reaches: those whose `anon` cell is
+    not a plain 401 not_authenticated (the login, the token refresh, the second factor's
+    verification, setting credentials with a one-time code). Everything else under /api/v1/
+    refuses anonymous callers by the table."""
+    public = set()
+    for c in cells():
+        if c.section != "routes" or c.caller != "anon" or not c.route.startswith("api/v1/"):
+            continue
+        if c.route in PUBLIC_DOCUMENTS:
+            continue
+        refused = c.expected.statuses == {401} and c.expected.code in ("", ANONYMOUS_REFUSAL)
+        if not refused:
+            public.add((c.method, c.route))
+    return public
+
+
 def table_routes() -> dict[str, set[str]]:
     """Route -> methods, for the [routes] and [admin models] sections."""
     routes: dict[str, set[str]] = {}
@@ -203,6 +240,49 @@ def url_routes() -> dict[str, object]:
 
     walk(get_resolver().url_patterns, "")
     return found
+
+
+def api_patterns() -> list[tuple[str, object]]:
+    """(route, URL pattern) of every endpoint under api/v1/, for tests that walk the API (the
+    schema, pagination, parsers, no-store)."""
+    return [(route, p) for route, p in url_routes().items() if route.startswith("api/v1/")]
+
+
+def api_endpoints() -> list[tuple[str, str, str]]:
+    """(route, method in lower case, URL name) of every method an API view serves."""
+    found = []
+    for route, pattern in api_patterns():
+        methods = served_methods(pattern)
+        assert methods is not None, f"{route}: not a DRF view"
+        for method in ("get", "post", "put", "patch", "delete"):
+            if method.upper() in methods:
+                found.append((route, method, pattern.name))  # type: ignore[attr-defined]
+    return found
+
+
+# Sample values for the path converters of the API's routes.
+_CONVERTERS = ("signal_id", "pk", "device_id", "subject_id", "request_id")
+_CONVERTERS += ("membership_request_id", "team_id", "id")
+
+
+def concrete(route: str) -> str:
+    """The route as a path, each id a random UUID (an object that does not exist)."""
+    for name in _CONVERTERS:
+        route = route.replace(f"<uuid:{name}>", str(uuid.uuid4()))
+    assert "<" not in route, f"add a sample value for the converter in {route}"
+    return "/" + route
+
+
+def schema_path(route: str) -> str:
+    """The path of `route` (`api/v1/signals/<uuid:signal_id>`) in the OpenAPI document: relative
+    to its server `/api/v1`, path parameters in camelCase (`/signals/{signalId}`, ADR 43)."""
+    path = "/" + route.removeprefix("api/v1/")
+
+    def camel(match: re.Match[str]) -> str:
+        head, *rest = match.group(1).split("_")
+        return "{" + head + "".join(part.capitalize() for part in rest) + "}"
+
+    return re.sub(r"<uuid:(\w+)>", camel, path)
 
 
 def served_methods(pattern: object) -> set[str] | None:

@@ -128,6 +128,14 @@ SUBJECT_EXPORT = {
     ],
     "signals": [EXPORT_SIGNAL],
     "access_history": [{"occurred_at", "action", "outcome", "purpose", "roles", "organisation"}],
+    # One line per look, in words in the resident's language (docs/adr/0048).
+    "looks": [
+        {
+            *("first_at", "last_at", "count", "action", "action_text", "outcome"),
+            *("outcome_text", "purpose", "purpose_text", "roles", "roles_text", "organisation"),
+        }
+    ],
+    "language": None,
 }
 
 
@@ -205,6 +213,10 @@ SHAPES: dict[tuple[str, str], Any] = {
         # state and memory use, each queue's heartbeat age and worker name. No personal data.
         "monitoring": {"broker": ANY, "workers": ANY},
     },
+    # The NL API Design Rules' public document (docs/adr/0043), the same for every caller.
+    ("GET", "api/v1/openapi.json"): dict.fromkeys(
+        ["openapi", "info", "paths", "components", "servers", "tags"], ANY
+    ),
     ("POST", "api/v1/auth/refresh"): {"access", "refresh"},
     ("POST", "api/v1/auth/mfa/totp"): {"otpauth_uri", "secret", "qr_svg_data_uri"},
     ("GET", "api/v1/me"): {

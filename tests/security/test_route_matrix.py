@@ -47,6 +47,11 @@ def _check_body(cell: matrix.Cell, response, path: str) -> None:
         assert not errors, f"{cell.id}: error body {errors}"
     if cell.expected.code:
         assert response.json()["code"] == cell.expected.code, f"{cell.id}: {_excerpt(response)}"
+    elif cell.caller == "anon" and status == 401 and path.startswith("/api/"):
+        # Refused for want of credentials, not for wrong ones: a route that answers otherwise
+        # says so in its cell (`401=invalid_credentials`) and is public (matrix.public_api_rows).
+        code = response.json()["code"]
+        assert code == matrix.ANONYMOUS_REFUSAL, f"{cell.id}: {_excerpt(response)}"
     if 200 <= status < 300 and status != 204:
         spec = shapes.SHAPES.get((cell.method, cell.route))
         if spec is not None:
@@ -196,3 +201,24 @@ def test_probed_paths_are_not_mounted():
         if not reached.endswith(CATCH_ALLS):
             mounted.append(f"/{path} -> {reached} ({match.view_name or match.func})")
     assert not mounted, f"mounted, but listed under [probes] as must-not-exist: {mounted}"
+
+
+# --- anonymous callers under /api/ (was tests/test_url_matrix.py) ------------------------------
+
+
+def test_only_authentication_routes_are_public():
+    """The table names the public API routes by their `anon` cells; every other API route's
+    `anon` cell is a plain 401, which test_cell checks as not_authenticated, so a new endpoint
+    that forgets authentication fails there. Public can only be a way in."""
+    public = matrix.public_api_rows()
+    assert public, "the login at least is public"
+    assert all(route.startswith("api/v1/auth/") for _, route in public), public
+
+
+@pytest.mark.parametrize(("method", "route"), sorted(matrix.public_api_rows()))
+@pytest.mark.django_db
+def test_a_public_api_route_refuses_an_empty_body_as_input(api_client, method, route):
+    """Reached without credentials, the empty body is refused as input: a 400 in the error shape,
+    never a 401 and never a 500."""
+    response = getattr(api_client, method.lower())(matrix.concrete(route), {}, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "validation_error")

@@ -5,7 +5,9 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TeamRole
-from backend.i18n import in_language
+from backend.i18n import in_language, language_name
+from initiatives.explain import suggestion_in_words
+from initiatives.ranking import Suggestion
 from signals.models import Outcome, Status, TargetGroup, Urgency
 
 register = template.Library()
@@ -39,6 +41,12 @@ def outcome_label(value: str) -> str:
 
 
 @register.filter
+def language_label(code: str) -> str:
+    """A language code ("tr") by its name in the page's language; "" if none is known."""
+    return language_name(code) if code else ""
+
+
+@register.filter
 def role_label(value: str) -> str:
     return _label(TeamRole, value)
 
@@ -57,6 +65,7 @@ EVENT_TEXTS = {
     "personal_data_erased": _("Personal data erased"),
     "restricted": _("Processing restricted"),
     "restriction_lifted": _("Restriction lifted"),
+    "referral": _("Referral to an initiative"),
 }
 
 
@@ -69,3 +78,10 @@ def event_text(value: str) -> str:
 def localised(obj: object, field: str) -> str:
     """A data text held in `<field>_nl` and `<field>_en` in the page's language (backend.i18n)."""
     return in_language(getattr(obj, f"{field}_nl"), getattr(obj, f"{field}_en"))
+
+
+@register.simple_tag
+def suggestion_words(item: Suggestion, language: str) -> dict[str, list[str]]:
+    """A suggestion's matched and unmatched criteria in words (initiatives.explain)."""
+    matched, unmatched = suggestion_in_words(item, language=language)
+    return {"matched": matched, "unmatched": unmatched}

@@ -1,8 +1,10 @@
-"""Processes the fault harness starts itself, and the signals it sends them.
+"""Processes the bench and the fault harness start, the signals the harness sends them, and
+their memory.
 
-Every process runs in its own session (process group), so a SIGKILL of "the worker" takes its
-pool children with it, as when a container dies, and nothing outlives the test. Ports are free
-loopback ports: the machine's shared PostgreSQL and Redis are never touched.
+Every process runs in its own session (process group), so stopping or SIGKILLing "the worker"
+takes its pool children with it, as when a container dies, and nothing outlives the run. Ports
+are free loopback ports. Peak memory is read from /proc (VmHWM, the high-water mark of resident
+memory), so a peak between two samples is not missed.
 """
 
 import contextlib
@@ -56,6 +58,20 @@ def children_of(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(entry.name))
     return sorted(found)
+
+
+def memory_kib(pid: int) -> dict[str, int]:
+    """VmRSS (now) and VmHWM (peak so far) of a process, in KiB; empty when it is gone."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    values = {}
+    for line in lines:
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            values[name] = int(rest.split()[0])
+    return values
 
 
 def is_running(pid: int) -> bool:
@@ -174,7 +190,7 @@ def run(
     )
     if done.returncode != 0:
         raise RuntimeError(
-            f"{' '.join(argv)} failed ({done.returncode}):\n{done.stdout[-3000:]}\n"
+            f"{' '.join(map(str, argv))} failed ({done.returncode}):\n{done.stdout[-3000:]}\n"
             f"{done.stderr[-3000:]}"
         )
     return done.stdout

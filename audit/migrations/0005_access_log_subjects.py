@@ -84,7 +84,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0003_model_names"),
+        ("audit", "0004_labels_in_both_languages"),
     ]
 
     operations = [

@@ -1,0 +1,60 @@
+"""The privacy officer's codes in words, in the page's language: each label is the one its
+vocabulary declares (audit.models, privacy.models, accounts.roles), never a copy."""
+
+from typing import Any
+
+from django import template
+
+from audit.models import AccessOutcome, Action, Purpose
+from privacy.export_texts import code_text
+from privacy.models import SubjectRequest
+
+register = template.Library()
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or "-"
+
+
+@register.filter
+def action_text(value: str) -> str:
+    return _label(Action, value)
+
+
+@register.filter
+def access_outcome_text(value: str) -> str:
+    return _label(AccessOutcome, value)
+
+
+@register.filter
+def purpose_text(value: str) -> str:
+    return _label(Purpose, value)
+
+
+@register.filter
+def request_kind_text(value: str) -> str:
+    return _label(SubjectRequest.Kind, value)
+
+
+@register.filter
+def request_status_text(value: str) -> str:
+    return _label(SubjectRequest.Status, value)
+
+
+@register.filter
+def request_channel_text(value: str) -> str:
+    return _label(SubjectRequest.Channel, value)
+
+
+@register.filter
+def roles_text(values: list[str]) -> str:
+    """Staff roles by name; a system actor (its name as the role, ADR 39) as itself."""
+    return ", ".join(code_text("role", value) for value in values or []) or "-"
+
+
+@register.simple_tag
+def lookup(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key)
