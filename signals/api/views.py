@@ -1,7 +1,7 @@
 """Thin views: validate input, call one service or selector, serialize the output.
 
 The selector or service a view calls writes the access-log row of what it disclosed or changed,
-in its own transaction (signals.disclosures; docs/adr/0014, 0041): no view assembles one. Who
+in its own transaction (docs/adr/0014, 0041): no view assembles one. Who
 may do what is the services' business (signals.access): the views check capabilities only to
 answer early."""
 
