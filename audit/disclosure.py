@@ -1,18 +1,21 @@
-"""The one access-logging helper (NEN 7513, docs/adr/0022).
+"""The one access-logging helper (NEN 7513, docs/adr/0022, 0041).
 
-Selectors and services say what a piece of work disclosed or changed of someone's personal data
-as a `Disclosure` (whose data, on what grounds, which object, which field names); the block
-that does the work runs inside `access_logged`, which writes one access-log row per disclosure
-last, in the block's transaction, with the actor and the request's origin from the request
+The selector that returns someone's personal data, or the service that changes it, says what it
+disclosed or changed as a `Disclosure` (whose data, on what grounds, which object, which field
+names) and runs its work inside `access_logged`, which writes one access-log row per disclosure
+last, in that function's transaction, with the actor and the request's origin from the request
 context (audit.context.AccessContext.current):
 
-    with access_logged(actor=request.user) as log:
-        signal = selectors.signal_get_for_team(...)
-        body = Output(signal).data
-        log.add(disclosures.signal_read(signal))
-    return Response(body)
+    def signal_get_for_team(*, user, signal_id):
+        with access_logged(actor=user) as log:
+            signal = ...
+            log.add(disclosures.signal_read(signal))
+        return signal
 
-Fail closed: if a row cannot be written the transaction rolls back and the request fails; a
+Views and pages never call it: they call the selector or service, which writes the same row for
+every front end (tests/audit/test_log_row_parity.py).
+
+Fail closed: if a row cannot be written the transaction rolls back and the call fails; a
 block that reports no disclosure is a programming error and fails too, unless it says
 `required=False`. A refusal raised inside
 the block writes no row here: the exception handler logs denials (audit.denials)."""

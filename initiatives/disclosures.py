@@ -1,62 +1,73 @@
-"""What the initiatives' reads and changes disclose of a resident's data (NEN 7513), for the
-API and the workspace alike; written through initiatives.signal_bridge.logged."""
+"""What the initiatives' reads and changes disclose of a resident's data (NEN 7513), on the
+signal's grounds (signals.disclosures.about). The selector or service that reads or changes the
+data reports them to audit.disclosure.access_logged in its own transaction, for the API and the
+workspace alike (docs/adr/0041)."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from audit.disclosure import Disclosure
 from audit.models import Action
-from initiatives import services
-from initiatives import signal_bridge as bridge
+from signals.disclosures import about
 from signals.models import Signal
 from signals.personal_data import NOTE_BODY
 
+if TYPE_CHECKING:
+    from initiatives.services import StepResult
+
 REFERRAL = "initiatives.referral"
+# The contact details a handover gives the initiative (initiatives.services._handover).
+CONTACT_FIELDS = ("resident_first_name", "contact_phone", "contact_email")
 
 
-def suggestions_read(signal: Signal, initiative_ids: Sequence[Any]) -> bridge.Disclosure:
+def suggestions_read(signal: Signal, initiative_ids: Sequence[Any]) -> Disclosure:
     """Suggestions for a signal: ranked on its needs (no personal field shown)."""
     ids = list(initiative_ids)
-    return bridge.Disclosure(
+    return about(
+        signal.grounds,
         action=Action.READ,
-        grounds=signal.grounds,
         object_id=signal.pk,
-        details={"operation": "suggestions", "count": len(ids), "initiatives": ids},
+        fields=(),
+        operation="suggestions",
+        count=len(ids),
+        initiatives=ids,
     )
 
 
-def referrals_listed(signal: Signal, count: int) -> bridge.Disclosure:
-    return bridge.Disclosure(
+def referrals_listed(signal: Signal, count: int) -> Disclosure:
+    return about(
+        signal.grounds,
         action=Action.LIST,
-        grounds=signal.grounds,
         object_id=signal.pk,
-        details={"operation": "referrals", "count": count},
+        fields=(),
+        operation="referrals",
+        count=count,
     )
 
 
-def referral_step_taken(result: services.StepResult, action: str, *, note: str) -> Any:
+def referral_step_taken(result: "StepResult", action: str, *, note: str) -> Disclosure:
     """A referral step; a note (a proposal's note, a reason) is personal data written."""
     referral = result.referral
-    return bridge.Disclosure(
+    return about(
+        result.signal.grounds,
         action=action,
-        grounds=result.signal.grounds,
         object_type=REFERRAL,
         object_id=referral.pk,
         fields=[NOTE_BODY] if note.strip() else [],
-        details={"signal_id": str(result.signal.pk), "step": referral.step},
+        signal_id=str(result.signal.pk),
+        step=referral.step,
     )
 
 
-def contact_handed_over(result: services.StepResult) -> Any:
+def contact_handed_over(result: "StepResult") -> Disclosure:
     """The contact details leaving for the initiative: an export, with its recipient."""
-    fields = [f for f in services.CONTACT_FIELDS if getattr(result.signal, f)]
-    return bridge.Disclosure(
+    fields = [f for f in CONTACT_FIELDS if getattr(result.signal, f)]
+    return about(
+        result.signal.grounds,
         action=Action.EXPORT,
-        grounds=result.signal.grounds,
         object_id=result.signal.pk,
         fields=fields,
-        details={
-            "operation": "referral_handover",
-            "referral_id": str(result.referral.pk),
-            "recipient": f"initiative:{result.referral.initiative.slug}",
-        },
+        operation="referral_handover",
+        referral_id=str(result.referral.pk),
+        recipient=f"initiative:{result.referral.initiative.slug}",
     )

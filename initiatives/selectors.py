@@ -1,4 +1,6 @@
-"""Reads of the catalogue, the suggestions for a signal and a signal's referrals."""
+"""Reads of the catalogue, the suggestions for a signal and a signal's referrals. A read about a
+resident's signal writes its access-log row itself, in its own transaction
+(initiatives.disclosures, docs/adr/0041); the catalogue holds no personal data."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,9 +13,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Neighbourhood, User
-from initiatives import ranking, search
+from audit.disclosure import access_logged
+from initiatives import disclosures, ranking, search
 from initiatives.models import Initiative, Referral
 from signals import access
+from signals import disclosures as signal_disclosures
 from signals.models import ReasonCode, Signal
 
 
@@ -131,7 +135,18 @@ def suggestions_for(
     *, actor: User, signal_id: Any, limit: int = 10
 ) -> tuple[Signal, Sequence[ranking.Suggestion], dict[str, Initiative]]:
     """The signal (team work only) and its ranked suggestions with the initiatives by id.
-    Inactive initiatives are never candidates; nor are those covering none of its area."""
+    Inactive initiatives are never candidates; nor are those covering none of its area.
+
+    Side effects: one AccessLog row (read, operation `suggestions`, the initiatives ranked)."""
+    with access_logged(actor=actor) as log:
+        signal, ranked, by_id = _suggestions(actor, signal_id, limit)
+        log.add(disclosures.suggestions_read(signal, [item.offer.id for item in ranked]))
+    return signal, ranked, by_id
+
+
+def _suggestions(
+    actor: User, signal_id: Any, limit: int
+) -> tuple[Signal, Sequence[ranking.Suggestion], dict[str, Initiative]]:
     signal = access.signal_for_team_read(actor=actor, signal_id=signal_id)
     need = need_of(signal)
     candidates = Initiative.objects.filter(is_active=True).prefetch_related("reasons")
@@ -145,10 +160,17 @@ def suggestions_for(
 
 
 def referrals_for(*, actor: User, signal_id: Any) -> tuple[Signal, list[Referral]]:
-    signal = access.signal_for_team_read(actor=actor, signal_id=signal_id)
-    referrals = list(
-        Referral.objects.filter(signal=signal).select_related("initiative").order_by("created_at")
-    )
+    """The signal (team work only) and its referrals with their initiatives, oldest first.
+
+    Side effects: one AccessLog row (list, operation `referrals`, how many)."""
+    with access_logged(actor=actor) as log:
+        signal = access.signal_for_team_read(actor=actor, signal_id=signal_id)
+        referrals = list(
+            Referral.objects.filter(signal=signal)
+            .select_related("initiative")
+            .order_by("created_at")
+        )
+        log.add(disclosures.referrals_listed(signal, len(referrals)))
     return signal, referrals
 
 
@@ -198,6 +220,20 @@ def data_recipients(
             "contact_shared_at",
         )
     ]
+
+
+def withdrawal_preview(*, actor: Any, signal_id: Any) -> tuple[Signal, list[DataRecipient]]:
+    """What is asked before a withdrawal: the signal, by the withdrawal's own rule
+    (signals.access.signal_for_withdrawal_read, 404 outside it), and who already received the
+    resident's contact details (AVG art. 19). No personal value is shown.
+
+    Side effects: one AccessLog row (read, purpose data_subject_request, operation
+    `withdraw_confirm`, how many recipients)."""
+    with access_logged(actor=actor) as log:
+        signal = access.signal_for_withdrawal_read(actor=actor, signal_id=signal_id)
+        recipients = data_recipients(signal_ids=[signal.pk])
+        log.add(signal_disclosures.withdrawal_previewed(signal, recipients=len(recipients)))
+    return signal, recipients
 
 
 def active_reason_codes() -> set[str]:

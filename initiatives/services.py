@@ -1,6 +1,7 @@
 """Referral writes. Each step locks the signal through its one write path, records the step
 on the Referral and appends a `referral` SignalEvent in the same transaction
-(signals.access, signals.write_path, docs/adr/0005, 0026)."""
+(signals.access, signals.write_path, docs/adr/0005, 0026), and writes its access-log row
+there too (initiatives.disclosures, docs/adr/0041)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -8,20 +9,20 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.actors import Actor
 from accounts.models import User
+from audit.disclosure import access_logged
+from audit.models import Action
 from backend.errors import DomainError
-from initiatives import consent_gate, recipients, referral_flow
+from initiatives import consent_gate, disclosures, recipients, referral_flow
 from initiatives.models import Initiative, Referral, ReferralStep
 from signals import access, consent_scope, deadlines, write_path
 from signals.models import Consent, ConsentPurpose, Signal, SignalEvent, SignalNote, Status
 
 REFERRAL = SignalEvent.Type.REFERRAL
 REFERABLE = frozenset({Status.ACKNOWLEDGED, Status.CONTACTED, Status.IN_FOLLOW_UP})
-CONTACT_FIELDS = ("resident_first_name", "contact_phone", "contact_email")
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,10 @@ def referral_propose(
     contact detail can leave later either, and the result says which consent is missing.
 
     Side effects: a Referral (step `proposed`); the signal's due_at (the follow-up, if sooner)
-    and version; an optional SignalNote; a `referral` SignalEvent."""
+    and version; an optional SignalNote; a `referral` SignalEvent; one AccessLog row (create
+    of the referral; the note's field if one was written)."""
     _check_follow_up(follow_up_on)
-    with transaction.atomic():
+    with access_logged(actor=actor) as log:
         signal = access.signal_for_team_work(actor=actor, signal_id=signal_id)
         if signal.status not in REFERABLE:
             raise DomainError("referral_not_open")
@@ -141,7 +143,9 @@ def referral_propose(
             data=_event_data(referral, ""),
         )
         gate = gate_for(signal, initiative)
-    return StepResult(referral=referral, signal=signal, gate=gate, handover=None)
+        result = StepResult(referral=referral, signal=signal, gate=gate, handover=None)
+        log.add(disclosures.referral_step_taken(result, Action.CREATE, note=note))
+    return result
 
 
 def referral_step(
@@ -159,9 +163,11 @@ def referral_step(
     initiative_consent_missing, with what is missing, otherwise).
 
     Side effects: the Referral's step, follow-up and dates (ended on a final step); the
-    signal's due_at and version; an optional SignalNote; a `referral` SignalEvent."""
+    signal's due_at and version; an optional SignalNote; a `referral` SignalEvent; one
+    AccessLog row (update of the referral; the reason's field if one was written) and, when the
+    contact details are handed over, a second (export, naming the recipient)."""
     _check_follow_up(follow_up_on)
-    with transaction.atomic():
+    with access_logged(actor=actor) as log:
         signal = access.signal_for_team_work(actor=actor, signal_id=signal_id)
         if signal.status not in REFERABLE:
             raise DomainError("referral_not_open")
@@ -210,7 +216,11 @@ def referral_step(
             data=_event_data(referral, from_step, contact_shared=share_contact),
         )
         handover = _handover(signal, referral.initiative) if share_contact else None
-    return StepResult(referral=referral, signal=signal, gate=gate, handover=handover)
+        result = StepResult(referral=referral, signal=signal, gate=gate, handover=handover)
+        log.add(disclosures.referral_step_taken(result, Action.UPDATE, note=reason))
+        if handover is not None:
+            log.add(disclosures.contact_handed_over(result))
+    return result
 
 
 def _handover(signal: Signal, initiative: Initiative) -> dict[str, Any]:

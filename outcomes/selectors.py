@@ -1,12 +1,15 @@
 """Reads of measurements: a signal's own, for its team (signals.visibility: the team, a share
-or a break-glass grant; 404 outside, 423 restricted), scored with their instrument."""
+or a break-glass grant; 404 outside, 423 restricted), scored with their instrument. A read that
+shows answers writes its access-log row itself, in its own transaction (docs/adr/0041)."""
 
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from audit.disclosure import access_logged
 from backend.errors import DomainError
 from backend.i18n import is_english
+from outcomes import disclosures
 from outcomes.instruments import spec_of
 from outcomes.models import Measurement
 from outcomes.scoring import Score, score
@@ -57,16 +60,25 @@ def score_of(measurement: Measurement) -> Score | None:
 
 
 def measurements_for_signal(*, user: Any, signal_id: Any) -> SignalMeasurements:
-    """The measurements of one signal the user may read, oldest first."""
-    signal = (
-        Signal.objects.visible_to(user)
-        .with_grounds(user)
-        .only("id", "subject_id", "restricted_at")
-        .get(pk=signal_id)
-    )
-    if signal.restricted_at:
-        raise DomainError("processing_restricted")
-    rows = list(
-        Measurement.objects.filter(signal=signal).select_related("instrument").order_by("taken_at")
-    )
-    return SignalMeasurements(signal_id=signal.pk, grounds=grounds_of(signal), rows=rows)
+    """The measurements of one signal the user may read, oldest first.
+
+    Side effects: one AccessLog row (read) when there is a measurement to show; none for an
+    empty list, which discloses nothing."""
+    with access_logged(actor=user, required=False) as log:
+        signal = (
+            Signal.objects.visible_to(user)
+            .with_grounds(user)
+            .only("id", "subject_id", "restricted_at")
+            .get(pk=signal_id)
+        )
+        if signal.restricted_at:
+            raise DomainError("processing_restricted")
+        rows = list(
+            Measurement.objects.filter(signal=signal)
+            .select_related("instrument")
+            .order_by("taken_at")
+        )
+        found = SignalMeasurements(signal_id=signal.pk, grounds=grounds_of(signal), rows=rows)
+        if rows:
+            log.add(disclosures.measurements_read(found.grounds, str(found.signal_id), rows))
+    return found

@@ -11,11 +11,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.actors import Actor
+from audit.disclosure import access_logged
 from backend.errors import DomainError, invalid_field
+from outcomes import disclosures
 from outcomes.instruments import instrument_current, spec_of
 from outcomes.models import Instrument, Measurement, Phase
 from outcomes.scoring import UnknownAnswer, check_answers
@@ -96,9 +97,11 @@ def measurement_record(*, actor: Actor, signal_id: UUID | str, measure: Measurem
     measurement_exists); a follow-up needs the baseline (409 baseline_required). A baseline
     with answers sets the follow-up's due date, which the queue shows.
 
-    Side effects: one Measurement (answers encrypted). The signal itself is not changed, so it
-    keeps its version and gets no event: the measurement row is its own append-only record."""
-    with transaction.atomic():
+    Side effects: one Measurement (answers encrypted); one AccessLog row (create; the answers'
+    field unless declined), in this transaction (docs/adr/0041). The signal itself is not
+    changed, so it keeps its version and gets no event: the measurement row is its own
+    append-only record."""
+    with access_logged(actor=actor) as log:
         signal = signal_for_team_work(actor=actor, signal_id=signal_id)
         if signal.status == Status.WITHDRAWN or signal.personal_data_erased_at:
             raise DomainError("signal_erased")
@@ -127,6 +130,7 @@ def measurement_record(*, actor: Actor, signal_id: UUID | str, measure: Measurem
             recorded_by=actor,
         )
         measurement.signal = signal  # carries .grounds for the access log
+        log.add(disclosures.measurement_recorded(measurement))
     return measurement
 
 

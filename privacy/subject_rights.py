@@ -233,17 +233,9 @@ def _apply(
         # Consent is the basis of the processing: a signal still in the workflow cannot go on
         # without the resident's data, so erasure withdraws the consent too (art. 17(1)(b)),
         # which stops routing and tells the team. Ended signals are only erased.
+        # consent_withdraw writes its own consent_change row (docs/adr/0041).
         if signal.status not in workflow.TERMINAL:
             consent_withdraw(signal_id=signal.pk, actor=actor, reason=ERASURE_REASON)
-            log.add(
-                _entry(
-                    Action.CONSENT_CHANGE,
-                    *base,
-                    consent_id=consent_id,
-                    fields=("consent.withdrawal",),
-                    details={**details, "change": "withdrawn"},
-                )
-            )
         else:
             signal_personal_data_erase(signal_id=signal.pk, actor=actor, reason=ERASURE_REASON)
         log.add(
@@ -281,7 +273,8 @@ def subject_erase(
 
     Side effects, in one transaction: consent withdrawals and `consent_withdrawn` events (open
     signals); blanked personal fields and note bodies and `personal_data_erased` events; the
-    request completed; AccessLog rows (update request, consent_change, delete)."""
+    request completed; AccessLog rows (update request, delete; the consent_change row of each
+    withdrawal is consent_withdraw's own)."""
     return _carry_out(
         ERASE,
         actor=actor,

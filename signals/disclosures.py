@@ -1,9 +1,13 @@
 """What the signals app's reads and changes disclose, as access-log entries (NEN 7513,
 docs/adr/0014, 0022): built from the grounds the selector or signals.access found and the
-personal-field names of signals.personal_data; written by audit.disclosure.access_logged."""
+personal-field names of signals.personal_data. The selector or service that discloses or changes
+the data reports them to audit.disclosure.access_logged in its own transaction (docs/adr/0041);
+no view builds one."""
 
 from collections.abc import Iterable
 from typing import Any
+
+from django.utils import timezone
 
 from audit.disclosure import Disclosure
 from audit.models import Action, Purpose
@@ -23,7 +27,7 @@ NOTE = "signals.signalnote"
 BREAK_GLASS = "signals.breakglassaccess"
 
 
-def _about(
+def about(
     grounds: Grounds,
     *,
     action: str,
@@ -46,10 +50,14 @@ def _about(
     )
 
 
-def signal_read(signal: Signal, *, action: str = Action.READ, **details: Any) -> Disclosure:
-    """A signal shown in full (selectors.signal_get_for_team): the fields holding a value."""
-    return _about(
-        grounds_of(signal),
+def signal_read(
+    signal: Signal, *, action: str = Action.READ, grounds: Grounds | None = None, **details: Any
+) -> Disclosure:
+    """A signal shown in full (selectors.signal_get_for_team, or returned by a change that
+    answers with the detail): the fields holding a value. `grounds` defaults to those the
+    read's `with_grounds` annotations give."""
+    return about(
+        grounds or grounds_of(signal),
         action=action,
         object_id=signal.pk,
         fields=filled_fields(signal, signal.notes.all()),
@@ -63,14 +71,12 @@ def signal_submitted(signal: Signal, *, created: bool) -> Disclosure:
         rule=Rule.SIGNALLER_WITH_CONSENT, subject_id=signal.subject_id, consent_id=signal.consent.pk
     )
     fields = filled_fields(signal) if created else []
-    return _about(
-        grounds, action=Action.CREATE, object_id=signal.pk, fields=fields, created=created
-    )
+    return about(grounds, action=Action.CREATE, object_id=signal.pk, fields=fields, created=created)
 
 
 def signal_forwarded(signal: Signal) -> Disclosure:
     """The reason is stored as a note; the receipt shows no personal field."""
-    return _about(
+    return about(
         signal.grounds,
         action=Action.UPDATE,
         object_id=signal.pk,
@@ -80,7 +86,7 @@ def signal_forwarded(signal: Signal) -> Disclosure:
 
 
 def note_added(note: SignalNote) -> Disclosure:
-    return _about(
+    return about(
         note.signal.grounds,
         action=Action.CREATE,
         object_type=NOTE,
@@ -93,7 +99,7 @@ def note_added(note: SignalNote) -> Disclosure:
 def consent_withdrawn(signal: Signal, *, reason: str) -> Disclosure:
     """Withdrawal blanks every personal field and note body; the reason is written."""
     fields = [*PERSONAL_FIELDS, NOTE_BODY, *([WITHDRAWAL_REASON] if reason else [])]
-    return _about(
+    return about(
         signal.grounds,
         action=Action.CONSENT_CHANGE,
         purpose=Purpose.DATA_SUBJECT_REQUEST,
@@ -106,7 +112,7 @@ def consent_withdrawn(signal: Signal, *, reason: str) -> Disclosure:
 def withdrawal_previewed(signal: Signal, *, recipients: int) -> Disclosure:
     """The page that asks to confirm a withdrawal: which kinds of data will be erased and who
     already received the contact details; no personal value is shown."""
-    return _about(
+    return about(
         signal.grounds,
         action=Action.READ,
         purpose=Purpose.DATA_SUBJECT_REQUEST,
@@ -117,21 +123,22 @@ def withdrawal_previewed(signal: Signal, *, recipients: int) -> Disclosure:
     )
 
 
-def break_glass_opened(access: BreakGlassAccess, *, expires_at: str) -> Disclosure:
+def break_glass_opened(access: BreakGlassAccess) -> Disclosure:
+    """The opening; `expires_at` in the local time zone as the API's answer writes it."""
     grounds = Grounds(
         rule=Rule.BREAK_GLASS,
         subject_id=access.signal.subject_id,
         consent_id=access.signal.consent.pk,
         break_glass_id=access.pk,
     )
-    return _about(
+    return about(
         grounds,
         action=Action.CREATE,
         object_type=BREAK_GLASS,
         object_id=access.pk,
         fields=[BREAK_GLASS_REASON],
         signal_id=access.signal_id,
-        expires_at=expires_at,
+        expires_at=timezone.localtime(access.expires_at).isoformat(),
     )
 
 

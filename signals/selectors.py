@@ -1,6 +1,11 @@
-"""Reads for signals. Every team read starts from Signal.objects.visible_to(user)."""
+"""Reads for signals. Every team read starts from Signal.objects.visible_to(user).
+
+A read that shows someone's personal data (or whose signals a list names) writes its access-log
+row itself, in its own transaction (audit.disclosure.access_logged, signals.disclosures;
+docs/adr/0041): the API and the workspace call the same function and so write the same row."""
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -10,9 +15,11 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from audit.disclosure import access_logged
 from backend.backlog import Backlog, backlog_of
 from backend.errors import DomainError
-from signals import deadlines, providers, workflow
+from signals import deadlines, disclosures, providers, workflow
+from signals.grounds import Rule
 from signals.models import (
     BreakGlassAccess,
     ConsentText,
@@ -111,31 +118,61 @@ def queue_list(*, user: User, filters: QueueFilter) -> QuerySet[Signal]:
     return queryset.annotate(**{f"{QUEUE_DEADLINE_PREFIX}{kind}": e for kind, e in extra.items()})
 
 
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue as shown, and the kinds of extra deadline its rows carry."""
+
+    rows: list[Signal]
+    deadline_kinds: list[str]
+
+
+def queue_page(
+    *,
+    user: User,
+    filters: QueueFilter,
+    paginate: Callable[[QuerySet[Signal]], Sequence[Signal] | None],
+) -> QueuePage:
+    """The page of the queue the caller shows: `paginate` cuts it from `queue_list` ordered by
+    `filters.order_by` (the API's cursor, the page's number). Logged as one list row naming
+    the subjects on that page (docs/adr/0014, 0041).
+
+    Side effects: one AccessLog row (list, team_queue)."""
+    with access_logged(actor=user) as log:
+        queryset = queue_list(user=user, filters=filters)
+        rows = list(paginate(queryset.order_by(*filters.order_by)) or [])
+        log.add(disclosures.signals_listed(rows, rule=Rule.TEAM_QUEUE))
+    return QueuePage(rows=rows, deadline_kinds=queue_deadline_kinds(queryset))
+
+
 def queue_deadline_kinds(queryset: QuerySet[Signal]) -> list[str]:
     """The kinds of extra deadline `queue_list` annotated (signals.providers.queue_deadlines)."""
     prefix = QUEUE_DEADLINE_PREFIX
     return [name[len(prefix) :] for name in queryset.query.annotations if name.startswith(prefix)]
 
 
+def with_detail(queryset: QuerySet[Signal]) -> QuerySet[Signal]:
+    """What the detail shows: the signal with its team, consent, history and notes."""
+    return queryset.select_related(
+        "team", "neighbourhood", "assigned_to", "consent__consent_text", "consent__withdrawal"
+    ).prefetch_related(
+        "reasons",
+        Prefetch("events", queryset=SignalEvent.objects.select_related("actor")),
+        Prefetch("notes", queryset=SignalNote.objects.select_related("author")),
+    )
+
+
 def signal_get_for_team(*, user: User, signal_id: Any) -> Signal:
     """One signal with its history and notes, readable by team, share or an active break-glass
     grant (signals.visibility.grounds_of names which); outside that it is 404, and a restricted
-    signal (AVG art. 18) is 423."""
-    signal = (
-        Signal.objects.visible_to(user)
-        .with_grounds(user)
-        .select_related(
-            "team", "neighbourhood", "assigned_to", "consent__consent_text", "consent__withdrawal"
-        )
-        .prefetch_related(
-            "reasons",
-            Prefetch("events", queryset=SignalEvent.objects.select_related("actor")),
-            Prefetch("notes", queryset=SignalNote.objects.select_related("author")),
-        )
-        .get(pk=signal_id)
-    )
-    if signal.restricted_at:
-        raise DomainError("processing_restricted")
+    signal (AVG art. 18) is 423.
+
+    Side effects: one AccessLog row (read; the fields holding a value; a break-glass read is
+    flagged), in this read's transaction: no row, no read."""
+    with access_logged(actor=user) as log:
+        signal = with_detail(Signal.objects.visible_to(user).with_grounds(user)).get(pk=signal_id)
+        if signal.restricted_at:
+            raise DomainError("processing_restricted")
+        log.add(disclosures.signal_read(signal))
     return signal
 
 
@@ -157,7 +194,17 @@ def my_signals(*, user: User, limit: int = 200) -> list[Signal]:
     resident was connected. Each carries `connected_to`: the initiative's name where the
     resident's consent covers it, asked of the `connected_names` provider at this read; None
     for a signal whose personal data was erased or whose processing is restricted
-    (docs/adr/0026)."""
+    (docs/adr/0026).
+
+    Side effects: one AccessLog row (list, signaller_own_signal): status only, but the status
+    of a known resident's follow-up."""
+    with access_logged(actor=user) as log:
+        rows = _my_signals(user, limit)
+        log.add(disclosures.signals_listed(rows, rule=Rule.SIGNALLER_OWN_SIGNAL))
+    return rows
+
+
+def _my_signals(user: User, limit: int) -> list[Signal]:
     closing = SignalEvent.objects.filter(
         signal=OuterRef("pk"), type=SignalEvent.Type.TRANSITIONED, to_status=Status.CLOSED
     ).order_by("-id")

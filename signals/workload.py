@@ -11,8 +11,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import TeamMembership, User
-from signals import workflow
+from audit.disclosure import access_logged
+from signals import disclosures, workflow
 from signals.access import coordinated_team_ids
+from signals.grounds import Rule
 from signals.models import Signal
 
 
@@ -60,7 +62,20 @@ class TeamWorkload:
 def team_workload(*, user: User, limit: int = 50) -> list[TeamWorkload]:
     """Per team the user coordinates: open signals per member, unassigned ones, and the
     overdue and escalated signals (at most `limit` each, soonest deadline first). The lists
-    show no personal field; the caller logs whose signals they name."""
+    show no personal field, but name whose signals they are.
+
+    Side effects: one AccessLog row (list, team_queue, `view` coordinator) naming the subjects
+    of the overdue and escalated signals (docs/adr/0041)."""
+    with access_logged(actor=user) as log:
+        teams = _team_workload(user, limit)
+        listed = {s.pk: s for t in teams for s in (*t.overdue, *t.escalated)}
+        log.add(
+            disclosures.signals_listed(listed.values(), rule=Rule.TEAM_QUEUE), view="coordinator"
+        )
+    return teams
+
+
+def _team_workload(user: User, limit: int) -> list[TeamWorkload]:
     now = timezone.now()
     teams = coordinated_team_ids(user=user)
     open_work = _team_work(user).filter(team_id__in=teams, status__in=workflow.OPEN_FOR_TEAM)

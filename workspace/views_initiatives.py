@@ -1,5 +1,6 @@
 """Suggestions and referrals of one signal (the initiatives catalogue, ADR 26): the same
-selectors, services and disclosures as the API's /suggestions, /referrals and /referral-steps."""
+selectors and services as the API's /suggestions, /referrals and /referral-steps, which write
+the same access-log rows (docs/adr/0041)."""
 
 from datetime import date
 from typing import Any
@@ -16,10 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import WORK_TEAM_QUEUE
-from audit.models import Action
 from backend.errors import DomainError
-from initiatives import disclosures, referral_flow, selectors, services
-from initiatives import signal_bridge as bridge
+from initiatives import referral_flow, selectors, services
 from initiatives.models import ReferralStep
 from workspace.pages import action_refused, page
 
@@ -46,25 +45,22 @@ def _page_url(signal_id: Any) -> str:
 def initiatives_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     """The initiatives that fit the signal, best first with why, and its referrals with the
     steps that may follow. Logged as the API's two reads."""
-    with bridge.logged(request) as log:
-        signal, ranked, by_id = selectors.suggestions_for(actor=request.user, signal_id=signal_id)
-        log.add(disclosures.suggestions_read(signal, [item.offer.id for item in ranked]))
-        _signal, referrals = selectors.referrals_for(actor=request.user, signal_id=signal_id)
-        log.add(disclosures.referrals_listed(signal, len(referrals)))
-        active = next((r for r in referrals if r.ended_at is None), None)
-        context = {
-            "signal": signal,
-            "suggestions": [(by_id[item.offer.id], item) for item in ranked],
-            "referrals": referrals,
-            "active": active,
-            "gate": services.gate_for(signal, active.initiative) if active else None,
-            "next_steps": [
-                (step, ReferralStep(step).label, step in referral_flow.NEEDS_REASON)
-                for step in (referral_flow.allowed_after(active.step) if active else [])
-            ],
-            "today": timezone.localdate(),
-        }
-        return render(request, "workspace/initiatives.html", context)
+    signal, ranked, by_id = selectors.suggestions_for(actor=request.user, signal_id=signal_id)
+    _signal, referrals = selectors.referrals_for(actor=request.user, signal_id=signal_id)
+    active = next((r for r in referrals if r.ended_at is None), None)
+    context = {
+        "signal": signal,
+        "suggestions": [(by_id[item.offer.id], item) for item in ranked],
+        "referrals": referrals,
+        "active": active,
+        "gate": services.gate_for(signal, active.initiative) if active else None,
+        "next_steps": [
+            (step, ReferralStep(step).label, step in referral_flow.NEEDS_REASON)
+            for step in (referral_flow.allowed_after(active.step) if active else [])
+        ],
+        "today": timezone.localdate(),
+    }
+    return render(request, "workspace/initiatives.html", context)
 
 
 @require_POST
@@ -77,15 +73,13 @@ def propose_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
         return HttpResponseRedirect(back)
     note = form.cleaned_data["note"]
     try:
-        with bridge.logged(request) as log:
-            result = services.referral_propose(
-                actor=request.user,
-                signal_id=signal_id,
-                initiative_id=form.cleaned_data["initiative"],
-                follow_up_on=form.cleaned_data["follow_up_on"],
-                note=note,
-            )
-            log.add(disclosures.referral_step_taken(result, Action.CREATE, note=note))
+        services.referral_propose(
+            actor=request.user,
+            signal_id=signal_id,
+            initiative_id=form.cleaned_data["initiative"],
+            follow_up_on=form.cleaned_data["follow_up_on"],
+            note=note,
+        )
     except DomainError as exc:
         return action_refused(request, exc, back)
     messages.success(request, _("The initiative is proposed."))
@@ -103,18 +97,14 @@ def step_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     data: dict[str, Any] = form.cleaned_data
     follow_up: date | None = data["follow_up_on"]
     try:
-        with bridge.logged(request) as log:
-            result = services.referral_step(
-                actor=request.user,
-                signal_id=signal_id,
-                step=data["step"],
-                follow_up_on=follow_up,
-                reason=data["reason"],
-                share_contact=data["share_contact"],
-            )
-            log.add(disclosures.referral_step_taken(result, Action.UPDATE, note=data["reason"]))
-            if result.handover is not None:
-                log.add(disclosures.contact_handed_over(result))
+        services.referral_step(
+            actor=request.user,
+            signal_id=signal_id,
+            step=data["step"],
+            follow_up_on=follow_up,
+            reason=data["reason"],
+            share_contact=data["share_contact"],
+        )
     except DomainError as exc:
         return action_refused(request, exc, back)
     messages.success(request, _("The step is recorded."))

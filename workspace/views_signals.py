@@ -1,7 +1,7 @@
 """The queue and the work on one signal. Thin views: each calls the selector or service the API
-calls, and reports the same disclosures to the same access-log helper (audit.disclosure,
-signals.disclosures; NEN 7513); who may do what is the services' business (signals.access).
-Refusals are shown in the page's language (workspace.pages)."""
+calls, which writes the same access-log row (NEN 7513, docs/adr/0041); who may do what is the
+services' business (signals.access). Refusals are shown in the page's language
+(workspace.pages)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -19,12 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import selectors as account_selectors
 from accounts.roles import HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, WORK_TEAM_QUEUE
-from audit.disclosure import access_logged
-from audit.models import Action
 from backend.errors import DomainError
 from initiatives import selectors as initiative_selectors
-from signals import disclosures, selectors, services, workflow, workload
-from signals.access import BREAK_GLASS, is_coordinator, signal_for_withdrawal_read
+from signals import selectors, services, workflow, workload
+from signals.access import BREAK_GLASS, is_coordinator
 from signals.grounds import Rule
 from signals.models import Outcome, Signal, Status
 from signals.visibility import grounds_of
@@ -48,19 +46,22 @@ def _page_link(request: HttpRequest, number: int) -> str:
 def queue_view(request: HttpRequest) -> HttpResponse:
     """The team's queue with the API's filters (parsed by the page's form into the selector's
     QueueFilter), deadline or newest first, counts per status and overdue; signals not yet
-    opened are marked new. Logged as the API's queue list."""
+    opened are marked new. The selector logs the page as the API's queue list."""
     neighbourhoods = list(account_selectors.neighbourhood_names())
     form = forms.QueueFilterForm(request.GET, neighbourhoods=neighbourhoods)
     rows: list[Signal] = []
-    listed = None
+    listed: Any = None
+
+    def paginate(queryset: Any) -> Any:
+        nonlocal listed
+        listed = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        return listed.object_list
+
     if form.is_valid():
-        filters = form.to_filter()
-        with access_logged(actor=request.user) as log:
-            queryset = selectors.queue_list(user=request.user, filters=filters)
-            paginator = Paginator(queryset.order_by(*filters.order_by), QUEUE_PAGE_SIZE)
-            listed = paginator.get_page(request.GET.get("page"))
-            rows = list(listed.object_list)
-            log.add(disclosures.signals_listed(rows, rule=Rule.TEAM_QUEUE))
+        page_rows = selectors.queue_page(
+            user=request.user, filters=form.to_filter(), paginate=paginate
+        )
+        rows = page_rows.rows
     else:
         messages.error(request, _("The filters are invalid."))
     seen = workspace_selectors.seen_signal_ids(user=request.user, signal_ids=[r.pk for r in rows])
@@ -104,41 +105,31 @@ def _transition_choices(signal: Signal) -> list[dict[str, Any]]:
 @page(WORK_TEAM_QUEUE)
 def signal_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     """The facts, the events as a timeline, notes and corrections, and what the user may do
-    now. Logged as the API's detail read (the fields holding a value)."""
+    now. The selector logs it as the API's detail read (the fields holding a value)."""
     user = request.user
-    with access_logged(actor=user) as log:
-        signal = selectors.signal_get_for_team(user=user, signal_id=signal_id)
-        log.add(disclosures.signal_read(signal))
-        team_work = grounds_of(signal).rule != Rule.BREAK_GLASS
-        coordinator = team_work and is_coordinator(user, signal)
-        context = {
-            "signal": signal,
-            "team_work": team_work,
-            "coordinator": coordinator,
-            "open": signal.status in workflow.OPEN_FOR_TEAM,
-            "forwardable": coordinator and signal.status in workflow.FORWARDABLE,
-            "transitions": _transition_choices(signal) if team_work else [],
-            "outcomes": Outcome.choices,
-            "members": (
-                list(account_selectors.team_members(user=user, team_id=signal.team_id))
-                if coordinator
-                else []
-            ),
-            "teams": [t for t in account_selectors.teams_active() if t.pk != signal.team_id],
-            "corrected": {note.corrects_id for note in signal.notes.all() if note.corrects_id},
-            "now": timezone.now(),
-        }
-        response = render(request, "workspace/signal.html", context)
+    signal = selectors.signal_get_for_team(user=user, signal_id=signal_id)
+    team_work = grounds_of(signal).rule != Rule.BREAK_GLASS
+    coordinator = team_work and is_coordinator(user, signal)
+    context = {
+        "signal": signal,
+        "team_work": team_work,
+        "coordinator": coordinator,
+        "open": signal.status in workflow.OPEN_FOR_TEAM,
+        "forwardable": coordinator and signal.status in workflow.FORWARDABLE,
+        "transitions": _transition_choices(signal) if team_work else [],
+        "outcomes": Outcome.choices,
+        "members": (
+            list(account_selectors.team_members(user=user, team_id=signal.team_id))
+            if coordinator
+            else []
+        ),
+        "teams": [t for t in account_selectors.teams_active() if t.pk != signal.team_id],
+        "corrected": {note.corrects_id for note in signal.notes.all() if note.corrects_id},
+        "now": timezone.now(),
+    }
+    response = render(request, "workspace/signal.html", context)
     workspace_services.signal_seen_mark(user=user, signal_id=signal.pk)
     return response
-
-
-def _changed(request: HttpRequest, signal: Signal, **details: Any) -> Any:
-    """What a change made on the signal page discloses: the API's answer to the same change is
-    the signal in full, read again, and so is the page the browser is sent back to; logged the
-    same way (an update of the fields holding a value)."""
-    read = selectors.signal_get_for_team(user=request.user, signal_id=signal.pk)
-    return disclosures.signal_read(read, action=Action.UPDATE, **details)
 
 
 def _signal_action(
@@ -151,16 +142,15 @@ def _signal_action(
     done: str | Callable[[dict[str, Any]], str],
     then: str | None = None,
 ) -> HttpResponse:
-    """One form posted on a signal: validated, then the service and what it disclosed in one
-    logged block (`act` returns the disclosure); a refusal shows the service's own message."""
+    """One form posted on a signal: validated, then `act` calls the service (which writes its
+    access-log row); a refusal shows the service's own message."""
     back = _signal_url(signal_id)
     if not form.is_valid():
         messages.error(request, invalid)
         return HttpResponseRedirect(back)
     data = form.cleaned_data
     try:
-        with access_logged(actor=request.user) as log:
-            log.add(act(data))
+        act(data)
     except DomainError as exc:
         return action_refused(request, exc, back)
     messages.success(request, done(data) if callable(done) else done)
@@ -171,7 +161,7 @@ def _signal_action(
 @page(WORK_TEAM_QUEUE)
 def transition_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     def act(data: dict[str, Any]) -> Any:
-        signal = services.signal_transition(
+        return services.signal_transition(
             signal_id=signal_id,
             actor=request.user,
             to_status=data["to"],
@@ -179,7 +169,6 @@ def transition_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
             note=data["note"],
             outcome=data["outcome"],
         )
-        return _changed(request, signal, operation="transition", to=data["to"])
 
     return _signal_action(
         request,
@@ -197,13 +186,12 @@ def assign_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     """Claim (no member chosen) or, for a coordinator, assign to a member of the team."""
 
     def act(data: dict[str, Any]) -> Any:
-        signal = services.signal_assign(
+        return services.signal_assign(
             signal_id=signal_id,
             actor=request.user,
             assignee_id=data["assignee"],
             expected_version=data["version"],
         )
-        return _changed(request, signal, operation="assign")
 
     return _signal_action(
         request,
@@ -221,14 +209,13 @@ def forward_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     """Coordinator: send the signal to another team; it leaves this queue."""
 
     def act(data: dict[str, Any]) -> Any:
-        signal = services.signal_forward(
+        return services.signal_forward(
             signal_id=signal_id,
             actor=request.user,
             team_id=data["team"],
             expected_version=data["version"],
             reason=data["reason"],
         )
-        return disclosures.signal_forwarded(signal)
 
     return _signal_action(
         request,
@@ -247,13 +234,12 @@ def note_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     """A note, or a correction of one (a new note that refers to it)."""
 
     def act(data: dict[str, Any]) -> Any:
-        note = services.signal_note_add(
+        return services.signal_note_add(
             signal_id=signal_id,
             actor=request.user,
             body=data["body"],
             corrects_id=data["corrects"],
         )
-        return disclosures.note_added(note)
 
     return _signal_action(
         request,
@@ -268,17 +254,16 @@ def note_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
 def _withdraw_page(request: HttpRequest, signal_id: UUID, form: Any, *, status: int) -> Any:
     """The confirmation asked before a withdrawal: what will be erased, that it cannot be
     undone, who already received the contact details (AVG art. 19), and the reason field."""
-    with access_logged(actor=request.user) as log:
-        signal = signal_for_withdrawal_read(actor=request.user, signal_id=signal_id)
-        recipients = initiative_selectors.data_recipients(signal_ids=[signal.pk])
-        log.add(disclosures.withdrawal_previewed(signal, recipients=len(recipients)))
-        context = {
-            "signal": signal,
-            "form": form,
-            "recipients": recipients,
-            "back": _signal_url(signal.pk) if request.user.has_perm(WORK_TEAM_QUEUE) else "",
-        }
-        return render(request, "workspace/withdraw.html", context, status=status)
+    signal, recipients = initiative_selectors.withdrawal_preview(
+        actor=request.user, signal_id=signal_id
+    )
+    context = {
+        "signal": signal,
+        "form": form,
+        "recipients": recipients,
+        "back": _signal_url(signal.pk) if request.user.has_perm(WORK_TEAM_QUEUE) else "",
+    }
+    return render(request, "workspace/withdraw.html", context, status=status)
 
 
 def _recipients_text(recipients: list[Any]) -> str:
@@ -299,16 +284,11 @@ def withdraw_view(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     if not form.is_valid():
         return _withdraw_page(request, signal_id, form, status=400)
     reason = form.cleaned_data["reason"]
-    recipients: list[Any] = []
     try:
-        with access_logged(actor=request.user) as log:
-            signal = services.consent_withdraw(
-                signal_id=signal_id, actor=request.user, reason=reason
-            )
-            recipients = initiative_selectors.data_recipients(signal_ids=[signal.pk])
-            log.add(disclosures.consent_withdrawn(signal, reason=reason))
+        signal = services.consent_withdraw(signal_id=signal_id, actor=request.user, reason=reason)
     except DomainError as exc:
         return action_refused(request, exc, _signal_url(signal_id))
+    recipients = initiative_selectors.data_recipients(signal_ids=[signal.pk])
     done = _("Consent is withdrawn; the personal data is erased.")
     if recipients:
         done += " " + _(
@@ -328,12 +308,9 @@ def break_glass_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with access_logged(actor=request.user) as log:
-                access = services.signal_break_glass_open(
-                    signal_id=data["signal"], actor=request.user, reason=data["reason"]
-                )
-                expires_at = access.expires_at.isoformat()
-                log.add(disclosures.break_glass_opened(access, expires_at=expires_at))
+            access = services.signal_break_glass_open(
+                signal_id=data["signal"], actor=request.user, reason=data["reason"]
+            )
         except DomainError as exc:
             if exc.status in (403, 423):
                 raise

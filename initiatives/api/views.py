@@ -1,5 +1,5 @@
-"""Thin views of the catalogue, suggestions and referrals. Reads and writes of a signal run
-inside `bridge.logged(...)`: the work and its access-log rows share one transaction."""
+"""Thin views of the catalogue, suggestions and referrals. The selectors and services they call
+write the access-log rows of a signal's reads and writes themselves (docs/adr/0041)."""
 
 import hashlib
 import json
@@ -14,11 +14,9 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_any_capability, has_capability
 from accounts.roles import SUBMIT_SIGNAL, WORK_TEAM_QUEUE
-from audit.models import Action
 from backend.pagination import CursorPage
 from backend.schema import error_responses
-from initiatives import disclosures, selectors, services
-from initiatives import signal_bridge as bridge
+from initiatives import selectors, services
 from initiatives.api import examples
 from initiatives.api import serializers as s
 from initiatives.api.filters import InitiativeFilterInput
@@ -97,23 +95,18 @@ class SuggestionsApi(APIView):
 
     @extend_schema(responses={200: s.SuggestionsOutput}, examples=[examples.SUGGESTIONS])
     def get(self, request: Request, signal_id: Any) -> Response:
-        with bridge.logged(request) as log:
-            signal, ranked, by_id = selectors.suggestions_for(
-                actor=request.user, signal_id=signal_id
-            )
-            results = [
-                {
-                    "initiative": by_id[item.offer.id],
-                    "score": item.score,
-                    "matched": list(item.matched),
-                    "unmatched": list(item.unmatched),
-                    "matched_reasons": list(item.matched_reasons),
-                }
-                for item in ranked
-            ]
-            body = s.SuggestionsOutput({"signal_id": signal.pk, "results": results}).data
-            log.add(disclosures.suggestions_read(signal, [item.offer.id for item in ranked]))
-        return Response(body)
+        signal, ranked, by_id = selectors.suggestions_for(actor=request.user, signal_id=signal_id)
+        results = [
+            {
+                "initiative": by_id[item.offer.id],
+                "score": item.score,
+                "matched": list(item.matched),
+                "unmatched": list(item.unmatched),
+                "matched_reasons": list(item.matched_reasons),
+            }
+            for item in ranked
+        ]
+        return Response(s.SuggestionsOutput({"signal_id": signal.pk, "results": results}).data)
 
 
 def _referral_body(result: services.StepResult, output: type = s.ReferralStepOutput) -> dict:
@@ -132,13 +125,10 @@ class ReferralListApi(APIView):
 
     @extend_schema(responses={200: s.ReferralOutput(many=True)})
     def get(self, request: Request, signal_id: Any) -> Response:
-        with bridge.logged(request) as log:
-            signal, referrals = selectors.referrals_for(actor=request.user, signal_id=signal_id)
-            gates = {r.pk: services.gate_for(signal, r.initiative) for r in referrals}
-            context = {"today": timezone.localdate(), "gates": gates}
-            body = s.ReferralOutput(referrals, many=True, context=context).data
-            log.add(disclosures.referrals_listed(signal, len(referrals)))
-        return Response(body)
+        signal, referrals = selectors.referrals_for(actor=request.user, signal_id=signal_id)
+        gates = {r.pk: services.gate_for(signal, r.initiative) for r in referrals}
+        context = {"today": timezone.localdate(), "gates": gates}
+        return Response(s.ReferralOutput(referrals, many=True, context=context).data)
 
     @extend_schema(
         request=s.ReferralProposeInput,
@@ -148,21 +138,14 @@ class ReferralListApi(APIView):
     def post(self, request: Request, signal_id: Any) -> Response:
         data = s.ReferralProposeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with bridge.logged(request) as log:
-            result = services.referral_propose(
-                actor=request.user,
-                signal_id=signal_id,
-                initiative_id=data.validated_data["initiative"],
-                follow_up_on=data.validated_data.get("follow_up_on"),
-                note=data.validated_data.get("note", ""),
-            )
-            body = _referral_body(result)
-            log.add(
-                disclosures.referral_step_taken(
-                    result, Action.CREATE, note=data.validated_data.get("note", "")
-                )
-            )
-        return Response(body, status=status.HTTP_201_CREATED)
+        result = services.referral_propose(
+            actor=request.user,
+            signal_id=signal_id,
+            initiative_id=data.validated_data["initiative"],
+            follow_up_on=data.validated_data.get("follow_up_on"),
+            note=data.validated_data.get("note", ""),
+        )
+        return Response(_referral_body(result), status=status.HTTP_201_CREATED)
 
 
 class ReferralStepApi(APIView):
@@ -178,18 +161,12 @@ class ReferralStepApi(APIView):
     def post(self, request: Request, signal_id: Any) -> Response:
         data = s.ReferralStepInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with bridge.logged(request) as log:
-            result = services.referral_step(
-                actor=request.user,
-                signal_id=signal_id,
-                step=data.validated_data["step"],
-                follow_up_on=data.validated_data.get("follow_up_on"),
-                reason=data.validated_data.get("reason", ""),
-                share_contact=data.validated_data["share_contact"],
-            )
-            body = _referral_body(result)
-            reason = data.validated_data.get("reason", "")
-            log.add(disclosures.referral_step_taken(result, Action.UPDATE, note=reason))
-            if result.handover is not None:
-                log.add(disclosures.contact_handed_over(result))
-        return Response(body)
+        result = services.referral_step(
+            actor=request.user,
+            signal_id=signal_id,
+            step=data.validated_data["step"],
+            follow_up_on=data.validated_data.get("follow_up_on"),
+            reason=data.validated_data.get("reason", ""),
+            share_contact=data.validated_data["share_contact"],
+        )
+        return Response(_referral_body(result))

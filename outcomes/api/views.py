@@ -1,5 +1,6 @@
-"""Thin views: the instrument, and a signal's measurements (docs/adr/0030). Reads and writes of
-answers run inside access_logged (audit/disclosure.py); who may do what is the services'."""
+"""Thin views: the instrument, and a signal's measurements (docs/adr/0030). The selector and
+service that read and write answers write their access-log rows (docs/adr/0041); who may do
+what is the services'."""
 
 from typing import Any
 
@@ -11,8 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_any_capability, has_capability
 from accounts.roles import VIEW_STATISTICS, WORK_TEAM_QUEUE
-from audit.disclosure import access_logged
-from outcomes import disclosures, selectors, services
+from outcomes import selectors, services
 from outcomes.api import serializers as s
 from outcomes.instruments import instruments_active
 
@@ -36,23 +36,14 @@ class SignalMeasurementsApi(APIView):
 
     @extend_schema(responses={200: s.MeasurementOutput(many=True)})
     def get(self, request: Request, signal_id: Any) -> Response:
-        with access_logged(actor=request.user, required=False) as log:
-            found = selectors.measurements_for_signal(user=request.user, signal_id=signal_id)
-            body = s.MeasurementOutput(found.rows, many=True).data
-            if found.rows:
-                log.add(
-                    disclosures.measurements_read(found.grounds, str(found.signal_id), found.rows)
-                )
-        return Response(body)
+        found = selectors.measurements_for_signal(user=request.user, signal_id=signal_id)
+        return Response(s.MeasurementOutput(found.rows, many=True).data)
 
     @extend_schema(request=s.MeasurementCreateInput, responses={201: s.MeasurementOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
         data = s.MeasurementCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with access_logged(actor=request.user) as log:
-            measurement = services.measurement_record(
-                actor=request.user, signal_id=signal_id, measure=data.to_input()
-            )
-            body = s.MeasurementOutput(measurement).data
-            log.add(disclosures.measurement_recorded(measurement))
-        return Response(body, status=status.HTTP_201_CREATED)
+        measurement = services.measurement_record(
+            actor=request.user, signal_id=signal_id, measure=data.to_input()
+        )
+        return Response(s.MeasurementOutput(measurement).data, status=status.HTTP_201_CREATED)

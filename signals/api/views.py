@@ -1,9 +1,9 @@
 """Thin views: validate input, call one service or selector, serialize the output.
 
-Every view that touches a resident's data runs inside `access_logged(...)`: the work, the
-response body and its access log rows share one transaction; what each discloses is said by
-signals.disclosures (audit/disclosure.py, ADR 0014, 0022). Who may do what is the services'
-business (signals.access): the views check capabilities only to answer early."""
+The selector or service a view calls writes the access-log row of what it disclosed or changed,
+in its own transaction (docs/adr/0014, 0041): no view assembles one. Who
+may do what is the services' business (signals.access): the views check capabilities only to
+answer early."""
 
 from typing import Any
 
@@ -16,17 +16,14 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_any_capability, has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS, SUBMIT_SIGNAL, WORK_TEAM_QUEUE
-from audit.disclosure import AccessLogEntries, access_logged
-from audit.models import Action
 from backend.pagination import CursorPage
 from backend.schema import error_responses
 from backend.throttling import ScopedThrottle
-from signals import disclosures, selectors, services, workflow
+from signals import selectors, services, workflow
 from signals.access import BREAK_GLASS
 from signals.api import serializers as s
 from signals.api.examples import DEMO_SIGNAL_EXAMPLE
 from signals.api.filters import QueueFilterInput
-from signals.grounds import Rule
 
 CanSubmit = has_capability(SUBMIT_SIGNAL)
 CanWorkQueue = has_capability(WORK_TEAM_QUEUE)
@@ -46,12 +43,8 @@ def _output_context() -> dict[str, Any]:
     return {"now": timezone.now(), "open_statuses": workflow.OPEN_FOR_TEAM}
 
 
-def _detail(request: Request, signal_id: Any, log: AccessLogEntries, **details: Any) -> dict:
-    """Reads the signal, builds the detail body and reports what it disclosed."""
-    signal = selectors.signal_get_for_team(user=request.user, signal_id=signal_id)
-    data = s.SignalDetailOutput(signal, context=_output_context()).data
-    log.add(disclosures.signal_read(signal, **details))
-    return data
+def _detail(signal: Any) -> dict:
+    return s.SignalDetailOutput(signal, context=_output_context()).data
 
 
 def _parsed(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -81,10 +74,8 @@ class SignalCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = s.SignalCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with access_logged(actor=request.user) as log:
-            result = services.signal_create(actor=request.user, intake=data.to_input())
-            body = s.SignalReceiptOutput(result.signal).data
-            log.add(disclosures.signal_submitted(result.signal, created=result.created))
+        result = services.signal_create(actor=request.user, intake=data.to_input())
+        body = s.SignalReceiptOutput(result.signal).data
         return Response(
             body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
@@ -97,9 +88,8 @@ class SignalDetailApi(APIView):
 
     @extend_schema(responses={200: s.SignalDetailOutput})
     def get(self, request: Request, signal_id: Any) -> Response:
-        with access_logged(actor=request.user) as log:
-            data = _detail(request, signal_id, log)
-        return Response(data)
+        signal = selectors.signal_get_for_team(user=request.user, signal_id=signal_id)
+        return Response(_detail(signal))
 
 
 class SignalTransitionApi(APIView):
@@ -110,19 +100,15 @@ class SignalTransitionApi(APIView):
     @extend_schema(request=s.TransitionInput, responses={200: s.SignalDetailOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
         data = _parsed(s.TransitionInput, request)
-        with access_logged(actor=request.user) as log:
-            services.signal_transition(
-                signal_id=signal_id,
-                actor=request.user,
-                to_status=data["to"],
-                expected_version=data["version"],
-                note=data.get("note", ""),
-                outcome=data.get("outcome", ""),
-            )
-            body = _detail(
-                request, signal_id, log, action=Action.UPDATE, operation="transition", to=data["to"]
-            )
-        return Response(body)
+        signal = services.signal_transition(
+            signal_id=signal_id,
+            actor=request.user,
+            to_status=data["to"],
+            expected_version=data["version"],
+            note=data.get("note", ""),
+            outcome=data.get("outcome", ""),
+        )
+        return Response(_detail(signal))
 
 
 class SignalAssignApi(APIView):
@@ -133,15 +119,13 @@ class SignalAssignApi(APIView):
     @extend_schema(request=s.AssignInput, responses={200: s.SignalDetailOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
         data = _parsed(s.AssignInput, request)
-        with access_logged(actor=request.user) as log:
-            services.signal_assign(
-                signal_id=signal_id,
-                actor=request.user,
-                assignee_id=data.get("assignee"),
-                expected_version=data["version"],
-            )
-            body = _detail(request, signal_id, log, action=Action.UPDATE, operation="assign")
-        return Response(body)
+        signal = services.signal_assign(
+            signal_id=signal_id,
+            actor=request.user,
+            assignee_id=data.get("assignee"),
+            expected_version=data["version"],
+        )
+        return Response(_detail(signal))
 
 
 class SignalForwardApi(APIView):
@@ -152,16 +136,14 @@ class SignalForwardApi(APIView):
     @extend_schema(request=s.ForwardInput, responses={202: s.SignalReceiptOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
         data = _parsed(s.ForwardInput, request)
-        with access_logged(actor=request.user) as log:
-            signal = services.signal_forward(
-                signal_id=signal_id,
-                actor=request.user,
-                team_id=data["team"],
-                expected_version=data["version"],
-                reason=data["reason"],
-            )
-            body = s.SignalReceiptOutput(signal).data
-            log.add(disclosures.signal_forwarded(signal))
+        signal = services.signal_forward(
+            signal_id=signal_id,
+            actor=request.user,
+            team_id=data["team"],
+            expected_version=data["version"],
+            reason=data["reason"],
+        )
+        body = s.SignalReceiptOutput(signal).data
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
@@ -173,15 +155,13 @@ class SignalNoteApi(APIView):
     @extend_schema(request=s.NoteInput, responses={201: s.NoteOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
         data = _parsed(s.NoteInput, request)
-        with access_logged(actor=request.user) as log:
-            note = services.signal_note_add(
-                signal_id=signal_id,
-                actor=request.user,
-                body=data["body"],
-                corrects_id=data.get("corrects"),
-            )
-            body = s.NoteOutput(note).data
-            log.add(disclosures.note_added(note))
+        note = services.signal_note_add(
+            signal_id=signal_id,
+            actor=request.user,
+            body=data["body"],
+            corrects_id=data.get("corrects"),
+        )
+        body = s.NoteOutput(note).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -194,13 +174,8 @@ class ConsentWithdrawApi(APIView):
     @extend_schema(request=s.WithdrawInput, responses={200: s.MySignalOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
         reason = _parsed(s.WithdrawInput, request).get("reason", "")
-        with access_logged(actor=request.user) as log:
-            signal = services.consent_withdraw(
-                signal_id=signal_id, actor=request.user, reason=reason
-            )
-            body = s.MySignalOutput(signal).data
-            log.add(disclosures.consent_withdrawn(signal, reason=reason))
-        return Response(body)
+        signal = services.consent_withdraw(signal_id=signal_id, actor=request.user, reason=reason)
+        return Response(s.MySignalOutput(signal).data)
 
 
 class SignalBreakGlassApi(APIView):
@@ -215,12 +190,10 @@ class SignalBreakGlassApi(APIView):
     @extend_schema(request=s.BreakGlassInput, responses={201: s.BreakGlassOutput})
     def post(self, request: Request, signal_id: Any) -> Response:
         data = _parsed(s.BreakGlassInput, request)
-        with access_logged(actor=request.user) as log:
-            access = services.signal_break_glass_open(
-                signal_id=signal_id, actor=request.user, reason=data["reason"]
-            )
-            body = s.BreakGlassOutput(access).data
-            log.add(disclosures.break_glass_opened(access, expires_at=body["expires_at"]))
+        access = services.signal_break_glass_open(
+            signal_id=signal_id, actor=request.user, reason=data["reason"]
+        )
+        body = s.BreakGlassOutput(access).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -255,15 +228,13 @@ class QueueApi(APIView):
         filters = query.to_filter()
         paginator = self.pagination_class()
         paginator.ordering = filters.order_by
-        with access_logged(actor=request.user) as log:
-            queryset = selectors.queue_list(user=request.user, filters=filters)
-            page = paginator.paginate_queryset(queryset, request, view=self)
-            context = {
-                **_output_context(),
-                "deadline_kinds": selectors.queue_deadline_kinds(queryset),
-            }
-            data = s.QueueItemOutput(page, many=True, context=context).data
-            log.add(disclosures.signals_listed(page, rule=Rule.TEAM_QUEUE))
+        page = selectors.queue_page(
+            user=request.user,
+            filters=filters,
+            paginate=lambda queryset: paginator.paginate_queryset(queryset, request, view=self),
+        )
+        context = {**_output_context(), "deadline_kinds": page.deadline_kinds}
+        data = s.QueueItemOutput(page.rows, many=True, context=context).data
         return paginator.get_paginated_response(data)
 
 
@@ -274,12 +245,8 @@ class MySignalsApi(APIView):
 
     @extend_schema(responses={200: s.MySignalOutput(many=True)})
     def get(self, request: Request) -> Response:
-        # Status only, but the status of a known resident's follow-up: logged as a list.
-        with access_logged(actor=request.user) as log:
-            rows = selectors.my_signals(user=request.user)
-            data = s.MySignalOutput(rows, many=True).data
-            log.add(disclosures.signals_listed(rows, rule=Rule.SIGNALLER_OWN_SIGNAL))
-        return Response(data)
+        rows = selectors.my_signals(user=request.user)
+        return Response(s.MySignalOutput(rows, many=True).data)
 
 
 class ConsentTextListApi(APIView):

@@ -6,11 +6,12 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.actors import Actor
+from audit.disclosure import access_logged
 from backend.errors import DomainError
+from signals import disclosures
 from signals.access import signal_for_break_glass
 from signals.models import BreakGlassAccess, SignalUserObjectPermission
 
@@ -19,16 +20,16 @@ def signal_break_glass_open(
     *, signal_id: UUID | str, actor: Actor, reason: str
 ) -> BreakGlassAccess:
     """Opens one signal outside the actor's teams for reading, for BREAK_GLASS_HOURS, on a typed
-    reason. The caller writes the access log row in the same transaction. Opening again records
-    a new reason and extends the grant.
+    reason. Opening again records a new reason and extends the grant.
 
     Raises permission_denied (403) without the `signals.break_glass_signal` capability,
     Signal.DoesNotExist (404) for a missing or ineligible signal, and break_glass_not_needed
     when the actor can already open it as team work (signals.access.signal_for_break_glass).
 
     Side effects: a BreakGlassAccess row; a view_signal SignalUserObjectPermission (django-
-    guardian) with `expires_at`, created or extended."""
-    with transaction.atomic():
+    guardian) with `expires_at`, created or extended; one AccessLog row (create, rule
+    break_glass, the reason's field name), in this transaction (docs/adr/0041)."""
+    with access_logged(actor=actor) as log:
         signal = signal_for_break_glass(actor=actor, signal_id=signal_id)
         reason = reason.strip()
         if not reason:
@@ -50,6 +51,7 @@ def signal_break_glass_open(
         if not created and grant.expires_at is not None and grant.expires_at < expires_at:
             grant.expires_at = expires_at
             grant.save(update_fields=["expires_at"])
+        log.add(disclosures.break_glass_opened(access))
     return access
 
 

@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.actors import Actor
+from audit.disclosure import access_logged
 from backend.errors import DomainError
-from signals import workflow
+from signals import disclosures, workflow
 from signals.access import signal_for_rights_action, signal_for_withdrawal
 from signals.models import (
     Consent,
@@ -39,8 +40,10 @@ def consent_withdraw(*, signal_id: UUID | str, actor: Actor, reason: str = "") -
     Anyone but the signaller gives a reason (400 reason_required, nothing written).
 
     Side effects: ConsentWithdrawal; status `withdrawn`; `consent_withdrawn` event (notifies the
-    team); personal fields and note bodies blanked; `personal_data_erased` event."""
-    with transaction.atomic():
+    team); personal fields and note bodies blanked; `personal_data_erased` event; one AccessLog
+    row (consent_change, purpose data_subject_request: every personal field and note body
+    erased, the reason written), in this transaction (docs/adr/0041)."""
+    with access_logged(actor=actor) as log:
         signal = signal_for_withdrawal(actor=actor, signal_id=signal_id)
         consent = Consent.objects.select_for_update().get(signal=signal)
         if signal.status == Status.WITHDRAWN:
@@ -65,6 +68,7 @@ def consent_withdraw(*, signal_id: UUID | str, actor: Actor, reason: str = "") -
             data={"consent_id": str(consent.pk)},
         )
         _erase_personal_data(signal, actor=actor, reason="consent_withdrawn")
+        log.add(disclosures.consent_withdrawn(signal, reason=reason))
     return signal
 
 

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from accounts.actors import Actor, require_capability
 from accounts.roles import SUBMIT_SIGNAL
+from audit.disclosure import access_logged
 from backend.errors import DomainError, invalid_field
-from signals import providers
+from signals import disclosures, providers
 from signals.consent_scope import ANY, TEAM_RECIPIENT, initiative_recipient, undeclared
 from signals.models import (
     Consent,
@@ -177,11 +178,19 @@ def signal_create(*, actor: Actor, intake: IntakeInput) -> IntakeResult:
     and so is an initiative id the catalogue does not hold (initiatives, through
     providers.consent_recipients_check): nothing is written.
 
-    Side effects: Signal, Consent and a `created` event in one transaction; on commit the routing
-    task is enqueued (if the broker is down the sweeper routes it later)."""
+    Side effects: Signal, Consent and a `created` event in one transaction with one AccessLog
+    row (create: the fields given; a repeat writes the row with none, docs/adr/0041); on
+    commit the routing task is enqueued (if the broker is down the sweeper routes it later)."""
     user = require_capability(actor, SUBMIT_SIGNAL)
     _check_consent(intake.consent)
     body_hash = fingerprint(intake)
+    with access_logged(actor=user) as log:
+        result = _submit(user, intake, body_hash)
+        log.add(disclosures.signal_submitted(result.signal, created=result.created))
+    return result
+
+
+def _submit(user: Any, intake: IntakeInput, body_hash: str) -> IntakeResult:
     # A first submission (nearly every one) is inserted without looking for an earlier one
     # first: the unique (created_by, client_uuid) tells a retry, which is then looked up.
     try:

@@ -2,17 +2,20 @@
 
 Each locks the signal through signals.access.signal_for_team_work, so each refuses as the API
 does: 403 without the work_team_queue capability, 404 outside the actor's teams and shares,
-403 break_glass_read_only for a break-glass reader, 423 for a restricted signal."""
+403 break_glass_read_only for a break-glass reader, 423 for a restricted signal. Each writes
+its access-log row in its own transaction (audit.disclosure.access_logged, signals.disclosures;
+docs/adr/0041), whichever front end called it."""
 
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Team, TeamMembership, User
+from audit.disclosure import AccessLogEntries, access_logged
+from audit.models import Action
 from backend.errors import DomainError
-from signals import deadlines, providers, workflow
+from signals import deadlines, disclosures, providers, selectors, workflow
 from signals.access import require_coordinator, signal_for_team_work
 from signals.models import (
     Outcome,
@@ -31,6 +34,18 @@ def _note(
     return SignalNote.objects.create(signal=signal, author=author, body=body, corrects=corrects)
 
 
+def _answered(signal: Signal, log: AccessLogEntries, **details: Any) -> Signal:
+    """The signal in full as the change leaves it (history, notes), read again in the change's
+    transaction: what the service returns, and so what it discloses to its caller (the API
+    answers with it). One update row names the fields it holds (docs/adr/0014, 0041)."""
+    detail = selectors.with_detail(Signal.objects.filter(pk=signal.pk)).get()
+    detail.grounds = signal.grounds
+    log.add(
+        disclosures.signal_read(detail, action=Action.UPDATE, grounds=signal.grounds, **details)
+    )
+    return detail
+
+
 def signal_transition(
     *,
     signal_id: UUID | str,
@@ -47,9 +62,12 @@ def signal_transition(
     (initiatives: a referral that reached a first meeting); without it, 409
     connected_needs_referral.
 
+    Returns the signal in full (signals.selectors.with_detail).
+
     Side effects: status, deadlines and version; an optional SignalNote; a `transitioned` event
-    (acknowledgement notifies the signaller) with the outcome and what `closing_links` linked."""
-    with transaction.atomic():
+    (acknowledgement notifies the signaller) with the outcome and what `closing_links` linked;
+    one AccessLog row (update, operation `transition`, the fields the returned signal holds)."""
+    with access_logged(actor=actor) as log:
         signal = signal_for_team_work(actor=actor, signal_id=signal_id)
         check_version(signal, expected_version)
         if not workflow.is_allowed(signal.status, to_status):
@@ -85,7 +103,7 @@ def signal_transition(
             note=_note(signal, actor, note),
             data=data,
         )
-    return signal
+        return _answered(signal, log, operation="transition", to=to_status)
 
 
 def _closing_links(signal: Signal, actor: User, outcome: str) -> dict[str, Any]:
@@ -109,8 +127,11 @@ def signal_assign(
     """Claims a signal (no assignee, or oneself) or, for a coordinator, assigns it to a member of
     the signal's team.
 
-    Side effects: assigned_to and version; an `assigned` event (notifies the assignee)."""
-    with transaction.atomic():
+    Returns the signal in full (signals.selectors.with_detail).
+
+    Side effects: assigned_to and version; an `assigned` event (notifies the assignee); one
+    AccessLog row (update, operation `assign`), also when it was already so assigned."""
+    with access_logged(actor=actor) as log:
         signal = signal_for_team_work(actor=actor, signal_id=signal_id)
         target_id = assignee_id or actor.pk
         if str(target_id) != str(actor.pk):  # before the version: a 409 would tell it (403 first)
@@ -128,12 +149,13 @@ def signal_assign(
             or not TeamMembership.objects.filter(user=assignee, team_id=signal.team_id).exists()
         ):
             raise DomainError("not_a_team_member")
-        if signal.assigned_to_id == assignee.pk:
-            return signal
-        signal.assigned_to = assignee
-        save_signal(signal, "assigned_to")
-        append_event(signal, Event.ASSIGNED, actor=actor, data={"assignee_id": str(assignee.pk)})
-    return signal
+        if signal.assigned_to_id != assignee.pk:
+            signal.assigned_to = assignee
+            save_signal(signal, "assigned_to")
+            append_event(
+                signal, Event.ASSIGNED, actor=actor, data={"assignee_id": str(assignee.pk)}
+            )
+        return _answered(signal, log, operation="assign")
 
 
 def signal_forward(
@@ -147,8 +169,9 @@ def signal_forward(
     """A coordinator sends the signal to another team; it is routed again to that team.
 
     Side effects: status `forwarded` and version; a SignalNote with the reason; a `forwarded`
-    event; on commit the routing task (which appends `routed` and notifies the new team)."""
-    with transaction.atomic():
+    event; on commit the routing task (which appends `routed` and notifies the new team); one
+    AccessLog row (update, operation `forward`: the reason is a note)."""
+    with access_logged(actor=actor) as log:
         signal = signal_for_team_work(actor=actor, signal_id=signal_id)
         require_coordinator(actor, signal)  # before the version: a 409 would tell it (403 first)
         check_version(signal, expected_version)
@@ -177,6 +200,7 @@ def signal_forward(
             data={"from_team_id": str(signal.team_id), "to_team_id": str(target.pk)},
         )
         route_later(signal)
+        log.add(disclosures.signal_forwarded(signal))
     return signal
 
 
@@ -188,8 +212,8 @@ def signal_note_add(
     Refused once consent is withdrawn or the personal data erased: a note is personal data, and
     nothing would erase it later.
 
-    Side effects: a SignalNote and a `note_added` event."""
-    with transaction.atomic():
+    Side effects: a SignalNote and a `note_added` event; one AccessLog row (create, the note)."""
+    with access_logged(actor=actor) as log:
         signal = signal_for_team_work(actor=actor, signal_id=signal_id)
         if signal.status == Status.WITHDRAWN or signal.personal_data_erased_at:
             raise DomainError("signal_erased")
@@ -207,4 +231,6 @@ def signal_note_add(
             note=note,
             data={"corrects": str(corrects.pk) if corrects else None},
         )
+        note.signal = signal  # carries .grounds
+        log.add(disclosures.note_added(note))
     return note

@@ -46,9 +46,10 @@ def call(user, method: str, url: str, body: dict | None = None):
 
 
 def api_rows():
-    """The rows the signals API wrote: without the account changes of the set-up (member_of
-    gives a team role through the membership service, which logs it)."""
-    return AccessLog.objects.exclude(object_type="accounts.user")
+    """The rows the calls of this test wrote (they carry its request id): not those of the
+    set-up, whose services write their own rows too (docs/adr/0041), nor the account changes
+    (member_of gives a team role through the membership service, which logs it)."""
+    return AccessLog.objects.filter(request_id=REQUEST_ID).exclude(object_type="accounts.user")
 
 
 def only_row() -> AccessLog:
@@ -72,7 +73,7 @@ def assert_actor(row: AccessLog, user) -> None:
 def test_a_detail_read_writes_one_row_with_every_field(team, member):
     signal = make_signal(state=Status.ACKNOWLEDGED, worker=member)
     services.signal_note_add(signal_id=signal.pk, actor=member, body="Gebeld.")
-    assert not api_rows().exists()  # services log nothing; the API does
+    assert not api_rows().exists()
 
     response = call(member, "get", f"/api/v1/signals/{signal.pk}")
 
@@ -330,9 +331,10 @@ def refuse_access_log_inserts() -> None:
 def failing_call(user, method: str, url: str, body: dict | None = None):
     client = token_client(user)
     client.raise_request_exception = False
+    headers = {"HTTP_X_REQUEST_ID": REQUEST_ID}
     if method == "get":
-        return client.get(url)
-    return client.post(url, body or {}, format="json")
+        return client.get(url, **headers)
+    return client.post(url, body or {}, format="json", **headers)
 
 
 def test_when_the_log_cannot_be_written_the_read_fails(team, member):
@@ -388,8 +390,8 @@ def test_an_app_role_without_insert_on_the_log_cannot_read_signals(team, member)
         cursor.execute(f"REVOKE INSERT ON privacy_accesslog FROM {APP_ROLE}")
         cursor.execute(f"SET LOCAL ROLE {APP_ROLE}")
     try:
-        queue = client.get("/api/v1/queue")
-        detail = client.get(f"/api/v1/signals/{signal.pk}")
+        queue = client.get("/api/v1/queue", HTTP_X_REQUEST_ID=REQUEST_ID)
+        detail = client.get(f"/api/v1/signals/{signal.pk}", HTTP_X_REQUEST_ID=REQUEST_ID)
         reasons = client.get("/api/v1/reason-codes")  # no resident data, no log row needed
     finally:
         with connection.cursor() as cursor:

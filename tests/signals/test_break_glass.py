@@ -77,7 +77,7 @@ def test_the_opening_is_logged_with_its_reason_id_never_its_text(signal, outside
     response = open_glass(outsider, signal.pk)
     access = BreakGlassAccess.objects.get()
 
-    row = rows(action="create")[0]
+    row = rows(action="create", object_type="signals.breakglassaccess")[0]
     assert (row.actor_id, row.actor_roles) == (outsider.pk, ["team_member"])
     assert (row.object_type, row.object_id) == ("signals.breakglassaccess", str(access.pk))
     assert (row.subject_id, row.consent_id) == (signal.subject_id, str(signal.consent.pk))
