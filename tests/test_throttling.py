@@ -291,6 +291,7 @@ def test_throttles_let_requests_through_when_the_cache_is_down(
 
 THROTTLED = {
     "auth-login": "login",
+    "auth-oidc-exchange": "login",
     "auth-mfa-verify": "login",
     "auth-mfa-totp": "login",
     "auth-mfa-totp-confirm": "login",

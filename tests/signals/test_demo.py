@@ -2,8 +2,12 @@
 history sends nobody a push or an e-mail, the queue holds today's work (the replay's dates
 follow today), and today's digest can be had at once (`manage.py send_team_digests`)."""
 
+import importlib
+import os
+import sys
 from datetime import timedelta
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -69,6 +73,13 @@ def test_the_demo_root_opens_the_workspace(client):
 
 
 def test_the_demo_settings_use_the_demo_urls():
-    from backend.settings import demo as demo_settings
-
-    assert demo_settings.ROOT_URLCONF == "backend.urls_demo"
+    """Read in isolation: importing the demo settings sets environment defaults (its filesystem
+    broker) that every Celery worker a later test starts would inherit."""
+    with mock.patch.dict(os.environ):
+        demo_settings = importlib.import_module("backend.settings.demo")
+        sys.modules.pop("backend.settings.demo")
+        root_urlconf = demo_settings.ROOT_URLCONF
+    assert "CELERY_BROKER_URL" not in os.environ or not os.environ["CELERY_BROKER_URL"].startswith(
+        "filesystem"
+    )
+    assert root_urlconf == "backend.urls_demo"
