@@ -26,7 +26,6 @@ from privacy import rights_serializers as s
 from privacy.subject_export import subject_export_render
 
 CanHandleRequests = has_capability(HANDLE_PRIVACY_REQUESTS)
-AUTHORISATION_RULE = subject_rights.AUTHORISATION_RULE
 SUBJECT_ID = OpenApiParameter(
     "subject_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Pseudonymous subject id."
 )
