@@ -587,7 +587,7 @@ OPERATIONS: list[Operation] = [
     Operation(
         "break-glass review",
         ("privacy.break_glass_reviews.break_glass_review_record",),
-        ("update",),
+        ("create",),
         prepare=_opened,
         page=lambda w: _post(
             w.page(w.officer),
