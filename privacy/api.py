@@ -1,8 +1,8 @@
 """The audit API for privacy officers: the access log (cursor-paginated list and CSV export)
 and the review of break-glass openings.
 
-Every query is itself logged as an audit_read row in the same transaction as the response is
-built: if that write fails, the officer gets an error, not the data.
+Every query is itself logged as an audit_read row by the selector that reads it, in its own
+transaction (docs/adr/0041): if that write fails, the officer gets an error, not the data.
 """
 
 import json
@@ -24,15 +24,12 @@ from rest_framework.views import APIView
 from accounts.permissions import has_capability
 from accounts.roles import VIEW_ACCESS_LOG
 from audit.csv_export import csv_lines
-from audit.disclosure import access_logged
 from audit.models import AccessLog, AccessOutcome, Action
-from backend.errors import DomainError
 from backend.formats import JsonErrorsMixin
 from backend.pagination import CursorPage
 from backend.serializers import DateTimeField, StrictSerializer
 from backend.throttling import ScopedThrottle
 from privacy import selectors
-from signals import selectors as signal_selectors
 from signals.api.serializers import BreakGlassOutput
 
 
@@ -151,19 +148,17 @@ class AccessLogListApi(generics.ListAPIView):
     @extend_schema(parameters=[AccessLogListQuery])
     def get(self, request: Request) -> Response:
         filters = _filters(request, AccessLogListQuery)
-        with access_logged(actor=request.user) as log:
-            log.add(selectors.access_log_read(filters=filters, fmt="json"))
-            page = self.paginate_queryset(selectors.access_log_list(filters=filters))
-            data = self.get_serializer(page, many=True).data
-        return self.get_paginated_response(data)
+        page = selectors.access_log_search(
+            actor=request.user, filters=filters, fmt="json", paginate=self.paginate_queryset
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 CSV_COLUMNS = AccessLogEntryOutput.Meta.fields
 EXPORT_PAGE_SIZE = 2000
 
 
-def _csv_lines(filters: selectors.AccessLogFilter) -> Iterator[str]:
-    rows = selectors.access_log_stream(filters=filters, page_size=EXPORT_PAGE_SIZE)
+def _csv_lines(rows: Iterator[AccessLog]) -> Iterator[str]:
     return csv_lines(CSV_COLUMNS, ([getattr(row, name) for name in CSV_COLUMNS] for row in rows))
 
 
@@ -193,16 +188,13 @@ class AccessLogExportApi(JsonErrorsMixin, APIView):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        filters = _filters(request, AccessLogExportQuery)
-        rows = selectors.access_log_list(filters=filters)
-        limit = settings.ACCESS_LOG_EXPORT_MAX_ROWS
-        with access_logged(actor=request.user) as log:
-            log.add(selectors.access_log_read(filters=filters, fmt="csv"))
-            if rows[: limit + 1].count() > limit:  # counts at most limit + 1 rows
-                raise DomainError("access_log_export_too_large", limit=limit)
-        response = StreamingHttpResponse(
-            _csv_lines(filters), content_type="text/csv; charset=utf-8"
+        rows = selectors.access_log_export(
+            actor=request.user,
+            filters=_filters(request, AccessLogExportQuery),
+            limit=settings.ACCESS_LOG_EXPORT_MAX_ROWS,
+            page_size=EXPORT_PAGE_SIZE,
         )
+        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
         return response
 
@@ -235,10 +227,8 @@ class BreakGlassListApi(APIView):
     @extend_schema(responses={200: BreakGlassEntryOutput(many=True)})
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
-        with access_logged(actor=request.user) as log:
-            page = paginator.paginate_queryset(
-                signal_selectors.break_glass_list(), request, view=self
-            )
-            data = BreakGlassEntryOutput(page, many=True).data
-            log.add(selectors.break_glass_review(page))
-        return paginator.get_paginated_response(data)
+        page = selectors.break_glass_openings(
+            actor=request.user,
+            paginate=lambda rows: paginator.paginate_queryset(rows, request, view=self),
+        )
+        return paginator.get_paginated_response(BreakGlassEntryOutput(page, many=True).data)

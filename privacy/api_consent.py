@@ -1,12 +1,11 @@
 """Consents that give less than the resident ticked, for the privacy officer (docs/adr/0032).
-Thin view: validate, select, serialize; the read is access-logged in its transaction."""
+Thin view: validate, select, serialize; the selector access-logs the read (docs/adr/0041)."""
 
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 
-from audit.disclosure import access_logged
 from backend.pagination import CursorPage
 from privacy import registers
 from privacy import rights_serializers as s
@@ -34,9 +33,9 @@ class ConsentGapListApi(_PrivacyApi):
     def get(self, request: Request) -> Any:
         _query(s.ConsentGapQuery, request)
         paginator = self.pagination_class()
-        with access_logged(actor=request.user) as log:
-            log.add(registers.consent_gaps_read(fmt="json"))
-            page = paginator.paginate_queryset(registers.consent_gap_rows(), request, view=self)
-            entries = [registers.consent_gap_entry(consent) for consent in page]
-            data = s.ConsentGapOutput(entries, many=True).data
-        return paginator.get_paginated_response(data)
+        entries = registers.consent_gaps_page(
+            actor=request.user,
+            fmt="json",
+            paginate=lambda rows: paginator.paginate_queryset(rows, request, view=self),
+        )
+        return paginator.get_paginated_response(s.ConsentGapOutput(entries, many=True).data)

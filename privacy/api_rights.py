@@ -17,8 +17,6 @@ from rest_framework.views import APIView
 
 from accounts.permissions import has_capability
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
-from audit.disclosure import Disclosure, access_logged
-from audit.models import Action, Purpose
 from backend.formats import CsvRenderer, JsonErrorsMixin, MarkdownRenderer, PdfRenderer
 from backend.pagination import CursorPage
 from backend.schema import error_responses
@@ -28,7 +26,6 @@ from privacy import rights_serializers as s
 from privacy.subject_export import subject_export_render
 
 CanHandleRequests = has_capability(HANDLE_PRIVACY_REQUESTS)
-AUTHORISATION_RULE = subject_rights.AUTHORISATION_RULE
 SUBJECT_ID = OpenApiParameter(
     "subject_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Pseudonymous subject id."
 )
@@ -158,23 +155,15 @@ class SubjectRequestListApi(_PrivacyApi):
         """Registered requests, soonest due first (`overdue=true`: open and past the due date)."""
         filters = _query(s.SubjectRequestFilterInput, request)
         now = timezone.now()
-        overdue = {"true": True, "false": False}.get(filters.get("overdue", ""))
         paginator = self.pagination_class()
-        with access_logged(actor=request.user) as log:
-            rows = rights_selectors.subject_request_list(
-                status=filters.get("status"),
-                overdue=overdue,
-                kind=filters.get("kind"),
-                subject_id=filters.get("subject"),
-                now=now,
-            )
-            page = paginator.paginate_queryset(rows, request, view=self)
-            recipients = rights_selectors.subject_recipients(
-                subject_ids=[row.subject_id for row in page]
-            )
-            context = {"now": now, "recipients": recipients}
-            data = s.SubjectRequestOutput(page, many=True, context=context).data
-            log.add(rights_selectors.subject_requests_listed(filters=filters))
+        found = rights_selectors.subject_request_page(
+            actor=request.user,
+            filters=filters,
+            now=now,
+            paginate=lambda rows: paginator.paginate_queryset(rows, request, view=self),
+        )
+        context = {"now": now, "recipients": found.recipients}
+        data = s.SubjectRequestOutput(found.rows, many=True, context=context).data
         return paginator.get_paginated_response(data)
 
     @extend_schema(
@@ -244,24 +233,18 @@ class ConsentRegisterApi(_PrivacyApi):
     def get(self, request: Request) -> Any:
         _query(s.ConsentRegisterQuery, request)
         fmt = request.accepted_renderer.format
-        rows = registers.consent_register_rows()
         paginator = self.pagination_class()
-        with access_logged(actor=request.user) as log:
-            log.add(
-                Disclosure(
-                    action=Action.EXPORT if fmt == "csv" else Action.LIST,
-                    purpose=Purpose.AUDIT,
-                    rule=AUTHORISATION_RULE,
-                    object_type="signals.consent",
-                    details={"format": fmt, "register": "consent"},
-                )
-            )
-            if fmt != "csv":
-                page = paginator.paginate_queryset(rows, request, view=self)
-                entries = [registers.consent_register_entry(consent) for consent in page]
-                data = s.ConsentRegisterEntryOutput(entries, many=True).data
         if fmt != "csv":
-            return paginator.get_paginated_response(data)
+            page = registers.consent_register_read(
+                actor=request.user,
+                fmt=fmt,
+                paginate=lambda rows: paginator.paginate_queryset(rows, request, view=self),
+            )
+            entries = [registers.consent_register_entry(consent) for consent in page]
+            return paginator.get_paginated_response(
+                s.ConsentRegisterEntryOutput(entries, many=True).data
+            )
+        rows = registers.consent_register_read(actor=request.user, fmt=fmt, paginate=lambda q: q)
         entries = (registers.consent_register_entry(c) for c in rows.iterator(chunk_size=1000))
         response = StreamingHttpResponse(
             registers.csv_lines(registers.CONSENT_REGISTER_COLUMNS, entries),

@@ -6,7 +6,7 @@ included: an audit read is what restriction still allows. But no rights action, 
 included, runs without an open registered request of its kind for that very resident
 (`subject_request_for_action`, docs/adr/0018)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,9 +15,9 @@ from uuid import UUID
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
-from audit.disclosure import Disclosure
+from audit.disclosure import Disclosure, access_logged
 from audit.models import AccessLog, Action, Purpose
 from backend.errors import DomainError
 from backend.i18n import supported_language
@@ -364,3 +364,68 @@ def initiative_names(recipients: list[str]) -> dict[str, str]:
         return {}
     rows = Initiative.objects.filter(pk__in=ids).values_list("pk", "name")
     return {str(pk): name for pk, name in rows}
+
+
+# --- the officer's reads, each logged here in its own transaction (docs/adr/0041) -------------
+
+
+@dataclass(frozen=True)
+class SubjectRequestPage:
+    """A page of requests and, by subject, the initiatives that received each one's contact
+    details (AVG art. 19)."""
+
+    rows: list[SubjectRequest]
+    recipients: dict[Any, list[DataRecipient]]
+
+
+def subject_request_page(
+    *,
+    actor: User,
+    filters: dict[str, Any],
+    now: datetime,
+    paginate: Callable[[QuerySet[SubjectRequest]], list[SubjectRequest]],
+) -> SubjectRequestPage:
+    """Registered requests filtered by `filters` (status, overdue "true"/"false", kind,
+    subject; as the caller received them, and so logged), soonest due first, as the caller
+    pages them, with their data recipients.
+
+    Side effects: one AccessLog row (list, the filters) in the transaction that reads."""
+    overdue = {"true": True, "false": False}.get(str(filters.get("overdue", "")))
+    with access_logged(actor=actor) as log:
+        rows = subject_request_list(
+            status=filters.get("status") or None,
+            overdue=overdue,
+            kind=filters.get("kind") or None,
+            subject_id=filters.get("subject") or None,
+            now=now,
+        )
+        page = paginate(rows)
+        recipients = subject_recipients(subject_ids=[row.subject_id for row in page])
+        log.add(subject_requests_listed(filters=filters))
+    return SubjectRequestPage(rows=page, recipients=recipients)
+
+
+def subject_request_open(
+    *, actor: User, subject_request_id: UUID | str
+) -> tuple[SubjectRequest, list[DataRecipient]]:
+    """One request opened at the desk and the initiatives that received its resident's contact
+    details (`subject_request_not_found`).
+
+    Side effects: one AccessLog row (read) for it; none when there is none."""
+    with access_logged(actor=actor) as log:
+        request = subject_request_get(subject_request_id=subject_request_id)
+        recipients = subject_recipients(subject_ids=[request.subject_id]).get(
+            request.subject_id, []
+        )
+        log.add(subject_request_read(request))
+    return request, recipients
+
+
+def signal_subject_lookup(*, actor: User, signal_id: Any) -> Signal:
+    """`signal_subject` for a rights request that names a signal (Signal.DoesNotExist).
+
+    Side effects: one AccessLog row (read, purpose data_subject_request); none when unknown."""
+    with access_logged(actor=actor) as log:
+        found = signal_subject(signal_id=signal_id)
+        log.add(subject_lookup(found))
+    return found

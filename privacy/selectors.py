@@ -2,20 +2,24 @@
 logged, as an audit_read row)."""
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import Organisation, User
 from accounts.roles import VIEW_ACCESS_LOG
-from audit.disclosure import Disclosure
+from audit.disclosure import Disclosure, access_logged
 from audit.models import AccessLog, AccessLogSubject, Action, Purpose
+from backend.errors import DomainError
+from signals import selectors as signal_selectors
+from signals.models import BreakGlassAccess
 from signals.personal_data import BREAK_GLASS_REASON
 
 AUTHORISATION_RULE = f"capability:{VIEW_ACCESS_LOG}"
+Page = TypeVar("Page")
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,13 @@ def access_log_page(
 ) -> AccessLogPage:
     """The rows after (older than) the key `after` (occurred_at, event_id), `size` at most:
     keyset paging in the list's order, through every row, at the same cost on every page."""
-    rows = access_log_list(filters=filters)
+    return keyset_page(access_log_list(filters=filters), after=after, size=size)
+
+
+def keyset_page(
+    rows: QuerySet[AccessLog], *, after: tuple[datetime, uuid.UUID] | None, size: int
+) -> AccessLogPage:
+    """`rows` (in the list's order) after the key `after`, `size` at most."""
     if after is not None:
         at, event_id = after
         rows = rows.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, event_id__lt=event_id))
@@ -162,3 +172,65 @@ def break_glass_review(page: list[Any]) -> Disclosure:
         fields=[BREAK_GLASS_REASON] if page else [],
         details={"count": len(page), "subject_ids": [str(a.signal.subject_id) for a in page]},
     )
+
+
+# --- the officer's reads, each logged here in its own transaction (docs/adr/0041) -------------
+
+
+def access_log_search(
+    *,
+    actor: User,
+    filters: AccessLogFilter,
+    fmt: str,
+    paginate: Callable[[QuerySet[AccessLog]], Page],
+) -> Page:
+    """The rows matching `filters` as the caller pages them (`paginate` gets the list's query:
+    the API's cursor, the page's keyset); `fmt` names the front end in the row.
+
+    Side effects: one AccessLog row (audit_read, the filters) in the transaction that reads."""
+    with access_logged(actor=actor) as log:
+        page = paginate(access_log_list(filters=filters))
+        log.add(access_log_read(filters=filters, fmt=fmt))
+    return page
+
+
+def access_log_export(
+    *, actor: User, filters: AccessLogFilter, limit: int, page_size: int = 2000
+) -> Iterator[AccessLog]:
+    """The rows matching `filters` for a CSV export, read page by page as the response streams
+    (`access_log_stream`); refused as `access_log_export_too_large` above `limit` rows.
+
+    Side effects: one AccessLog row (audit_read, format csv), written before any row streams;
+    none when refused."""
+    with access_logged(actor=actor) as log:
+        log.add(access_log_read(filters=filters, fmt="csv"))
+        if access_log_list(filters=filters)[: limit + 1].count() > limit:  # at most limit + 1
+            raise DomainError("access_log_export_too_large", limit=limit)
+    return access_log_stream(filters=filters, page_size=page_size)
+
+
+def break_glass_openings(
+    *,
+    actor: User,
+    paginate: Callable[[QuerySet[BreakGlassAccess]], list[BreakGlassAccess]],
+) -> list[BreakGlassAccess]:
+    """Break-glass openings with their typed reasons, as the caller pages them (`paginate` gets
+    every opening, newest first, and returns the page's openings).
+
+    Side effects: one AccessLog row (audit_read, the reasons, whose signals) for that page."""
+    with access_logged(actor=actor) as log:
+        page = paginate(signal_selectors.break_glass_list())
+        log.add(break_glass_review(page))
+    return page
+
+
+def break_glass_opening_get(*, actor: User, access_id: Any) -> BreakGlassAccess:
+    """One break-glass opening with its typed reason (`break_glass_not_found`).
+
+    Side effects: one AccessLog row (audit_read) for it; none when there is none."""
+    with access_logged(actor=actor) as log:
+        opening = signal_selectors.break_glass_list().filter(pk=access_id).first()
+        if opening is None:
+            raise DomainError("break_glass_not_found")
+        log.add(break_glass_review([opening]))
+    return opening

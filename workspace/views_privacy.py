@@ -1,8 +1,7 @@
 """The privacy officer's pages: the access log with its filters, the break-glass review, the
 subject requests, the registers, the consents that give less than was ticked, and from a signal
-to its subject id. Each read goes through
-the selector the audit API uses and is itself logged with the same disclosure
-(audit.disclosure.access_logged), in the transaction that renders the page."""
+to its subject id. Each read goes through the selector the audit API uses, which writes the
+access-log row in its own transaction (docs/adr/0041): the pages write none."""
 
 from typing import Any
 
@@ -15,11 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import HANDLE_PRIVACY_REQUESTS, VIEW_ACCESS_LOG
-from audit.disclosure import access_logged
 from backend.errors import DomainError
 from privacy import break_glass_reviews, registers, rights_selectors, selectors
 from privacy.models import SubjectRequest
-from signals import selectors as signal_selectors
 from signals.models import Signal
 from workspace.forms import SubjectLookupForm
 from workspace.forms_privacy import AccessLogFilterForm, BreakGlassReviewForm, cursor_text
@@ -36,12 +33,13 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
     form = AccessLogFilterForm(request.GET)
     context: dict[str, Any] = {"form": form, "rows": [], "next_url": None, "first_url": None}
     if form.is_valid():
-        filters = form.to_filter()
-        with access_logged(actor=request.user) as log:
-            found = selectors.access_log_page(
-                filters=filters, after=form.cleaned_data["after"], size=ROWS
-            )
-            log.add(selectors.access_log_read(filters=filters, fmt="workspace"))
+        after = form.cleaned_data["after"]
+        found = selectors.access_log_search(
+            actor=request.user,
+            filters=form.to_filter(),
+            fmt="workspace",
+            paginate=lambda rows: selectors.keyset_page(rows, after=after, size=ROWS),
+        )
         actors, organisations = selectors.names_of(found.rows)
         query = request.GET.copy()
         query.pop("after", None)
@@ -65,14 +63,15 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
 def break_glass_review_view(request: HttpRequest) -> HttpResponse:
     """Every break-glass opening with its reason and its review, newest first; the read is
     logged."""
-    with access_logged(actor=request.user) as log:
-        openings = list(signal_selectors.break_glass_list().order_by("-opened_at", "id")[:ROWS])
-        reviews = break_glass_reviews.reviews_of(openings)
-        log.add(selectors.break_glass_review(openings))
-        names, _organisations = selectors.names_of_users([o.user_id for o in openings])
-        rows = [(o, reviews.get(o.pk), names.get(o.user_id)) for o in openings]
-        context = {"rows": rows, "now": timezone.now()}
-        return render(request, "workspace/privacy_break_glass.html", context)
+    openings = selectors.break_glass_openings(
+        actor=request.user,
+        paginate=lambda rows: list(rows.order_by("-opened_at", "id")[:ROWS]),
+    )
+    reviews = break_glass_reviews.reviews_of(openings)
+    names, _organisations = selectors.names_of_users([o.user_id for o in openings])
+    rows = [(o, reviews.get(o.pk), names.get(o.user_id)) for o in openings]
+    context = {"rows": rows, "now": timezone.now()}
+    return render(request, "workspace/privacy_break_glass.html", context)
 
 
 @page(VIEW_ACCESS_LOG)
@@ -90,22 +89,18 @@ def break_glass_review_record_view(request: HttpRequest, access_id: Any) -> Http
             return action_refused(request, exc, reverse("workspace:privacy-break-glass"))
         messages.success(request, _("The break-glass opening is marked as reviewed."))
         return redirect("workspace:privacy-break-glass")
-    with access_logged(actor=request.user) as log:
-        opening = signal_selectors.break_glass_list().filter(pk=access_id).first()
-        if opening is None:
-            raise DomainError("break_glass_not_found")
-        review = break_glass_reviews.reviews_of([opening]).get(opening.pk)
-        log.add(selectors.break_glass_review([opening]))
-        names, _organisations = selectors.names_of_users([opening.user_id])
-        context = {
-            "opening": opening,
-            "review": review,
-            "opener": names.get(opening.user_id),
-            "form": form,
-            "now": timezone.now(),
-        }
-        status = 400 if request.method == "POST" else 200
-        return render(request, "workspace/privacy_break_glass_review.html", context, status=status)
+    opening = selectors.break_glass_opening_get(actor=request.user, access_id=access_id)
+    review = break_glass_reviews.reviews_of([opening]).get(opening.pk)
+    names, _organisations = selectors.names_of_users([opening.user_id])
+    context = {
+        "opening": opening,
+        "review": review,
+        "opener": names.get(opening.user_id),
+        "form": form,
+        "now": timezone.now(),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workspace/privacy_break_glass_review.html", context, status=status)
 
 
 @require_GET
@@ -117,16 +112,18 @@ def subject_requests_view(request: HttpRequest) -> HttpResponse:
     if status not in (None, *SubjectRequest.Status.values):
         status = None
     now = timezone.now()
-    with access_logged(actor=request.user) as log:
-        rows = list(rights_selectors.subject_request_list(status=status, now=now)[:ROWS])
-        recipients = rights_selectors.subject_recipients(subject_ids=[r.subject_id for r in rows])
-        log.add(rights_selectors.subject_requests_listed(filters={"status": status or ""}))
-        context = {
-            "rows": [(row, recipients.get(row.subject_id, [])) for row in rows],
-            "now": now,
-            "statuses": SubjectRequest.Status.choices,
-        }
-        return render(request, "workspace/privacy_requests.html", context)
+    found = rights_selectors.subject_request_page(
+        actor=request.user,
+        filters={"status": status or ""},
+        now=now,
+        paginate=lambda rows: list(rows[:ROWS]),
+    )
+    context = {
+        "rows": [(row, found.recipients.get(row.subject_id, [])) for row in found.rows],
+        "now": now,
+        "statuses": SubjectRequest.Status.choices,
+    }
+    return render(request, "workspace/privacy_requests.html", context)
 
 
 @require_GET
@@ -151,10 +148,9 @@ def registers_view(request: HttpRequest) -> HttpResponse:
 def consent_gaps_view(request: HttpRequest) -> HttpResponse:
     """The newest consents that give less than was ticked (docs/adr/0032); the read is logged
     as the API's."""
-    with access_logged(actor=request.user) as log:
-        consents = list(registers.consent_gap_rows()[:ROWS])
-        log.add(registers.consent_gaps_read(fmt="workspace"))
-    rows = [registers.consent_gap_entry(consent) for consent in consents]
+    rows = registers.consent_gaps_page(
+        actor=request.user, fmt="workspace", paginate=lambda consents: list(consents[:ROWS])
+    )
     for row in rows:
         row["purposes"] = [registers.purpose_description(c) for c in row["purposes_not_covered"]]
     return render(request, "workspace/privacy_consent_gaps.html", {"rows": rows, "limit": ROWS})
@@ -169,9 +165,7 @@ def subject_lookup_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         signal_id = form.cleaned_data["signal"]
         try:
-            with access_logged(actor=request.user) as log:
-                found = rights_selectors.signal_subject(signal_id=signal_id)
-                log.add(rights_selectors.subject_lookup(found))
+            found = rights_selectors.signal_subject_lookup(actor=request.user, signal_id=signal_id)
         except Signal.DoesNotExist as exc:
             denial_log(request, exc, {"signal_id": signal_id})
             messages.error(request, _("There is no signal with this id."))

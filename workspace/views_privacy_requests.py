@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
-from audit.disclosure import access_logged
 from backend.errors import DomainError
 from privacy import rights_selectors, subject_rights
 from privacy.models import SubjectRequest
@@ -77,12 +76,9 @@ def _request_page(
     status: int = 200,
 ) -> HttpResponse:
     now = timezone.now()
-    with access_logged(actor=request.user) as log:
-        subject_request = rights_selectors.subject_request_get(subject_request_id=request_id)
-        recipients = rights_selectors.subject_recipients(
-            subject_ids=[subject_request.subject_id]
-        ).get(subject_request.subject_id, [])
-        log.add(rights_selectors.subject_request_read(subject_request))
+    subject_request, recipients = rights_selectors.subject_request_open(
+        actor=request.user, subject_request_id=request_id
+    )
     is_open = subject_request.status == SubjectRequest.Status.OPEN
     context = {
         "r": subject_request,

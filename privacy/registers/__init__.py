@@ -9,11 +9,13 @@ from privacy.registers.consent_gaps import (
     CONSENT_GAP_ORDERING,
     consent_gap_entry,
     consent_gap_rows,
+    consent_gaps_page,
     consent_gaps_read,
 )
 from privacy.registers.consents import (
     CONSENT_REGISTER_COLUMNS,
     consent_register_entry,
+    consent_register_read,
     consent_register_rows,
 )
 from privacy.registers.page import field_names, security_measure_lines
@@ -31,8 +33,10 @@ __all__ = [
     "CONSENT_REGISTER_COLUMNS",
     "consent_gap_entry",
     "consent_gap_rows",
+    "consent_gaps_page",
     "consent_gaps_read",
     "consent_register_entry",
+    "consent_register_read",
     "consent_register_rows",
     "csv_lines",
     "encrypted_field_labels",

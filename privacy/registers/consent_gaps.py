@@ -4,12 +4,14 @@ consent is recorded), or recipients recorded as free text that matched no single
 entry exactly (they cover no one). The privacy officer's list; withdrawn consents give nothing
 and are left out."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from accounts.roles import HANDLE_PRIVACY_REQUESTS
-from audit.disclosure import Disclosure
+from audit.disclosure import Disclosure, access_logged
 from audit.models import Action, Purpose
 from signals.consent_scope import undeclared
 from signals.models import Consent, ConsentPurpose, ConsentText
@@ -55,3 +57,16 @@ def consent_gaps_read(*, fmt: str) -> Disclosure:
         object_type="signals.consent",
         details={"register": "consent_gaps", "format": fmt},
     )
+
+
+def consent_gaps_page(
+    *, actor: User, fmt: str, paginate: Callable[[QuerySet[Consent]], list[Consent]]
+) -> list[dict[str, Any]]:
+    """The consents with a gap as the caller pages them, each as its line
+    (`consent_gap_entry`); `fmt` names the front end in the row.
+
+    Side effects: one AccessLog row (list) in the transaction that reads (docs/adr/0041)."""
+    with access_logged(actor=actor) as log:
+        entries = [consent_gap_entry(consent) for consent in paginate(consent_gap_rows())]
+        log.add(consent_gaps_read(fmt=fmt))
+    return entries

@@ -1,10 +1,18 @@
 """The consent register: which consent records it lists, and what one line of it holds."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
+from accounts.models import User
+from accounts.roles import HANDLE_PRIVACY_REQUESTS
+from audit.disclosure import Disclosure, access_logged
+from audit.models import Action, Purpose
 from signals.models import Consent
+
+AUTHORISATION_RULE = f"capability:{HANDLE_PRIVACY_REQUESTS}"
+Page = TypeVar("Page")
 
 CONSENT_REGISTER_COLUMNS = [
     "consent_id",
@@ -50,3 +58,24 @@ def consent_register_entry(consent: Consent) -> dict[str, Any]:
         "recorded_by_organisation": organisation.name if organisation else "",
         "withdrawn_at": withdrawal.withdrawn_at if withdrawal else None,
     }
+
+
+def consent_register_read(
+    *, actor: User, fmt: str, paginate: Callable[[QuerySet[Consent]], Page]
+) -> Page:
+    """The register's consent records as the caller takes them (`paginate`: the API's page,
+    or the whole query for a CSV that streams). A CSV is logged as an export, a page as a list.
+
+    Side effects: one AccessLog row in the transaction that reads (docs/adr/0041)."""
+    with access_logged(actor=actor) as log:
+        log.add(
+            Disclosure(
+                action=Action.EXPORT if fmt == "csv" else Action.LIST,
+                purpose=Purpose.AUDIT,
+                rule=AUTHORISATION_RULE,
+                object_type="signals.consent",
+                details={"format": fmt, "register": "consent"},
+            )
+        )
+        page = paginate(consent_register_rows())
+    return page
