@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import UserObjectPermissionBase
 
 from audit.fields import EncryptedTextField
@@ -132,24 +133,57 @@ class Signal(models.Model):
     # Personal data (erased on withdrawal, erasure and retention). Text is encrypted at rest
     # (audit.fields): nothing may filter on these values; "" (erased, never given) still can.
     # The house number alone identifies no one and stays an integer.
-    resident_first_name = EncryptedTextField(max_length=100, blank=True)
-    contact_phone = EncryptedTextField(max_length=32, blank=True)
-    contact_email = EncryptedTextField(max_length=254, blank=True)
-    postcode = EncryptedTextField(max_length=6, blank=True)
-    house_number = models.PositiveIntegerField(null=True, blank=True)
-    house_number_addition = EncryptedTextField(max_length=8, blank=True)
-    observation = EncryptedTextField(blank=True)
+    resident_first_name = EncryptedTextField(
+        pgettext_lazy("signal field", "resident's first name"), max_length=100, blank=True
+    )
+    contact_phone = EncryptedTextField(
+        pgettext_lazy("signal field", "phone number"), max_length=32, blank=True
+    )
+    contact_email = EncryptedTextField(
+        pgettext_lazy("signal field", "e-mail address"), max_length=254, blank=True
+    )
+    postcode = EncryptedTextField(
+        pgettext_lazy("signal field", "postcode"), max_length=6, blank=True
+    )
+    house_number = models.PositiveIntegerField(
+        pgettext_lazy("signal field", "house number"), null=True, blank=True
+    )
+    house_number_addition = EncryptedTextField(
+        pgettext_lazy("signal field", "house number addition"), max_length=8, blank=True
+    )
+    observation = EncryptedTextField(
+        pgettext_lazy("signal field", "what the signaller noticed"), blank=True
+    )
     personal_data_erased_at = models.DateTimeField(null=True, blank=True)
     # AVG art. 18: while set, only the privacy officer's audit reads and rights actions proceed.
     restricted_at = models.DateTimeField(null=True, blank=True)
 
     # Non-personal facts, kept for anonymous figures.
-    preferred_language = models.CharField(max_length=8, blank=True)
-    target_group = models.CharField(max_length=24, choices=TargetGroup.choices)
-    reasons = models.ManyToManyField(ReasonCode, related_name="signals", blank=True)
-    urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    preferred_language = models.CharField(
+        pgettext_lazy("signal field", "preferred language"), max_length=8, blank=True
+    )
+    target_group = models.CharField(
+        pgettext_lazy("signal field", "target group"), max_length=24, choices=TargetGroup.choices
+    )
+    reasons = models.ManyToManyField(
+        ReasonCode,
+        verbose_name=pgettext_lazy("signal field", "reasons"),
+        related_name="signals",
+        blank=True,
+    )
+    urgency = models.CharField(
+        pgettext_lazy("signal field", "urgency"),
+        max_length=8,
+        choices=Urgency.choices,
+        default=Urgency.NORMAL,
+    )
     neighbourhood = models.ForeignKey(
-        "accounts.Neighbourhood", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.Neighbourhood",
+        verbose_name=pgettext_lazy("signal field", "neighbourhood"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     mapping_version = models.ForeignKey(
         "accounts.MappingVersion",
@@ -160,7 +194,12 @@ class Signal(models.Model):
     )
 
     # Workflow.
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    status = models.CharField(
+        pgettext_lazy("signal field", "status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.RECEIVED,
+    )
     version = models.PositiveIntegerField(default=1)
     team = models.ForeignKey(
         "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="signals"
@@ -178,7 +217,9 @@ class Signal(models.Model):
     routing_rule = models.ForeignKey(
         "signals.RoutingRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("signal field", "outcome"), max_length=32, choices=Outcome.choices, blank=True
+    )
     acknowledge_due_at = models.DateTimeField(null=True, blank=True)
     first_contact_due_at = models.DateTimeField(null=True, blank=True)
     # The deadline that matters in the current status, never empty: routing (due at once on
@@ -187,8 +228,12 @@ class Signal(models.Model):
     due_at = models.DateTimeField(default=timezone.now)
     escalated_at = models.DateTimeField(null=True, blank=True)
     routed_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("signal field", "date closed"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(
+        pgettext_lazy("signal field", "date received"), auto_now_add=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SignalQuerySet.as_manager()

@@ -3,10 +3,9 @@ setting named and its value read as a sentence part, never a Python value."""
 
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import pgettext, pgettext_lazy
 
-from signals.models import Signal
+from signals.personal_data import field_label
 
 MEASURE_NAMES = {
     "second_factor": pgettext_lazy("processing register", "Second factor"),
@@ -56,10 +55,4 @@ def security_measure_lines(register: dict[str, Any]) -> list[tuple[str, str]]:
 
 def field_names(names: list[str]) -> list[str]:
     """Signal fields kept after erasure, by their declared names (verbose_name)."""
-    found = []
-    for name in names:
-        try:
-            found.append(str(Signal._meta.get_field(name).verbose_name))
-        except FieldDoesNotExist:
-            found.append(name.replace("_", " "))
-    return found
+    return [field_label(name) or name for name in names]

@@ -17,7 +17,7 @@ from privacy.registers import texts
 from privacy.registers.lawful_bases import lawful_bases_data
 from privacy.retention import RETENTION_CLOCK, retention_policies
 from signals.models import Signal, Status
-from signals.personal_data import PERSONAL_FIELDS
+from signals.personal_data import NOTE_BODY, PERSONAL_FIELDS, field_label
 
 # What stays of a signal once its personal data is erased.
 KEPT_AFTER_ERASURE = [
@@ -80,7 +80,7 @@ def _resident_fields() -> list[dict[str, Any]]:
     fields.append(
         {
             "field": "signals.SignalNote.body",
-            "description": str(texts.NOTE_BODY),
+            "description": field_label(NOTE_BODY),
             "encrypted_at_rest": "signals.SignalNote.body" in encrypted,
         }
     )

@@ -31,7 +31,6 @@ def purpose_description(code: str) -> str:
     return str(CONSENT_PURPOSES[code]) if code in CONSENT_PURPOSES else code
 
 
-NOTE_BODY: Promise = pgettext_lazy("processing register", "neighbourhood team notes")
 MEASUREMENT_ANSWERS: Promise = pgettext_lazy(
     "processing register",
     "answers to the De Jong Gierveld loneliness scale (special-category data, art. 9)",

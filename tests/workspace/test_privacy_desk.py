@@ -75,6 +75,54 @@ def test_the_access_log_speaks_words_and_names(world, language, words):
     assert "signal_handling" not in page and ">read<" not in page
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "nl",
+            "e-mailadres, notities van het buurtteam, reden van het intrekken van de toestemming, "
+            "reden van de noodinzage, antwoorden op de vragen over verbinding, voorkeurstaal, "
+            "an_older_name",
+        ),
+        (
+            "en",
+            "e-mail address, neighbourhood team notes, reason for withdrawing consent, reason for "
+            "the break-glass opening, answers to the questions on connection, preferred language, "
+            "an_older_name",
+        ),
+    ],
+)
+def test_the_access_log_names_the_fields_in_words(world, language, words):
+    """The Data column: each field the row names by its one declared label (issue 20); a name
+    no app declares (an older row's) as recorded."""
+    recorded = [
+        "contact_email",
+        "notes.body",
+        "withdrawal_reason",
+        "break_glass_reason",
+        "measurements.answers",
+        "preferred_language",
+        "an_older_name",
+    ]
+    access_log_record(
+        context=AccessContext(actor_id=world.member.pk, actor_roles=actor_roles(world.member)),
+        action=Action.READ,
+        purpose=Purpose.SIGNAL_HANDLING,
+        subject_id=world.signal.subject_id,
+        object_type="signals.signal",
+        object_id=world.signal.pk,
+        fields_touched=recorded,
+    )
+    _officer, client = _officer_client(language)
+    page = client.get(LOG, {"subject": str(world.signal.subject_id)}).content.decode()
+    cells = [cell for cell in page.split("<td>") if "an_older_name" in cell]
+    assert len(cells) == 1, cells
+    for word in words.split(", "):
+        assert word in cells[0], (word, cells[0])
+    for code in recorded[:-1]:
+        assert code not in page, code
+
+
 def test_paging_reaches_every_row_not_only_the_newest_hundred(world):
     _reads(world, 130)
     _officer, client = _officer_client()

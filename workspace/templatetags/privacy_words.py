@@ -8,6 +8,7 @@ from django import template
 from audit.models import AccessOutcome, Action, Purpose
 from privacy.export_texts import code_text
 from privacy.models import SubjectRequest
+from privacy.personal_data import field_text
 
 register = template.Library()
 
@@ -17,6 +18,12 @@ def _label(choices: Any, value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value or "-"
+
+
+@register.filter
+def fields_text(value: list[str]) -> str:
+    """The fields an access-log row names, in words (privacy.personal_data.field_text)."""
+    return field_text(value or ()) or "\N{EN DASH}"
 
 
 @register.filter
