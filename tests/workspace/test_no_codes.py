@@ -204,7 +204,7 @@ def test_no_page_shows_a_code_in_either_language(demo_world):
     report(
         f"no-code scan: {checked} pages checked (pages x roles x languages), "
         f"{len(snake)} snake_case + {len(words)} one-word codes known, {len(found)} found; "
-        f"pending (privacy desk): {pending}"
+        f"pending: {pending}"
     )
     assert checked > 100, checked
     assert not found, "codes on pages:\n" + "\n".join(found)
