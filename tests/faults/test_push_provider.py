@@ -3,10 +3,13 @@ of 503s, a window of 429s with Retry-After, a window of answers held past the cl
 timeout (delivered all the same, as when only FCM's answer is lost), and one phone whose token
 is UNREGISTERED for good."""
 
+import contextlib
 import os
 import signal
 import time
+import urllib.parse
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -98,7 +101,12 @@ def test_repeated_pushes_collapse_on_the_phone(scenario):
         timeout=10,
         what="pushes in flight",
     )
-    os.kill(scenario.stack.pool_children("notifications")[0], signal.SIGKILL)
+    children = scenario.stack.pool_children("notifications")
+    port = urllib.parse.urlsplit(scenario.google.local.proxy_url).port
+    # The child whose push is held: which pool child took a task is the prefork pool's choice,
+    # and killing an idle one repeats nothing (the scenario's earlier flake).
+    sending = _connected_to(children, port) or children
+    os.kill(sending[0], signal.SIGKILL)
     scenario.fault()
     scenario.google.heal()
     recovery = scenario.settle(load, timeout=60)
@@ -113,3 +121,22 @@ def test_repeated_pushes_collapse_on_the_phone(scenario):
         by_event.setdefault((push.kind, push.object_id), set()).add(push.collapse)
     assert all(len(ids) == 1 for ids in by_event.values()), by_event
     assert len(set.union(*by_event.values())) == len(by_event), by_event
+
+
+def _connected_to(pids: list[int], port: int | None) -> list[int]:
+    """Those of `pids` with an established TCP connection to `port` on loopback (from /proc:
+    the socket inodes a process holds, matched against the kernel's TCP tables)."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "01" and int(fields[2].rsplit(":", 1)[1], 16) == port:
+                    established.add(fields[9])
+    found = []
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+            if {link[8:-1] for link in links if link.startswith("socket:[")} & established:
+                found.append(pid)
+    return found
