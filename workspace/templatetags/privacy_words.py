@@ -9,15 +9,13 @@ from audit.models import AccessOutcome, Action, Purpose
 from privacy.export_texts import code_text
 from privacy.models import SubjectRequest
 from privacy.personal_data import field_text
+from workspace.templatetags.workspace import choice_label
 
 register = template.Library()
 
 
 def _label(choices: Any, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value or "-"
+    return choice_label(choices, value) or "-"
 
 
 @register.filter

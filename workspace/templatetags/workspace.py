@@ -13,7 +13,9 @@ from signals.models import Outcome, Status, TargetGroup, Urgency
 register = template.Library()
 
 
-def _label(choices: type, value: str) -> str:
+def choice_label(choices: type, value: str) -> str:
+    """The label a vocabulary declares for `value`, in the active language; the value itself
+    when the vocabulary does not know it (an older row)."""
     try:
         return str(choices(value).label)
     except ValueError:
@@ -22,22 +24,22 @@ def _label(choices: type, value: str) -> str:
 
 @register.filter
 def status_label(value: str) -> str:
-    return _label(Status, value)
+    return choice_label(Status, value)
 
 
 @register.filter
 def urgency_label(value: str) -> str:
-    return _label(Urgency, value)
+    return choice_label(Urgency, value)
 
 
 @register.filter
 def target_group_label(value: str) -> str:
-    return _label(TargetGroup, value)
+    return choice_label(TargetGroup, value)
 
 
 @register.filter
 def outcome_label(value: str) -> str:
-    return _label(Outcome, value)
+    return choice_label(Outcome, value)
 
 
 @register.filter
@@ -48,7 +50,7 @@ def language_label(code: str) -> str:
 
 @register.filter
 def role_label(value: str) -> str:
-    return _label(TeamRole, value)
+    return choice_label(TeamRole, value)
 
 
 # How the timeline says each event type (signals.models.SignalEvent.Type).
